@@ -136,14 +136,20 @@ def cmd_ask(args) -> int:
         result = answerer.answer(args.question, history=history)
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return 0
-    result = None
+    result, streamed = None, ""
     for event in answerer.stream(args.question, history=history):
         if event.kind == "token":
+            streamed += event.text
             print(event.text, end="", flush=True)
         elif event.kind == "final":
             result = event.result
-    print()
     assert result is not None
+    if streamed and result.answer.startswith(streamed.strip()):
+        print(result.answer[len(streamed.strip()):])
+    else:
+        print(("\n" if streamed else "") + result.answer)
+    if result.notice:
+        print(f"note: {result.notice}", file=sys.stderr)
     print("\n" + result.render_sources())
     return 0
 

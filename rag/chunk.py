@@ -39,7 +39,11 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         while end > start and text[end - 1].isspace():
             end -= 1
         if end > start:
-            spans.append((start, end))
+            # 「行く。」と言った。 is one sentence: a quotation closed before と / って continues it.
+            if spans and text[spans[-1][1] - 1] in "」』" and text[start] in "とっ" and spans[-1][1] == start:
+                spans[-1] = (spans[-1][0], end)
+            else:
+                spans.append((start, end))
     return spans
 
 

@@ -91,7 +91,7 @@ def _is_heading(line: str) -> bool:
 
 def _is_broken(line: str) -> bool:
     """A body line (long, or holding a full sentence) that stops mid-sentence was cut by the page layout."""
-    is_body = len(line) >= _BROKEN_MIN or "。" in line[:-1]
+    is_body = len(line) > _HEADING_MAX or "。" in line[:-1]
     return is_body and not line.endswith(tuple(_SENTENCE_END))
 
 

@@ -35,7 +35,7 @@ class Settings:
     chunk_overlap_tokens: int = 48
     # retrieval
     lexical_tokenizer: str = "unigram+bigram"
-    dense_weight: float = 0.6
+    dense_weight: float = 0.7
     top_k: int = 5
     # answering
     generator: str = "llama-cpp"
@@ -44,6 +44,7 @@ class Settings:
     max_new_tokens: int = 256
     temperature: float = 0.0
     answer_passages: int = 3
+    evidence_chars: int = 360
     min_evidence: float = 0.55
     openai_base_url: str = "http://127.0.0.1:8000/v1"
     openai_model: str = ""

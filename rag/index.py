@@ -186,56 +186,63 @@ def build_index(settings: Settings, embedder: Embedder, corpus_dir: str | Path |
     """Load, clean, chunk, embed and write the index. The old index stays usable until the new one is complete."""
     corpus_dir = Path(corpus_dir or settings.corpus_dir)
     index_dir = Path(index_dir or settings.index_dir)
-    started = time.time()
     with build_lock(index_dir):
         corpus_print = fingerprint(corpus_dir)
         documents, problems = load_corpus(corpus_dir)
-        chunker = Chunker(embedder.count_tokens, settings.chunk_tokens, settings.chunk_overlap_tokens)
-        passages = [p for doc in documents for p in chunker.chunk(doc)]
-        log.info("%d documents, %d passages", len(documents), len(passages))
-        sentences = passage_sentences(passages)
-        docs_by_id = {d.doc_id: d for d in documents}
-        sentence_texts = [docs_by_id[passages[p].doc_id].text[s:e]
-                          for p, s, e in zip(sentences.passage_of, sentences.start, sentences.end)]
-        passage_store, sentence_store = FaissStore(embedder.dim), FaissStore(embedder.dim)
-        passage_store.add(embed_in_batches(embedder, [p.text for p in passages], progress=progress))
-        sentence_store.add(embed_in_batches(embedder, sentence_texts, progress=progress,
-                                            desc="embedding sentences"))
-        titles = [passages[p].title for p in sentences.passage_of]
-        passage_lexical = BM25(settings.lexical_tokenizer).index([f"{p.title}\n{p.text}" for p in passages])
-        sentence_lexical = BM25(settings.lexical_tokenizer).index(
-            [f"{t}\n{s}" for t, s in zip(titles, sentence_texts)])
+        index = write_index(documents, settings, embedder, index_dir, progress,
+                            {"corpus_dir": str(corpus_dir), "corpus_fingerprint": corpus_print,
+                             "skipped_files": [p.__dict__ for p in problems]})
+    return index, problems
 
-        staging = index_dir / f".building-{os.getpid()}"
+
+def write_index(documents: list[Document], settings: Settings, embedder: Embedder, index_dir: Path,
+                progress: bool = True, extra_manifest: dict | None = None) -> Index:
+    """Chunk, embed and write `documents` as the index in `index_dir` (caller holds the build lock)."""
+    started = time.time()
+    chunker = Chunker(embedder.count_tokens, settings.chunk_tokens, settings.chunk_overlap_tokens)
+    passages = [p for doc in documents for p in chunker.chunk(doc)]
+    log.info("%d documents, %d passages", len(documents), len(passages))
+    sentences = passage_sentences(passages)
+    docs_by_id = {d.doc_id: d for d in documents}
+    sentence_texts = [docs_by_id[passages[p].doc_id].text[s:e]
+                      for p, s, e in zip(sentences.passage_of, sentences.start, sentences.end)]
+    passage_store, sentence_store = FaissStore(embedder.dim), FaissStore(embedder.dim)
+    passage_store.add(embed_in_batches(embedder, [p.text for p in passages], progress=progress))
+    sentence_store.add(embed_in_batches(embedder, sentence_texts, progress=progress,
+                                        desc="embedding sentences"))
+    titles = [passages[p].title for p in sentences.passage_of]
+    passage_lexical = BM25(settings.lexical_tokenizer).index([f"{p.title}\n{p.text}" for p in passages])
+    sentence_lexical = BM25(settings.lexical_tokenizer).index(
+        [f"{t}\n{s}" for t, s in zip(titles, sentence_texts)])
+
+    staging = index_dir / f".building-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    try:
+        _write_jsonl(staging / PASSAGES, [p.to_dict() for p in passages])
+        _write_jsonl(staging / DOCUMENTS, [d.to_dict() for d in documents])
+        sentences.save(staging / SENTENCES)
+        passage_store.save(staging / PASSAGE_VECTORS)
+        sentence_store.save(staging / SENTENCE_VECTORS)
+        passage_lexical.save(staging / PASSAGE_LEXICAL)
+        sentence_lexical.save(staging / SENTENCE_LEXICAL)
+        manifest = {
+            "settings": build_settings(settings, embedder),
+            **(extra_manifest or {}),
+            "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "build_seconds": round(time.time() - started, 2),
+            "n_documents": len(documents),
+            "n_passages": len(passages),
+            "n_sentences": len(sentences),
+            "files": {name: _sha256(staging / name) for name in DATA_FILES},
+        }
+        (staging / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+        # Swap in: the manifest goes first and comes back last, so a crash midway leaves "no index"
+        # (rebuilt on next start) rather than a mix of old and new files.
+        (index_dir / MANIFEST).unlink(missing_ok=True)
+        for name in (*DATA_FILES, MANIFEST):
+            os.replace(staging / name, index_dir / name)
+    finally:
         shutil.rmtree(staging, ignore_errors=True)
-        staging.mkdir(parents=True)
-        try:
-            _write_jsonl(staging / PASSAGES, [p.to_dict() for p in passages])
-            _write_jsonl(staging / DOCUMENTS, [d.to_dict() for d in documents])
-            sentences.save(staging / SENTENCES)
-            passage_store.save(staging / PASSAGE_VECTORS)
-            sentence_store.save(staging / SENTENCE_VECTORS)
-            passage_lexical.save(staging / PASSAGE_LEXICAL)
-            sentence_lexical.save(staging / SENTENCE_LEXICAL)
-            manifest = {
-                "settings": build_settings(settings, embedder),
-                "corpus_dir": str(corpus_dir),
-                "corpus_fingerprint": corpus_print,
-                "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-                "build_seconds": round(time.time() - started, 2),
-                "n_documents": len(documents),
-                "n_passages": len(passages),
-                "n_sentences": len(sentences),
-                "skipped_files": [p.__dict__ for p in problems],
-                "files": {name: _sha256(staging / name) for name in DATA_FILES},
-            }
-            (staging / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
-            # Swap in: the manifest goes first and comes back last, so a crash midway leaves "no index"
-            # (rebuilt on next start) rather than a mix of old and new files.
-            (index_dir / MANIFEST).unlink(missing_ok=True)
-            for name in (*DATA_FILES, MANIFEST):
-                os.replace(staging / name, index_dir / name)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
     log.info("index built in %.1f s", time.time() - started)
-    return Index.load(index_dir), problems
+    return Index.load(index_dir)

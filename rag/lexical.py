@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-_NON_WORD = re.compile(r"[\s\u3000、。，．,.!?！？「」『』（）()\[\]【】・:：;；\"'“”‘’…\-ー―]+")
+_NON_WORD = re.compile(r"[\s\u3000、。，．,.!?！？「」『』（）()\[\]【】・:：;；\"'“”‘’…―]+")
 
 
 def _normalize(text: str) -> str:

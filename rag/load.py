@@ -83,13 +83,17 @@ def html_to_text(markup: str) -> str:
 
 
 def decode_bytes(data: bytes) -> str:
-    """Decode UTF-8 or the common Japanese legacy encodings; undecodable bytes become U+FFFD, never an error."""
-    for encoding in _ENCODINGS:
+    """UTF-8, or a Japanese legacy encoding; a few stray bytes in UTF-8 text are dropped, never an error."""
+    text = data.decode("utf-8-sig", errors="replace")
+    bad = text.count("\ufffd")
+    if bad <= max(2, len(text) // 100):  # UTF-8 with a little damage
+        return text.replace("\ufffd", "")
+    for encoding in _ENCODINGS[1:]:
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    return data.decode("utf-8", errors="replace").replace("\ufffd", "")
+    return text.replace("\ufffd", "")
 
 
 def _parse_front_matter(text: str) -> tuple[dict[str, str], str]:

@@ -58,7 +58,7 @@ class Retriever:
     mode "dense" / "lexical" use one side only (for comparisons in evals).
     """
 
-    def __init__(self, index: Index, embedder: Embedder, dense_weight: float = 0.6):
+    def __init__(self, index: Index, embedder: Embedder, dense_weight: float = 0.7):
         if not 0.0 <= dense_weight <= 1.0:
             raise ValueError("dense_weight must lie between 0 and 1")
         self.index = index

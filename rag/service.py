@@ -43,3 +43,12 @@ def open_index(settings: Settings, embedder: Embedder, rebuild_if_stale: bool = 
 def open_retriever(settings: Settings, progress: bool = True) -> Retriever:
     embedder = open_embedder(settings)
     return Retriever(open_index(settings, embedder, progress=progress), embedder, settings.dense_weight)
+
+
+def open_answerer(settings: Settings, retriever: Retriever | None = None, progress: bool = True):
+    """Retriever plus generator; the generator loads once (the bundled model is assembled on first use)."""
+    from .answer import Answerer
+    from .generate import create_generator
+
+    retriever = retriever or open_retriever(settings, progress=progress)
+    return Answerer(retriever, create_generator(settings), settings)

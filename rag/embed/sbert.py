@@ -26,7 +26,9 @@ class SentenceTransformerEmbedder(Embedder):
             self._model = SentenceTransformer(str(path), device=device, local_files_only=True)
         except Exception as exc:  # the library raises many types for a broken folder
             raise EmbedderError(f"could not load sentence-transformers model from {path}: {exc}") from exc
-        self.dim = int(self._model.get_sentence_embedding_dimension())
+        dimension = getattr(self._model, "get_embedding_dimension", None) or \
+            self._model.get_sentence_embedding_dimension
+        self.dim = int(dimension())
         self.name = f"sentence-transformers/{path.name}"
         self.query_prefix = query_prefix
         self.passage_prefix = passage_prefix

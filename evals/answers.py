@@ -1,0 +1,100 @@
+"""Answer quality of the whole pipeline: accuracy, character F1, citation precision, refusals, latency."""
+
+from __future__ import annotations
+
+import resource
+import time
+from pathlib import Path
+
+from tqdm import tqdm
+
+from rag.answer import Answerer
+
+from . import report
+from .metrics import char_f1, exact_match, latency_summary, squash
+from .questions import Question
+
+TARGETS = {"answer_accuracy": 0.85, "citation_precision": 0.9, "refusal_rate_unanswerable": 0.9}
+
+
+def _percentiles(values: list[float], name: str) -> dict[str, float]:
+    summary = latency_summary(values)
+    return {f"{name}_p50_s": round(summary["p50_ms"] / 1000, 2), f"{name}_p95_s": round(summary["p95_ms"] / 1000, 2)}
+
+
+def evaluate_answers(answerer: Answerer, questions: list[Question]) -> dict:
+    """Run every question through the pipeline (with its history) and score the answers."""
+    rows = []
+    for q in tqdm(questions, desc="answering", unit="q"):
+        started = time.perf_counter()
+        result = answerer.answer(q.question, history=q.history)
+        elapsed = time.perf_counter() - started
+        answer = squash(result.answer)
+        correct = q.answerable and not result.refused and any(squash(a) in answer for a in q.answers)
+        cited_ok = [any(squash(e) in squash(c.text) for e in q.evidence) for c in result.citations]
+        rows.append({
+            "id": q.id, "kind": q.kind, "question": q.question, "answerable": q.answerable,
+            "answer": result.answer, "refused": result.refused, "reason": result.reason,
+            "correct": bool(correct),
+            "f1": max((char_f1(result.answer, a) for a in q.answers), default=0.0) if not result.refused else 0.0,
+            "citations": [c.passage_id for c in result.citations], "citations_correct": cited_ok,
+            "top_dense": result.passages[0]["dense"] if result.passages else None,
+            "first_token_s": result.timings.get("first_token_s"), "total_s": result.timings.get("total_s", elapsed),
+        })
+    answerable = [r for r in rows if r["answerable"]]
+    unanswerable = [r for r in rows if not r["answerable"]]
+    citations = [ok for r in answerable for ok in r["citations_correct"]]
+    summary = {
+        "answer_accuracy": sum(r["correct"] for r in answerable) / max(len(answerable), 1),
+        "char_f1": sum(r["f1"] for r in answerable) / max(len(answerable), 1),
+        "citation_precision": sum(citations) / max(len(citations), 1),
+        "refusal_rate_unanswerable": sum(r["refused"] for r in unanswerable) / max(len(unanswerable), 1),
+        "false_refusal_rate": sum(r["refused"] for r in answerable) / max(len(answerable), 1),
+        **_percentiles([r["first_token_s"] for r in rows if r["first_token_s"] is not None], "ttft"),
+        **_percentiles([r["total_s"] for r in rows], "total"),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+    by_kind = {}
+    for kind in sorted({r["kind"] for r in rows}):
+        group = [r for r in rows if r["kind"] == kind]
+        by_kind[kind] = {"n": len(group), "correct_or_refused": sum(
+            r["correct"] if r["answerable"] else r["refused"] for r in group) / len(group)}
+    return {"summary": {k: round(v, 3) if isinstance(v, float) else v for k, v in summary.items()},
+            "by_kind": by_kind, "n_questions": len(rows), "generator": answerer.generator.name, "rows": rows}
+
+
+def evaluate_jsquad_answers(answerer: Answerer, questions) -> dict:
+    """EM and character F1 (JGLUE normalisation, best gold answer) of generated answers to JSQuAD questions."""
+    rows = []
+    for q in tqdm(questions, desc="jsquad answers", unit="q"):
+        result = answerer.answer(q.question)
+        text = "" if result.refused else result.answer.split("[")[0]
+        rows.append({"id": q.id, "question": q.question, "answer": text, "refused": result.refused,
+                     "em": max(exact_match(text, a) for a in q.answers),
+                     "f1": max(char_f1(text, a) for a in q.answers),
+                     "total_s": result.timings.get("total_s")})
+    n = max(len(rows), 1)
+    summary = {"exact_match": round(sum(r["em"] for r in rows) / n, 3), "char_f1": round(sum(r["f1"] for r in rows) / n, 3),
+               "refusal_rate": round(sum(r["refused"] for r in rows) / n, 3), "n": len(rows)}
+    return {"summary": summary, "rows": rows, "generator": answerer.generator.name}
+
+
+def write_markdown(out: dict, path: Path) -> Path:
+    """A readable report: headline table, chart, per-kind table and the questions that went wrong."""
+    summary = out["summary"]
+    figures = {k: summary[k] for k in ("answer_accuracy", "char_f1", "citation_precision",
+                                       "refusal_rate_unanswerable", "false_refusal_rate")}
+    chart = report.bar_chart(figures, "Answer quality on evals/questions.jsonl", path.with_suffix(".png"),
+                             targets=TARGETS)
+    lines = [f"# Answer evaluation: {out['questions_file']}", "",
+             f"Generator: `{out['generator']}`; {out['n_questions']} questions.", "",
+             report.markdown_table({"result": summary}, list(summary)), ""]
+    if chart:
+        lines += [f"![headline figures]({chart.name})", ""]
+    lines += ["## By kind of question", "", "| kind | n | correct (or refused, when unanswerable) |", "|---|---|---|"]
+    lines += [f"| {k} | {v['n']} | {v['correct_or_refused']:.2f} |" for k, v in out["by_kind"].items()]
+    wrong = [r for r in out["rows"] if (r["answerable"] and not r["correct"]) or (not r["answerable"] and not r["refused"])]
+    lines += ["", f"## Questions answered wrongly ({len(wrong)})", "", "| id | question | answer |", "|---|---|---|"]
+    lines += [f"| {r['id']} | {r['question']} | {r['answer'].replace('|', '/')} |" for r in wrong]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path

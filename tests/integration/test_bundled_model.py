@@ -1,0 +1,36 @@
+"""The real bundled Qwen2.5 model over the real corpus: grounded answers, citations and refusals."""
+
+import pytest
+
+from rag.config import Settings
+from rag.service import open_answerer
+
+from ..conftest import REPO
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def answerer(tmp_path_factory):
+    settings = Settings(corpus_dir=str(REPO / "corpus"), index_dir=str(tmp_path_factory.mktemp("index")))
+    return open_answerer(settings, progress=False)
+
+
+def test_answers_with_a_verified_citation(answerer):
+    result = answerer.answer("ウィトコフ特使とプーチン大統領の話し合いは何時間に及びましたか？")
+    assert not result.refused, result.reason
+    assert "5時間" in result.answer and "[1]" in result.answer
+    assert result.citations[0].doc_id == "003_34a507dc91d936b2"
+    assert result.timings["first_token_s"] > 0
+
+
+def test_refuses_what_the_articles_do_not_say(answerer):
+    result = answerer.answer("日本の首相は誰ですか？")
+    assert result.refused and "記載がありません" in result.answer and not result.citations
+
+
+def test_follow_up_question_uses_the_conversation(answerer):
+    history = [{"role": "user", "content": "ブリンケン国務長官はどこでラブロフ外相と会談しましたか？"},
+               {"role": "assistant", "content": "アイスランドです。[1]"}]
+    result = answerer.answer("その会談について、ラブロフ氏はどう評価した？", history=history)
+    assert not result.refused and "建設的" in result.answer

@@ -1,0 +1,84 @@
+"""Evaluation harnesses: metrics, the question set, and the retrieval and JSQuAD harnesses on small data."""
+
+import json
+
+import pytest
+
+from evals.jsquad import evaluate_retrieval as jsquad_retrieval
+from evals.jsquad import load_jsquad
+from evals.metrics import char_f1, exact_match, jglue_normalize, ranking_metrics, squash
+from evals.questions import load_questions
+from evals.retrieval import evaluate_retrieval
+from rag.load import load_corpus
+from rag.retrieve import Retriever
+
+from .conftest import REPO
+
+
+def test_ranking_metrics():
+    m = ranking_metrics([1, 2, None, 4])
+    assert m["hit@1"] == 0.25 and m["hit@3"] == 0.5 and m["hit@5"] == 0.75
+    assert m["mrr@10"] == pytest.approx((1 + 0.5 + 0.25) / 4)
+    assert ranking_metrics([1], [2], [[True, False, True]])["ndcg@10"] == pytest.approx(
+        (1 + 1 / 2) / (1 + 1 / 1.5849625007), rel=1e-6)
+
+
+def test_answer_metrics_follow_jglue():
+    assert jglue_normalize(" ＡＢＣ。") == "abc"
+    assert exact_match("小笠原諸島。", "小笠原諸島") == 1.0
+    assert char_f1("小笠原諸島を除く", "小笠原諸島") == pytest.approx(2 * (5 / 8) * 1 / (5 / 8 + 1))
+    assert char_f1("", "x") == 0.0
+
+
+def test_question_set_is_complete_and_its_evidence_is_in_the_corpus():
+    questions = load_questions(REPO / "evals" / "questions.jsonl")
+    docs, _ = load_corpus(REPO / "corpus")
+    texts = {d.doc_id: squash(d.text) for d in docs}
+    assert len(questions) >= 60 and len({q.id for q in questions}) == len(questions)
+    assert sum(not q.answerable for q in questions) >= 10
+    assert sum(bool(q.history) for q in questions) >= 3
+    assert sum(q.kind == "multi-article" for q in questions) >= 3
+    covered = set()
+    for q in questions:
+        for evidence in q.evidence:
+            found = [doc for doc, text in texts.items() if squash(evidence) in text]
+            assert found, (q.id, evidence)
+            covered.update(found)
+        if q.answerable:
+            assert q.answers, q.id
+    assert covered == set(texts)  # every article is asked about
+
+
+def test_bad_question_file_names_the_line(tmp_path):
+    path = tmp_path / "q.jsonl"
+    path.write_text('{"id": 1, "question": "x", "answerable": true}\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="q.jsonl:1"):
+        load_questions(path)
+
+
+def test_retrieval_harness_scores_a_small_set(index, embedder, tmp_path):
+    path = tmp_path / "q.jsonl"
+    rows = [{"id": "a", "question": "東京タワーの高さ", "answers": ["333"], "evidence": ["高さは333メートル"]},
+            {"id": "b", "question": "清水寺の柱の数", "answers": ["139"], "evidence": ["139本の柱"]},
+            {"id": "c", "question": "日本の首相は？", "answerable": False}]
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    result = evaluate_retrieval(Retriever(index, embedder), load_questions(path), modes=("hybrid", "lexical"))
+    assert result["n_questions"] == 2
+    assert result["rows"]["hybrid"]["hit@1"] == 1.0 and result["rows"]["hybrid"]["p50_ms"] > 0
+
+
+def test_jsquad_harness_on_a_tiny_file(tmp_path, settings, embedder):
+    data = {"data": [{"title": "東京", "paragraphs": [
+        {"context": "東京タワー [SEP] 東京タワーは1958年に完成した。高さは333メートル。",
+         "qas": [{"id": "q1", "question": "東京タワーの高さは？", "answers": [{"text": "333メートル"}]}]},
+        {"context": "清水寺 [SEP] 清水寺の舞台は139本の柱で支えられている。",
+         "qas": [{"id": "q2", "question": "清水寺の舞台を支える柱は何本？", "answers": [{"text": "139本"}]}]}]}]}
+    path = tmp_path / "valid.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    documents, questions = load_jsquad(path)
+    assert [d.title for d in documents] == ["東京タワー", "清水寺"] and questions[1].paragraph == 1
+    from evals.jsquad import build_paragraph_index
+
+    retriever = build_paragraph_index(documents, settings, embedder, tmp_path / "idx")
+    result = jsquad_retrieval(retriever, documents, questions, modes=("hybrid",))
+    assert result["rows"]["hybrid"]["hit@1"] == 1.0 and result["rows"]["hybrid"]["answer@1"] == 1.0

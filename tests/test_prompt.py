@@ -1,0 +1,25 @@
+"""Prompt building and parsing of the model's quote-then-answer reply."""
+
+from rag.prompt import Evidence, answer_part, build_messages, parse_evidence_block, parse_reply
+
+
+def test_fixed_prefix_comes_first_and_evidence_last():
+    a = build_messages("質問A", [Evidence(1, "資料一")])
+    b = build_messages("質問B", [Evidence(1, "資料二")], previous_question="前の質問")
+    assert a[:-1] == b[:-1]  # identical prefix: its KV cache is reused
+    assert "直前の質問: 前の質問" in b[-1]["content"]
+    evidence, question = parse_evidence_block(b[-1]["content"])
+    assert (evidence[0].text, question) == ("資料二", "質問B")
+
+
+def test_reply_is_parsed_into_quotes_and_answer():
+    reply = "根拠: 「高さは333メートル」[2]\n回答: 333メートルです。"
+    parsed = parse_reply(reply)
+    assert parsed.quotes == [("高さは333メートル", 2)] and parsed.answer == "333メートルです。"
+    assert not parsed.says_unknown
+    assert answer_part("根拠: 「x」[1]\n回答: 33") == "33"
+    assert answer_part("根拠: 「x") == ""
+
+
+def test_refusal_reply_is_recognised():
+    assert parse_reply("根拠: なし\n回答: 資料には記載がありません。").says_unknown
