@@ -26,7 +26,7 @@ from .store import FaissStore
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3  # bump when cleaning, chunking or tokenizing changes what an index holds
 MANIFEST = "manifest.json"
 PASSAGES = "passages.jsonl"
 DOCUMENTS = "documents.jsonl"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 
 from ..chunk import split_sentences
@@ -9,7 +10,7 @@ from ..lexical import char_unigrams_bigrams
 from ..prompt import REFUSAL, parse_evidence_block
 from .base import Generator
 
-MIN_OVERLAP = 0.35
+MIN_OVERLAP = 0.3
 
 
 class ExtractiveGenerator(Generator):
@@ -24,14 +25,16 @@ class ExtractiveGenerator(Generator):
     def stream(self, messages: list[dict], max_tokens: int = 256, temperature: float = 0.0) -> Iterator[str]:
         evidence, question = parse_evidence_block(messages[-1]["content"])
         wanted = set(char_unigrams_bigrams(question))
+        sentences = [(item.n, item.text[s:e]) for item in evidence for s, e in split_sentences(item.text)]
+        grams = [set(char_unigrams_bigrams(text)) for _, text in sentences]
+        # Question n-grams found in few sentences say more about which one answers (idf weighting).
+        weight = {g: math.log(1 + len(grams) / (1 + sum(g in gs for gs in grams))) for g in wanted}
+        total = sum(weight.values()) or 1.0
         best: tuple[float, int, str] = (0.0, 0, "")
-        for item in evidence:
-            for s, e in split_sentences(item.text):
-                sentence = item.text[s:e]
-                grams = set(char_unigrams_bigrams(sentence))
-                overlap = len(wanted & grams) / max(len(wanted), 1)
-                if overlap > best[0]:
-                    best = (overlap, item.n, sentence)
+        for (n, text), gs in zip(sentences, grams):
+            overlap = sum(weight[g] for g in wanted & gs) / total
+            if overlap > best[0]:
+                best = (overlap, n, text)
         if best[0] < MIN_OVERLAP:
             yield f"根拠: なし\n回答: {REFUSAL}"
             return

@@ -1,0 +1,238 @@
+"""The chat page (Gradio) and the HTTP API (FastAPI) around one Answerer."""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import gradio as gr
+from pydantic import BaseModel, Field
+
+from .answer import AnswerResult, Answerer
+from .config import Settings
+from .feedback import FeedbackStore
+
+log = logging.getLogger(__name__)
+
+TITLE = "記事に聞く Q&A"
+INTRO = ("収録されている記事の内容について、日本語で質問してください。答えには根拠となった記事の箇所を番号付きで示します。"
+         "記事に書かれていないことには「資料には記載がありません」と答えます。")
+PLACEHOLDER = "質問を入力してください(Enterで送信、Shift+Enterで改行)"
+EMPTY_HINT = "質問が空です。知りたいことを入力してください。"
+ERROR_MESSAGE = "申し訳ありません。回答の作成中に問題が発生しました。もう一度お試しください。"
+CSS = """
+body, .gradio-container { font-family: "Noto Sans JP", "Hiragino Sans", "Hiragino Kaku Gothic ProN", "Yu Gothic UI",
+  Meiryo, sans-serif; font-size: 16px; line-height: 1.7; }
+.gradio-container { max-width: 880px !important; margin: 0 auto; }
+.sources { font-size: 15px; }
+.sources .card { border: 1px solid #d9d9e3; border-radius: 8px; padding: 10px 12px; margin: 8px 0; background: #fff; }
+.sources .card h4 { margin: 0 0 4px; font-size: 15px; }
+.sources .meta { color: #5b5b6b; font-size: 13px; }
+.sources mark { background: #fff2a8; padding: 0 2px; }
+.embed header, .embed .intro { display: none !important; }
+@media (max-width: 480px) { .gradio-container { padding: 4px !important; } }
+"""
+
+
+def _cards(result: AnswerResult) -> str:
+    """Cited passages (or, for a refusal, related ones) as escaped HTML, the quote highlighted."""
+    parts = []
+    if result.citations:
+        parts.append("<p><b>出典</b></p>")
+        for c in result.citations:
+            before, quote, after = (html.escape(c.text[:c.quote_start]), html.escape(c.text[c.quote_start:c.quote_end]),
+                                    html.escape(c.text[c.quote_end:]))
+            meta = " ・ ".join(html.escape(x) for x in (c.publisher, c.date) if x)
+            parts.append(f'<div class="card" id="source-{c.n}"><h4>[{c.n}] {html.escape(c.title)}</h4>'
+                         f'<div class="meta">{meta}</div><div>{before}<mark>{quote}</mark>{after}</div></div>')
+    elif result.passages and result.question:
+        parts.append("<p><b>関連する箇所</b>(質問への答えそのものは見つかりませんでした)</p>")
+        for p in result.passages[:3]:
+            meta = " ・ ".join(html.escape(x) for x in (p.get("publisher", ""), p.get("date", "")) if x)
+            parts.append(f'<div class="card"><h4>{html.escape(p["title"])}</h4><div class="meta">{meta}</div>'
+                         f'<div>{html.escape(p["text"])}</div></div>')
+    return f'<div class="sources">{"".join(parts)}</div>'
+
+
+def _preview(hits) -> str:
+    """The best passage, shown while the answer is being written."""
+    if not hits:
+        return ""
+    p = hits[0].passage
+    return (f'<div class="sources"><p><b>いちばん関連の深い箇所</b>(回答を作成中…)</p><div class="card">'
+            f'<h4>{html.escape(p.title)}</h4><div>{html.escape(p.text)}</div></div></div>')
+
+
+def _history_for_pipeline(messages: list[dict]) -> list[dict]:
+    return [{"role": m["role"], "content": str(m.get("content", ""))} for m in messages
+            if isinstance(m, dict) and m.get("role") in ("user", "assistant")]
+
+
+def example_questions(questions_file: Path, n: int = 4) -> list[str]:
+    """A few answerable questions from the project's question set, as clickable examples."""
+    examples = []
+    if questions_file.is_file():
+        for line in questions_file.read_text(encoding="utf-8").splitlines():
+            try:
+                row = json.loads(line)
+            except ValueError:
+                continue
+            if row.get("answerable", True) and not row.get("history") and len(row.get("question", "")) < 40:
+                examples.append(row["question"])
+    return examples[:: max(1, len(examples) // n)][:n]
+
+
+def build_demo(answerer: Answerer, settings: Settings, feedback: FeedbackStore, examples: list[str]):
+    def respond(message: str, chat: list[dict], state: dict) -> Iterator[tuple]:
+        message = (message or "").strip()
+        chat = list(chat or [])
+        if not message:
+            gr.Info(EMPTY_HINT)
+            yield chat, gr.update(), state, ""
+            return
+        history = _history_for_pipeline(chat)
+        chat = chat + [{"role": "user", "content": message}, {"role": "assistant", "content": "…"}]
+        yield chat, "", state, ""
+        answer = ""
+        try:
+            for event in answerer.stream(message, history=history):
+                if event.kind == "retrieved":
+                    yield chat, gr.update(), state, _preview(event.hits)
+                elif event.kind == "token":
+                    answer += event.text
+                    chat[-1] = {"role": "assistant", "content": answer}
+                    yield chat, gr.update(), state, gr.update()
+                elif event.kind == "final":
+                    result = event.result
+                    text = result.answer + (f"\n\n({result.notice})" if result.notice else "")
+                    chat[-1] = {"role": "assistant", "content": text}
+                    state = {**state, str(len(chat) - 1): result.to_dict()}
+                    yield chat, gr.update(), state, _cards(result)
+        except Exception:  # the page must stay up whatever the pipeline does
+            log.exception("answering failed")
+            chat[-1] = {"role": "assistant", "content": ERROR_MESSAGE}
+            yield chat, gr.update(), state, ""
+
+    def on_like(data: gr.LikeData, chat: list[dict], state: dict):
+        index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
+        result = state.get(str(index), {})
+        question = chat[index - 1]["content"] if index and index - 1 < len(chat) else ""
+        feedback.add(bool(data.liked), str(question), str(chat[index]["content"]), result.get("passages"))
+        gr.Info("フィードバックありがとうございます。")
+
+    with gr.Blocks(title=TITLE, css=CSS, theme=gr.themes.Soft(), analytics_enabled=False,
+                   elem_id="app") as demo:
+        state = gr.State({})
+        with gr.Column(elem_classes="intro"):
+            gr.Markdown(f"# {TITLE}\n{INTRO}")
+        chatbot = gr.Chatbot(type="messages", label="会話", show_copy_button=True, height=460,
+                             show_label=False, render_markdown=False, elem_id="chat",
+                             placeholder="記事について質問してみましょう。")
+        with gr.Row(equal_height=True):
+            box = gr.Textbox(placeholder=PLACEHOLDER, show_label=False, lines=1, max_lines=6, scale=5,
+                             max_length=settings.max_question_chars * 4, elem_id="question", autofocus=True)
+            send = gr.Button("送信", variant="primary", scale=1, min_width=80, elem_id="send")
+        with gr.Row():
+            stop = gr.Button("停止", scale=1, size="sm", elem_id="stop")
+            clear = gr.Button("会話をクリア", scale=1, size="sm", elem_id="clear")
+        sources = gr.HTML(elem_id="sources")
+        if examples:
+            gr.Examples(examples, inputs=box, label="質問の例")
+        outputs = [chatbot, box, state, sources]
+        submit = box.submit(respond, [box, chatbot, state], outputs, concurrency_id="answer")
+        click = send.click(respond, [box, chatbot, state], outputs, concurrency_id="answer")
+        stop.click(None, cancels=[submit, click])
+        clear.click(lambda: ([], "", {}, ""), None, outputs, queue=False)
+        chatbot.like(on_like, [chatbot, state], None)
+        # ?embed=1: compact layout without the header, for the wiki's iframe.
+        demo.load(None, None, None, js="() => { if (new URLSearchParams(location.search).get('embed') === '1')"
+                                        " document.body.classList.add('embed'); }")
+    return demo
+
+
+def frame_ancestors(allowed_origins: str) -> str:
+    origins = [o.strip() for o in allowed_origins.replace(",", " ").split() if o.strip()]
+    return "frame-ancestors 'self'" + "".join(f" {o}" for o in origins)
+
+
+class Turn(BaseModel):
+    """One earlier message of the conversation."""
+    role: str
+    content: str = Field(max_length=20000)
+
+class AskRequest(BaseModel):
+    """Body of POST /api/ask: the question and, for follow-ups, the earlier turns."""
+    question: str = Field(max_length=20000)
+    history: list[Turn] = Field(default_factory=list, max_length=50)
+
+class FeedbackRequest(BaseModel):
+    """Body of POST /api/feedback."""
+    liked: bool
+    question: str = Field(max_length=20000)
+    answer: str = Field(max_length=20000)
+    passages: list[dict] = Field(default_factory=list, max_length=20)
+    comment: str = Field(default="", max_length=2000)
+
+
+def build_app(answerer: Answerer, settings: Settings, examples: list[str] | None = None):
+    """FastAPI app: the chat page at /, the JSON API under /api, /healthz; framing limited by CSP."""
+    from fastapi import FastAPI, Request
+    from fastapi.responses import JSONResponse, StreamingResponse
+
+    feedback = FeedbackStore(settings.feedback_path)
+    app = FastAPI(title=TITLE, docs_url="/api/docs", openapi_url="/api/openapi.json")
+    csp = frame_ancestors(settings.allowed_origins)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):
+        length = request.headers.get("content-length")
+        if request.url.path.startswith("/api/") and length and length.isdigit() and int(length) > 256 * 1024:
+            return JSONResponse({"error": "request too large"}, status_code=413)
+        response = await call_next(request)
+        response.headers["Content-Security-Policy"] = csp
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "same-origin"
+        return response
+
+    @app.get("/healthz")
+    def healthz() -> dict:
+        index = answerer.retriever.index
+        return {"status": "ok", "documents": len(index.documents), "passages": len(index.passages),
+                "generator": answerer.generator.name, "index_built_at": index.manifest.get("built_at")}
+
+    @app.post("/api/ask")
+    def ask(body: AskRequest) -> dict:
+        return answerer.answer(body.question, [t.model_dump() for t in body.history]).to_dict()
+
+    @app.post("/api/ask/stream")
+    def ask_stream(body: AskRequest):
+        history = [t.model_dump() for t in body.history]
+
+        def events() -> Iterator[str]:
+            try:
+                for event in answerer.stream(body.question, history):
+                    if event.kind == "retrieved":
+                        data = {"passages": [h.passage.to_dict() for h in event.hits]}
+                    elif event.kind == "token":
+                        data = {"text": event.text}
+                    else:
+                        data = event.result.to_dict()
+                    yield f"event: {event.kind}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+            except Exception as exc:  # report in-band: the HTTP status is already sent
+                log.exception("streamed answer failed")
+                yield f"event: error\ndata: {json.dumps({'error': str(exc)}, ensure_ascii=False)}\n\n"
+
+        return StreamingResponse(events(), media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+    @app.post("/api/feedback")
+    def post_feedback(body: FeedbackRequest) -> dict:
+        return feedback.add(body.liked, body.question, body.answer, body.passages, body.comment)
+
+    demo = build_demo(answerer, settings, feedback, examples or [])
+    demo.queue(default_concurrency_limit=1, max_size=64)
+    return gr.mount_gradio_app(app, demo, path="/", root_path=settings.root_path or None,
+                               allowed_paths=[], show_api=True)
