@@ -188,15 +188,39 @@ class Answerer:
             citations.append(Citation(len(citations) + 1, passage.doc_id, passage.title, passage.passage_id,
                                       passage.text, passage.text[where.start:where.end], where.start, where.end,
                                       doc.publisher if doc else "", doc.date if doc else ""))
+        answer = parsed.answer.strip()
+        if not citations and answer:
+            # The model misquoted but answered: keep the answer only if one passage backs it, quoting the
+            # sentence of that passage that shares most with the answer.
+            backed = self._backing_sentence(answer, passages)
+            if backed is not None:
+                number, start, end = backed
+                passage = passages[number]
+                doc = self.retriever.index.documents.get(passage.doc_id)
+                citations.append(Citation(1, passage.doc_id, passage.title, passage.passage_id, passage.text,
+                                          passage.text[start:end], start, end,
+                                          doc.publisher if doc else "", doc.date if doc else ""))
         if not citations:
             return REFUSAL, True, "no quote could be found in the passages", []
-        answer = parsed.answer.strip()
         sources = [c.text for c in citations]
         if not answer or support(answer, sources) < MIN_SUPPORT:
             # The model wrote something the passages do not back: answer with the verified quote instead.
             answer = citations[0].quote
         markers = "".join(f"[{c.n}]" for c in citations)
         return f"{answer}{markers}", False, "", citations
+
+    @staticmethod
+    def _backing_sentence(answer: str, passages: list) -> tuple[int, int, int] | None:
+        """(passage number, start, end) of the sentence best supporting `answer`, if a passage supports it."""
+        best: tuple[float, int, int, int] | None = None
+        for number, passage in enumerate(passages):
+            if support(answer, [passage.text]) < MIN_SUPPORT:
+                continue
+            for s, e in split_sentences(passage.text):
+                score = support(passage.text[s:e], [answer])
+                if best is None or score > best[0]:
+                    best = (score, number, s, e)
+        return best[1:] if best else None
 
     def answer(self, question: str, history: list[dict] | None = None) -> AnswerResult:
         result = None
