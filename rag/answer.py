@@ -202,10 +202,12 @@ class Answerer:
                                           doc.publisher if doc else "", doc.date if doc else ""))
         if not citations:
             return REFUSAL, True, "no quote could be found in the passages", []
-        sources = [c.text for c in citations]
-        if not answer or support(answer, sources) < MIN_SUPPORT:
-            # The model wrote something the passages do not back: answer with the verified quote instead.
+        if not answer:
             answer = citations[0].quote
+        elif support(answer, [c.text for c in citations]) < MIN_SUPPORT:
+            # The model wrote something its own quotes do not back: typically a loosely related sentence
+            # quoted for a question the articles do not answer.
+            return REFUSAL, True, "the answer is not backed by the quoted passages", []
         markers = "".join(f"[{c.n}]" for c in citations)
         return f"{answer}{markers}", False, "", citations
 

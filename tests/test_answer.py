@@ -61,10 +61,10 @@ def test_model_refusal_is_kept(make):
     assert result.refused and result.answer == REFUSAL
 
 
-def test_unsupported_answer_is_replaced_by_the_quote(make):
+def test_answer_not_backed_by_its_quote_is_refused(make):
     reply = "根拠: 「高さは333メートルで」[1]\n回答: 日本の首相は安倍晋三です。"
     result = make(ScriptedGenerator(reply)).answer("東京タワーの高さは？")
-    assert not result.refused and "安倍" not in result.answer and "333メートル" in result.answer
+    assert result.refused and "安倍" not in result.answer and result.citations == []
 
 
 def test_weak_evidence_is_refused_without_calling_the_model(make):
