@@ -142,8 +142,8 @@ def build_demo(answerer: Answerer, settings: Settings, feedback: FeedbackStore, 
         if examples:
             gr.Examples(examples, inputs=box, label="質問の例")
         outputs = [chatbot, box, state, sources]
-        submit = box.submit(respond, [box, chatbot, state], outputs, concurrency_id="answer")
-        click = send.click(respond, [box, chatbot, state], outputs, concurrency_id="answer")
+        submit = box.submit(respond, [box, chatbot, state], outputs, concurrency_id="answer", api_name="chat")
+        click = send.click(respond, [box, chatbot, state], outputs, concurrency_id="answer", api_name=False)
         stop.click(None, cancels=[submit, click])
         clear.click(lambda: ([], "", {}, ""), None, outputs, queue=False)
         chatbot.like(on_like, [chatbot, state], None)
