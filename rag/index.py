@@ -26,7 +26,7 @@ from .store import FaissStore
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 3  # bump when cleaning, chunking or tokenizing changes what an index holds
+FORMAT_VERSION = 4  # bump when cleaning, chunking or tokenizing changes what an index holds
 MANIFEST = "manifest.json"
 PASSAGES = "passages.jsonl"
 DOCUMENTS = "documents.jsonl"
@@ -207,10 +207,11 @@ def write_index(documents: list[Document], settings: Settings, embedder: Embedde
     sentence_texts = [docs_by_id[passages[p].doc_id].text[s:e]
                       for p, s, e in zip(sentences.passage_of, sentences.start, sentences.end)]
     passage_store, sentence_store = FaissStore(embedder.dim), FaissStore(embedder.dim)
-    passage_store.add(embed_in_batches(embedder, [p.text for p in passages], progress=progress))
-    sentence_store.add(embed_in_batches(embedder, sentence_texts, progress=progress,
-                                        desc="embedding sentences"))
+    # The article title goes in front of every text: a sentence like 「同氏は…」 is only findable in context.
     titles = [passages[p].title for p in sentences.passage_of]
+    passage_store.add(embed_in_batches(embedder, [f"{p.title}\n{p.text}" for p in passages], progress=progress))
+    sentence_store.add(embed_in_batches(embedder, [f"{t}\n{s}" for t, s in zip(titles, sentence_texts)],
+                                        progress=progress, desc="embedding sentences"))
     passage_lexical = BM25(settings.lexical_tokenizer).index([f"{p.title}\n{p.text}" for p in passages])
     sentence_lexical = BM25(settings.lexical_tokenizer).index(
         [f"{t}\n{s}" for t, s in zip(titles, sentence_texts)])
