@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from rag.errors import CorpusError
-from rag.load import decode_bytes, html_to_text, load_corpus, load_document, to_markdown
+from rag.load import decode_bytes, load_corpus, load_document, to_markdown
 
 from .conftest import REPO
 

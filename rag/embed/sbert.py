@@ -7,7 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .base import Embedder, EmbedderError
+from ..errors import EmbedderError
+from .base import Embedder
 
 
 class SentenceTransformerEmbedder(Embedder):
