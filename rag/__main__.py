@@ -69,13 +69,12 @@ def _settings(args: argparse.Namespace):
 
 
 def cmd_index(args) -> int:
-    from .embed import create_embedder
     from .errors import IndexUnavailable
     from .index import Index, build_index
+    from .service import open_embedder
 
     settings = _settings(args)
-    embedder = create_embedder(settings.embedder, settings.embedder_model, settings.query_prefix,
-                               settings.passage_prefix, settings.threads or None)
+    embedder = open_embedder(settings)
     if args.if_stale:
         try:
             reasons = Index.load(settings.index_dir).stale_reasons(settings, embedder, Path(settings.corpus_dir))

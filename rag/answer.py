@@ -184,10 +184,7 @@ class Answerer:
             passage = passages[where.passage]
             if any(c.passage_id == passage.passage_id for c in citations):
                 continue
-            doc = self.retriever.index.documents.get(passage.doc_id)
-            citations.append(Citation(len(citations) + 1, passage.doc_id, passage.title, passage.passage_id,
-                                      passage.text, passage.text[where.start:where.end], where.start, where.end,
-                                      doc.publisher if doc else "", doc.date if doc else ""))
+            citations.append(self._citation(len(citations) + 1, passage, where.start, where.end))
         answer = parsed.answer.strip()
         if not citations and answer:
             # The model misquoted but answered: keep the answer only if one passage backs it, quoting the
@@ -195,11 +192,7 @@ class Answerer:
             backed = self._backing_sentence(answer, passages)
             if backed is not None:
                 number, start, end = backed
-                passage = passages[number]
-                doc = self.retriever.index.documents.get(passage.doc_id)
-                citations.append(Citation(1, passage.doc_id, passage.title, passage.passage_id, passage.text,
-                                          passage.text[start:end], start, end,
-                                          doc.publisher if doc else "", doc.date if doc else ""))
+                citations.append(self._citation(1, passages[number], start, end))
         if not citations:
             return REFUSAL, True, "no quote could be found in the passages", []
         if not answer:
@@ -210,6 +203,12 @@ class Answerer:
             return REFUSAL, True, "the answer is not backed by the quoted passages", []
         markers = "".join(f"[{c.n}]" for c in citations)
         return f"{answer}{markers}", False, "", citations
+
+    def _citation(self, n: int, passage, start: int, end: int) -> Citation:
+        """Citation n of `passage`, quoting its text[start:end], with the article's publisher and date."""
+        doc = self.retriever.index.documents.get(passage.doc_id)
+        return Citation(n, passage.doc_id, passage.title, passage.passage_id, passage.text, passage.text[start:end],
+                        start, end, doc.publisher if doc else "", doc.date if doc else "")
 
     @staticmethod
     def _backing_sentence(answer: str, passages: list) -> tuple[int, int, int] | None:

@@ -37,6 +37,14 @@ body, .gradio-container { font-family: "Noto Sans JP", "Hiragino Sans", "Hiragin
 """
 
 
+def _card(title: str, body_html: str, publisher: str = "", date: str = "", anchor: str = "") -> str:
+    """One passage card; every piece of text is escaped here or by the caller (body_html)."""
+    meta = " ・ ".join(html.escape(x) for x in (publisher, date) if x)
+    ident = f' id="{anchor}"' if anchor else ""
+    return (f'<div class="card"{ident}><h4>{html.escape(title)}</h4><div class="meta">{meta}</div>'
+            f"<div>{body_html}</div></div>")
+
+
 def _cards(result: AnswerResult) -> str:
     """Cited passages (or, for a refusal, related ones) as escaped HTML, the quote highlighted."""
     parts = []
@@ -45,15 +53,12 @@ def _cards(result: AnswerResult) -> str:
         for c in result.citations:
             before, quote, after = (html.escape(c.text[:c.quote_start]), html.escape(c.text[c.quote_start:c.quote_end]),
                                     html.escape(c.text[c.quote_end:]))
-            meta = " ・ ".join(html.escape(x) for x in (c.publisher, c.date) if x)
-            parts.append(f'<div class="card" id="source-{c.n}"><h4>[{c.n}] {html.escape(c.title)}</h4>'
-                         f'<div class="meta">{meta}</div><div>{before}<mark>{quote}</mark>{after}</div></div>')
+            parts.append(_card(f"[{c.n}] {c.title}", f"{before}<mark>{quote}</mark>{after}", c.publisher, c.date,
+                               f"source-{c.n}"))
     elif result.passages and result.question:
         parts.append("<p><b>関連する箇所</b>(質問への答えそのものは見つかりませんでした)</p>")
         for p in result.passages[:3]:
-            meta = " ・ ".join(html.escape(x) for x in (p.get("publisher", ""), p.get("date", "")) if x)
-            parts.append(f'<div class="card"><h4>{html.escape(p["title"])}</h4><div class="meta">{meta}</div>'
-                         f'<div>{html.escape(p["text"])}</div></div>')
+            parts.append(_card(p["title"], html.escape(p["text"]), p.get("publisher", ""), p.get("date", "")))
     return f'<div class="sources">{"".join(parts)}</div>'
 
 
@@ -62,8 +67,8 @@ def _preview(hits) -> str:
     if not hits:
         return ""
     p = hits[0].passage
-    return (f'<div class="sources"><p><b>いちばん関連の深い箇所</b>(回答を作成中…)</p><div class="card">'
-            f'<h4>{html.escape(p.title)}</h4><div>{html.escape(p.text)}</div></div></div>')
+    return (f'<div class="sources"><p><b>いちばん関連の深い箇所</b>(回答を作成中…)</p>'
+            f"{_card(p.title, html.escape(p.text))}</div>")
 
 
 def _history_for_pipeline(messages: list[dict]) -> list[dict]:

@@ -31,8 +31,7 @@ class LlamaCppGenerator(Generator):
         params.model.path = str(path)
         params.n_ctx = n_ctx  # set explicitly: the library default is 32k, far more memory than needed
         params.n_parallel = 1
-        params.cpuparams.n_threads = threads or min(os.cpu_count() or 2, 8)
-        params.cpuparams_batch.n_threads = threads or min(os.cpu_count() or 2, 8)
+        params.cpuparams.n_threads = params.cpuparams_batch.n_threads = threads or min(os.cpu_count() or 2, 8)
         params.verbosity = 0
         try:
             self._server = xllamacpp.Server(params)
