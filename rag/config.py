@@ -57,10 +57,22 @@ class Settings:
     allowed_origins: str = ""
     feedback_path: str = "feedback/feedback.jsonl"
     max_question_chars: int = 1000
+    max_waiting: int = 32  # questions that may wait for the generator; more get a "busy" answer
+    rate_limit_per_minute: float = 20.0  # questions per client per minute (0: no limit)
+    rate_limit_burst: int = 5
+    # access (both empty: open to whoever can reach the address)
+    auth_token: str = ""  # shared secret: `Authorization: Bearer ...`, or open the page once with ?token=...
+    auth_header: str = ""  # header set by a single-sign-on proxy (e.g. X-Forwarded-User) naming the user
+
+    SECRETS = ("auth_token",)
 
     def describe(self) -> str:
         """The effective settings, one per line, for the start-up log."""
-        return "\n".join(f"  {f.name} = {getattr(self, f.name)!r}" for f in fields(self))
+        def shown(name: str) -> str:
+            value = getattr(self, name)
+            return "'(set)'" if name in self.SECRETS and value else repr(value)
+
+        return "\n".join(f"  {f.name} = {shown(f.name)}" for f in fields(self))
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)

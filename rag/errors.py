@@ -30,3 +30,7 @@ class GeneratorError(RagError):
 
 
 USER_ERRORS = (RagError,)
+
+
+class Busy(RagError):
+    """Too many questions are already waiting; the caller should try again shortly."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hmac
 import html
+import itertools
 import json
 import logging
 from collections.abc import Iterator
@@ -11,9 +13,12 @@ from pathlib import Path
 import gradio as gr
 from pydantic import BaseModel, Field
 
-from .answer import AnswerResult, Answerer
+from .admission import AdmissionQueue
+from .answer import AnswerEvent, AnswerResult, Answerer
 from .config import Settings
+from .errors import Busy
 from .feedback import FeedbackStore
+from .ratelimit import RateLimiter
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +28,34 @@ INTRO = ("収録されている記事の内容について、日本語で質問�
 PLACEHOLDER = "質問を入力してください(Enterで送信、Shift+Enterで改行)"
 EMPTY_HINT = "質問が空です。知りたいことを入力してください。"
 ERROR_MESSAGE = "申し訳ありません。回答の作成中に問題が発生しました。もう一度お試しください。"
+BUSY_MESSAGE = "ただいま混み合っています。しばらく待ってから、もう一度お試しください。"
+RATE_MESSAGE = "短い時間に質問が続いたため、少しお待ちください。{s}秒ほどで再び質問できます。"
+WAITING_MESSAGE = "順番待ちです(前に{n}件の質問があります)…"
+AUTH_PAGE = ("<!doctype html><html lang=\"ja\"><meta charset=\"utf-8\"><title>ログインが必要です</title>"
+             "<p>このページを見るには、管理者から知らされたリンク(トークン付き)で開いてください。</p></html>")
+HEIGHT_MESSAGE = "jp-rag:height"
+# ?embed=1: compact layout without the header; inside an iframe, report the content height to the parent
+# page (postMessage) so the host can size the frame to fit.
+EMBED_JS = """() => {
+  if (new URLSearchParams(location.search).get('embed') !== '1') return;
+  document.body.classList.add('embed');
+  if (window.parent === window) return;
+  let last = 0;
+  const report = () => {
+    // The bottom of the last block, not the page height: the page stretches to the frame and would only grow.
+    let bottom = 0;
+    for (const el of document.querySelectorAll('.contain > * > *'))
+      bottom = Math.max(bottom, el.getBoundingClientRect().bottom + window.scrollY);
+    const height = Math.ceil(bottom) + 24;
+    if (bottom > 0 && Math.abs(height - last) > 2) {
+      last = height;
+      window.parent.postMessage({type: '%s', height: height}, '*');
+    }
+  };
+  new ResizeObserver(report).observe(document.body);
+  new MutationObserver(report).observe(document.body, {childList: true, subtree: true});
+  report();
+}""" % HEIGHT_MESSAGE
 CSS = """
 body, .gradio-container { font-family: "Noto Sans JP", "Hiragino Sans", "Hiragino Kaku Gothic ProN", "Yu Gothic UI",
   Meiryo, sans-serif; font-size: 16px; line-height: 1.7; }
@@ -32,7 +65,7 @@ body, .gradio-container { font-family: "Noto Sans JP", "Hiragino Sans", "Hiragin
 .sources .card h4 { margin: 0 0 4px; font-size: 15px; }
 .sources .meta { color: #5b5b6b; font-size: 13px; }
 .sources mark { background: #fff2a8; padding: 0 2px; }
-.embed header, .embed .intro { display: none !important; }
+.embed header, .embed .intro, .embed footer { display: none !important; }
 @media (max-width: 480px) { .gradio-container { padding: 4px !important; } }
 """
 
@@ -71,8 +104,17 @@ def _preview(hits) -> str:
             f"{_card(p.title, html.escape(p.text))}</div>")
 
 
+def as_shown(text: str) -> str:
+    """Chat text for display: the chat bubble renders HTML, so markup typed by anyone is escaped to show as text."""
+    return html.escape(text, quote=False)
+
+
+def as_typed(shown: str) -> str:
+    return html.unescape(str(shown))
+
+
 def _history_for_pipeline(messages: list[dict]) -> list[dict]:
-    return [{"role": m["role"], "content": str(m.get("content", ""))} for m in messages
+    return [{"role": m["role"], "content": as_typed(m.get("content", ""))} for m in messages
             if isinstance(m, dict) and m.get("role") in ("user", "assistant")]
 
 
@@ -90,8 +132,29 @@ def example_questions(questions_file: Path, n: int = 4) -> list[str]:
     return examples[:: max(1, len(examples) // n)][:n]
 
 
-def build_demo(answerer: Answerer, settings: Settings, feedback: FeedbackStore, examples: list[str]):
-    def respond(message: str, chat: list[dict], state: dict) -> Iterator[tuple]:
+def client_key(headers, host: str | None, settings: Settings) -> str:
+    """Whom a request counts against for rate limiting: the single-sign-on user when known, else the address."""
+    user = headers.get(settings.auth_header) if settings.auth_header else None
+    return f"user:{user}" if user else f"addr:{host or '?'}"
+
+
+def answer_in_turn(answerer: Answerer, line: AdmissionQueue, question: str, history: list[dict],
+                   poll_s: float = 1.0) -> Iterator[AnswerEvent]:
+    """The answer's events once it is this caller's turn; "queued" events (text = position) while waiting.
+
+    Raises Busy when the line is full. Closing the iterator early gives up the place in line."""
+    ticket = line.join()
+    try:
+        while not ticket.wait(poll_s):
+            yield AnswerEvent("queued", text=str(ticket.position))
+        yield from answerer.stream(question, history=history)
+    finally:
+        ticket.leave()
+
+
+def build_demo(answerer: Answerer, settings: Settings, feedback: FeedbackStore, examples: list[str],
+               line: AdmissionQueue, limiter: RateLimiter):
+    def respond(message: str, chat: list[dict], state: dict, request: gr.Request) -> Iterator[tuple]:
         message = (message or "").strip()
         chat = list(chat or [])
         if not message:
@@ -99,23 +162,36 @@ def build_demo(answerer: Answerer, settings: Settings, feedback: FeedbackStore, 
             yield chat, gr.update(), state, ""
             return
         history = _history_for_pipeline(chat)
-        chat = chat + [{"role": "user", "content": message}, {"role": "assistant", "content": "…"}]
+        chat = chat + [{"role": "user", "content": as_shown(message)}, {"role": "assistant", "content": "…"}]
+        wait_s = limiter.check(client_key(request.headers, request.client.host if request.client else None,
+                                          settings)) if request else 0.0
+        if wait_s:
+            chat[-1] = {"role": "assistant", "content": RATE_MESSAGE.format(s=max(1, round(wait_s)))}
+            yield chat, "", state, ""
+            return
         yield chat, "", state, ""
         answer = ""
         try:
-            for event in answerer.stream(message, history=history):
-                if event.kind == "retrieved":
+            for event in answer_in_turn(answerer, line, message, history):
+                if event.kind == "queued":
+                    chat[-1] = {"role": "assistant", "content": WAITING_MESSAGE.format(n=event.text)}
+                    yield chat, gr.update(), state, gr.update()
+                elif event.kind == "retrieved":
+                    chat[-1] = {"role": "assistant", "content": "…"}
                     yield chat, gr.update(), state, _preview(event.hits)
                 elif event.kind == "token":
                     answer += event.text
-                    chat[-1] = {"role": "assistant", "content": answer}
+                    chat[-1] = {"role": "assistant", "content": as_shown(answer)}
                     yield chat, gr.update(), state, gr.update()
                 elif event.kind == "final":
                     result = event.result
                     text = result.answer + (f"\n\n({result.notice})" if result.notice else "")
-                    chat[-1] = {"role": "assistant", "content": text}
+                    chat[-1] = {"role": "assistant", "content": as_shown(text)}
                     state = {**state, str(len(chat) - 1): result.to_dict()}
                     yield chat, gr.update(), state, _cards(result)
+        except Busy:
+            chat[-1] = {"role": "assistant", "content": BUSY_MESSAGE}
+            yield chat, gr.update(), state, ""
         except Exception:  # the page must stay up whatever the pipeline does
             log.exception("answering failed")
             chat[-1] = {"role": "assistant", "content": ERROR_MESSAGE}
@@ -125,7 +201,7 @@ def build_demo(answerer: Answerer, settings: Settings, feedback: FeedbackStore, 
         index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
         result = state.get(str(index), {})
         question = chat[index - 1]["content"] if index and index - 1 < len(chat) else ""
-        feedback.add(bool(data.liked), str(question), str(chat[index]["content"]), result.get("passages"))
+        feedback.add(bool(data.liked), as_typed(question), as_typed(chat[index]["content"]), result.get("passages"))
         gr.Info("フィードバックありがとうございます。")
 
     with gr.Blocks(title=TITLE, css=CSS, theme=gr.themes.Soft(), analytics_enabled=False,
@@ -152,9 +228,7 @@ def build_demo(answerer: Answerer, settings: Settings, feedback: FeedbackStore, 
         stop.click(None, cancels=[submit, click])
         clear.click(lambda: ([], "", {}, ""), None, outputs, queue=False)
         chatbot.like(on_like, [chatbot, state], None)
-        # ?embed=1: compact layout without the header, for the wiki's iframe.
-        demo.load(None, None, None, js="() => { if (new URLSearchParams(location.search).get('embed') === '1')"
-                                        " document.body.classList.add('embed'); }")
+        demo.load(None, None, None, js=EMBED_JS)
     return demo
 
 
@@ -182,21 +256,67 @@ class FeedbackRequest(BaseModel):
     comment: str = Field(default="", max_length=2000)
 
 
+def is_authorized(headers, cookies, query, settings: Settings) -> tuple[bool, str]:
+    """Whether a request may pass, and the token to remember in a cookie when it came in the URL."""
+    if not settings.auth_token and not settings.auth_header:
+        return True, ""
+    if settings.auth_header and headers.get(settings.auth_header, "").strip():
+        return True, ""
+    if settings.auth_token:
+        token = settings.auth_token.encode()
+        bearer = headers.get("authorization", "")
+        offered = [bearer[7:] if bearer.lower().startswith("bearer ") else "", cookies.get(TOKEN_COOKIE, "")]
+        if any(o and hmac.compare_digest(o.encode(), token) for o in offered):
+            return True, ""
+        from_url = query.get("token", "")
+        if from_url and hmac.compare_digest(from_url.encode(), token):
+            return True, from_url
+    return False, ""
+
+
+TOKEN_COOKIE = "rag_token"
+ASK_PATHS = ("/api/ask", "/api/ask/stream")
+MAX_BODY = 256 * 1024
+
+
 def build_app(answerer: Answerer, settings: Settings, examples: list[str] | None = None):
     """FastAPI app: the chat page at /, the JSON API under /api, /healthz; framing limited by CSP."""
-    from fastapi import FastAPI, Request
-    from fastapi.responses import JSONResponse, StreamingResponse
+    from fastapi import FastAPI, HTTPException, Request
+    from fastapi.responses import HTMLResponse, JSONResponse, StreamingResponse
 
     feedback = FeedbackStore(settings.feedback_path)
+    line = AdmissionQueue(settings.max_waiting)
+    limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
     app = FastAPI(title=TITLE, docs_url="/api/docs", openapi_url="/api/openapi.json")
     csp = frame_ancestors(settings.allowed_origins)
 
+    def refuse(request: Request, status: int, error: str, message: str, headers: dict | None = None):
+        if request.method == "GET" and "text/html" in request.headers.get("accept", ""):
+            return HTMLResponse(AUTH_PAGE if status == 401 else html.escape(message), status, headers=headers)
+        return JSONResponse({"error": error, "message": message}, status, headers=headers)
+
     @app.middleware("http")
-    async def security_headers(request: Request, call_next):
-        length = request.headers.get("content-length")
-        if request.url.path.startswith("/api/") and length and length.isdigit() and int(length) > 256 * 1024:
-            return JSONResponse({"error": "request too large"}, status_code=413)
-        response = await call_next(request)
+    async def guard(request: Request, call_next):
+        path = request.url.path
+        length = request.headers.get("content-length", "")
+        if length.isdigit() and int(length) > MAX_BODY and not path.endswith("/upload"):
+            response = refuse(request, 413, "request too large", "リクエストが大きすぎます。")
+        elif path != "/healthz" and not (ok := is_authorized(request.headers, request.cookies,
+                                                               request.query_params, settings))[0]:
+            response = refuse(request, 401, "authentication required", "認証が必要です。",
+                              {"WWW-Authenticate": "Bearer"})
+        else:
+            if request.method == "POST" and path in ASK_PATHS and (wait_s := limiter.check(
+                    client_key(request.headers, request.client.host if request.client else None, settings))):
+                seconds = max(1, round(wait_s))
+                response = refuse(request, 429, "too many questions", RATE_MESSAGE.format(s=seconds),
+                                  {"Retry-After": str(seconds)})
+            else:
+                response = await call_next(request)
+                if path != "/healthz" and ok[1]:
+                    secure = request.url.scheme == "https" or request.headers.get("x-forwarded-proto") == "https"
+                    response.set_cookie(TOKEN_COOKIE, ok[1], httponly=True, secure=secure,
+                                        samesite="none" if secure else "lax")
         response.headers["Content-Security-Policy"] = csp
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "same-origin"
@@ -206,20 +326,38 @@ def build_app(answerer: Answerer, settings: Settings, examples: list[str] | None
     def healthz() -> dict:
         index = answerer.retriever.index
         return {"status": "ok", "documents": len(index.documents), "passages": len(index.passages),
-                "generator": answerer.generator.name, "index_built_at": index.manifest.get("built_at")}
+                "generator": answerer.generator.name, "index_built_at": index.manifest.get("built_at"),
+                "waiting": line.waiting}
+
+    def busy() -> HTTPException:
+        return HTTPException(503, detail={"error": "busy", "message": BUSY_MESSAGE}, headers={"Retry-After": "10"})
 
     @app.post("/api/ask")
     def ask(body: AskRequest) -> dict:
-        return answerer.answer(body.question, [t.model_dump() for t in body.history]).to_dict()
+        history = [t.model_dump() for t in body.history]
+        try:
+            for event in answer_in_turn(answerer, line, body.question, history, poll_s=30.0):
+                if event.kind == "final":
+                    return event.result.to_dict()
+        except Busy:
+            raise busy() from None
+        raise HTTPException(500, detail={"error": "no answer", "message": ERROR_MESSAGE})
 
     @app.post("/api/ask/stream")
     def ask_stream(body: AskRequest):
         history = [t.model_dump() for t in body.history]
+        try:
+            turn = answer_in_turn(answerer, line, body.question, history)
+            first = next(turn)  # joins the line now, so a full line is answered with 503, not in-band
+        except Busy:
+            raise busy() from None
 
         def events() -> Iterator[str]:
             try:
-                for event in answerer.stream(body.question, history):
-                    if event.kind == "retrieved":
+                for event in itertools.chain([first], turn):
+                    if event.kind == "queued":
+                        data = {"position": int(event.text)}
+                    elif event.kind == "retrieved":
                         data = {"passages": [h.passage.to_dict() for h in event.hits]}
                     elif event.kind == "token":
                         data = {"text": event.text}
@@ -229,6 +367,8 @@ def build_app(answerer: Answerer, settings: Settings, examples: list[str] | None
             except Exception as exc:  # report in-band: the HTTP status is already sent
                 log.exception("streamed answer failed")
                 yield f"event: error\ndata: {json.dumps({'error': str(exc)}, ensure_ascii=False)}\n\n"
+            finally:
+                turn.close()
 
         return StreamingResponse(events(), media_type="text/event-stream",
                                  headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
@@ -237,7 +377,7 @@ def build_app(answerer: Answerer, settings: Settings, examples: list[str] | None
     def post_feedback(body: FeedbackRequest) -> dict:
         return feedback.add(body.liked, body.question, body.answer, body.passages, body.comment)
 
-    demo = build_demo(answerer, settings, feedback, examples or [])
-    demo.queue(default_concurrency_limit=1, max_size=64)
+    demo = build_demo(answerer, settings, feedback, examples or [], line, limiter)
+    demo.queue(default_concurrency_limit=1, max_size=settings.max_waiting)
     return gr.mount_gradio_app(app, demo, path="/", root_path=settings.root_path or None,
                                allowed_paths=[], show_api=True)

@@ -2,18 +2,7 @@
 
 import pytest
 
-from rag.config import Settings
-from rag.service import open_answerer
-
-from ..conftest import REPO
-
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture(scope="module")
-def answerer(tmp_path_factory):
-    settings = Settings(corpus_dir=str(REPO / "corpus"), index_dir=str(tmp_path_factory.mktemp("index")))
-    return open_answerer(settings, progress=False)
 
 
 def test_answers_with_a_verified_citation(answerer):
