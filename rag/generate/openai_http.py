@@ -35,6 +35,7 @@ class OpenAIGenerator(Generator):
                 if response.status_code != 200:
                     detail = response.read().decode("utf-8", "replace")[:300]
                     raise GeneratorError(f"generator endpoint answered HTTP {response.status_code}: {detail}")
+                finished = False
                 for line in response.iter_lines():
                     if not line.startswith("data:"):
                         continue
@@ -46,9 +47,12 @@ class OpenAIGenerator(Generator):
                     except ValueError:
                         continue
                     for choice in chunk.get("choices", []):
+                        finished = finished or bool(choice.get("finish_reason"))
                         text = (choice.get("delta") or {}).get("content")
                         if text:
                             yield text
+                if not finished:
+                    raise GeneratorError(f"generator endpoint {self.base_url} closed the stream mid-answer")
         except httpx.TimeoutException as exc:
             raise GeneratorError(f"generator endpoint {self.base_url} timed out") from exc
         except httpx.HTTPError as exc:
