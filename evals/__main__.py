@@ -1,4 +1,4 @@
-"""Command line: `python -m evals retrieval | jsquad | answers`."""
+"""Command line: `python -m evals retrieval | jsquad | answers | load`."""
 
 from __future__ import annotations
 
@@ -105,6 +105,48 @@ def cmd_answers(args) -> int:
     return 0
 
 
+def cmd_load(args) -> int:
+    import httpx
+
+    from . import load
+    from .questions import load_questions
+
+    questions = [q for q in load_questions(args.questions) if not q.history]
+    users = [int(u) for u in args.users.split(",")]
+    app = None
+    if args.url:
+        load.assert_loopback(args.url)
+        url = args.url.rstrip("/")
+    else:
+        extra = [*(["--generator", args.generator] if args.generator else []),
+                 *(["--config", args.config] if args.config else [])]
+        app = load.AppProcess(load.free_port(), extra, Path(args.out).with_suffix(".app.log"))
+        print(f"starting app.py ({app.url}); log in {Path(args.out).with_suffix('.app.log')}")
+        app.wait_ready()
+        url = app.url
+    try:
+        generator = httpx.get(f"{url}/healthz", timeout=10).json().get("generator", "?")
+        levels, details = [], {}
+        for n in users:
+            print(f"{n} concurrent users for up to {args.duration:.0f} s ...", flush=True)
+            level = load.run_level(url, questions, n, args.duration, args.max_requests, args.timeout,
+                                   app.process.pid if app else None)
+            levels.append(load.summarize(level))
+            details[str(n)] = load.to_json(level)
+            print(report.table({f"{n} users": levels[-1]}, list(levels[-1])[1:10]), flush=True)
+    finally:
+        if app:
+            app.stop()
+    out = {"kind": "load", "target": url, "generator": generator, "duration_s": args.duration,
+           "max_requests": args.max_requests, "levels": levels, "requests": details}
+    path = report.write_json(out, args.out)
+    markdown = load.write_report(out, path.with_suffix(".md"))
+    print(report.table({f"{s['users']} users": s for s in levels}, list(levels[0])[1:]))
+    print(f"report: {path} and {markdown}")
+    failed = sum(s["lost"] + s["crosswired"] + s["errors"] for s in levels)
+    return 1 if failed else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m evals", description="Evaluate retrieval and answers.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -137,6 +179,17 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--limit", type=int, default=0, help="only the first N questions")
     p.add_argument("--out", default="reports/answers.json")
     p.set_defaults(func=cmd_answers)
+
+    p = sub.add_parser("load", help="concurrent chat users against app.py (loopback only)")
+    p.add_argument("--url", help="a running app on this machine (default: start app.py on a free port)")
+    p.add_argument("--users", default="1,4,16", help="comma-separated concurrency levels")
+    p.add_argument("--duration", type=float, default=120.0, help="seconds of new questions per level")
+    p.add_argument("--max-requests", type=int, default=200, help="at most this many questions per level")
+    p.add_argument("--timeout", type=float, default=900.0, help="seconds one question may take before it counts as lost")
+    p.add_argument("--questions", default="evals/questions.jsonl")
+    p.add_argument("--generator", help="generator backend for the started app (default: settings)")
+    p.add_argument("--out", default="reports/load.json")
+    p.set_defaults(func=cmd_load)
 
     for p in sub.choices.values():
         p.add_argument("--config", help="TOML settings file")

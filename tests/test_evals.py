@@ -7,7 +7,7 @@ import pytest
 from evals.jsquad import evaluate_retrieval as jsquad_retrieval
 from evals.jsquad import load_jsquad
 from evals.metrics import char_f1, exact_match, jglue_normalize, ranking_metrics, squash
-from evals.questions import load_questions
+from evals.questions import Question, load_questions
 from evals.retrieval import evaluate_retrieval
 from rag.load import load_corpus
 from rag.retrieve import Retriever
@@ -82,3 +82,24 @@ def test_jsquad_harness_on_a_tiny_file(tmp_path, settings, embedder):
     retriever = build_paragraph_index(documents, settings, embedder, tmp_path / "idx")
     result = jsquad_retrieval(retriever, documents, questions, modes=("hybrid",))
     assert result["rows"]["hybrid"]["hit@1"] == 1.0 and result["rows"]["hybrid"]["answer@1"] == 1.0
+
+
+def test_load_test_counts_every_answer_and_checks_who_got_it(index, embedder, settings):
+    from evals import load
+    from rag.answer import Answerer
+    from rag.generate.extractive import ExtractiveGenerator
+    from rag.retrieve import Retriever
+    from rag.web import build_app
+
+    from .live import serve_app
+
+    settings = settings.replace(auth_header=load.USER_HEADER, rate_limit_per_minute=600, rate_limit_burst=20)
+    questions = [Question("a", "東京タワーの高さは何メートル？", ["333"], ["333メートル"]),
+                 Question("b", "清水寺の柱は何本？", ["139"], ["139本"])]
+    with serve_app(build_app(Answerer(Retriever(index, embedder), ExtractiveGenerator(), settings), settings)) as url:
+        level = load.run_level(url, questions, users=3, duration_s=2.0, max_requests=12, timeout_s=60, app_pid=None)
+    summary = load.summarize(level)
+    assert summary["requests"] == summary["answered"] > 0 and {r.channel for r in level.requests} == {"api", "chat"}
+    assert summary["lost"] == summary["errors"] == summary["crosswired"] == 0
+    with pytest.raises(ValueError, match="only runs against this machine"):
+        load.assert_loopback("http://10.0.0.5:7860")
