@@ -113,6 +113,8 @@ def cmd_load(args) -> int:
 
     questions = [q for q in load_questions(args.questions) if not q.history]
     users = [int(u) for u in args.users.split(",")]
+    durations = [float(d) for d in args.duration.split(",")]
+    durations += [durations[-1]] * (len(users) - len(durations))
     app = None
     if args.url:
         load.assert_loopback(args.url)
@@ -127,9 +129,9 @@ def cmd_load(args) -> int:
     try:
         generator = httpx.get(f"{url}/healthz", timeout=10).json().get("generator", "?")
         levels, details = [], {}
-        for n in users:
-            print(f"{n} concurrent users for up to {args.duration:.0f} s ...", flush=True)
-            level = load.run_level(url, questions, n, args.duration, args.max_requests, args.timeout,
+        for n, duration in zip(users, durations):
+            print(f"{n} concurrent users for up to {duration:.0f} s ...", flush=True)
+            level = load.run_level(url, questions, n, duration, args.max_requests, args.timeout,
                                    app.process.pid if app else None)
             levels.append(load.summarize(level))
             details[str(n)] = load.to_json(level)
@@ -137,7 +139,7 @@ def cmd_load(args) -> int:
     finally:
         if app:
             app.stop()
-    out = {"kind": "load", "target": url, "generator": generator, "duration_s": args.duration,
+    out = {"kind": "load", "target": url, "generator": generator, "duration_s": dict(zip(users, durations)),
            "max_requests": args.max_requests, "levels": levels, "requests": details}
     path = report.write_json(out, args.out)
     markdown = load.write_report(out, path.with_suffix(".md"))
@@ -183,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("load", help="concurrent chat users against app.py (loopback only)")
     p.add_argument("--url", help="a running app on this machine (default: start app.py on a free port)")
     p.add_argument("--users", default="1,4,16", help="comma-separated concurrency levels")
-    p.add_argument("--duration", type=float, default=120.0, help="seconds of new questions per level")
+    p.add_argument("--duration", default="120", help="seconds of new questions per level (one, or one per level)")
     p.add_argument("--max-requests", type=int, default=200, help="at most this many questions per level")
     p.add_argument("--timeout", type=float, default=900.0, help="seconds one question may take before it counts as lost")
     p.add_argument("--questions", default="evals/questions.jsonl")

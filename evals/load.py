@@ -169,6 +169,8 @@ def summarize(level: Level) -> dict:
         "lost": sum(r.outcome == "lost" for r in reqs), "crosswired": sum(r.crosswired for r in reqs),
         "answers_per_min": round(len(done) / level.wall_s * 60, 2) if level.wall_s else 0.0,
         "p50_s": pct(done, 50), "p95_s": pct(done, 95), "p99_s": pct(done, 99),
+        "api_p50_s": pct([r.seconds for r in reqs if r.outcome == "answered" and r.channel == "api"], 50),
+        "chat_p50_s": pct([r.seconds for r in reqs if r.outcome == "answered" and r.channel == "chat"], 50),
         "first_event_p50_s": pct(first, 50), "max_queue_position": max((r.max_queue_position for r in reqs), default=0),
         "accuracy": round(sum(checked) / len(checked), 3) if checked else 0.0,
         "rss_start_mb": round(level.rss_mb[0]) if level.rss_mb else 0,
@@ -215,9 +217,10 @@ def write_report(out: dict, path: Path) -> Path:
     from .report import markdown_table
 
     columns = ["requests", "answered", "busy", "limited", "errors", "lost", "crosswired", "answers_per_min", "p50_s", "p95_s",
-               "p99_s", "first_event_p50_s", "max_queue_position", "rss_start_mb", "rss_max_mb", "rss_end_mb"]
+               "p99_s", "api_p50_s", "chat_p50_s", "first_event_p50_s", "max_queue_position", "rss_start_mb", "rss_max_mb", "rss_end_mb"]
     rows = {f"{s['users']} users": s for s in out["levels"]}
-    text = (f"# Load test\n\n{out['duration_s']} s per level, at most {out['max_requests']} questions per level, "
+    seconds = ", ".join(f"{users} users {s:.0f} s" for users, s in out["duration_s"].items())
+    text = (f"# Load test\n\nNew questions for {seconds}; at most {out['max_requests']} questions per level; "
             f"generator `{out['generator']}`, against {out['target']}.\n\n" + markdown_table(rows, columns) + "\n")
     path.write_text(text, encoding="utf-8")
     return path

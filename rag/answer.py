@@ -198,9 +198,16 @@ class Answerer:
         if not answer:
             answer = citations[0].quote
         elif support(answer, [c.text for c in citations]) < MIN_SUPPORT:
-            # The model wrote something its own quotes do not back: typically a loosely related sentence
-            # quoted for a question the articles do not answer.
-            return REFUSAL, True, "the answer is not backed by the quoted passages", []
+            # The model wrote something its own quotes do not back. When its first quote lies in the sentence
+            # retrieval ranked best, model and retrieval agree on the evidence: answer with that sentence.
+            # Otherwise it is typically a loosely related quote for a question the articles do not answer.
+            sentence = self._agreed_sentence(citations[0], shown)
+            if sentence is None:
+                return REFUSAL, True, "the answer is not backed by the quoted passages", []
+            citations = [citations[0]]
+            citations[0].quote_start, citations[0].quote_end = sentence
+            citations[0].quote = citations[0].text[sentence[0]:sentence[1]]
+            answer = f"記事には「{citations[0].quote}」とあります。"
         markers = "".join(f"[{c.n}]" for c in citations)
         return f"{answer}{markers}", False, "", citations
 
@@ -209,6 +216,16 @@ class Answerer:
         doc = self.retriever.index.documents.get(passage.doc_id)
         return Citation(n, passage.doc_id, passage.title, passage.passage_id, passage.text, passage.text[start:end],
                         start, end, doc.publisher if doc else "", doc.date if doc else "")
+
+    @staticmethod
+    def _agreed_sentence(citation: Citation, shown: list[Hit]) -> tuple[int, int] | None:
+        """The best-ranked sentence of the cited passage (offsets into its text) if the quote overlaps it."""
+        hit = next((h for h in shown if h.passage.passage_id == citation.passage_id), None)
+        if hit is None:
+            return None
+        start, end = (offset - hit.passage.start for offset in hit.best_sentence)
+        overlaps = citation.quote_start < end and start < citation.quote_end
+        return (start, end) if overlaps and end > start else None
 
     @staticmethod
     def _backing_sentence(answer: str, passages: list) -> tuple[int, int, int] | None:

@@ -336,7 +336,7 @@ def build_app(answerer: Answerer, settings: Settings, examples: list[str] | None
     def ask(body: AskRequest) -> dict:
         history = [t.model_dump() for t in body.history]
         try:
-            for event in answer_in_turn(answerer, line, body.question, history, poll_s=30.0):
+            for event in answer_in_turn(answerer, line, body.question, history):
                 if event.kind == "final":
                     return event.result.to_dict()
         except Busy:
@@ -378,6 +378,8 @@ def build_app(answerer: Answerer, settings: Settings, examples: list[str] | None
         return feedback.add(body.liked, body.question, body.answer, body.passages, body.comment)
 
     demo = build_demo(answerer, settings, feedback, examples or [], line, limiter)
-    demo.queue(default_concurrency_limit=1, max_size=settings.max_waiting)
+    # Chat-page answers enter the same first-come, first-served line as API answers (one answer is generated
+    # at a time there), so Gradio lets every waiting one in; Gradio's own queue only holds the overflow.
+    demo.queue(default_concurrency_limit=settings.max_waiting + 1, max_size=settings.max_waiting)
     return gr.mount_gradio_app(app, demo, path="/", root_path=settings.root_path or None,
                                allowed_paths=[], show_api=True)

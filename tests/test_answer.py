@@ -62,9 +62,17 @@ def test_model_refusal_is_kept(make):
 
 
 def test_answer_not_backed_by_its_quote_is_refused(make):
-    reply = "根拠: 「高さは333メートルで」[1]\n回答: 日本の首相は安倍晋三です。"
+    reply = "根拠: 「展望台からは富士山が見えることもある」[1]\n回答: 日本の首相は安倍晋三です。"
     result = make(ScriptedGenerator(reply)).answer("東京タワーの高さは？")
     assert result.refused and "安倍" not in result.answer and result.citations == []
+
+
+def test_unbacked_answer_gives_way_to_the_quoted_sentence_when_retrieval_agrees(make):
+    reply = "根拠: 「高さは333メートルで」[1]\n回答: 日本の首相は安倍晋三です。"
+    result = make(ScriptedGenerator(reply)).answer("東京タワーの高さは？")
+    assert not result.refused and "安倍" not in result.answer
+    assert result.answer == "記事には「高さは333メートルで、当時は世界一高い鉄塔だった。」とあります。[1]"
+    assert result.citations[0].quote == "高さは333メートルで、当時は世界一高い鉄塔だった。"
 
 
 def test_weak_evidence_is_refused_without_calling_the_model(make):

@@ -29,3 +29,10 @@ def test_bad_values_are_explained(tmp_path):
 def test_describe_lists_every_setting():
     text = Settings().describe()
     assert "corpus_dir = 'corpus'" in text and "generator = 'llama-cpp'" in text
+
+
+def test_safe_defaults_and_secrets_kept_out_of_the_log():
+    defaults = Settings()
+    assert defaults.host == "127.0.0.1" and defaults.allowed_origins == "" and not defaults.auth_token
+    text = load_settings(env={"RAG_AUTH_TOKEN": "s3cret-token"}).describe()
+    assert "s3cret-token" not in text and "auth_token = '(set)'" in text
