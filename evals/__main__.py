@@ -134,13 +134,13 @@ def cmd_load(args) -> int:
             level = load.run_level(url, questions, n, duration, args.max_requests, args.timeout,
                                    app.process.pid if app else None)
             levels.append(load.summarize(level))
-            details[str(n)] = load.to_json(level)
+            details[str(n)] = {"requests": load.to_json(level), "rss_mb_every_2s": [round(m) for m in level.rss_mb]}
             print(report.table({f"{n} users": levels[-1]}, list(levels[-1])[1:10]), flush=True)
     finally:
         if app:
             app.stop()
     out = {"kind": "load", "target": url, "generator": generator, "duration_s": dict(zip(users, durations)),
-           "max_requests": args.max_requests, "levels": levels, "requests": details}
+           "max_requests": args.max_requests, "levels": levels, "details": details}
     path = report.write_json(out, args.out)
     markdown = load.write_report(out, path.with_suffix(".md"))
     print(report.table({f"{s['users']} users": s for s in levels}, list(levels[0])[1:]))

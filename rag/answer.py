@@ -198,8 +198,8 @@ class Answerer:
         if not answer:
             answer = citations[0].quote
         elif support(answer, [c.text for c in citations]) < MIN_SUPPORT:
-            # The model wrote something its own quotes do not back. When its first quote lies in the sentence
-            # retrieval ranked best, model and retrieval agree on the evidence: answer with that sentence.
+            # The model wrote something its own quotes do not back. When its first quote lies in the best sentence
+            # of the top passage, model and retrieval agree on the evidence: answer with that sentence.
             # Otherwise it is typically a loosely related quote for a question the articles do not answer.
             sentence = self._agreed_sentence(citations[0], shown)
             if sentence is None:
@@ -219,9 +219,9 @@ class Answerer:
 
     @staticmethod
     def _agreed_sentence(citation: Citation, shown: list[Hit]) -> tuple[int, int] | None:
-        """The best-ranked sentence of the cited passage (offsets into its text) if the quote overlaps it."""
-        hit = next((h for h in shown if h.passage.passage_id == citation.passage_id), None)
-        if hit is None:
+        """The best sentence of the top passage (offsets into its text) if the citation quotes from it."""
+        hit = shown[0] if shown else None
+        if hit is None or hit.passage.passage_id != citation.passage_id:
             return None
         start, end = (offset - hit.passage.start for offset in hit.best_sentence)
         overlaps = citation.quote_start < end and start < citation.quote_end
