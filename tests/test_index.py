@@ -1,11 +1,12 @@
 """The on-disk index: build, load, staleness, damage, and builds that fail halfway."""
 
 import json
+import threading
 
 import pytest
 
 from rag.errors import IndexUnavailable
-from rag.index import MANIFEST, PASSAGE_VECTORS, Index, build_index
+from rag.index import MANIFEST, PASSAGE_VECTORS, Index, build_index, build_lock
 from rag.service import open_index
 
 
@@ -62,3 +63,18 @@ def test_failed_build_keeps_the_previous_index(index, settings, embedder, monkey
     assert json.loads((index.path / MANIFEST).read_text()) == before
     assert Index.load(settings.index_dir).manifest == before
     assert not list(index.path.glob(".building-*"))
+
+
+def test_a_second_build_waits_for_the_first(index, settings, embedder):
+    finished = threading.Event()
+
+    def build() -> None:
+        build_index(settings, embedder, progress=False)
+        finished.set()
+
+    with build_lock(index.path):  # another process building
+        worker = threading.Thread(target=build)
+        worker.start()
+        assert not finished.wait(1.5)
+    worker.join(60)
+    assert finished.is_set() and Index.load(settings.index_dir).manifest["n_passages"] == len(index.passages)
