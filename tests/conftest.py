@@ -13,6 +13,7 @@ from rag.index import build_index
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO.parent / "shared" / "seeds"
+SCREENSHOTS = REPO / "test-artifacts"
 
 ARTICLES = {
     "tokyo.md": "---\ntitle: 東京タワーの歴史\npublisher: テスト新聞\ndate: 2024-01-02\n---\n"
@@ -58,3 +59,19 @@ def _no_config_file(monkeypatch):
         if key.startswith("RAG_"):
             monkeypatch.delenv(key)
     monkeypatch.setenv("RAG_CONFIG", "/nonexistent/rag.toml")
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One headless Chromium for every browser test (Playwright's sync API allows one driver per thread)."""
+    from .live import CHROMIUM, CHROMIUM_ARGS
+
+    if not CHROMIUM.exists():
+        message = "Chromium is missing: scripts/test.sh installs Debian's chromium package"
+        pytest.fail(message) if os.environ.get("CI") else pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from rag.answer import Answerer
@@ -11,24 +9,10 @@ from rag.generate.extractive import ExtractiveGenerator
 from rag.retrieve import Retriever
 from rag.web import build_app
 
-from .conftest import REPO
-from .live import CHROMIUM, CHROMIUM_ARGS, free_port, host_page, serve_app, serve_folder
+from .conftest import SCREENSHOTS
+from .live import free_port, host_page, serve_app, serve_folder
 
 pytestmark = pytest.mark.browser
-SCREENSHOTS = REPO / "test-artifacts"
-
-
-@pytest.fixture(scope="session")
-def chromium():
-    if not CHROMIUM.exists():
-        message = "Chromium is missing: scripts/test.sh installs Debian's chromium package"
-        pytest.fail(message) if os.environ.get("CI") else pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -4,13 +4,14 @@ import pytest
 
 from rag.web import build_app
 
+from ..conftest import SCREENSHOTS
 from ..live import free_port, host_page, serve_app, serve_folder
-from ..test_browser import SCREENSHOTS, ask, chromium  # noqa: F401 - the browser fixture
+from ..test_browser import ask
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
 
 
-def test_real_model_answer_in_the_wiki_iframe(chromium, answerer, real_settings, tmp_path):  # noqa: F811
+def test_real_model_answer_in_the_wiki_iframe(chromium, answerer, real_settings, tmp_path):
     port = free_port()
     (tmp_path / "index.html").write_text(host_page(f"http://127.0.0.1:{port}"), encoding="utf-8")
     with serve_folder(tmp_path) as wiki:
