@@ -108,7 +108,6 @@ def ask_chat(url: str, request: Request, timeout_s: float) -> None:
     client = Client(url, headers={USER_HEADER: f"user{request.user}"}, verbose=False)
     job = client.submit(request.question, [], api_name="/chat")
     chat, _, _ = job.result(timeout=timeout_s)
-    request.first_event_s = 0.0  # the Gradio client hands back the finished answer only
     asked = [as_typed(m["content"]) for m in chat if m["role"] == "user"]
     request.crosswired = asked != [request.question]
     request.detail = as_typed(chat[-1]["content"])

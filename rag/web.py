@@ -110,6 +110,7 @@ def as_shown(text: str) -> str:
 
 
 def as_typed(shown: str) -> str:
+    """The text as the user typed it, back from the chat's escaped form."""
     return html.unescape(str(shown))
 
 
@@ -132,10 +133,10 @@ def example_questions(questions_file: Path, n: int = 4) -> list[str]:
     return examples[:: max(1, len(examples) // n)][:n]
 
 
-def client_key(headers, host: str | None, settings: Settings) -> str:
-    """Whom a request counts against for rate limiting: the single-sign-on user when known, else the address."""
-    user = headers.get(settings.auth_header) if settings.auth_header else None
-    return f"user:{user}" if user else f"addr:{host or '?'}"
+def client_key(request, settings: Settings) -> str:
+    """Whom a request (Starlette's or Gradio's) counts against for rate limiting: the sign-on user, else the address."""
+    user = request.headers.get(settings.auth_header) if settings.auth_header else None
+    return f"user:{user}" if user else f"addr:{request.client.host if request.client else '?'}"
 
 
 def answer_in_turn(answerer: Answerer, line: AdmissionQueue, question: str, history: list[dict],
@@ -163,8 +164,7 @@ def build_demo(answerer: Answerer, settings: Settings, feedback: FeedbackStore, 
             return
         history = _history_for_pipeline(chat)
         chat = chat + [{"role": "user", "content": as_shown(message)}, {"role": "assistant", "content": "…"}]
-        wait_s = limiter.check(client_key(request.headers, request.client.host if request.client else None,
-                                          settings)) if request else 0.0
+        wait_s = limiter.check(client_key(request, settings)) if request else 0.0
         if wait_s:
             chat[-1] = {"role": "assistant", "content": RATE_MESSAGE.format(s=max(1, round(wait_s)))}
             yield chat, "", state, ""
@@ -299,24 +299,26 @@ def build_app(answerer: Answerer, settings: Settings, examples: list[str] | None
     async def guard(request: Request, call_next):
         path = request.url.path
         length = request.headers.get("content-length", "")
-        if length.isdigit() and int(length) > MAX_BODY and not path.endswith("/upload"):
+        too_large = length.isdigit() and int(length) > MAX_BODY and not path.endswith("/upload")
+        allowed, token_from_url = is_authorized(request.headers, request.cookies, request.query_params, settings)
+        wait_s = 0.0
+        if request.method == "POST" and path in ASK_PATHS and allowed and not too_large:
+            wait_s = limiter.check(client_key(request, settings))
+        if too_large:
             response = refuse(request, 413, "request too large", "リクエストが大きすぎます。")
-        elif path != "/healthz" and not (ok := is_authorized(request.headers, request.cookies,
-                                                               request.query_params, settings))[0]:
+        elif path != "/healthz" and not allowed:
             response = refuse(request, 401, "authentication required", "認証が必要です。",
                               {"WWW-Authenticate": "Bearer"})
+        elif wait_s:
+            seconds = max(1, round(wait_s))
+            response = refuse(request, 429, "too many questions", RATE_MESSAGE.format(s=seconds),
+                              {"Retry-After": str(seconds)})
         else:
-            if request.method == "POST" and path in ASK_PATHS and (wait_s := limiter.check(
-                    client_key(request.headers, request.client.host if request.client else None, settings))):
-                seconds = max(1, round(wait_s))
-                response = refuse(request, 429, "too many questions", RATE_MESSAGE.format(s=seconds),
-                                  {"Retry-After": str(seconds)})
-            else:
-                response = await call_next(request)
-                if path != "/healthz" and ok[1]:
-                    secure = request.url.scheme == "https" or request.headers.get("x-forwarded-proto") == "https"
-                    response.set_cookie(TOKEN_COOKIE, ok[1], httponly=True, secure=secure,
-                                        samesite="none" if secure else "lax")
+            response = await call_next(request)
+            if token_from_url:
+                secure = request.url.scheme == "https" or request.headers.get("x-forwarded-proto") == "https"
+                response.set_cookie(TOKEN_COOKIE, token_from_url, httponly=True, secure=secure,
+                                    samesite="none" if secure else "lax")
         response.headers["Content-Security-Policy"] = csp
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "same-origin"
