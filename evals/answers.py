@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import resource
 import time
 from pathlib import Path
@@ -68,8 +69,10 @@ def evaluate_jsquad_answers(answerer: Answerer, questions) -> dict:
     rows = []
     for q in tqdm(questions, desc="jsquad answers", unit="q"):
         result = answerer.answer(q.question)
-        text = "" if result.refused else result.answer.split("[")[0]
-        rows.append({"id": q.id, "question": q.question, "answer": text, "refused": result.refused,
+        # JSQuAD's answers are spans of the paragraph: score the verified short answer, when there is one.
+        text = "" if result.refused else (result.short_answer or re.sub(r"\[\d+\]", "", result.answer))
+        rows.append({"id": q.id, "question": q.question, "answer": text, "sentence": result.answer,
+                     "refused": result.refused,
                      "em": max(exact_match(text, a) for a in q.answers),
                      "f1": max(char_f1(text, a) for a in q.answers),
                      "total_s": result.timings.get("total_s")})

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
+from typing import NamedTuple
 
 from .chunk import split_sentences
-from .cite import locate, support
+from .cite import coverage, find_near_span, find_span, locate, squash, support
 from .config import Settings
 from .errors import GeneratorError
 from .followup import standalone_query
@@ -19,6 +21,12 @@ from .retrieve import Hit, Retriever
 log = logging.getLogger(__name__)
 
 MIN_SUPPORT = 0.6
+# Share of the question's words a sentence (with its article's title) must speak about before it can stand in
+# for an unbacked answer.
+MIN_COVERAGE = 0.5
+_COPULA_END = re.compile(r"(です|でした|ます|ました|である)。?$")
+# A span ending in a kanji, katakana, letter, digit or closing bracket reads as a noun phrase: 「…です。」 fits it.
+_NOUN_END = re.compile(r"[\u4e00-\u9fff\u30a0-\u30ffー々A-Za-z0-9０-９Ａ-Ｚａ-ｚ」』)）%％]$")
 EMPTY_QUESTION = "質問を入力してください。"
 TRUNCATED_NOTICE = "質問が長すぎるため、先頭の{n}文字だけを使いました。"
 
@@ -51,6 +59,7 @@ class AnswerResult:
     passages: list[dict] = field(default_factory=list)
     timings: dict = field(default_factory=dict)
     generator: str = ""
+    short_answer: str = ""  # the words that answer the question, found verbatim in a cited passage
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -67,6 +76,16 @@ class AnswerResult:
             for p in self.passages[:3]:
                 lines.append(f"- {p['title']} ({p['passage_id']})\n    {p['text'][:120]}…")
         return "\n".join(lines)
+
+
+class Verdict(NamedTuple):
+    """What checking the model's reply against the passages decided."""
+
+    answer: str
+    refused: bool
+    reason: str = ""
+    citations: list[Citation] = []
+    short_answer: str = ""
 
 
 @dataclass
@@ -94,29 +113,61 @@ class Answerer:
                 "publisher": doc.publisher if doc else "", "date": doc.date if doc else "",
                 "best_sentence": [s - hit.passage.start, e - hit.passage.start]}
 
-    def evidence(self, hits: list[Hit]) -> list[Evidence]:
-        """The best sentence of each top passage, and its neighbours while the character budget lasts."""
-        budget = self.settings.evidence_chars
-        chosen: list[list[tuple[int, int]]] = []
-        spans_per_hit = []
+    @staticmethod
+    def distinct(hits: list[Hit]) -> list[Hit]:
+        """Hits whose best sentence no better hit already has: overlapping passages of one article often share
+        it, and the model would read the same sentence twice."""
+        kept: list[Hit] = []
         for hit in hits:
-            spans = [(hit.passage.start + s, hit.passage.start + e) for s, e in split_sentences(hit.passage.text)]
-            best = spans.index(hit.best_sentence) if hit.best_sentence in spans else 0
-            spans_per_hit.append((spans, best))
-            chosen.append([spans[best]] if spans else [])
-        used = sum(e - s for c in chosen for s, e in c)
-        # Widen the top passages first: the sentence after the best one, then the one before.
-        for step in (1, -1):
-            for (spans, best), picked in zip(spans_per_hit, chosen):
-                j = best + step
-                if 0 <= j < len(spans) and used + spans[j][1] - spans[j][0] <= budget:
-                    picked.insert(0 if step < 0 else len(picked), spans[j])
-                    used += spans[j][1] - spans[j][0]
+            s, e = hit.best_sentence
+            if not any(k.passage.doc_id == hit.passage.doc_id and k.best_sentence[0] < e and s < k.best_sentence[1]
+                       for k in kept):
+                kept.append(hit)
+        return kept
+
+    def evidence(self, hits: list[Hit]) -> list[Evidence]:
+        """The sentences of the top passages that best match the question, while the character budget lasts.
+
+        Sentences compete across passages, so a passage holding two relevant sentences can give both and a
+        weak passage none; the best one is always sent. No sentence of an article is sent twice, and each
+        passage's sentences keep their order in the article (「…」 marks a gap between them).
+        """
+        candidates = []
+        for rank, hit in enumerate(hits):
+            for start, end, score in self._scored_sentences(hit):
+                candidates.append((-score, rank, start, end))
+        candidates.sort()
+        picked: list[list[tuple[int, int]]] = [[] for _ in hits]
+        used = 0
+        for _, rank, start, end in candidates:
+            doc_id = hits[rank].passage.doc_id
+            if any(hits[other].passage.doc_id == doc_id and s < end and start < e
+                   for other, spans in enumerate(picked) for s, e in spans):
+                continue
+            if used and used + end - start > self.settings.evidence_chars:
+                continue
+            picked[rank].append((start, end))
+            used += end - start
         evidence = []
-        for n, (hit, picked) in enumerate(zip(hits, chosen), start=1):
+        for hit, spans in zip(hits, picked):
+            if not spans:
+                continue
             doc_text = self.retriever.index.documents[hit.passage.doc_id].text
-            evidence.append(Evidence(n, "".join(doc_text[s:e] for s, e in picked)))
+            spans.sort()
+            text = doc_text[spans[0][0]:spans[0][1]]
+            for (_, previous_end), (start, end) in zip(spans, spans[1:]):
+                text += ("" if start <= previous_end else "…") + doc_text[start:end]
+            evidence.append(Evidence(len(evidence) + 1, text))
         return evidence
+
+    @staticmethod
+    def _scored_sentences(hit: Hit) -> list[tuple[int, int, float]]:
+        """(start, end, score) of the passage's sentences in document offsets; without scores, its best one first."""
+        if hit.sentences:
+            return list(hit.sentences)
+        offset = hit.passage.start
+        return [(offset + s, offset + e, 1.0 if (offset + s, offset + e) == hit.best_sentence else 0.0)
+                for s, e in split_sentences(hit.passage.text)]
 
     def stream(self, question: str, history: list[dict] | None = None) -> Iterator[AnswerEvent]:
         started = time.perf_counter()
@@ -138,16 +189,17 @@ class Answerer:
         passages = [self._passage_dict(h) for h in hits]
         yield AnswerEvent("retrieved", hits=hits)
 
-        def finish(answer: str, refused: bool, reason: str = "", citations: list[Citation] | None = None) -> AnswerEvent:
+        def finish(answer: str, refused: bool, reason: str = "", citations: list[Citation] | None = None,
+                   short_answer: str = "") -> AnswerEvent:
             timings["total_s"] = round(time.perf_counter() - started, 3)
             return AnswerEvent("final", result=AnswerResult(
                 question, query, answer, refused, reason, notice, citations or [], passages, timings,
-                self.generator.name))
+                self.generator.name, short_answer))
 
         if not hits or hits[0].dense < self.settings.min_evidence:
             yield finish(REFUSAL, True, "weak retrieval evidence")
             return
-        shown = hits[:self.settings.answer_passages]
+        shown = self.distinct(hits)[:self.settings.answer_passages]
         previous = next((t.get("content", "") for t in reversed(history) if t.get("role") == "user"), "")
         messages = build_messages(question, self.evidence(shown), previous if query != question else "")
         reply, streamed = "", 0
@@ -167,13 +219,19 @@ class Answerer:
             yield finish("回答の生成中にエラーが発生しました。しばらくしてからもう一度お試しください。", True,
                          f"generator error: {exc}")
             return
-        yield finish(*self._verify(reply, shown))
+        verdict = self._verify(reply, shown, question)
+        yield finish(verdict.answer, verdict.refused, verdict.reason, verdict.citations, verdict.short_answer)
 
-    def _verify(self, reply: str, shown: list[Hit]) -> tuple[str, bool, str, list[Citation]]:
-        """Keep only quotes found in the shown passages; refuse when none is, or the model says it cannot tell."""
+    def _verify(self, reply: str, shown: list[Hit], question: str = "") -> Verdict:
+        """Keep only quotes found in the shown passages; refuse when none is, or the model says it cannot tell.
+
+        The model also copies the short answer (要点) out of its evidence. When that span really stands in a shown
+        passage it anchors the answer: a model sentence that does not state it gives way to the span itself,
+        and it still answers when the model's quotes were garbled.
+        """
         parsed = parse_reply(reply)
         if parsed.says_unknown:
-            return REFUSAL, True, "the passages do not answer the question", []
+            return Verdict(REFUSAL, True, "the passages do not answer the question")
         passages = [h.passage for h in shown]
         citations: list[Citation] = []
         for quote, _claimed in parsed.quotes:  # the model's own number is ignored: code decides
@@ -193,23 +251,90 @@ class Answerer:
             if backed is not None:
                 number, start, end = backed
                 citations.append(self._citation(1, passages[number], start, end))
+        key = self._key_citation(parsed.key, question, passages, citations)
         if not citations:
-            return REFUSAL, True, "no quote could be found in the passages", []
-        if not answer:
-            answer = citations[0].quote
-        elif support(answer, [c.text for c in citations]) < MIN_SUPPORT:
-            # The model wrote something its own quotes do not back. When its first quote lies in the best sentence
-            # of the top passage, model and retrieval agree on the evidence: answer with that sentence.
-            # Otherwise it is typically a loosely related quote for a question the articles do not answer.
-            sentence = self._agreed_sentence(citations[0], shown)
-            if sentence is None:
-                return REFUSAL, True, "the answer is not backed by the quoted passages", []
-            citations = [citations[0]]
-            citations[0].quote_start, citations[0].quote_end = sentence
-            citations[0].quote = citations[0].text[sentence[0]:sentence[1]]
-            answer = f"記事には「{citations[0].quote}」とあります。"
-        markers = "".join(f"[{c.n}]" for c in citations)
-        return f"{answer}{markers}", False, "", citations
+            if key is not None:
+                return self._cited(self._answer_from_span(*key), [key[1]], key[0])
+            return Verdict(REFUSAL, True, "no quote could be found in the passages")
+        # Words the answer repeats from the question, and its closing copula, prove nothing: only the rest
+        # must stand in the quotes.
+        claim = _COPULA_END.sub("", answer)
+        if answer and support(claim, [c.text for c in citations], question) >= MIN_SUPPORT:
+            if key is None:
+                return self._cited(answer, citations)
+            if squash(key[0]) in squash(answer):
+                cited = citations if any(c.passage_id == key[1].passage_id for c in citations) else [key[1]]
+                return self._cited(answer, cited, key[0])
+            return self._cited(self._answer_from_span(*key), [key[1]], key[0])
+        # The model's sentence is not backed, but its short answer stands in a passage it quoted, in a sentence
+        # that speaks about what was asked: answer with the short answer.
+        if key is not None and any(c.passage_id == key[1].passage_id for c in citations) \
+                and coverage(question, f"{key[1].title}\n{key[1].quote}") >= MIN_COVERAGE:
+            return self._cited(self._answer_from_span(*key), [key[1]], key[0])
+        # When its first quote lies in the best sentence of the top passage, model and retrieval agree on the
+        # evidence: answer with that sentence, if it speaks about what was asked. Otherwise it is typically a
+        # loosely related quote for a question the articles do not answer.
+        citation = citations[0]
+        sentence = self._agreed_sentence(citation, shown)
+        if sentence is not None and coverage(question, f"{citation.title}\n{citation.text[slice(*sentence)]}") < MIN_COVERAGE:
+            sentence = None
+        if sentence is None:
+            return Verdict(REFUSAL, True, "the answer is not backed by the quoted passages")
+        citation.quote_start, citation.quote_end = sentence
+        citation.quote = citation.text[sentence[0]:sentence[1]]
+        short = key[0] if key is not None and squash(key[0]) in squash(citation.quote) else ""
+        return self._cited(f"記事には「{citation.quote}」とあります。", [citation], short)
+
+    @staticmethod
+    def _cited(answer: str, citations: list[Citation], short_answer: str = "") -> Verdict:
+        """The answer with its [n] markers (numbered in the order given)."""
+        for n, citation in enumerate(citations, start=1):
+            citation.n = n
+        return Verdict(answer + "".join(f"[{c.n}]" for c in citations), False, "", citations, short_answer)
+
+    def _key_citation(self, key: str, question: str, passages: list, citations: list[Citation]
+                      ) -> tuple[str, Citation] | None:
+        """The model's short answer as the passage spells it, and a citation of the sentence holding it, if every
+        part of it (「A、B」) stands in one shown passage (cited ones first), exactly or with a small misspelling,
+        and it is not just words of the question."""
+        parts = [part.strip() for part in key.split("、") if part.strip()]
+        if not parts or all(squash(part) in squash(question) for part in parts):
+            return None
+        cited = [i for i, p in enumerate(passages) if any(c.passage_id == p.passage_id for c in citations)]
+        order = cited + [i for i in range(len(passages)) if i not in cited]
+        for near in (False, True):
+            for number in order:
+                passage = passages[number]
+                found = [(find_near_span if near else find_span)(part, [passage]) for part in parts]
+                if not all(found):
+                    continue
+                spans = [self._with_brackets(passage.text, part, f.start, f.end) for part, f in zip(parts, found)]
+                first, last = min(s for s, _ in spans), max(e for _, e in spans)
+                spelled = "、".join(passage.text[s:e] for s, e in spans)
+                for quote in citations:  # the model's own quote, when it holds the span, is the best highlight
+                    if quote.passage_id == passage.passage_id and quote.quote_start <= first and last <= quote.quote_end:
+                        return spelled, self._citation(0, passage, quote.quote_start, quote.quote_end)
+                sentences = [(s, e) for s, e in split_sentences(passage.text) if s < last and first < e]
+                start, end = (sentences[0][0], sentences[-1][1]) if sentences else (first, last)
+                return spelled, self._citation(0, passage, start, end)
+        return None
+
+    @staticmethod
+    def _with_brackets(text: str, part: str, start: int, end: int) -> tuple[int, int]:
+        """The span widened to the brackets that open or close `part` (located spans leave punctuation out)."""
+        part = part.strip()
+        if start > 0 and part[:1] in "「『(（" and text[start - 1] == part[0]:
+            start -= 1
+        if end < len(text) and part[-1:] in "」』)）" and text[end] == part[-1]:
+            end += 1
+        return start, end
+
+    @staticmethod
+    def _answer_from_span(span: str, citation: Citation) -> str:
+        """A short answer built on the verified span: 「…です。」 for a noun phrase, else the sentence holding it."""
+        if _NOUN_END.search(span):
+            return f"{span}です。"
+        return f"記事には「{citation.quote}」とあります。"
 
     def _citation(self, n: int, passage, start: int, end: int) -> Citation:
         """Citation n of `passage`, quoting its text[start:end], with the article's publisher and date."""

@@ -11,6 +11,11 @@ from .chunk import Passage
 
 MIN_QUOTE_CHARS = 4
 FUZZY_RATIO = 0.8
+NEAR_CHARS_PER_EDIT = 4
+MAX_NEAR_EDITS = 2
+_QUESTION_WORDS = re.compile(r"何時間|何人|何という|何と|何を|何が|何|誰|いつ|どこ|どのような|どの|どう|どれ|なぜ|"
+                             r"でしたか|ましたか|ですか|ますか|[?？]")
+_KATAKANA = re.compile(r"[\u30a1-\u30faー]")
 _PUNCT = re.compile(r"[\s、。，．,.!?！？「」『』（）()\[\]【】・:：;；\"'“”‘’…]+")
 
 
@@ -34,6 +39,11 @@ def _squash_with_map(text: str) -> tuple[str, list[int]]:
     return "".join(kept), offsets
 
 
+def squash(text: str) -> str:
+    """The comparable form of a text: NFKC, lower case, no spaces or punctuation."""
+    return _squash_with_map(text)[0]
+
+
 def locate(quote: str, passages: list[Passage]) -> Located | None:
     """Find `quote` in one of `passages`: exactly (ignoring spaces, punctuation and width), else approximately
     (a common stretch covering FUZZY_RATIO of the quote). None when it is not there."""
@@ -55,10 +65,82 @@ def locate(quote: str, passages: list[Passage]) -> Located | None:
     return best[1] if best else None
 
 
-def support(answer: str, sources: list[str]) -> float:
-    """Share of the answer's character bigrams that occur in the sources: low means invented content."""
+def _nearest_substring(pattern: str, text: str) -> tuple[int, int, int]:
+    """(edits, start, end) of the substring of `text` closest to `pattern` in edit distance (Sellers' algorithm)."""
+    m = len(pattern)
+    # column[i]: (cost, start) of the best alignment of pattern[:i] ending at the current text position
+    column = [(i, 0) for i in range(m + 1)]
+    best = (column[m][0], 0, 0)
+    for j, ch in enumerate(text, start=1):
+        new = [(0, j)]
+        for i in range(1, m + 1):
+            diagonal = (column[i - 1][0] + (pattern[i - 1] != ch), column[i - 1][1])
+            new.append(min(diagonal, (column[i][0] + 1, column[i][1]), (new[i - 1][0] + 1, new[i - 1][1])))
+        column = new
+        if column[m][0] < best[0]:
+            best = (column[m][0], column[m][1], j)
+    return best
+
+
+def find_near_span(span: str, passages: list[Passage], order: list[int] | None = None) -> Located | None:
+    """Like `find_span`, but tolerating a misspelling: the closest stretch of a passage within one edit per
+    NEAR_CHARS_PER_EDIT characters of the span (MAX_NEAR_EDITS at most) (a model often garbles a katakana name: ワトコフ for ウィトコフ).
+    Spans with digits must match exactly: 1958年 is not a misspelling of 1959年."""
+    s, _ = _squash_with_map(span)
+    allowed = min(len(s) // NEAR_CHARS_PER_EDIT, MAX_NEAR_EDITS)
+    if allowed == 0 or any(ch.isdigit() for ch in s):
+        return None
+    best: tuple[int, Located] | None = None
+    for number in order if order is not None else range(len(passages)):
+        text, offsets = _squash_with_map(passages[number].text)
+        if not text:
+            continue
+        edits, start, end = _nearest_substring(s, text)
+        # A katakana name is taken whole: ィトコフ is one edit from ワトコフ, but the name is ウィトコフ.
+        while 0 < start < end and _KATAKANA.match(text[start - 1]) and _KATAKANA.match(text[start]):
+            start -= 1
+        while start < end < len(text) and _KATAKANA.match(text[end]) and _KATAKANA.match(text[end - 1]):
+            end += 1
+        if edits <= allowed and end > start and (best is None or edits < best[0]):
+            best = (edits, Located(number, offsets[start], offsets[end - 1] + 1))
+    return best[1] if best else None
+
+
+def find_span(span: str, passages: list[Passage], order: list[int] | None = None) -> Located | None:
+    """Where `span` occurs exactly (ignoring spaces, punctuation and width) in a passage, trying passages in
+    `order` (default: as given). Unlike `locate`, any length counts: short answers such as 「H-6」 are spans too."""
+    s, _ = _squash_with_map(span)
+    if not s:
+        return None
+    for number in order if order is not None else range(len(passages)):
+        text, offsets = _squash_with_map(passages[number].text)
+        at = text.find(s)
+        if at >= 0:
+            return Located(number, offsets[at], offsets[at + len(s) - 1] + 1)
+    return None
+
+
+def coverage(question: str, text: str) -> float:
+    """Share of the question's character bigrams, interrogatives left out, that occur in `text`: how much of
+    what is asked a sentence speaks about."""
+    q = squash(_QUESTION_WORDS.sub("", question))
+    grams = {q[i:i + 2] for i in range(len(q) - 1)}
+    if not grams:
+        return 1.0
+    joined = squash(text)
+    return sum(1 for g in grams if g in joined) / len(grams)
+
+
+def support(answer: str, sources: list[str], given: str = "") -> float:
+    """Share of the answer's character bigrams that occur in the sources: low means invented content.
+
+    Bigrams the answer shares with `given` (the question it restates) are left out: only what the answer adds
+    has to come from the sources."""
     a, _ = _squash_with_map(answer)
+    known = _squash_with_map(given)[0]
     grams = {a[i:i + 2] for i in range(len(a) - 1)}
+    if known:
+        grams = {g for g in grams if g not in known} or grams
     if not grams:
         return 0.0
     joined = "".join(_squash_with_map(s)[0] for s in sources)

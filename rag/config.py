@@ -44,7 +44,7 @@ class Settings:
     max_new_tokens: int = 256
     temperature: float = 0.0
     answer_passages: int = 3
-    evidence_chars: int = 260
+    evidence_chars: int = 300
     min_evidence: float = 0.825  # top passage cosine; calibrated on evals/questions.jsonl
     openai_base_url: str = "http://127.0.0.1:8000/v1"
     openai_model: str = ""

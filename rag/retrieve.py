@@ -24,6 +24,7 @@ class Hit(NamedTuple):
     lexical: float
     rank: int
     best_sentence: tuple[int, int]  # character offsets in the document
+    sentences: tuple[tuple[int, int, float], ...] = ()  # (start, end, blended score) of each of its sentences
 
 
 class SearchResult(NamedTuple):
@@ -100,6 +101,8 @@ class Retriever:
         hits = []
         for rank, i in enumerate(top, start=1):
             j = int(best_sentence[i])
+            own = np.nonzero(sentences.passage_of == i)[0]
+            scored = tuple((int(sentences.start[r]), int(sentences.end[r]), float(sentence_fused[r])) for r in own)
             hits.append(Hit(self.index.passages[i], float(fused[i]), float(dense[i]), float(lexical[i]), rank,
-                            (int(sentences.start[j]), int(sentences.end[j]))))
+                            (int(sentences.start[j]), int(sentences.end[j])), scored))
         return SearchResult(query, hits, time.perf_counter() - started)

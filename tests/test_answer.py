@@ -114,3 +114,69 @@ def test_misquoted_but_supported_answer_cites_the_backing_sentence(make):
     result = make(ScriptedGenerator(reply)).answer("清水寺の舞台を支える柱は何本？")
     assert not result.refused and result.citations[0].doc_id == "kyoto"
     assert "139本の柱" in result.citations[0].quote
+
+
+def test_answer_that_contradicts_its_own_short_answer_gives_way_to_it(make):
+    reply = "根拠: 「高さは333メートルで」[1]\n要点: 333メートル\n回答: 東京タワーの高さは300メートルです。"
+    result = make(ScriptedGenerator(reply)).answer("東京タワーの高さは？")
+    assert "333メートル" in result.answer and "300" not in result.answer and result.short_answer == "333メートル"
+    assert "333メートル" in result.citations[0].quote
+
+
+def test_answer_stating_its_short_answer_is_kept(make):
+    reply = "根拠: 「高さは333メートルで」[1]\n要点: 333メートル\n回答: 東京タワーの高さは333メートルです。"
+    result = make(ScriptedGenerator(reply)).answer("東京タワーの高さは？")
+    assert result.answer == "東京タワーの高さは333メートルです。[1]" and result.short_answer == "333メートル"
+
+
+def test_short_answer_not_in_the_passages_or_only_repeating_the_question_is_ignored(make):
+    for key in ("350メートル", "東京タワー"):
+        reply = f"根拠: 「高さは333メートルで」[1]\n要点: {key}\n回答: 東京タワーの高さは333メートルです。"
+        result = make(ScriptedGenerator(reply)).answer("東京タワーの高さは？")
+        assert result.answer == "東京タワーの高さは333メートルです。[1]" and result.short_answer == ""
+
+
+def test_short_answer_that_is_not_a_noun_is_answered_with_its_sentence(make):
+    reply = "根拠: 「月が見える」[1]\n要点: 富士山が見える\n回答: 月です。"
+    result = make(ScriptedGenerator(reply)).answer("展望台から何が見える？")
+    assert result.answer == "記事には「展望台からは富士山が見えることもある。」とあります。[1]"
+    assert result.short_answer == "富士山が見える"
+
+
+def test_verified_short_answer_answers_when_the_quote_is_garbled(make):
+    reply = "根拠: 「高さは三百三十三」[1]\n要点: 333メートル\n回答: 高いです。"
+    result = make(ScriptedGenerator(reply)).answer("東京タワーの高さは？")
+    assert result.answer == "333メートルです。[1]" and "333メートル" in result.citations[0].quote
+
+
+def test_unverified_short_answer_does_not_rescue_a_garbled_quote(make):
+    reply = "根拠: 「高さは三百三十三」[1]\n要点: 350メートル\n回答: 高いです。"
+    assert make(ScriptedGenerator(reply)).answer("東京タワーの高さは？").refused
+
+
+def test_evidence_never_sends_a_sentence_twice(make):
+    generator = ScriptedGenerator(f"根拠: なし\n回答: {REFUSAL}")
+    answerer = make(generator, answer_passages=5, evidence_chars=2000)
+    answerer.answer("東京タワーの高さと来場者数は？")
+    block = generator.calls[0][-1]["content"].split("質問:")[0]
+    sentences = [s for line in block.splitlines()[1:] for s in line.split("] ", 1)[-1].split("。") if s]
+    assert sentences and len(sentences) == len(set(sentences))
+
+
+def test_evidence_prefers_the_best_sentences_over_whole_passages(make):
+    generator = ScriptedGenerator(f"根拠: なし\n回答: {REFUSAL}")
+    make(generator, evidence_chars=40).answer("東京タワーの高さは何メートル？")
+    block = generator.calls[0][-1]["content"].split("質問:")[0]
+    assert "333メートル" in block and len(block) < 200
+
+
+def test_misspelt_short_answer_is_answered_as_the_article_spells_it(make):
+    reply = "根拠: 「高さは333メートルで」[1]\n要点: 東京タワ一\n回答: 東京タワ一です。"
+    result = make(ScriptedGenerator(reply)).answer("展望台があるのは何という塔？")
+    assert result.answer == "東京タワーです。[1]" and result.short_answer == "東京タワー"
+
+
+def test_unbacked_answer_with_a_quote_off_the_question_is_refused(make):
+    reply = "根拠: 「清水寺の舞台は139本の柱で支えられている」[1]\n要点: なし\n回答: 金メダルは中国が最も多く獲得しました。"
+    result = make(ScriptedGenerator(reply)).answer("清水寺の舞台で金メダルを獲得した国は？")
+    assert result.refused and result.answer == REFUSAL and result.reason == "the answer is not backed by the quoted passages"

@@ -1,7 +1,7 @@
 """Quotes located in code; unsupported answers detected."""
 
 from rag.chunk import Passage
-from rag.cite import locate, support
+from rag.cite import coverage, find_near_span, find_span, locate, support
 
 PASSAGES = [
     Passage("a#0", "a", "t", 0, 0, 30, "東京タワーは1958年に完成した。高さは333メートルだ。"),
@@ -28,3 +28,34 @@ def test_invented_or_tiny_quotes_are_rejected():
 def test_support_measures_overlap_with_sources():
     assert support("東京タワーの高さは333メートルです。", [PASSAGES[0].text]) > 0.6
     assert support("日本の首相は安倍晋三です。", [PASSAGES[0].text]) < 0.3
+
+
+def test_short_spans_are_found_exactly_in_the_order_asked():
+    where = find_span("１３９本", PASSAGES)
+    assert where is not None and PASSAGES[where.passage].text[where.start:where.end] == "139本"
+    assert find_span("は", PASSAGES).passage == 0 and find_span("は", PASSAGES, order=[1, 0]).passage == 1
+    assert find_span("安倍晋三", PASSAGES) is None and find_span("", PASSAGES) is None
+
+
+def test_support_leaves_out_what_the_question_already_says():
+    answer = "東京タワーの建設を決めた人物の高さは333メートルです。"
+    assert support(answer, [PASSAGES[0].text]) < 0.6
+    assert support(answer, [PASSAGES[0].text], given="東京タワーの建設を決めた人物の高さは？") > 0.6
+
+
+def test_misspelt_name_is_found_as_the_passage_spells_it():
+    passages = [Passage("c#0", "c", "t", 0, 0, 40, "12月2日、アメリカのウィトコフ特使は、モスクワで会談。")]
+    where = find_near_span("ワトコフ特使", passages)
+    assert passages[0].text[where.start:where.end] == "ウィトコフ特使"
+
+
+def test_near_match_needs_enough_letters_and_identical_digits():
+    assert find_near_span("東京", PASSAGES) is None  # too short to allow an edit
+    assert find_near_span("1959年に完成", PASSAGES) is None  # 1958年 is another fact, not a misspelling
+    assert find_near_span("大阪城の天守閣", PASSAGES) is None
+
+
+def test_coverage_counts_what_is_asked_not_the_question_words():
+    question = "東京タワーの高さは何メートルですか？"
+    assert coverage(question, "東京タワーの高さは333メートルだ。") > 0.8
+    assert coverage(question, "清水寺の舞台は139本の柱で支えられている。") < 0.2

@@ -23,3 +23,10 @@ def test_reply_is_parsed_into_quotes_and_answer():
 
 def test_refusal_reply_is_recognised():
     assert parse_reply("根拠: なし\n回答: 資料には記載がありません。").says_unknown
+
+
+def test_short_answer_line_is_parsed_and_kept_out_of_the_quotes():
+    parsed = parse_reply("根拠: 「高さは333メートル」[2]\n要点: 「333メートル」\n回答: 333メートルです。")
+    assert parsed.quotes == [("高さは333メートル", 2)] and parsed.key == "333メートル"
+    assert parse_reply("根拠: なし\n要点: なし\n回答: 資料には記載がありません。").key == ""
+    assert parse_reply("根拠: 「高さは333メートル」[1]\n回答: 333メートルです。").key == ""
