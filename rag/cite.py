@@ -140,7 +140,7 @@ def support(answer: str, sources: list[str], given: str = "") -> float:
     known = _squash_with_map(given)[0]
     grams = {a[i:i + 2] for i in range(len(a) - 1)}
     if known:
-        grams = {g for g in grams if g not in known} or grams
+        grams = {g for g in grams if g not in known}  # an answer that only repeats the question says nothing
     if not grams:
         return 0.0
     joined = "".join(_squash_with_map(s)[0] for s in sources)

@@ -43,6 +43,10 @@ def test_support_leaves_out_what_the_question_already_says():
     assert support(answer, [PASSAGES[0].text], given="東京タワーの建設を決めた人物の高さは？") > 0.6
 
 
+def test_answer_that_only_repeats_the_question_has_no_support():
+    assert support("東京タワーの高さは", [PASSAGES[0].text], given="東京タワーの高さは？") == 0.0
+
+
 def test_misspelt_name_is_found_as_the_passage_spells_it():
     passages = [Passage("c#0", "c", "t", 0, 0, 40, "12月2日、アメリカのウィトコフ特使は、モスクワで会談。")]
     where = find_near_span("ワトコフ特使", passages)
