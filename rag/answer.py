@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from typing import NamedTuple
 
+from .answer_type import answer_span, expected_answer, holds_answer
 from .chunk import split_sentences
 from .cite import coverage, find_near_span, find_span, locate, squash, support
 from .config import Settings
@@ -24,6 +25,10 @@ MIN_SUPPORT = 0.6
 # Share of the question's words a sentence (with its article's title) must speak about before it can stand in
 # for an unbacked answer.
 MIN_COVERAGE = 0.5
+# Share a sentence must reach before its number of the asked-for kind (「19項目」 for 「何項目」) answers when the
+# model's own words do not: higher, because a question on a topic the articles miss often still shares its names.
+MIN_TYPED_COVERAGE = 0.7
+_NUMBER = re.compile(r"\d+")
 _COPULA_END = re.compile(r"(です|でした|ます|ました|である)。?$")
 # A span ending in a kanji, katakana, letter, digit or closing bracket reads as a noun phrase: 「…です。」 fits it.
 _NOUN_END = re.compile(r"[\u4e00-\u9fff\u30a0-\u30ffー々A-Za-z0-9０-９Ａ-Ｚａ-ｚ」』)）%％]$")
@@ -125,11 +130,12 @@ class Answerer:
                 kept.append(hit)
         return kept
 
-    def evidence(self, hits: list[Hit]) -> list[Evidence]:
+    def evidence(self, hits: list[Hit], wanted: re.Pattern | None = None) -> list[Evidence]:
         """The sentences of the top passages that best match the question, while the character budget lasts.
 
         Sentences compete across passages, so a passage holding two relevant sentences can give both and a
-        weak passage none; the best one is always sent. No sentence of an article is sent twice, and each
+        weak passage none; the best one is always sent, and the best one holding words of the kind the question
+        asks for (`wanted`, 「5時間」 for 「何時間」) comes next. No sentence of an article is sent twice, and each
         passage's sentences keep their order in the article (「…」 marks a gap between them).
         """
         candidates = []
@@ -137,6 +143,12 @@ class Answerer:
             for start, end, score in self._scored_sentences(hit):
                 candidates.append((-score, rank, start, end))
         candidates.sort()
+        documents = self.retriever.index.documents
+        if wanted is not None:
+            typed = next((i for i, (_, rank, start, end) in enumerate(candidates)
+                          if holds_answer(documents[hits[rank].passage.doc_id].text[start:end], wanted)), None)
+            if typed:
+                candidates.insert(1, candidates.pop(typed))
         picked: list[list[tuple[int, int]]] = [[] for _ in hits]
         used = 0
         for _, rank, start, end in candidates:
@@ -152,7 +164,7 @@ class Answerer:
         for hit, spans in zip(hits, picked):
             if not spans:
                 continue
-            doc_text = self.retriever.index.documents[hit.passage.doc_id].text
+            doc_text = documents[hit.passage.doc_id].text
             spans.sort()
             text = doc_text[spans[0][0]:spans[0][1]]
             for (_, previous_end), (start, end) in zip(spans, spans[1:]):
@@ -201,7 +213,8 @@ class Answerer:
             return
         shown = self.distinct(hits)[:self.settings.answer_passages]
         previous = next((t.get("content", "") for t in reversed(history) if t.get("role") == "user"), "")
-        messages = build_messages(question, self.evidence(shown), previous if query != question else "")
+        messages = build_messages(question, self.evidence(shown, expected_answer(query)),
+                                  previous if query != question else "")
         reply, streamed = "", 0
         try:
             for piece in self.generator.stream(messages, self.settings.max_new_tokens, self.settings.temperature):
@@ -227,12 +240,19 @@ class Answerer:
 
         The model also copies the short answer (要点) out of its evidence. When that span really stands in a shown
         passage it anchors the answer: a model sentence that does not state it gives way to the span itself,
-        and it still answers when the model's quotes were garbled.
+        and it still answers when the model's quotes were garbled. An answer must be of the kind the question
+        asks for (「何日前」 wants a number of days, 「いつ」 a date), and words stating a number no passage holds
+        are dropped; when nothing the model wrote stands, a shown sentence on the question holding words of the
+        asked kind still answers.
         """
         parsed = parse_reply(reply)
         if parsed.says_unknown:
             return Verdict(REFUSAL, True, "the passages do not answer the question")
         passages = [h.passage for h in shown]
+        # A made-up date or amount drops the model's words that state it: only what its quotes show may answer.
+        answer, key_text = (text if not self._invented_numbers(text, passages, question) else ""
+                            for text in (parsed.answer.strip(), parsed.key))
+        wanted = expected_answer(question)
         citations: list[Citation] = []
         for quote, _claimed in parsed.quotes:  # the model's own number is ignored: code decides
             where = locate(quote, passages)
@@ -243,7 +263,6 @@ class Answerer:
             if any(c.passage_id == passage.passage_id for c in citations):
                 continue
             citations.append(self._citation(len(citations) + 1, passage, where.start, where.end))
-        answer = parsed.answer.strip()
         if not citations and answer:
             # The model misquoted but answered: keep the answer only if one passage backs it, quoting the
             # sentence of that passage that shares most with the answer.
@@ -251,24 +270,31 @@ class Answerer:
             if backed is not None:
                 number, start, end = backed
                 citations.append(self._citation(1, passages[number], start, end))
-        key = self._key_citation(parsed.key, question, passages, citations)
+        key = self._key_citation(key_text, question, passages, citations, wanted)
         if not citations:
             if key is not None:
                 return self._cited(self._answer_from_span(*key), [key[1]], key[0])
-            return Verdict(REFUSAL, True, "no quote could be found in the passages")
+            return self._typed_answer(question, wanted, passages) or \
+                Verdict(REFUSAL, True, "no quote could be found in the passages")
         # Words the answer repeats from the question, and its closing copula, prove nothing: only the rest
         # must stand in the quotes.
         claim = _COPULA_END.sub("", answer)
-        if answer and support(claim, [c.text for c in citations], question) >= MIN_SUPPORT:
+        if answer and support(claim, [c.text for c in citations], question) >= MIN_SUPPORT \
+                and (key is not None or holds_answer(answer, wanted)):
             if key is None:
                 return self._cited(answer, citations)
             if squash(key[0]) in squash(answer):
                 cited = citations if any(c.passage_id == key[1].passage_id for c in citations) else [key[1]]
                 return self._cited(answer, cited, key[0])
-            return self._cited(self._answer_from_span(*key), [key[1]], key[0])
-        # The model's sentence is not backed, but its short answer stands in a passage it quoted, in a sentence
-        # that speaks about what was asked: answer with the short answer.
-        if key is not None and any(c.passage_id == key[1].passage_id for c in citations) \
+            # The answer does not state the short answer: keep whichever of the two rests on the sentence that
+            # speaks more about the question.
+            if self._answer_sentence_coverage(answer, citations, question) \
+                    <= coverage(question, f"{key[1].title}\n{key[1].quote}"):
+                return self._cited(self._answer_from_span(*key), [key[1]], key[0])
+            return self._cited(answer, citations)
+        # The model's sentence is not backed, but its short answer stands in a passage it quoted (or is of the
+        # kind asked for, 「6日前」 to 「何日前」), in a sentence that speaks about what was asked: answer with it.
+        if key is not None and (wanted is not None or any(c.passage_id == key[1].passage_id for c in citations)) \
                 and coverage(question, f"{key[1].title}\n{key[1].quote}") >= MIN_COVERAGE:
             return self._cited(self._answer_from_span(*key), [key[1]], key[0])
         # When its first quote lies in the best sentence of the top passage, model and retrieval agree on the
@@ -276,14 +302,56 @@ class Answerer:
         # loosely related quote for a question the articles do not answer.
         citation = citations[0]
         sentence = self._agreed_sentence(citation, shown)
-        if sentence is not None and coverage(question, f"{citation.title}\n{citation.text[slice(*sentence)]}") < MIN_COVERAGE:
+        if sentence is not None and (coverage(question, f"{citation.title}\n{citation.text[slice(*sentence)]}")
+                                     < MIN_COVERAGE or not holds_answer(citation.text[slice(*sentence)], wanted)):
             sentence = None
         if sentence is None:
-            return Verdict(REFUSAL, True, "the answer is not backed by the quoted passages")
+            return self._typed_answer(question, wanted, passages) or \
+                Verdict(REFUSAL, True, "the answer is not backed by the quoted passages")
         citation.quote_start, citation.quote_end = sentence
         citation.quote = citation.text[sentence[0]:sentence[1]]
         short = key[0] if key is not None and squash(key[0]) in squash(citation.quote) else ""
         return self._cited(f"記事には「{citation.quote}」とあります。", [citation], short)
+
+    def _typed_answer(self, question: str, wanted: re.Pattern | None, passages: list) -> Verdict | None:
+        """When the question asks for a number of some kind (「何項目」) and a shown sentence that speaks about the
+        question holds one, that number answers, citing the sentence; None otherwise."""
+        if wanted is None:
+            return None
+        best: tuple[float, int, int, int] | None = None
+        for number, passage in enumerate(passages):
+            for start, end in split_sentences(passage.text):
+                sentence = passage.text[start:end]
+                if holds_answer(sentence, wanted):
+                    score = coverage(question, f"{passage.title}\n{sentence}")
+                    if score >= MIN_TYPED_COVERAGE and (best is None or score > best[0]):
+                        best = (score, number, start, end)
+        if best is None:
+            return None
+        _, number, start, end = best
+        citation = self._citation(0, passages[number], start, end)
+        span = answer_span(citation.quote, wanted)
+        log.info("answered with the %r the question asks for, from %r", span, citation.quote)
+        return self._cited(f"{span}です。", [citation], span)
+
+    @classmethod
+    def _answer_sentence_coverage(cls, answer: str, citations: list[Citation], question: str) -> float:
+        """How much of the question the cited sentence that best backs `answer` speaks about."""
+        backed = cls._backing_sentence(answer, citations)  # a citation carries its passage's text and title
+        if backed is None:
+            return 0.0
+        number, start, end = backed
+        return coverage(question, f"{citations[number].title}\n{citations[number].text[start:end]}")
+
+    @staticmethod
+    def _invented_numbers(text: str, passages: list, question: str) -> list[str]:
+        """Numbers in the model's answer that neither a shown passage nor the question holds: a date or amount
+        the model made up, the most harmful kind of invention."""
+        held = "\n".join(squash(source) for source in [question] + [p.text for p in passages])
+        invented = [n for n in dict.fromkeys(_NUMBER.findall(squash(text))) if n not in held]
+        if invented:
+            log.info("dropped model words stating numbers no passage holds (%s): %r", ", ".join(invented), text)
+        return invented
 
     @staticmethod
     def _cited(answer: str, citations: list[Citation], short_answer: str = "") -> Verdict:
@@ -292,11 +360,14 @@ class Answerer:
             citation.n = n
         return Verdict(answer + "".join(f"[{c.n}]" for c in citations), False, "", citations, short_answer)
 
-    def _key_citation(self, key: str, question: str, passages: list, citations: list[Citation]
-                      ) -> tuple[str, Citation] | None:
+    def _key_citation(self, key: str, question: str, passages: list, citations: list[Citation],
+                      wanted: re.Pattern | None = None) -> tuple[str, Citation] | None:
         """The model's short answer as the passage spells it, and a citation of the sentence holding it, if every
         part of it (「A、B」) stands in one shown passage (cited ones first), exactly or with a small misspelling,
-        and it is not just words of the question."""
+        and it is not just words of the question.
+
+        When the question asks for a kind of words (「何日前」) the span is not, the words of that kind in the same
+        sentence answer instead (the model often copies the date beside the number of days asked for)."""
         parts = [part.strip() for part in key.split("、") if part.strip()]
         if not parts or all(squash(part) in squash(question) for part in parts):
             return None
@@ -311,11 +382,16 @@ class Answerer:
                 spans = [self._with_brackets(passage.text, part, f.start, f.end) for part, f in zip(parts, found)]
                 first, last = min(s for s, _ in spans), max(e for _, e in spans)
                 spelled = "、".join(passage.text[s:e] for s, e in spans)
+                sentences = [(s, e) for s, e in split_sentences(passage.text) if s < last and first < e]
+                start, end = (sentences[0][0], sentences[-1][1]) if sentences else (first, last)
+                if not holds_answer(spelled, wanted):
+                    spelled = answer_span(passage.text[start:end], wanted)
+                    if not spelled:
+                        continue
+                    return spelled, self._citation(0, passage, start, end)
                 for quote in citations:  # the model's own quote, when it holds the span, is the best highlight
                     if quote.passage_id == passage.passage_id and quote.quote_start <= first and last <= quote.quote_end:
                         return spelled, self._citation(0, passage, quote.quote_start, quote.quote_end)
-                sentences = [(s, e) for s, e in split_sentences(passage.text) if s < last and first < e]
-                start, end = (sentences[0][0], sentences[-1][1]) if sentences else (first, last)
                 return spelled, self._citation(0, passage, start, end)
         return None
 

@@ -11,10 +11,12 @@ from .chunk import Passage
 
 MIN_QUOTE_CHARS = 4
 FUZZY_RATIO = 0.8
+QUOTE_CHARS_PER_EDIT = 20
 NEAR_CHARS_PER_EDIT = 4
 MAX_NEAR_EDITS = 2
 _QUESTION_WORDS = re.compile(r"何時間|何人|何という|何と|何を|何が|何|誰|いつ|どこ|どのような|どの|どう|どれ|なぜ|"
                              r"でしたか|ましたか|ですか|ますか|[?？]")
+_HIRAGANA = re.compile(r"[\u3041-\u309f]+")
 _KATAKANA = re.compile(r"[\u30a1-\u30faー]")
 _PUNCT = re.compile(r"[\s、。，．,.!?！？「」『』（）()\[\]【】・:：;；\"'“”‘’…]+")
 
@@ -46,7 +48,8 @@ def squash(text: str) -> str:
 
 def locate(quote: str, passages: list[Passage]) -> Located | None:
     """Find `quote` in one of `passages`: exactly (ignoring spaces, punctuation and width), else approximately
-    (a common stretch covering FUZZY_RATIO of the quote). None when it is not there."""
+    (a common stretch covering FUZZY_RATIO of the quote, or a stretch within one edit per QUOTE_CHARS_PER_EDIT
+    characters). None when it is not there."""
     q, _ = _squash_with_map(quote)
     if len(q) < MIN_QUOTE_CHARS:
         return None
@@ -62,6 +65,12 @@ def locate(quote: str, passages: list[Passage]) -> Located | None:
         ratio = match.size / len(q)
         if ratio >= FUZZY_RATIO and (best is None or ratio > best[0]):
             best = (ratio, Located(number, offsets[match.b], offsets[match.b + match.size - 1] + 1))
+        elif len(q) >= QUOTE_CHARS_PER_EDIT and (best is None or best[0] < 1 - 1 / QUOTE_CHARS_PER_EDIT):
+            # A long quote with a word changed here and there (曖昧性 for 曖昧さ) is still the passage's text.
+            edits, start, end = _nearest_substring(q, text)
+            ratio = 1 - edits / len(q)
+            if edits <= len(q) // QUOTE_CHARS_PER_EDIT and end > start and (best is None or ratio > best[0]):
+                best = (ratio, Located(number, offsets[start], offsets[end - 1] + 1))
     return best[1] if best else None
 
 
@@ -125,6 +134,7 @@ def coverage(question: str, text: str) -> float:
     what is asked a sentence speaks about."""
     q = squash(_QUESTION_WORDS.sub("", question))
     grams = {q[i:i + 2] for i in range(len(q) - 1)}
+    grams = {g for g in grams if not _HIRAGANA.fullmatch(g)} or grams
     if not grams:
         return 1.0
     joined = squash(text)

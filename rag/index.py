@@ -56,6 +56,7 @@ def build_settings(settings: Settings, embedder: Embedder) -> dict:
         "chunk_tokens": settings.chunk_tokens,
         "chunk_overlap_tokens": settings.chunk_overlap_tokens,
         "lexical_tokenizer": settings.lexical_tokenizer,
+        "bm25": [settings.bm25_k1, settings.bm25_b],
     }
 
 
@@ -213,8 +214,9 @@ def write_index(documents: list[Document], settings: Settings, embedder: Embedde
     passage_store.add(embed_in_batches(embedder, [f"{p.title}\n{p.text}" for p in passages], progress=progress))
     sentence_store.add(embed_in_batches(embedder, [f"{t}\n{s}" for t, s in zip(titles, sentence_texts)],
                                         progress=progress, desc="embedding sentences"))
-    passage_lexical = BM25(settings.lexical_tokenizer).index([f"{p.title}\n{p.text}" for p in passages])
-    sentence_lexical = BM25(settings.lexical_tokenizer).index(
+    bm25 = (settings.lexical_tokenizer, settings.bm25_k1, settings.bm25_b)
+    passage_lexical = BM25(*bm25).index([f"{p.title}\n{p.text}" for p in passages])
+    sentence_lexical = BM25(*bm25).index(
         [f"{t}\n{s}" for t, s in zip(titles, sentence_texts)])
 
     remove_leftovers(index_dir, ".building-")

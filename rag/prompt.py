@@ -36,7 +36,7 @@ EXAMPLES = [
      f"根拠: なし\n要点: なし\n回答: {REFUSAL}"),
 ]
 
-_QUOTE = re.compile(r"「([^「」]{2,400})」\s*(?:\[(\d+)\])?")
+_CLAIMED_NUMBER = re.compile(r"\s*\[(\d+)\]")
 _ANSWER = re.compile(r"回答\s*[:：]\s*(.*)", re.DOTALL)
 _KEY = re.compile(r"要点\s*[:：][ \t]*([^\n]*)")
 _EVIDENCE_LINE = re.compile(r"^\[(\d+)\]\s?(.*)$")
@@ -84,7 +84,7 @@ def parse_reply(reply: str) -> ParsedReply:
     """Quotes (with the model's claimed snippet number, which code re-checks) and the answer line."""
     head, _, _ = reply.partition("回答")
     quote_part, _, _ = head.partition("要点")
-    quotes = [(m[1].strip(), int(m[2]) if m[2] else None) for m in _QUOTE.finditer(quote_part)]
+    quotes = _quotes(quote_part)
     key_match = _KEY.search(head)
     key = key_match[1].strip().strip("「」『』\"").strip() if key_match else ""
     if key in ("なし", "-", "ー"):
@@ -94,6 +94,25 @@ def parse_reply(reply: str) -> ParsedReply:
     answer = answer.split("\n根拠")[0].strip()
     says_unknown = "記載がありません" in answer or "記載されていません" in answer or (not quotes and "なし" in quote_part)
     return ParsedReply(quotes, answer, says_unknown, key)
+
+
+def _quotes(text: str, max_chars: int = 600) -> list[tuple[str, int | None]]:
+    """The outermost 「…」 spans with the snippet number after each: a quote of a sentence that itself quotes
+    someone (「…「…」…」) is kept whole, and one that spans a gap in the snippet is split there."""
+    quotes, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch == "「":
+            depth += 1
+            if depth == 1:
+                start = i + 1
+        elif ch == "」" and depth:
+            depth -= 1
+            if depth == 0 and 2 <= len(body := text[start:i].strip()) <= max_chars:
+                number = _CLAIMED_NUMBER.match(text, i + 1)
+                # 「…」 marks a gap between the sentences shown: each side is a quote of its own
+                quotes += [(piece.strip(), int(number[1]) if number else None) for piece in body.split("…")
+                           if len(piece.strip()) >= 2]
+    return quotes
 
 
 def answer_part(partial_reply: str) -> str:

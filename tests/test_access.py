@@ -88,7 +88,7 @@ def test_streamed_answers_report_their_place_in_line(index, embedder, settings):
     worker.start()
     assert generator.started.wait(10)
     threading.Timer(1.5, generator.release.set).start()
-    with client.stream("POST", "/api/ask/stream", json={"question": "清水寺の柱は何本？"}) as response:
+    with client.stream("POST", "/api/ask/stream", json={"question": "清水寺の舞台を支える柱は何本？"}) as response:
         lines = [line for line in response.iter_lines() if line.startswith(("event: ", "data: "))]
     worker.join(10)
     assert lines[:2] == ["event: queued", 'data: {"position": 1}'] and lines[-2] == "event: final"

@@ -180,3 +180,46 @@ def test_unbacked_answer_with_a_quote_off_the_question_is_refused(make):
     reply = "根拠: 「清水寺の舞台は139本の柱で支えられている」[1]\n要点: なし\n回答: 金メダルは中国が最も多く獲得しました。"
     result = make(ScriptedGenerator(reply)).answer("清水寺の舞台で金メダルを獲得した国は？")
     assert result.refused and result.answer == REFUSAL and result.reason == "the answer is not backed by the quoted passages"
+
+
+def test_a_number_the_passages_do_not_hold_is_never_stated(make):
+    reply = "根拠: 「東京タワーは1958年に完成した」[1]\n要点: 1957年12月23日\n回答: 東京タワーは1957年12月23日に完成しました。"
+    result = make(ScriptedGenerator(reply)).answer("東京タワーはいつ完成した？")
+    assert "1957" not in result.answer
+    assert result.refused or "1958年" in result.answer
+
+
+def test_short_answer_of_the_wrong_kind_gives_way_to_the_kind_asked_for(make):
+    # asked for a number of people, the model copied the tower's height from the same sentence
+    reply = "根拠: 「年間の来場者数は約300万人にのぼる」[1]\n要点: 333メートル\n回答: 333メートルです。"
+    result = make(ScriptedGenerator(reply)).answer("東京タワーの年間の来場者数は何人？")
+    assert result.refused or "333" not in result.answer
+    reply = "根拠: 「年間の来場者数は約300万人にのぼる」[1]\n要点: 約\n回答: 多いです。"
+    result = make(ScriptedGenerator(reply)).answer("東京タワーの年間の来場者数は何人？")
+    assert not result.refused and result.short_answer == "300万人" and result.answer.startswith("300万人です。")
+
+
+def test_backed_answer_is_kept_when_its_short_answer_speaks_less_about_the_question(make):
+    reply = "根拠: 「清水寺は778年に開かれたと伝えられる」[1]\n要点: 778年\n回答: 本堂の舞台は139本の柱で支えられている。"
+    result = make(ScriptedGenerator(reply)).answer("清水寺の本堂の舞台を支えるものは？")
+    assert result.answer.startswith("本堂の舞台は139本の柱で支えられている。") and "778" not in result.answer
+
+
+def test_number_of_the_asked_kind_answers_when_the_model_quotes_beside_it(make):
+    reply = "根拠: 「清水寺は778年に開かれたと伝えられる」[1]\n要点: 778年\n回答: 778年です。"
+    result = make(ScriptedGenerator(reply)).answer("本堂の舞台は何本の柱で支えられている？")
+    assert result.answer == "139本です。[1]" and result.short_answer == "139本"
+    assert result.citations[0].quote == "本堂の舞台は139本の柱で支えられている。"
+
+
+def test_number_of_the_asked_kind_off_the_question_is_refused(make):
+    reply = "根拠: 「年間の来場者数は約300万人にのぼる」[1]\n要点: なし\n回答: 500人です。"
+    result = make(ScriptedGenerator(reply)).answer("東京タワーの建設に関わった人は何人？")
+    assert result.refused and result.answer == REFUSAL
+
+
+def test_evidence_takes_a_sentence_of_the_asked_kind_right_after_the_best(make):
+    generator = ScriptedGenerator(f"根拠: なし\n回答: {REFUSAL}")
+    make(generator, evidence_chars=50).answer("清水寺と金閣寺について、柱は何本？")
+    block = generator.calls[0][-1]["content"].split("質問:")[0]
+    assert "139本" in block

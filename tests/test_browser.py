@@ -88,7 +88,7 @@ def test_empty_message_gets_a_hint_and_small_screens_fit(chromium, wiki):
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     send = page.locator("#send").bounding_box()
     assert send["x"] + send["width"] <= 360
-    ask(page, "清水寺の柱は何本？")
+    ask(page, "清水寺の舞台を支える柱は何本？")
     page.locator('#chat [data-testid="bot"]').filter(has_text="[1]").wait_for(timeout=30_000)
     page.locator("#source-1 mark").wait_for()
     SCREENSHOTS.mkdir(exist_ok=True)

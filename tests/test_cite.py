@@ -63,3 +63,11 @@ def test_coverage_counts_what_is_asked_not_the_question_words():
     question = "東京タワーの高さは何メートルですか？"
     assert coverage(question, "東京タワーの高さは333メートルだ。") > 0.8
     assert coverage(question, "清水寺の舞台は139本の柱で支えられている。") < 0.2
+
+
+def test_a_long_quote_with_a_word_changed_is_still_located():
+    passage = Passage("d#0", "d", "t", 0, 0, 80, "前置き。戦略的曖昧性は、米国が反撃するかどうかを明確にしない政策を言う。ハース氏らは「戦略的曖昧さは、何十年もの間、賢明なアプローチであった」とした。")
+    quote = "戦略的曖昧性は、米国が反撃するかどうかを明確にしない政策を言う。ハース氏らは「戦略的曖昧性は、何十年もの間、賢明なアプローチであった」とした。"
+    where = locate(quote, [passage])
+    assert where is not None and passage.text[where.start:where.end].startswith("戦略的曖昧性は")
+    assert locate("米国が台湾の独立を支持し、中国と戦争を始めるかどうかを明確にした政策である。", [passage]) is None

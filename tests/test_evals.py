@@ -95,7 +95,7 @@ def test_load_test_counts_every_answer_and_checks_who_got_it(index, embedder, se
 
     settings = settings.replace(auth_header=load.USER_HEADER, rate_limit_per_minute=600, rate_limit_burst=20)
     questions = [Question("a", "東京タワーの高さは何メートル？", ["333"], ["333メートル"]),
-                 Question("b", "清水寺の柱は何本？", ["139"], ["139本"])]
+                 Question("b", "清水寺の舞台を支える柱は何本？", ["139"], ["139本"])]
     with serve_app(build_app(Answerer(Retriever(index, embedder), ExtractiveGenerator(), settings), settings)) as url:
         level = load.run_level(url, questions, users=3, duration_s=2.0, max_requests=12, timeout_s=60, app_pid=None)
     summary = load.summarize(level)

@@ -32,7 +32,7 @@ def test_chat_endpoint_answers_with_cited_sources(app_url):
 
 def test_chat_endpoint_limits_each_user(app_url):
     client = Client(app_url, headers={"X-Forwarded-User": "ito"}, verbose=False)
-    answers = [client.predict("清水寺の柱は何本？", [], api_name="/chat")[0][-1]["content"] for _ in range(3)]
+    answers = [client.predict("清水寺の舞台を支える柱は何本？", [], api_name="/chat")[0][-1]["content"] for _ in range(3)]
     assert "[1]" in answers[0] and "[1]" in answers[1] and "お待ちください" in answers[2]
 
 

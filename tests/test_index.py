@@ -29,6 +29,8 @@ def test_changed_corpus_or_settings_make_it_stale(index, settings, embedder, cor
     reasons = index.stale_reasons(settings.replace(chunk_tokens=64), embedder, corpus_dir)
     assert any("chunk_tokens" in r for r in reasons)
     assert any("changed" in r for r in reasons)
+    assert (index.passage_lexical.k1, index.passage_lexical.b) == (settings.bm25_k1, settings.bm25_b)
+    assert any("bm25" in r for r in index.stale_reasons(settings.replace(bm25_k1=1.2), embedder, corpus_dir))
 
 
 def test_open_index_rebuilds_when_stale_or_refuses_when_told(index, settings, embedder, corpus_dir):

@@ -30,3 +30,10 @@ def test_short_answer_line_is_parsed_and_kept_out_of_the_quotes():
     assert parsed.quotes == [("高さは333メートル", 2)] and parsed.key == "333メートル"
     assert parse_reply("根拠: なし\n要点: なし\n回答: 資料には記載がありません。").key == ""
     assert parse_reply("根拠: 「高さは333メートル」[1]\n回答: 333メートルです。").key == ""
+
+
+def test_a_quote_that_itself_quotes_someone_is_kept_whole():
+    reply = "根拠: 「ハース氏は「限界に達している」とした。」[1]「抑止力を強化し」[2]\n要点: 限界\n回答: 限界です。"
+    assert parse_reply(reply).quotes == [("ハース氏は「限界に達している」とした。", 1), ("抑止力を強化し", 2)]
+    gap = parse_reply("根拠: 「8月15日に会談した。…衝撃を確認したい。」[1]\n要点: 8月15日\n回答: 8月15日です。")
+    assert gap.quotes == [("8月15日に会談した。", 1), ("衝撃を確認したい。", 1)]

@@ -34,7 +34,7 @@ def test_ask_returns_the_cli_json(client):
 
 
 def test_stream_sends_passages_then_tokens_then_result(client):
-    with client.stream("POST", "/api/ask/stream", json={"question": "清水寺の柱は何本？"}) as response:
+    with client.stream("POST", "/api/ask/stream", json={"question": "清水寺の舞台を支える柱は何本？"}) as response:
         assert response.headers["content-type"].startswith("text/event-stream")
         events = [line.split(": ", 1)[1] for line in response.iter_lines() if line.startswith("event: ")]
     assert events[0] == "retrieved" and events[-1] == "final" and "token" in events

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 
+from ..answer_type import expected_answer, holds_answer
 from ..chunk import split_sentences
 from ..lexical import char_unigrams_bigrams
 from ..prompt import REFUSAL, parse_evidence_block
@@ -31,7 +32,11 @@ class ExtractiveGenerator(Generator):
         weight = {g: math.log(1 + len(grams) / (1 + sum(g in gs for gs in grams))) for g in wanted}
         total = sum(weight.values()) or 1.0
         best: tuple[float, int, str] = (0.0, 0, "")
+        kind = expected_answer(question)  # 「何本」: when a sentence has a number of 本, only those can answer
+        typed = any(holds_answer(text, kind) for _, text in sentences)
         for (n, text), gs in zip(sentences, grams):
+            if typed and not holds_answer(text, kind):
+                continue
             overlap = sum(weight[g] for g in wanted & gs) / total
             if overlap > best[0]:
                 best = (overlap, n, text)

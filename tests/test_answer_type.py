@@ -1,0 +1,24 @@
+"""The kind of words a question asks for, and whether a text holds them."""
+
+from rag.answer_type import answer_span, expected_answer, holds_answer
+
+
+def test_counter_questions_want_a_number_with_that_counter():
+    days = expected_answer("攻勢は訪問の何日前に始まりましたか？")
+    assert answer_span("わずか6日前の5月10日に始まった", days) == "6日前"
+    assert not holds_answer("5月10日に始まった", days)
+    assert answer_span("20か国が参加した", expected_answer("何カ国が参加した？")) == "20か国"
+    assert answer_span("話し合いは5時間に及んだ", expected_answer("何時間続いた？")) == "5時間"
+    assert answer_span("「19項目の和平案」を示した", expected_answer("和平案は何項目でしたか？")) == "19項目"
+
+
+def test_when_questions_want_a_date_in_digits():
+    when = expected_answer("合同パトロールはいつ実施された？")
+    assert answer_span("その直後の7月25日、ロシアと中国は", when) == "7月25日"
+    assert answer_span("2022年2月24日に侵攻した", when) == "2022年2月24日"
+    assert not holds_answer("二人は木曜日丸一日を一緒に過ごした", when)
+
+
+def test_other_questions_accept_any_words():
+    for question in ("誰ですか？", "どこの国ですか？", "なぜですか？", "何と呼びましたか？"):
+        assert expected_answer(question) is None and holds_answer("何でも", expected_answer(question))
