@@ -67,11 +67,15 @@ def cmd_jsquad(args) -> int:
             from .answers import evaluate_jsquad_answers
 
             answerer = open_answerer(settings, retriever=retriever)
-            out["answers"] = evaluate_jsquad_answers(answerer, questions)
+            row_log = report.RowLog(Path(args.out).with_suffix(".rows.jsonl"))
+            print(f"rows as they are scored: {row_log.path}")
+            out["answers"] = evaluate_jsquad_answers(answerer, questions, row_log)
         else:
             modes = tuple(args.modes.split(","))
             out.update(evaluate_retrieval(retriever, documents, questions, modes))
     report.write_json(out, args.out)
+    if args.answers:
+        row_log.done()
     print(f"JSQuAD: {len(questions)} questions over {len(documents)} paragraphs "
           f"(index {out['index']['build_seconds']} s, {out['index']['paragraphs_per_second']} paragraphs/s)")
     if "rows" in out:
@@ -96,9 +100,12 @@ def cmd_answers(args) -> int:
     if args.limit:
         questions = questions[:args.limit]
     answerer = open_answerer(settings)
-    result = evaluate_answers(answerer, questions)
+    row_log = report.RowLog(Path(args.out).with_suffix(".rows.jsonl"))
+    print(f"rows as they are scored: {row_log.path}")
+    result = evaluate_answers(answerer, questions, row_log)
     out = {"kind": "answers", "questions_file": str(args.questions), "settings": vars(settings), **result}
     path = report.write_json(out, args.out)
+    row_log.done()
     markdown = write_markdown(out, path.with_suffix(".md"))
     print(report.table({"answers": result["summary"]}, list(result["summary"])))
     print(f"report: {path} and {markdown}")

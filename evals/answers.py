@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import resource
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from tqdm import tqdm
@@ -23,8 +24,8 @@ def _percentiles(values: list[float], name: str) -> dict[str, float]:
     return {f"{name}_p50_s": round(summary["p50_ms"] / 1000, 2), f"{name}_p95_s": round(summary["p95_ms"] / 1000, 2)}
 
 
-def evaluate_answers(answerer: Answerer, questions: list[Question]) -> dict:
-    """Run every question through the pipeline (with its history) and score the answers."""
+def evaluate_answers(answerer: Answerer, questions: list[Question], on_row: Callable[[dict], None] | None = None) -> dict:
+    """Run every question through the pipeline (with its history) and score the answers; `on_row` sees each row."""
     rows = []
     for q in tqdm(questions, desc="answering", unit="q"):
         started = time.perf_counter()
@@ -42,6 +43,8 @@ def evaluate_answers(answerer: Answerer, questions: list[Question]) -> dict:
             "top_dense": result.passages[0]["dense"] if result.passages else None,
             "first_token_s": result.timings.get("first_token_s"), "total_s": result.timings.get("total_s", elapsed),
         })
+        if on_row:
+            on_row(rows[-1])
     answerable = [r for r in rows if r["answerable"]]
     unanswerable = [r for r in rows if not r["answerable"]]
     citations = [ok for r in answerable for ok in r["citations_correct"]]
@@ -64,7 +67,7 @@ def evaluate_answers(answerer: Answerer, questions: list[Question]) -> dict:
             "by_kind": by_kind, "n_questions": len(rows), "generator": answerer.generator.name, "rows": rows}
 
 
-def evaluate_jsquad_answers(answerer: Answerer, questions) -> dict:
+def evaluate_jsquad_answers(answerer: Answerer, questions, on_row: Callable[[dict], None] | None = None) -> dict:
     """EM and character F1 (JGLUE normalisation, best gold answer) of generated answers to JSQuAD questions."""
     rows = []
     for q in tqdm(questions, desc="jsquad answers", unit="q"):
@@ -76,6 +79,8 @@ def evaluate_jsquad_answers(answerer: Answerer, questions) -> dict:
                      "em": max(exact_match(text, a) for a in q.answers),
                      "f1": max(char_f1(text, a) for a in q.answers),
                      "total_s": result.timings.get("total_s")})
+        if on_row:
+            on_row(rows[-1])
     n = max(len(rows), 1)
     summary = {"exact_match": round(sum(r["em"] for r in rows) / n, 3), "char_f1": round(sum(r["f1"] for r in rows) / n, 3),
                "refusal_rate": round(sum(r["refused"] for r in rows) / n, 3), "n": len(rows)}

@@ -31,6 +31,25 @@ def markdown_table(rows: dict[str, dict[str, float]], columns: list[str]) -> str
     return "\n".join(lines)
 
 
+class RowLog:
+    """Rows appended to a JSON-lines file as they are scored, so a long run that is cut off keeps what it did.
+
+    The file is removed once the full report is written (`done`)."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._file = self.path.open("w", encoding="utf-8")
+
+    def __call__(self, row: dict) -> None:
+        self._file.write(json.dumps(row, ensure_ascii=False) + "\n")
+        self._file.flush()
+
+    def done(self) -> None:
+        self._file.close()
+        self.path.unlink(missing_ok=True)
+
+
 def write_json(report: dict, out: str | Path) -> Path:
     path = Path(out)
     path.parent.mkdir(parents=True, exist_ok=True)

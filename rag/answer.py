@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 from .answer_type import answer_span, expected_answer, holds_answer
 from .chunk import split_sentences
-from .cite import coverage, find_near_span, find_span, locate, squash, support
+from .cite import coverage, find_near_span, find_span, locate, residue, squash, support
 from .config import Settings
 from .errors import GeneratorError
 from .followup import standalone_query
@@ -31,6 +31,7 @@ MIN_TYPED_COVERAGE = 0.7
 _NUMBER = re.compile(r"\d+")
 _COPULA_END = re.compile(r"(です|でした|ます|ました|である)。?$")
 # A span ending in a kanji, katakana, letter, digit or closing bracket reads as a noun phrase: 「…です。」 fits it.
+_QUOTED_ANSWER = re.compile(r"記事には「(.*)」とあります。")
 _NOUN_END = re.compile(r"[\u4e00-\u9fff\u30a0-\u30ffー々A-Za-z0-9０-９Ａ-Ｚａ-ｚ」』)）%％]$")
 EMPTY_QUESTION = "質問を入力してください。"
 TRUNCATED_NOTICE = "質問が長すぎるため、先頭の{n}文字だけを使いました。"
@@ -232,7 +233,7 @@ class Answerer:
             yield finish("回答の生成中にエラーが発生しました。しばらくしてからもう一度お試しください。", True,
                          f"generator error: {exc}")
             return
-        verdict = self._verify(reply, shown, question)
+        verdict = self._with_short_answer(self._verify(reply, shown, question), question)
         yield finish(verdict.answer, verdict.refused, verdict.reason, verdict.citations, verdict.short_answer)
 
     def _verify(self, reply: str, shown: list[Hit], question: str = "") -> Verdict:
@@ -312,6 +313,19 @@ class Answerer:
         citation.quote = citation.text[sentence[0]:sentence[1]]
         short = key[0] if key is not None and squash(key[0]) in squash(citation.quote) else ""
         return self._cited(f"記事には「{citation.quote}」とあります。", [citation], short)
+
+    @staticmethod
+    def _with_short_answer(verdict: Verdict, question: str) -> Verdict:
+        """The verdict with a short answer when it has none: what its answer adds to the question, as a cited
+        passage spells it (「マーラーの交響曲は大規模なものが多い。」 to 「マーラーの何が…」 gives 「交響曲」)."""
+        if verdict.refused or verdict.short_answer or not verdict.citations:
+            return verdict
+        quoted = _QUOTED_ANSWER.fullmatch(re.sub(r"\[\d+\]", "", verdict.answer))
+        words = residue(quoted[1] if quoted else verdict.answer, question)
+        found = find_span(words, verdict.citations) if words else None  # a citation carries its passage's text
+        if found is None:
+            return verdict
+        return verdict._replace(short_answer=verdict.citations[found.passage].text[found.start:found.end])
 
     def _typed_answer(self, question: str, wanted: re.Pattern | None, passages: list) -> Verdict | None:
         """When the question asks for a number of some kind (「何項目」) and a shown sentence that speaks about the

@@ -155,3 +155,43 @@ def support(answer: str, sources: list[str], given: str = "") -> float:
         return 0.0
     joined = "".join(_squash_with_map(s)[0] for s in sources)
     return sum(1 for g in grams if g in joined) / len(grams)
+
+
+_COPULA = re.compile(r"(?:です|でした|である|であった|だ|ます|ました|とされています|と呼ばれています|という)+[。．.]?$")
+_ASKED_KIND = re.compile(r"何([\u4e00-\u9fff\u30a1-\u30faー%％]{1,3})")
+_EDGE_PARTICLES = re.compile(r"^(?:[はがのをにでともへや、,]|から|まで|より)+|(?:[はがのをにでともへや、,]|から|まで|より)+$")
+
+
+def residue(answer: str, question: str) -> str:
+    """What an answer sentence adds to its question: 「東京タワーの高さは333メートルです。」 to 「東京タワーの高さは？」
+    gives 「333メートル」. The answer is cut where it repeats two or more characters of the question in a row;
+    the longest piece left (the last of equal ones), without the particles and copula at its edges, is returned."""
+    text = _COPULA.sub("", re.sub(r"\[\d+\]", "", answer).strip().rstrip("。．."))
+    asked = _QUESTION_WORDS.sub(" ", question)
+    repeated = [False] * len(text)
+    i = 0
+    while i < len(text):
+        length = 2
+        while i + length <= len(text) and text[i:i + length] in asked and not text[i:i + length].isspace():
+            length += 1
+        if length > 2:
+            repeated[i:i + length - 1] = [True] * (length - 1)
+            i += length - 1
+        else:
+            i += 1
+    pieces, start = [], None
+    for j, flag in enumerate(repeated + [True]):
+        if not flag and start is None:
+            start = j
+        elif flag and start is not None:
+            piece = _EDGE_PARTICLES.sub("", text[start:j].strip())
+            if squash(piece):  # a lone mark left between repeats is no answer
+                pieces.append((piece, text.find(piece, start) + len(piece)))
+            start = None
+    if not pieces:
+        return ""
+    piece, end = max(reversed(pieces), key=lambda p: len(p[0]))
+    # 「何製品」 asks for a kind of 製品: the answer keeps that word (「石油製品」), though the question holds it too
+    if (kind := _ASKED_KIND.search(question)) and text.startswith(kind[1], end):
+        piece += kind[1]
+    return piece

@@ -133,7 +133,16 @@ def test_short_answer_not_in_the_passages_or_only_repeating_the_question_is_igno
     for key in ("350メートル", "東京タワー"):
         reply = f"根拠: 「高さは333メートルで」[1]\n要点: {key}\n回答: 東京タワーの高さは333メートルです。"
         result = make(ScriptedGenerator(reply)).answer("東京タワーの高さは？")
-        assert result.answer == "東京タワーの高さは333メートルです。[1]" and result.short_answer == ""
+        # the model's key is ignored; the short answer is what the answer adds to the question
+        assert result.answer == "東京タワーの高さは333メートルです。[1]" and result.short_answer == "333メートル"
+
+
+def test_short_answer_is_what_the_answer_adds_to_the_question_when_it_stands_in_a_cited_passage(make):
+    reply = "根拠: 「高さは333メートルで」[1]\n回答: 東京タワーの高さは３３３メートルです。"
+    assert make(ScriptedGenerator(reply)).answer("東京タワーの高さは？").short_answer == "333メートル"
+    reply = "根拠: 「高さは333メートルで」[1]\n回答: 東京タワーの高さは333メートルほどです。"
+    result = make(ScriptedGenerator(reply)).answer("東京タワーの高さは？")
+    assert not result.refused and result.short_answer == ""  # 「333メートルほど」 is not how the article says it
 
 
 def test_short_answer_that_is_not_a_noun_is_answered_with_its_sentence(make):

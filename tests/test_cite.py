@@ -1,7 +1,7 @@
 """Quotes located in code; unsupported answers detected."""
 
 from rag.chunk import Passage
-from rag.cite import coverage, find_near_span, find_span, locate, support
+from rag.cite import coverage, find_near_span, find_span, locate, residue, support
 
 PASSAGES = [
     Passage("a#0", "a", "t", 0, 0, 30, "東京タワーは1958年に完成した。高さは333メートルだ。"),
@@ -71,3 +71,12 @@ def test_a_long_quote_with_a_word_changed_is_still_located():
     where = locate(quote, [passage])
     assert where is not None and passage.text[where.start:where.end].startswith("戦略的曖昧性は")
     assert locate("米国が台湾の独立を支持し、中国と戦争を始めるかどうかを明確にした政策である。", [passage]) is None
+
+
+def test_residue_is_what_an_answer_adds_to_its_question():
+    assert residue("東京タワーの高さは333メートルです。[1]", "東京タワーの高さは？") == "333メートル"
+    assert residue("開会のあいさつをしたのは山田太郎外相です。", "開会のあいさつをしたのは誰？") == "山田太郎外相"
+    assert residue("マーラーの交響曲は大規模なものが多いです。", "マーラーの何が大規模なものが多いか？") == "交響曲"
+    # the word after 何 belongs to the answer, and a closing copula does not
+    assert residue("ナフサから作られる石油製品である。", "ナフサから作られるのは何製品？") == "石油製品"
+    assert residue("東京タワーの高さは？", "東京タワーの高さは？") == ""

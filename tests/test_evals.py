@@ -6,6 +6,7 @@ import pytest
 
 from evals.jsquad import evaluate_retrieval as jsquad_retrieval
 from evals.jsquad import load_jsquad
+from evals.report import RowLog
 from evals.metrics import char_f1, exact_match, jglue_normalize, ranking_metrics, squash
 from evals.questions import Question, load_questions
 from evals.retrieval import evaluate_retrieval
@@ -28,6 +29,16 @@ def test_answer_metrics_follow_jglue():
     assert exact_match("小笠原諸島。", "小笠原諸島") == 1.0
     assert char_f1("小笠原諸島を除く", "小笠原諸島") == pytest.approx(2 * (5 / 8) * 1 / (5 / 8 + 1))
     assert char_f1("", "x") == 0.0
+
+
+def test_row_log_keeps_rows_of_a_run_cut_off_and_goes_once_the_report_is_written(tmp_path):
+    log = RowLog(tmp_path / "report.rows.jsonl")
+    log({"id": "q1", "f1": 1.0})
+    log({"id": "q2", "f1": 0.5})
+    lines = (tmp_path / "report.rows.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line)["id"] for line in lines] == ["q1", "q2"]
+    log.done()
+    assert not (tmp_path / "report.rows.jsonl").exists()
 
 
 def test_question_set_is_complete_and_its_evidence_is_in_the_corpus():
