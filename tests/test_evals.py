@@ -6,9 +6,9 @@ import pytest
 
 from evals.jsquad import evaluate_retrieval as jsquad_retrieval
 from evals.jsquad import load_jsquad
-from evals.report import RowLog
 from evals.metrics import char_f1, exact_match, jglue_normalize, ranking_metrics, squash
 from evals.questions import Question, load_questions
+from evals.report import RowLog
 from evals.retrieval import evaluate_retrieval
 from rag.load import load_corpus
 from rag.retrieve import Retriever
