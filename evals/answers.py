@@ -75,7 +75,7 @@ def evaluate_jsquad_answers(answerer: Answerer, questions, on_row: Callable[[dic
         # JSQuAD's answers are spans of the paragraph: score the verified short answer, when there is one.
         text = "" if result.refused else (result.short_answer or re.sub(r"\[\d+\]", "", result.answer))
         rows.append({"id": q.id, "question": q.question, "answer": text, "sentence": result.answer,
-                     "refused": result.refused,
+                     "refused": result.refused, "reason": result.reason,
                      "em": max(exact_match(text, a) for a in q.answers),
                      "f1": max(char_f1(text, a) for a in q.answers),
                      "total_s": result.timings.get("total_s")})
