@@ -30,8 +30,8 @@ MIN_COVERAGE = 0.5
 MIN_TYPED_COVERAGE = 0.7
 _NUMBER = re.compile(r"\d+")
 _COPULA_END = re.compile(r"(です|でした|ます|ました|である)。?$")
-# A span ending in a kanji, katakana, letter, digit or closing bracket reads as a noun phrase: 「…です。」 fits it.
 _QUOTED_ANSWER = re.compile(r"記事には「(.*)」とあります。")
+# A span ending in a kanji, katakana, letter, digit or closing bracket reads as a noun phrase: 「…です。」 fits it.
 _NOUN_END = re.compile(r"[\u4e00-\u9fff\u30a0-\u30ffー々A-Za-z0-9０-９Ａ-Ｚａ-ｚ」』)）%％]$")
 EMPTY_QUESTION = "質問を入力してください。"
 TRUNCATED_NOTICE = "質問が長すぎるため、先頭の{n}文字だけを使いました。"
