@@ -40,6 +40,7 @@ def evaluate_answers(answerer: Answerer, questions: list[Question], on_row: Call
             "correct": bool(correct),
             "f1": max((char_f1(result.answer, a) for a in q.answers), default=0.0) if not result.refused else 0.0,
             "citations": [c.passage_id for c in result.citations], "citations_correct": cited_ok,
+            "model_reply": result.model_reply,
             "top_dense": result.passages[0]["dense"] if result.passages else None,
             "first_token_s": result.timings.get("first_token_s"), "total_s": result.timings.get("total_s", elapsed),
         })
@@ -75,7 +76,7 @@ def evaluate_jsquad_answers(answerer: Answerer, questions, on_row: Callable[[dic
         # JSQuAD's answers are spans of the paragraph: score the verified short answer, when there is one.
         text = "" if result.refused else (result.short_answer or re.sub(r"\[\d+\]", "", result.answer))
         rows.append({"id": q.id, "question": q.question, "answer": text, "sentence": result.answer,
-                     "refused": result.refused, "reason": result.reason,
+                     "refused": result.refused, "reason": result.reason, "model_reply": result.model_reply,
                      "em": max(exact_match(text, a) for a in q.answers),
                      "f1": max(char_f1(text, a) for a in q.answers),
                      "total_s": result.timings.get("total_s")})

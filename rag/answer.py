@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 from .answer_type import answer_span, expected_answer, holds_answer
 from .chunk import split_sentences
-from .cite import coverage, find_near_span, find_span, locate, residue, squash, support
+from .cite import asked_part, coverage, find_near_span, find_span, list_items, locate, residue, squash, support
 from .config import Settings
 from .errors import GeneratorError
 from .followup import standalone_query
@@ -66,6 +66,7 @@ class AnswerResult:
     timings: dict = field(default_factory=dict)
     generator: str = ""
     short_answer: str = ""  # the words that answer the question, found verbatim in a cited passage
+    model_reply: str = ""  # what the generator wrote, before its quotes were checked (for evaluation)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -202,12 +203,14 @@ class Answerer:
         passages = [self._passage_dict(h) for h in hits]
         yield AnswerEvent("retrieved", hits=hits)
 
+        reply = ""
+
         def finish(answer: str, refused: bool, reason: str = "", citations: list[Citation] | None = None,
                    short_answer: str = "") -> AnswerEvent:
             timings["total_s"] = round(time.perf_counter() - started, 3)
             return AnswerEvent("final", result=AnswerResult(
                 question, query, answer, refused, reason, notice, citations or [], passages, timings,
-                self.generator.name, short_answer))
+                self.generator.name, short_answer, reply))
 
         if not hits or hits[0].dense < self.settings.min_evidence:
             yield finish(REFUSAL, True, "weak retrieval evidence")
@@ -216,7 +219,7 @@ class Answerer:
         previous = next((t.get("content", "") for t in reversed(history) if t.get("role") == "user"), "")
         messages = build_messages(question, self.evidence(shown, expected_answer(query)),
                                   previous if query != question else "")
-        reply, streamed = "", 0
+        streamed = 0
         try:
             for piece in self.generator.stream(messages, self.settings.max_new_tokens, self.settings.temperature):
                 if not reply:
@@ -293,10 +296,9 @@ class Answerer:
                     <= coverage(question, f"{key[1].title}\n{key[1].quote}"):
                 return self._cited(self._answer_from_span(*key), [key[1]], key[0])
             return self._cited(answer, citations)
-        # The model's sentence is not backed, but its short answer stands in a passage it quoted (or is of the
-        # kind asked for, 「6日前」 to 「何日前」), in a sentence that speaks about what was asked: answer with it.
-        if key is not None and (wanted is not None or any(c.passage_id == key[1].passage_id for c in citations)) \
-                and coverage(question, f"{key[1].title}\n{key[1].quote}") >= MIN_COVERAGE:
+        # The model's sentence is not backed, but its short answer stands in a shown passage, in a sentence that
+        # speaks about what was asked (the model often quotes one sentence and answers from another): answer with it.
+        if key is not None and coverage(question, f"{key[1].title}\n{key[1].quote}") >= MIN_COVERAGE:
             return self._cited(self._answer_from_span(*key), [key[1]], key[0])
         # When its first quote lies in the best sentence of the top passage, model and retrieval agree on the
         # evidence: answer with that sentence, if it speaks about what was asked. Otherwise it is typically a
@@ -316,16 +318,20 @@ class Answerer:
 
     @staticmethod
     def _with_short_answer(verdict: Verdict, question: str) -> Verdict:
-        """The verdict with a short answer when it has none: what its answer adds to the question, as a cited
-        passage spells it (「マーラーの交響曲は大規模なものが多い。」 to 「マーラーの何が…」 gives 「交響曲」)."""
-        if verdict.refused or verdict.short_answer or not verdict.citations:
+        """The verdict with its short answer cut to what the question asks for (`asked_part`). When it has none,
+        the short answer is what its answer adds to the question, as a cited passage spells it
+        (「マーラーの交響曲は大規模なものが多い。」 to 「マーラーの何が…」 gives 「交響曲」)."""
+        if verdict.refused or not verdict.citations:
             return verdict
-        quoted = _QUOTED_ANSWER.fullmatch(re.sub(r"\[\d+\]", "", verdict.answer))
-        words = residue(quoted[1] if quoted else verdict.answer, question)
-        found = find_span(words, verdict.citations) if words else None  # a citation carries its passage's text
-        if found is None:
-            return verdict
-        return verdict._replace(short_answer=verdict.citations[found.passage].text[found.start:found.end])
+        short = verdict.short_answer
+        if not short:
+            quoted = _QUOTED_ANSWER.fullmatch(re.sub(r"\[\d+\]", "", verdict.answer))
+            words = residue(quoted[1] if quoted else verdict.answer, question)
+            found = find_span(words, verdict.citations) if words else None  # a citation carries its passage's text
+            if found is None:
+                return verdict
+            short = verdict.citations[found.passage].text[found.start:found.end]
+        return verdict._replace(short_answer=asked_part(short, question))
 
     def _typed_answer(self, question: str, wanted: re.Pattern | None, passages: list) -> Verdict | None:
         """When the question asks for a number of some kind (「何項目」) and a shown sentence that speaks about the
@@ -377,17 +383,14 @@ class Answerer:
     def _key_citation(self, key: str, question: str, passages: list, citations: list[Citation],
                       wanted: re.Pattern | None = None) -> tuple[str, Citation] | None:
         """The model's short answer as the passage spells it, and a citation of the sentence holding it, if every
-        part of it (「A、B」) stands in one shown passage (cited ones first), exactly or with a small misspelling,
-        and it is not just words of the question.
+        part of it (「A、B」) the question does not name stands in one shown passage (cited ones first), exactly or
+        with a small misspelling.
 
         When the question asks for a kind of words (「何日前」) the span is not, the words of that kind in the same
         sentence answer instead (the model often copies the date beside the number of days asked for)."""
-        parts = [part.strip() for part in key.split("、") if part.strip()]
-        if not parts or all(squash(part) in squash(question) for part in parts):
-            return None
         cited = [i for i, p in enumerate(passages) if any(c.passage_id == p.passage_id for c in citations)]
         order = cited + [i for i in range(len(passages)) if i not in cited]
-        for near in (False, True):
+        for parts, near in ((parts, near) for parts in self._key_readings(key, question) for near in (False, True)):
             for number in order:
                 passage = passages[number]
                 found = [(find_near_span if near else find_span)(part, [passage]) for part in parts]
@@ -408,6 +411,17 @@ class Answerer:
                         return spelled, self._citation(0, passage, quote.quote_start, quote.quote_end)
                 return spelled, self._citation(0, passage, start, end)
         return None
+
+    @staticmethod
+    def _key_readings(key: str, question: str) -> list[list[str]]:
+        """The short answer read as a list of words to find, split at 「、」 and then also at 「と」「や」; words the
+        question already names are left out (「北海道と小笠原諸島」 for 「北海道とどこ」 is 「小笠原諸島」)."""
+        readings: list[list[str]] = []
+        for items in (key.split("、"), list_items(key)):
+            words = [w.strip() for w in items if w.strip() and squash(w) not in squash(question)]
+            if words and words not in readings:
+                readings.append(words)
+        return readings
 
     @staticmethod
     def _with_brackets(text: str, part: str, start: int, end: int) -> tuple[int, int]:

@@ -160,6 +160,11 @@ def support(answer: str, sources: list[str], given: str = "") -> float:
 _COPULA = re.compile(r"(?:です|でした|である|であった|だ|ます|ました|とされています|と呼ばれています|という)+[。．.]?$")
 _ASKED_KIND = re.compile(r"何([\u4e00-\u9fff\u30a1-\u30faー%％]{1,3})")
 _EDGE_PARTICLES = re.compile(r"^(?:[はがのをにでともへや、,]|から|まで|より)+|(?:[はがのをにでともへや、,]|から|まで|より)+$")
+_ASKING_WORD = re.compile(r"何|なに|誰|だれ|いつ|どこ|どの|どんな|どう|どれ|いくつ|いくら")
+# 「、」, or 「と」「や」 between two words that are not hiragana (「英語やロシア語」, not 「ひとつ」)
+_LIST_SEPARATOR = re.compile(r"、|(?<=[^\u3041-\u309f、])[とや](?=[^\u3041-\u309f、])")
+_UNOPENED = re.compile(r"^[」』）)]+|[「『（(]+$")
+MAX_TRIMMED_CHARS = 25
 
 
 def residue(answer: str, question: str) -> str:
@@ -195,3 +200,45 @@ def residue(answer: str, question: str) -> str:
     if (kind := _ASKED_KIND.search(question)) and text.startswith(kind[1], end):
         piece += kind[1]
     return piece
+
+
+def list_items(text: str) -> list[str]:
+    """The items of a list (「A、B」, 「AとB」, 「AやB」; not the 「と」 of a hiragana word), or [text]."""
+    return [item for item in _LIST_SEPARATOR.split(text) if item.strip()]
+
+
+def asked_part(span: str, question: str) -> str:
+    """The part of a short answer the question asks for. Items of a list the question already names are dropped
+    (「英語やロシア語」 for 「英語や何語」 gives 「ロシア語」), and words that go on from the question's asking word
+    are cut off the edges (「天体暦の情報」 for 「何の情報」 gives 「天体暦」) while the kind asked for stays
+    (「2006年4月30日」 for 「何年4月30日」 gives 「2006年」). Spans longer than a phrase are returned as they are."""
+    if len(span) > MAX_TRIMMED_CHARS:
+        return span
+    items = list_items(span)
+    new = [item for item in items if squash(item) not in squash(question)]
+    if 0 < len(new) < len(items):
+        span = "、".join(new)
+    asking = _ASKING_WORD.search(question)
+    if asking is None:
+        return span
+    before, after = question[:asking.start()], question[asking.end():]
+    kind = _ASKED_KIND.match(question, asking.start())
+    for n in range(min(len(span) - 1, len(after)), 1, -1):
+        if span.endswith(after[:n]):
+            cut = len(span) - n + min(n, len(kind[1]) if kind else 0)
+            if cut < len(span):
+                span = _trimmed(span[:cut]) or span
+            break
+    for n in range(min(len(span) - 1, len(before)), 1, -1):
+        if span.startswith(before[-n:]):
+            span = _trimmed(span[n:]) or span
+            break
+    return span
+
+
+def _trimmed(text: str) -> str:
+    """`text` without particles or unmatched brackets at its edges (「専守防衛」の」 gives 「専守防衛」)."""
+    text = _UNOPENED.sub("", _EDGE_PARTICLES.sub("", text.strip()))
+    if text.endswith(("」", "』")) and text.count(text[-1]) > text.count("「" if text[-1] == "」" else "『"):
+        text = text[:-1]
+    return text

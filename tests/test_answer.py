@@ -149,13 +149,22 @@ def test_short_answer_that_is_not_a_noun_is_answered_with_its_sentence(make):
     reply = "根拠: 「月が見える」[1]\n要点: 富士山が見える\n回答: 月です。"
     result = make(ScriptedGenerator(reply)).answer("展望台から何が見える？")
     assert result.answer == "記事には「展望台からは富士山が見えることもある。」とあります。[1]"
-    assert result.short_answer == "富士山が見える"
+    assert result.short_answer == "富士山"  # 「が見える」 goes on from the question's 「何」
 
 
 def test_verified_short_answer_answers_when_the_quote_is_garbled(make):
     reply = "根拠: 「高さは三百三十三」[1]\n要点: 333メートル\n回答: 高いです。"
     result = make(ScriptedGenerator(reply)).answer("東京タワーの高さは？")
     assert result.answer == "333メートルです。[1]" and "333メートル" in result.citations[0].quote
+
+
+def test_short_answer_joining_words_is_found_word_by_word_without_those_of_the_question(make):
+    readings = Answerer._key_readings("北海道と小笠原諸島", "梅雨がないのは北海道とどこか。")
+    assert readings == [["北海道と小笠原諸島"], ["小笠原諸島"]]  # as written first, then word by word
+    assert Answerer._key_readings("A、B", "Cは？") == [["A", "B"]]
+    reply = "根拠: 「高さは三百三十三」[1]\n要点: 東京タワーと333メートル\n回答: 高いです。"
+    result = make(ScriptedGenerator(reply)).answer("東京タワーの高さは？")
+    assert result.answer == "333メートルです。[1]" and result.short_answer == "333メートル"
 
 
 def test_unverified_short_answer_does_not_rescue_a_garbled_quote(make):

@@ -1,7 +1,7 @@
 """Quotes located in code; unsupported answers detected."""
 
 from rag.chunk import Passage
-from rag.cite import coverage, find_near_span, find_span, locate, residue, support
+from rag.cite import asked_part, coverage, find_near_span, find_span, locate, residue, support
 
 PASSAGES = [
     Passage("a#0", "a", "t", 0, 0, 30, "東京タワーは1958年に完成した。高さは333メートルだ。"),
@@ -80,3 +80,23 @@ def test_residue_is_what_an_answer_adds_to_its_question():
     # the word after 何 belongs to the answer, and a closing copula does not
     assert residue("ナフサから作られる石油製品である。", "ナフサから作られるのは何製品？") == "石油製品"
     assert residue("東京タワーの高さは？", "東京タワーの高さは？") == ""
+
+
+def test_asked_part_cuts_a_short_answer_to_what_the_question_asks():
+    # words that go on from the asking word are cut; the kind asked for (年) stays
+    assert asked_part("天体暦の情報", "GPS衛星は何の情報を放送しているか？") == "天体暦"
+    assert asked_part("2006年4月30日", "何年4月30日投票の選挙で選ばれたのは？") == "2006年"
+    assert asked_part("性の解放区", "オランダは世界有数の性の何区として知られている？") == "解放区"
+    assert asked_part("専守防衛」の武力行使", "他党と比べてどの武力行使に慎重？") == "専守防衛"
+    # list items the question names are dropped
+    assert asked_part("英語やロシア語", "強勢リズムは英語や何語に見られるか") == "ロシア語"
+    assert asked_part("化学進化説、表面代謝説", "二つの説は化学進化説と何？") == "表面代謝説"
+
+
+def test_asked_part_keeps_what_it_cannot_cut():
+    assert asked_part("35議席", "総選挙で日本共産党は何議席獲得したか？") == "35議席"  # only the kind repeats
+    assert asked_part("山田太郎外相", "開会のあいさつをしたのは誰？") == "山田太郎外相"
+    assert asked_part("ひとつ", "いくつある？") == "ひとつ"  # と inside a hiragana word separates nothing
+    assert asked_part("北海道、本州", "北海道、本州のどちら？") == "北海道、本州"  # nothing would be left
+    long = "同じリズムの繰り返しがその舞踊や音楽を特徴づけることが多い"
+    assert asked_part(long, "舞踊音楽はどんなことがその舞踊や音楽を特徴づけているか？") == long
