@@ -417,8 +417,9 @@ class Answerer:
         """The short answer read as a list of words to find, split at 「、」 and then also at 「と」「や」; words the
         question already names are left out (「北海道と小笠原諸島」 for 「北海道とどこ」 is 「小笠原諸島」)."""
         readings: list[list[str]] = []
+        asked = squash(question)
         for items in (key.split("、"), list_items(key)):
-            words = [w.strip() for w in items if w.strip() and squash(w) not in squash(question)]
+            words = [w.strip() for w in items if w.strip() and squash(w) not in asked]
             if words and words not in readings:
                 readings.append(words)
         return readings

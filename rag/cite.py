@@ -214,10 +214,10 @@ def asked_part(span: str, question: str) -> str:
     (「2006年4月30日」 for 「何年4月30日」 gives 「2006年」). Spans longer than a phrase are returned as they are."""
     if len(span) > MAX_TRIMMED_CHARS:
         return span
-    items = list_items(span)
-    new = [item for item in items if squash(item) not in squash(question)]
-    if 0 < len(new) < len(items):
-        span = "、".join(new)
+    items, asked = list_items(span), squash(question)
+    unnamed = [item for item in items if squash(item) not in asked]
+    if 0 < len(unnamed) < len(items):
+        span = "、".join(unnamed)
     asking = _ASKING_WORD.search(question)
     if asking is None:
         return span
