@@ -25,6 +25,8 @@ MIN_SUPPORT = 0.6
 # Share of the question's words a sentence (with its article's title) must speak about before it can stand in
 # for an unbacked answer.
 MIN_COVERAGE = 0.5
+# A verified quote of the model's this close (in characters) to the short answer's sentence is read as its context.
+NEAR_CHARS = 100
 # Share a sentence must reach before its number of the asked-for kind (「19項目」 for 「何項目」) answers when the
 # model's own words do not: higher, because a question on a topic the articles miss often still shares its names.
 MIN_TYPED_COVERAGE = 0.7
@@ -298,7 +300,7 @@ class Answerer:
             return self._cited(answer, citations)
         # The model's sentence is not backed, but its short answer stands in a shown passage, in a sentence that
         # speaks about what was asked (the model often quotes one sentence and answers from another): answer with it.
-        if key is not None and coverage(question, f"{key[1].title}\n{key[1].quote}") >= MIN_COVERAGE:
+        if key is not None and self._key_coverage(key[1], citations, passages, question) >= MIN_COVERAGE:
             return self._cited(self._answer_from_span(*key), [key[1]], key[0])
         # When its first quote lies in the best sentence of the top passage, model and retrieval agree on the
         # evidence: answer with that sentence, if it speaks about what was asked. Otherwise it is typically a
@@ -353,6 +355,21 @@ class Answerer:
         span = answer_span(citation.quote, wanted)
         log.info("answered with the %r the question asks for, from %r", span, citation.quote)
         return self._cited(f"{span}です。", [citation], span)
+
+    @staticmethod
+    def _key_coverage(key: Citation, citations: list[Citation], passages: list, question: str) -> float:
+        """How much of the question the short answer's sentence speaks about, read together with the model's
+        verified quotes of the same article within NEAR_CHARS of it: a speech the model quoted in part goes on in
+        the next sentences (「…と指摘した。」 then 「『AUKUS』など…が作られている」)."""
+        starts = {p.passage_id: p.start for p in passages}
+        key_start, key_end = starts[key.passage_id] + key.quote_start, starts[key.passage_id] + key.quote_end
+        text = key.quote
+        for quote in citations:
+            if quote.doc_id == key.doc_id and quote.passage_id in starts:
+                start, end = starts[quote.passage_id] + quote.quote_start, starts[quote.passage_id] + quote.quote_end
+                if max(start - key_end, key_start - end) <= NEAR_CHARS:
+                    text += "\n" + quote.quote
+        return coverage(question, f"{key.title}\n{text}")
 
     @classmethod
     def _answer_sentence_coverage(cls, answer: str, citations: list[Citation], question: str) -> float:

@@ -45,6 +45,9 @@ class Settings:
     generator: str = "llama-cpp"
     generator_model: str = ""
     n_ctx: int = 4096
+    # llama.cpp keeps earlier prompts' KV state in RAM to reuse them; its own default (8 GiB) lets a long-running
+    # app grow far past the model's size. Our prompts share their fixed prefix in the slot itself, so little is needed.
+    prompt_cache_mib: int = 256
     max_new_tokens: int = 256
     temperature: float = 0.0
     answer_passages: int = 3

@@ -4,7 +4,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from rag.answer import EMPTY_QUESTION, Answerer
+from rag.answer import EMPTY_QUESTION, MIN_COVERAGE, NEAR_CHARS, Answerer, Citation
+from rag.chunk import Passage
 from rag.errors import GeneratorError
 from rag.generate import Generator
 from rag.generate.extractive import ExtractiveGenerator
@@ -241,3 +242,24 @@ def test_evidence_takes_a_sentence_of_the_asked_kind_right_after_the_best(make):
     make(generator, evidence_chars=50).answer("清水寺と金閣寺について、柱は何本？")
     block = generator.calls[0][-1]["content"].split("質問:")[0]
     assert "139本" in block
+
+
+def test_short_answer_sentence_is_read_with_the_quote_right_before_it():
+    said = "ラブロフ外相は、NATOがアジア太平洋地域で動いていると指摘した。"
+    listed = "「『AUKUS』など、さまざまなものが作られている」"
+    question = "ラブロフ外相が、アジア太平洋で作られている枠組みとして挙げた例は？"
+
+    def cite(doc: str, text: str, part: str, position: int = 0) -> tuple[Citation, Passage]:
+        passage = Passage(f"{doc}#{position}", doc, "記事", position, 0, len(text), text)
+        start = text.index(part)
+        return Citation(0, doc, "記事", passage.passage_id, text, part, start, start + len(part)), passage
+
+    key, passage = cite("a", said + listed, listed)
+    quote, _ = cite("a", said + listed, said)
+    alone = Answerer._key_coverage(key, [], [passage], question)
+    assert alone < MIN_COVERAGE <= Answerer._key_coverage(key, [quote], [passage], question)
+    far, far_passage = cite("a", said + "。" * (NEAR_CHARS + 1) + listed, listed)
+    far_quote, _ = cite("a", said + "。" * (NEAR_CHARS + 1) + listed, said)
+    assert Answerer._key_coverage(far, [far_quote], [far_passage], question) == alone  # too far away
+    other, other_passage = cite("b", said, said)
+    assert Answerer._key_coverage(key, [other], [passage, other_passage], question) == alone  # another article

@@ -16,7 +16,7 @@ def create_generator(settings: Settings) -> Generator:
         from .llamacpp import LlamaCppGenerator
 
         return LlamaCppGenerator(settings.generator_model, settings.n_ctx, settings.threads,
-                                 settings.generator_timeout_s)
+                                 settings.generator_timeout_s, settings.prompt_cache_mib)
     if name == "transformers":
         from .transformers_backend import TransformersGenerator
 

@@ -20,7 +20,8 @@ _DONE = object()
 class LlamaCppGenerator(Generator):
     """One model, one slot: requests queue on a lock so the shared prompt prefix stays in the KV cache."""
 
-    def __init__(self, model_path: str = "", n_ctx: int = 4096, threads: int = 0, timeout_s: float = 120.0):
+    def __init__(self, model_path: str = "", n_ctx: int = 4096, threads: int = 0, timeout_s: float = 120.0,
+                 prompt_cache_mib: int = 256):
         try:
             import xllamacpp
         except ImportError as exc:  # pragma: no cover - depends on the install
@@ -31,6 +32,7 @@ class LlamaCppGenerator(Generator):
         params.model.path = str(path)
         params.n_ctx = n_ctx  # set explicitly: the library default is 32k, far more memory than needed
         params.n_parallel = 1
+        params.cache_ram_mib = prompt_cache_mib  # also bounded explicitly: the library default is 8 GiB of RAM
         params.cpuparams.n_threads = params.cpuparams_batch.n_threads = threads or min(os.cpu_count() or 2, 8)
         params.verbosity = 0
         try:
