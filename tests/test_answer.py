@@ -249,8 +249,8 @@ def test_short_answer_sentence_is_read_with_the_quote_right_before_it():
     listed = "「『AUKUS』など、さまざまなものが作られている」"
     question = "ラブロフ外相が、アジア太平洋で作られている枠組みとして挙げた例は？"
 
-    def cite(doc: str, text: str, part: str, position: int = 0) -> tuple[Citation, Passage]:
-        passage = Passage(f"{doc}#{position}", doc, "記事", position, 0, len(text), text)
+    def cite(doc: str, text: str, part: str) -> tuple[Citation, Passage]:
+        passage = Passage(f"{doc}#0", doc, "記事", 0, 0, len(text), text)
         start = text.index(part)
         return Citation(0, doc, "記事", passage.passage_id, text, part, start, start + len(part)), passage
 
