@@ -158,7 +158,9 @@ def support(answer: str, sources: list[str], given: str = "") -> float:
 
 
 _COPULA = re.compile(r"(?:です|でした|である|であった|だ|ます|ました|とされています|と呼ばれています|という)+[。．.]?$")
-_ASKED_KIND = re.compile(r"何([\u4e00-\u9fff\u30a1-\u30faー%％]{1,3})")
+# the kind asked for (「何種類」), with a bound the question puts on it (「何種類以上」 keeps 「以上」, not 「以」)
+_BOUND = r"以上|以下|以内|未満"
+_ASKED_KIND = re.compile(rf"何((?:(?!{_BOUND})[\u4e00-\u9fff\u30a1-\u30faー%％]){{1,3}}(?:{_BOUND})?)")
 _EDGE_PARTICLES = re.compile(r"^(?:[はがのをにでともへや、,]|から|まで|より)+|(?:[はがのをにでともへや、,]|から|まで|より)+$")
 _ASKING_WORD = re.compile(r"何|なに|誰|だれ|いつ|どこ|どの|どんな|どう|どれ|いくつ|いくら")
 # 「、」, or 「と」「や」 between two words that are not hiragana (「英語やロシア語」, not 「ひとつ」)

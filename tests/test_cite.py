@@ -88,6 +88,7 @@ def test_asked_part_cuts_a_short_answer_to_what_the_question_asks():
     assert asked_part("2006年4月30日", "何年4月30日投票の選挙で選ばれたのは？") == "2006年"
     assert asked_part("性の解放区", "オランダは世界有数の性の何区として知られている？") == "解放区"
     assert asked_part("専守防衛」の武力行使", "他党と比べてどの武力行使に慎重？") == "専守防衛"
+    assert asked_part("15種類以上の検索オプション", "何種類以上の検索オプションがある？") == "15種類以上"  # a bound stays whole
     # list items the question names are dropped
     assert asked_part("英語やロシア語", "強勢リズムは英語や何語に見られるか") == "ロシア語"
     assert asked_part("化学進化説、表面代謝説", "二つの説は化学進化説と何？") == "表面代謝説"
