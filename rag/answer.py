@@ -218,9 +218,7 @@ class Answerer:
             yield finish(REFUSAL, True, "weak retrieval evidence")
             return
         shown = self.distinct(hits)[:self.settings.answer_passages]
-        previous = next((t.get("content", "") for t in reversed(history) if t.get("role") == "user"), "")
-        messages = build_messages(question, self.evidence(shown, expected_answer(query)),
-                                  previous if query != question else "")
+        messages = build_messages(question, self.evidence(shown, expected_answer(query)))
         streamed = 0
         try:
             for piece in self.generator.stream(messages, self.settings.max_new_tokens, self.settings.temperature):

@@ -17,8 +17,8 @@ def needs_context(question: str) -> bool:
 def standalone_query(question: str, history: list[dict] | None) -> str:
     """The question, preceded by the last user question when it refers back to it.
 
-    Retrieval over both texts finds the passage the conversation is about; the generator sees both too,
-    labelled, so it can resolve the reference. Rule-based: no model call, no added latency.
+    Retrieval over both texts finds the passage the conversation is about, so the evidence the generator sees
+    is about it too. Rule-based: no model call, no added latency.
     """
     question = question.strip()
     if not history or not needs_context(question):

@@ -50,14 +50,17 @@ class Evidence:
     text: str
 
 
-def build_messages(question: str, evidence: list[Evidence], previous_question: str = "") -> list[dict]:
-    """Chat messages: fixed system prompt and examples first (a stable, cacheable prefix), then this question."""
+def build_messages(question: str, evidence: list[Evidence]) -> list[dict]:
+    """Chat messages: fixed system prompt and examples first (a stable, cacheable prefix), then this question.
+
+    A follow-up goes as the user asked it, without the question before it: its evidence was already retrieved
+    for both, and shown the earlier question the model tends to answer that one again.
+    """
     messages = [{"role": "system", "content": SYSTEM}]
     for user, assistant in EXAMPLES:
         messages += [{"role": "user", "content": user}, {"role": "assistant", "content": assistant}]
     block = "\n".join(f"[{e.n}] {' '.join(e.text.split())}" for e in evidence)
-    context = f"直前の質問: {previous_question}\n" if previous_question else ""
-    messages.append({"role": "user", "content": f"資料:\n{block}\n\n{context}質問: {question}"})
+    messages.append({"role": "user", "content": f"資料:\n{block}\n\n質問: {question}"})
     return messages
 
 

@@ -5,9 +5,8 @@ from rag.prompt import Evidence, answer_part, build_messages, parse_evidence_blo
 
 def test_fixed_prefix_comes_first_and_evidence_last():
     a = build_messages("質問A", [Evidence(1, "資料一")])
-    b = build_messages("質問B", [Evidence(1, "資料二")], previous_question="前の質問")
+    b = build_messages("質問B", [Evidence(1, "資料二")])
     assert a[:-1] == b[:-1]  # identical prefix: its KV cache is reused
-    assert "直前の質問: 前の質問" in b[-1]["content"]
     evidence, question = parse_evidence_block(b[-1]["content"])
     assert (evidence[0].text, question) == ("資料二", "質問B")
 
