@@ -197,7 +197,6 @@ class Answerer:
                                   generator=self.generator.name)
             yield AnswerEvent("final", result=result)
             return
-        history = history or []
         query = standalone_query(question, history)
         search = self.retriever.search(query, k=max(self.settings.top_k, self.settings.answer_passages))
         hits = search.hits
