@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
         from rag.web import build_app, example_questions
 
         answerer = open_answerer(settings)
-        app = build_app(answerer, settings, example_questions(Path(__file__).parent / "evals" / "questions.jsonl"))
+        app = build_app(answerer, settings, example_questions(Path(__file__).parent / "evals" / "questions-dev.jsonl"))
     except USER_ERRORS as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -41,11 +41,12 @@ def test_row_log_keeps_rows_of_a_run_cut_off_and_goes_once_the_report_is_written
     assert not (tmp_path / "report.rows.jsonl").exists()
 
 
-def test_question_set_is_complete_and_its_evidence_is_in_the_corpus():
-    questions = load_questions(REPO / "evals" / "questions.jsonl")
+@pytest.mark.parametrize("name, size", [("questions-dev.jsonl", 60), ("questions-test.jsonl", 50)])
+def test_question_set_is_complete_and_its_evidence_is_in_the_corpus(name, size):
+    questions = load_questions(REPO / "evals" / name)
     docs, _ = load_corpus(REPO / "corpus")
     texts = {d.doc_id: squash(d.text) for d in docs}
-    assert len(questions) >= 60 and len({q.id for q in questions}) == len(questions)
+    assert len(questions) >= size and len({q.id for q in questions}) == len(questions)
     assert sum(not q.answerable for q in questions) >= 10
     assert sum(bool(q.history) for q in questions) >= 3
     assert sum(q.kind == "multi-article" for q in questions) >= 3
@@ -58,6 +59,12 @@ def test_question_set_is_complete_and_its_evidence_is_in_the_corpus():
         if q.answerable:
             assert q.answers, q.id
     assert covered == set(texts)  # every article is asked about
+
+
+def test_dev_and_test_questions_do_not_overlap():
+    dev, test = (load_questions(REPO / "evals" / name) for name in ("questions-dev.jsonl", "questions-test.jsonl"))
+    assert not {squash(q.question) for q in dev} & {squash(q.question) for q in test}
+    assert not {q.id for q in dev} & {q.id for q in test}
 
 
 def test_bad_question_file_names_the_line(tmp_path):
