@@ -112,6 +112,112 @@ def cmd_answers(args) -> int:
     return 0
 
 
+def cmd_evidence(args) -> int:
+    import json
+    from contextlib import ExitStack
+
+    from rag.service import open_embedder, open_retriever
+
+    from . import evidence as ev
+
+    settings = _settings(args)
+    paragraph_settings = settings.replace(chunk_tokens=args.chunk_tokens)
+    embedder = open_embedder(settings)
+    budgets = [int(b) for b in args.budgets.split(",")]
+    out: dict = {"kind": f"evidence {args.mode}", "budgets": budgets, "seconds": {}}
+    with ExitStack() as stack:
+        if args.mode == "fit":
+            started = time.time()
+            selection = {"paragraphs": args.paragraphs, "per_article": args.per_article, "seed": args.seed,
+                         "held_out": args.held_out, "chunk_tokens": args.chunk_tokens}
+            documents, questions = ev.load_jaquad(args.jaquad, args.paragraphs, args.per_article, args.seed)
+            held_out = ev.held_out_articles(questions, args.held_out, args.seed)
+            retriever = ev.paragraph_retriever(documents, paragraph_settings, embedder, stack, args.cache, "jaquad")
+            hits = ev.retrieve(retriever, [q.question for q in questions], settings, "jaquad search")
+            names = (args.features or ",".join(ev.DEFAULT_FEATURES)).split(",")
+            weights, metrics = ev.fit_and_evaluate(questions, hits, retriever.index.documents, held_out, names,
+                                                   args.l2, settings.answer_passages, budgets)
+            weights["note"] = (f"Fitted on JaQuAD train ({args.jaquad}, CC BY-SA 3.0) by `python -m evals evidence fit "
+                               f"--paragraphs {args.paragraphs} --per-article {args.per_article} --seed {args.seed} "
+                               f"--held-out {args.held_out} --l2 {args.l2}`: {len(documents)} paragraphs, questions "
+                               "of articles outside the held-out part, candidates the sentences of the top-5 "
+                               "distinct hits, label: the sentence holds the answer's character span.")
+            weights["selection"] = selection
+            weights["held_out"] = {"top1": metrics["top1"], "answer_in_evidence": metrics["answer_in_evidence"]}
+            Path(args.weights).write_text(json.dumps(weights, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+            out.update(weights=weights, held_out=metrics, n_paragraphs=len(documents))
+            out["seconds"]["fit"] = ev.timed(started)
+            print(f"{weights['n_questions']} fit questions with the answer's sentence retrieved, "
+                  f"{weights['n_sentences']} sentences ({weights['n_positive']} holding the answer)")
+            print(report.table({n: {"coef": c, "mean": m, "scale": s} for n, c, m, s in
+                                zip(weights["features"], weights["coef"], weights["mean"], weights["scale"])},
+                               ["coef", "mean", "scale"]))
+            print(f"intercept {weights['intercept']:.3f}; weights: {args.weights}")
+            print(f"held-out JaQuAD: {metrics['n_held_out_questions']} questions, "
+                  f"log loss {metrics['log_loss']['held_out']:.3f} (fit {metrics['log_loss']['fit']:.3f}); "
+                  f"answer sentence ranked first: baseline {metrics['top1']['baseline']:.3f}, "
+                  f"ranker {metrics['top1']['ranker']:.3f}")
+            print("answer in evidence:")
+            print(report.table(ev.budget_table(metrics), [f"@{b}" for b in budgets]))
+        else:
+            ranker = ev.SentenceRanker(args.weights)
+            selection = json.loads(Path(args.weights).read_text(encoding="utf-8")).get("selection", {})
+            parts = args.parts.split(",")
+            out["parts"] = {}
+            if "jaquad" in parts:
+                started = time.time()
+                documents, questions = ev.load_jaquad(args.jaquad, selection["paragraphs"],
+                                                      selection["per_article"], selection["seed"])
+                held_out = ev.held_out_articles(questions, selection["held_out"], selection["seed"])
+                questions = [q for q in questions if q.article in held_out]
+                retriever = ev.paragraph_retriever(documents, settings.replace(chunk_tokens=selection["chunk_tokens"]),
+                                                   embedder, stack, args.cache, "jaquad")
+                hits = ev.retrieve(retriever, [q.question for q in questions], settings, "jaquad search")
+                out["parts"]["jaquad held-out"] = ev.answer_in_evidence(
+                    [q.question for q in questions], [[q.answer] for q in questions], hits,
+                    retriever.index.documents, ranker, budgets, settings.answer_passages,
+                    [(q.doc_id, q.start, q.end) for q in questions])
+                out["seconds"]["jaquad"] = ev.timed(started)
+            if "jsquad" in parts:
+                from .jsquad import load_jsquad
+
+                started = time.time()
+                documents, questions = load_jsquad(args.jsquad)
+                retriever = ev.paragraph_retriever(documents, paragraph_settings, embedder, stack, args.cache, "jsquad")
+                hits = ev.retrieve(retriever, [q.question for q in questions], settings, "jsquad search")
+                out["parts"]["jsquad valid"] = ev.answer_in_evidence(
+                    [q.question for q in questions], [q.answers for q in questions], hits,
+                    retriever.index.documents, ranker, budgets, settings.answer_passages)
+                out["seconds"]["jsquad"] = ev.timed(started)
+            if "questions" in parts:
+                from rag.followup import standalone_query
+
+                from .questions import load_questions
+
+                retriever = open_retriever(settings)
+                for file in args.questions.split(","):
+                    started = time.time()
+                    questions = [q for q in load_questions(file) if q.answerable and q.answers]
+                    queries = [standalone_query(q.question, q.history) for q in questions]
+                    hits = ev.retrieve(retriever, queries, settings, f"{file} search")
+                    out["parts"][file] = ev.answer_in_evidence(
+                        queries, [q.answers for q in questions], hits, retriever.index.documents, ranker, budgets,
+                        settings.answer_passages)
+                    out["seconds"][file] = ev.timed(started)
+            for part, result in out["parts"].items():
+                print(f"{part}: {result['n_questions']} questions, answer in evidence "
+                      f"(top {settings.answer_passages} distinct passages)")
+                print(report.table(ev.budget_table(result), [f"@{b}" for b in budgets]))
+                print("mean characters picked:")
+                print(report.table({m: {k: round(v) for k, v in row.items()}
+                                    for m, row in ev.budget_table(result, "mean_chars").items()},
+                                   [f"@{b}" for b in budgets]))
+            print(f"seconds: {out['seconds']}")
+    report.write_json(out, args.out)
+    print(f"report: {args.out}")
+    return 0
+
+
 def cmd_load(args) -> int:
     import httpx
 
@@ -161,7 +267,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("retrieval", help="retrieval metrics on a question file")
-    p.add_argument("--questions", default="evals/questions.jsonl")
+    p.add_argument("--questions", default="evals/questions-dev.jsonl")
     p.add_argument("--index", help="index folder (default: settings)")
     p.add_argument("--corpus", help="corpus folder (default: settings)")
     p.add_argument("--out", default="reports/retrieval.json")
@@ -181,7 +287,7 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_jsquad)
 
     p = sub.add_parser("answers", help="run the whole pipeline on a question file")
-    p.add_argument("--questions", default="evals/questions.jsonl")
+    p.add_argument("--questions", default="evals/questions-dev.jsonl")
     p.add_argument("--index", help="index folder (default: settings)")
     p.add_argument("--corpus", help="corpus folder (default: settings)")
     p.add_argument("--generator", help="generator backend (default: settings)")
@@ -189,13 +295,35 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", default="reports/answers.json")
     p.set_defaults(func=cmd_answers)
 
+    p = sub.add_parser("evidence", help="fit the evidence sentence ranker on JaQuAD, or report answer-in-evidence")
+    p.add_argument("mode", choices=["fit", "report"])
+    p.add_argument("--jaquad", default="../shared/evaldata/jaquad", help="folder of jaquad_train_*.json")
+    p.add_argument("--paragraphs", type=int, default=400, help="fit: JaQuAD paragraphs to index")
+    p.add_argument("--per-article", type=int, default=5, help="fit: at most this many paragraphs of an article")
+    p.add_argument("--held-out", type=float, default=0.25, help="fit: share of articles kept out of fitting")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--features", help="fit: comma-separated features of the model (default: evals/evidence.py)")
+    p.add_argument("--l2", type=float, default=1.0, help="fit: L2 penalty on the standardised coefficients")
+    p.add_argument("--weights", default="rag/evidence_weights.json")
+    p.add_argument("--parts", default="jaquad,jsquad,questions", help="report: held-out JaQuAD, JSQuAD, project set")
+    p.add_argument("--jsquad", default="../shared/evaldata/jsquad/valid-v1.3.json")
+    p.add_argument("--questions", default="evals/questions-dev.jsonl,evals/questions-test.jsonl",
+                   help="report: comma-separated question files over the project corpus (answerable questions)")
+    p.add_argument("--index", help="report: index folder of the project corpus (default: settings)")
+    p.add_argument("--corpus", help="report: corpus folder (default: settings)")
+    p.add_argument("--budgets", default="120,170,220,300", help="evidence budgets in characters")
+    p.add_argument("--chunk-tokens", type=int, default=512, help="passage size for JaQuAD and JSQuAD paragraphs")
+    p.add_argument("--cache", help="keep the JaQuAD and JSQuAD indexes in this folder and reuse them")
+    p.add_argument("--out", default="reports/evidence.json")
+    p.set_defaults(func=cmd_evidence)
+
     p = sub.add_parser("load", help="concurrent chat users against app.py (loopback only)")
     p.add_argument("--url", help="a running app on this machine (default: start app.py on a free port)")
     p.add_argument("--users", default="1,4,16", help="comma-separated concurrency levels")
     p.add_argument("--duration", default="120", help="seconds of new questions per level (one, or one per level)")
     p.add_argument("--max-requests", type=int, default=200, help="at most this many questions per level")
     p.add_argument("--timeout", type=float, default=900.0, help="seconds one question may take before it counts as lost")
-    p.add_argument("--questions", default="evals/questions.jsonl")
+    p.add_argument("--questions", default="evals/questions-dev.jsonl")
     p.add_argument("--generator", help="generator backend for the started app (default: settings)")
     p.add_argument("--out", default="reports/load.json")
     p.set_defaults(func=cmd_load)

@@ -4,22 +4,20 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections import Counter
 
 import numpy as np
 
+from rag.japanese import fold, unspaced
+
 CUTOFFS = (1, 3, 5, 10)
-
-
-def squash(text: str) -> str:
-    """NFKC, lower case, all whitespace removed: the form in which evidence and answers are compared."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).lower()
+# The form in which the harnesses look for gold answers and evidence in texts.
+squash = unspaced
 
 
 def jglue_normalize(text: str) -> str:
     """JGLUE's answer normalisation: lower case, whitespace collapsed, a trailing 「。」 removed."""
-    text = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text).lower()).strip()
+    text = re.sub(r"\s+", " ", fold(text)).strip()
     return text[:-1] if text.endswith("。") else text
 
 

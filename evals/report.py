@@ -57,8 +57,10 @@ def write_json(report: dict, out: str | Path) -> Path:
     return path
 
 
-def bar_chart(values: dict[str, float], title: str, out: Path, targets: dict[str, float] | None = None) -> Path | None:
-    """A horizontal bar chart of 0..1 figures with optional target marks; None when matplotlib is missing."""
+def bar_chart(values: dict[str, float], title: str, out: Path, targets: dict[str, float] | None = None,
+              seconds: dict[str, float] | None = None, second_targets: dict[str, float] | None = None) -> Path | None:
+    """Horizontal bars of 0..1 figures, and beside them of latencies in seconds (`seconds`), with optional target
+    marks; None when matplotlib is missing."""
     try:
         import matplotlib
 
@@ -67,17 +69,22 @@ def bar_chart(values: dict[str, float], title: str, out: Path, targets: dict[str
     except ImportError:
         log.warning("matplotlib is not installed: no chart written")
         return None
-    names = list(values)
-    fig, ax = plt.subplots(figsize=(7, 0.5 * len(names) + 1.2))
-    bars = ax.barh(names, [values[n] for n in names], color="#4c78a8")
-    for bar, name in zip(bars, names):
-        ax.text(bar.get_width() + 0.01, bar.get_y() + bar.get_height() / 2, f"{values[name]:.2f}", va="center")
-        if targets and name in targets:
-            y = bar.get_y()
-            ax.plot([targets[name]] * 2, [y, y + bar.get_height()], color="#e45756", linewidth=2)
-    ax.set_xlim(0, 1.1)
-    ax.invert_yaxis()
-    ax.set_title(title + ("  (red: target)" if targets else ""))
+    panels = [(values, targets, 1.1, "{:.2f}")] + ([(seconds, second_targets, None, "{:.1f} s")] if seconds else [])
+    rows = max(len(v) for v, *_ in panels)
+    fig, axes = plt.subplots(1, len(panels), figsize=(7 * len(panels), 0.5 * rows + 1.4), squeeze=False)
+    for ax, (figures, marks, limit, label) in zip(axes[0], panels):
+        names = list(figures)
+        bars = ax.barh(names, [figures[n] for n in names], color="#4c78a8")
+        top = limit or max(list(figures.values()) + list((marks or {}).values()) + [1.0]) * 1.25
+        for bar, name in zip(bars, names):
+            ax.text(bar.get_width() + top * 0.01, bar.get_y() + bar.get_height() / 2, label.format(figures[name]),
+                    va="center")
+            if marks and name in marks:
+                y = bar.get_y()
+                ax.plot([marks[name]] * 2, [y, y + bar.get_height()], color="#e45756", linewidth=2)
+        ax.set_xlim(0, top)
+        ax.invert_yaxis()
+    fig.suptitle(title + ("  (red: target)" if targets or second_targets else ""))
     fig.tight_layout()
     out.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(out, dpi=110)

@@ -3,22 +3,33 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from difflib import SequenceMatcher
 from typing import NamedTuple
 
 from .chunk import Passage
+from .japanese import (
+    ASKED_COUNT,
+    ASKING_WORD,
+    CLOSING_BRACKETS,
+    COPULA_END,
+    EDGE_PARTICLES,
+    HIRAGANA,
+    KATAKANA,
+    LIST_SEPARATOR,
+    OPENING_BRACKETS,
+    QUESTION_WORDS,
+    asked_kinds,
+    squash,
+    squash_with_offsets,
+)
 
 MIN_QUOTE_CHARS = 4
 FUZZY_RATIO = 0.8
 QUOTE_CHARS_PER_EDIT = 20
 NEAR_CHARS_PER_EDIT = 4
 MAX_NEAR_EDITS = 2
-_QUESTION_WORDS = re.compile(r"何時間|何人|何という|何と|何を|何が|何|誰|いつ|どこ|どのような|どの|どう|どれ|なぜ|"
-                             r"でしたか|ましたか|ですか|ますか|[?？]")
-_HIRAGANA = re.compile(r"[\u3041-\u309f]+")
-_KATAKANA = re.compile(r"[\u30a1-\u30faー]")
-_PUNCT = re.compile(r"[\s、。，．,.!?！？「」『』（）()\[\]【】・:：;；\"'“”‘’…]+")
+_HIRAGANA_RUN = re.compile(f"[{HIRAGANA}]+")
+_KATAKANA_LETTER = re.compile(f"[{KATAKANA}]")
 
 
 class Located(NamedTuple):
@@ -29,33 +40,16 @@ class Located(NamedTuple):
     end: int
 
 
-def _squash_with_map(text: str) -> tuple[str, list[int]]:
-    """Text without spaces and punctuation (NFKC, lower case), with the original offset of each kept char."""
-    kept, offsets = [], []
-    for i, ch in enumerate(text):
-        norm = unicodedata.normalize("NFKC", ch).lower()
-        if _PUNCT.fullmatch(norm) or not norm:
-            continue
-        kept.append(norm)
-        offsets.extend([i] * len(norm))
-    return "".join(kept), offsets
-
-
-def squash(text: str) -> str:
-    """The comparable form of a text: NFKC, lower case, no spaces or punctuation."""
-    return _squash_with_map(text)[0]
-
-
 def locate(quote: str, passages: list[Passage]) -> Located | None:
     """Find `quote` in one of `passages`: exactly (ignoring spaces, punctuation and width), else approximately
     (a common stretch covering FUZZY_RATIO of the quote, or a stretch within one edit per QUOTE_CHARS_PER_EDIT
     characters). None when it is not there."""
-    q, _ = _squash_with_map(quote)
+    q, _ = squash_with_offsets(quote)
     if len(q) < MIN_QUOTE_CHARS:
         return None
     best: tuple[float, Located] | None = None
     for number, passage in enumerate(passages):
-        text, offsets = _squash_with_map(passage.text)
+        text, offsets = squash_with_offsets(passage.text)
         if not offsets:
             continue
         at = text.find(q)
@@ -95,20 +89,20 @@ def find_near_span(span: str, passages: list[Passage], order: list[int] | None =
     """Like `find_span`, but tolerating a misspelling: the closest stretch of a passage within one edit per
     NEAR_CHARS_PER_EDIT characters of the span (MAX_NEAR_EDITS at most) (a model often garbles a katakana name: ワトコフ for ウィトコフ).
     Spans with digits must match exactly: 1958年 is not a misspelling of 1959年."""
-    s, _ = _squash_with_map(span)
+    s, _ = squash_with_offsets(span)
     allowed = min(len(s) // NEAR_CHARS_PER_EDIT, MAX_NEAR_EDITS)
     if allowed == 0 or any(ch.isdigit() for ch in s):
         return None
     best: tuple[int, Located] | None = None
     for number in order if order is not None else range(len(passages)):
-        text, offsets = _squash_with_map(passages[number].text)
+        text, offsets = squash_with_offsets(passages[number].text)
         if not text:
             continue
         edits, start, end = _nearest_substring(s, text)
         # A katakana name is taken whole: ィトコフ is one edit from ワトコフ, but the name is ウィトコフ.
-        while 0 < start < end and _KATAKANA.match(text[start - 1]) and _KATAKANA.match(text[start]):
+        while 0 < start < end and _KATAKANA_LETTER.match(text[start - 1]) and _KATAKANA_LETTER.match(text[start]):
             start -= 1
-        while start < end < len(text) and _KATAKANA.match(text[end]) and _KATAKANA.match(text[end - 1]):
+        while start < end < len(text) and _KATAKANA_LETTER.match(text[end]) and _KATAKANA_LETTER.match(text[end - 1]):
             end += 1
         if edits <= allowed and end > start and (best is None or edits < best[0]):
             best = (edits, Located(number, offsets[start], offsets[end - 1] + 1))
@@ -118,11 +112,11 @@ def find_near_span(span: str, passages: list[Passage], order: list[int] | None =
 def find_span(span: str, passages: list[Passage], order: list[int] | None = None) -> Located | None:
     """Where `span` occurs exactly (ignoring spaces, punctuation and width) in a passage, trying passages in
     `order` (default: as given). Unlike `locate`, any length counts: short answers such as 「H-6」 are spans too."""
-    s, _ = _squash_with_map(span)
+    s, _ = squash_with_offsets(span)
     if not s:
         return None
     for number in order if order is not None else range(len(passages)):
-        text, offsets = _squash_with_map(passages[number].text)
+        text, offsets = squash_with_offsets(passages[number].text)
         at = text.find(s)
         if at >= 0:
             return Located(number, offsets[at], offsets[at + len(s) - 1] + 1)
@@ -132,40 +126,51 @@ def find_span(span: str, passages: list[Passage], order: list[int] | None = None
 def coverage(question: str, text: str) -> float:
     """Share of the question's character bigrams, interrogatives left out, that occur in `text`: how much of
     what is asked a sentence speaks about."""
-    q = squash(_QUESTION_WORDS.sub("", question))
+    q = squash(QUESTION_WORDS.sub("", question))
     grams = {q[i:i + 2] for i in range(len(q) - 1)}
-    grams = {g for g in grams if not _HIRAGANA.fullmatch(g)} or grams
+    grams = {g for g in grams if not _HIRAGANA_RUN.fullmatch(g)} or grams
     if not grams:
         return 1.0
     joined = squash(text)
     return sum(1 for g in grams if g in joined) / len(grams)
 
 
+REPEAT_WINDOW = 3
+
+
+def repeated_from(text: str, given: str) -> list[bool]:
+    """Which characters of `text` (squashed) stand in a run of REPEAT_WINDOW characters that `given` holds with at
+    most one character changed: words repeated from the question with one garbled character (「翱近平」 for
+    「習近平」). A changed digit is not a garble: 「37回」 does not repeat 「何回」 or 「36回」."""
+    marked = [False] * len(text)
+    n = REPEAT_WINDOW
+    windows = {given[j:j + n] for j in range(len(given) - n + 1)}
+    for i in range(len(text) - n + 1):
+        piece = text[i:i + n]
+        for window in windows:
+            changed = [k for k in range(n) if piece[k] != window[k]]
+            if len(changed) <= 1 and not any(piece[k].isdigit() or window[k].isdigit() for k in changed):
+                marked[i:i + n] = [True] * n
+                break
+    return marked
+
+
 def support(answer: str, sources: list[str], given: str = "") -> float:
     """Share of the answer's character bigrams that occur in the sources: low means invented content.
 
-    Bigrams the answer shares with `given` (the question it restates) are left out: only what the answer adds
-    has to come from the sources."""
-    a, _ = _squash_with_map(answer)
-    known = _squash_with_map(given)[0]
-    grams = {a[i:i + 2] for i in range(len(a) - 1)}
-    if known:
-        grams = {g for g in grams if g not in known}  # an answer that only repeats the question says nothing
+    Bigrams the answer shares with `given` (the question it restates) are left out, also where one character of
+    the repeated words is garbled (`repeated_from`): only what the answer adds has to come from the sources."""
+    a, known = squash(answer), squash(given)
+    repeated = repeated_from(a, known) if known else [False] * len(a)
+    # an answer that only repeats the question says nothing
+    grams = {a[i:i + 2] for i in range(len(a) - 1) if a[i:i + 2] not in known and not all(repeated[i:i + 2])}
     if not grams:
         return 0.0
-    joined = "".join(_squash_with_map(s)[0] for s in sources)
+    joined = "".join(squash_with_offsets(s)[0] for s in sources)
     return sum(1 for g in grams if g in joined) / len(grams)
 
 
-_COPULA = re.compile(r"(?:です|でした|である|であった|だ|ます|ました|とされています|と呼ばれています|という)+[。．.]?$")
-# the kind asked for (「何種類」), with a bound the question puts on it (「何種類以上」 keeps 「以上」, not 「以」)
-_BOUND = r"以上|以下|以内|未満"
-_ASKED_KIND = re.compile(rf"何((?:(?!{_BOUND})[\u4e00-\u9fff\u30a1-\u30faー%％]){{1,3}}(?:{_BOUND})?)")
-_EDGE_PARTICLES = re.compile(r"^(?:[はがのをにでともへや、,]|から|まで|より)+|(?:[はがのをにでともへや、,]|から|まで|より)+$")
-_ASKING_WORD = re.compile(r"何|なに|誰|だれ|いつ|どこ|どの|どんな|どう|どれ|いくつ|いくら")
-# 「、」, or 「と」「や」 between two words that are not hiragana (「英語やロシア語」, not 「ひとつ」)
-_LIST_SEPARATOR = re.compile(r"、|(?<=[^\u3041-\u309f、])[とや](?=[^\u3041-\u309f、])")
-_UNOPENED = re.compile(r"^[」』）)]+|[「『（(]+$")
+_UNOPENED = re.compile(f"^[{re.escape(CLOSING_BRACKETS)}]+|[{re.escape(OPENING_BRACKETS)}]+$")
 MAX_TRIMMED_CHARS = 25
 
 
@@ -173,8 +178,9 @@ def residue(answer: str, question: str) -> str:
     """What an answer sentence adds to its question: 「東京タワーの高さは333メートルです。」 to 「東京タワーの高さは？」
     gives 「333メートル」. The answer is cut where it repeats two or more characters of the question in a row;
     the longest piece left (the last of equal ones), without the particles and copula at its edges, is returned."""
-    text = _COPULA.sub("", re.sub(r"\[\d+\]", "", answer).strip().rstrip("。．."))
-    asked = _QUESTION_WORDS.sub(" ", question)
+    text = COPULA_END.sub("", re.sub(r"\[\d+\]", "", answer).strip().rstrip("。．."))
+    # the counter of the number asked for (「何時間」) is the answer's own word where the answer repeats it
+    asked = QUESTION_WORDS.sub(" ", ASKED_COUNT.sub(" ", question))
     repeated = [False] * len(text)
     i = 0
     while i < len(text):
@@ -191,7 +197,7 @@ def residue(answer: str, question: str) -> str:
         if not flag and start is None:
             start = j
         elif flag and start is not None:
-            piece = _EDGE_PARTICLES.sub("", text[start:j].strip())
+            piece = EDGE_PARTICLES.sub("", text[start:j].strip())
             if squash(piece):  # a lone mark left between repeats is no answer
                 pieces.append((piece, text.find(piece, start) + len(piece)))
             start = None
@@ -199,14 +205,13 @@ def residue(answer: str, question: str) -> str:
         return ""
     piece, end = max(reversed(pieces), key=lambda p: len(p[0]))
     # 「何製品」 asks for a kind of 製品: the answer keeps that word (「石油製品」), though the question holds it too
-    if (kind := _ASKED_KIND.search(question)) and text.startswith(kind[1], end):
-        piece += kind[1]
+    piece += next((kind for kind in asked_kinds(question) if text.startswith(kind, end)), "")
     return piece
 
 
 def list_items(text: str) -> list[str]:
     """The items of a list (「A、B」, 「AとB」, 「AやB」; not the 「と」 of a hiragana word), or [text]."""
-    return [item for item in _LIST_SEPARATOR.split(text) if item.strip()]
+    return [item for item in LIST_SEPARATOR.split(text) if item.strip()]
 
 
 def asked_part(span: str, question: str) -> str:
@@ -220,14 +225,14 @@ def asked_part(span: str, question: str) -> str:
     unnamed = [item for item in items if squash(item) not in asked]
     if 0 < len(unnamed) < len(items):
         span = "、".join(unnamed)
-    asking = _ASKING_WORD.search(question)
+    asking = ASKING_WORD.search(question)
     if asking is None:
         return span
     before, after = question[:asking.start()], question[asking.end():]
-    kind = _ASKED_KIND.match(question, asking.start())
+    kind = next(iter(asked_kinds(question, asking.start())), "")  # the longest reading: cut no more than sure
     for n in range(min(len(span) - 1, len(after)), 1, -1):
         if span.endswith(after[:n]):
-            cut = len(span) - n + min(n, len(kind[1]) if kind else 0)
+            cut = len(span) - n + min(n, len(kind))
             if cut < len(span):
                 span = _trimmed(span[:cut]) or span
             break
@@ -240,7 +245,7 @@ def asked_part(span: str, question: str) -> str:
 
 def _trimmed(text: str) -> str:
     """`text` without particles or unmatched brackets at its edges (「専守防衛」の」 gives 「専守防衛」)."""
-    text = _UNOPENED.sub("", _EDGE_PARTICLES.sub("", text.strip()))
+    text = _UNOPENED.sub("", EDGE_PARTICLES.sub("", text.strip()))
     if text.endswith(("」", "』")) and text.count(text[-1]) > text.count("「" if text[-1] == "」" else "『"):
         text = text[:-1]
     return text

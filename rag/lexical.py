@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -11,17 +10,16 @@ from typing import NamedTuple
 
 import numpy as np
 
-_NON_WORD = re.compile(r"[\s\u3000、。，．,.!?！？「」『』（）()\[\]【】・:：;；\"'“”‘’…―]+")
+from .japanese import PUNCTUATION, fold
 
-
-def _normalize(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).lower()
+# Punctuation, and the dash 「―」 that pages put between phrases, break runs of word characters.
+_NON_WORD = re.compile(f"[{PUNCTUATION}―]+")
 
 
 def char_ngrams(text: str, n: int = 2) -> list[str]:
     """Overlapping character n-grams inside runs of word characters (punctuation and spaces break runs)."""
     grams = []
-    for run in _NON_WORD.split(_normalize(text)):
+    for run in _NON_WORD.split(fold(text)):
         if len(run) < n:
             if run:
                 grams.append(run)
@@ -50,7 +48,7 @@ class SudachiTokenizer:
 
     def __call__(self, text: str) -> list[str]:
         # Sudachi refuses inputs over ~49 KB; queries and passages are far shorter, so cut defensively.
-        text = _normalize(text)[:12000]
+        text = fold(text)[:12000]
         return [m.normalized_form() for m in self._tokenizer.tokenize(text, self._mode)
                 if not _NON_WORD.fullmatch(m.surface())]
 

@@ -4,13 +4,14 @@ from collections.abc import Iterator
 
 import pytest
 
-from rag.answer import EMPTY_QUESTION, MIN_COVERAGE, NEAR_CHARS, Answerer, Citation
+from rag.answer import EMPTY_QUESTION, Answerer
 from rag.chunk import Passage
 from rag.errors import GeneratorError
 from rag.generate import Generator
 from rag.generate.extractive import ExtractiveGenerator
 from rag.prompt import REFUSAL
 from rag.retrieve import Retriever
+from rag.verify import Citation, Verifier
 
 
 class ScriptedGenerator(Generator):
@@ -170,9 +171,9 @@ def test_verified_short_answer_answers_when_the_quote_is_garbled(make):
 
 
 def test_short_answer_joining_words_is_found_word_by_word_without_those_of_the_question(make):
-    readings = Answerer._key_readings("北海道と小笠原諸島", "梅雨がないのは北海道とどこか。")
+    readings = Verifier._key_readings("北海道と小笠原諸島", "梅雨がないのは北海道とどこか。")
     assert readings == [["北海道と小笠原諸島"], ["小笠原諸島"]]  # as written first, then word by word
-    assert Answerer._key_readings("A、B", "Cは？") == [["A", "B"]]
+    assert Verifier._key_readings("A、B", "Cは？") == [["A", "B"]]
     reply = "根拠: 「高さは三百三十三」[1]\n要点: 東京タワーと333メートル\n回答: 高いです。"
     result = make(ScriptedGenerator(reply)).answer("東京タワーの高さは？")
     assert result.answer == "333メートルです。[1]" and result.short_answer == "333メートル"
@@ -266,10 +267,42 @@ def test_short_answer_sentence_is_read_with_the_quote_right_before_it():
 
     key, passage = cite("a", said + listed, listed)
     quote, _ = cite("a", said + listed, said)
-    alone = Answerer._key_coverage(key, [], [passage], question)
-    assert alone < MIN_COVERAGE <= Answerer._key_coverage(key, [quote], [passage], question)
-    far, far_passage = cite("a", said + "。" * (NEAR_CHARS + 1) + listed, listed)
-    far_quote, _ = cite("a", said + "。" * (NEAR_CHARS + 1) + listed, said)
-    assert Answerer._key_coverage(far, [far_quote], [far_passage], question) == alone  # too far away
+    verifier = Verifier()
+    alone = verifier._key_coverage(key, [], [passage], question)
+    assert alone < verifier.min_coverage <= verifier._key_coverage(key, [quote], [passage], question)
+    far, far_passage = cite("a", said + "。" * (verifier.near_chars + 1) + listed, listed)
+    far_quote, _ = cite("a", said + "。" * (verifier.near_chars + 1) + listed, said)
+    assert verifier._key_coverage(far, [far_quote], [far_passage], question) == alone  # too far away
     other, other_passage = cite("b", said, said)
-    assert Answerer._key_coverage(key, [other], [passage, other_passage], question) == alone  # another article
+    assert verifier._key_coverage(key, [other], [passage, other_passage], question) == alone  # another article
+
+
+def test_answer_first_reply_cites_the_numbered_sentence_it_names(make):
+    generator = ScriptedGenerator("回答: 東京タワーの高さは333メートルです。[1]\n要点: 333メートル")
+    result = make(generator, evidence_chars=40).answer("東京タワーの高さは何メートル？")
+    assert generator.calls[0][-1]["content"].startswith("資料:\n[1] 高さは333メートルで")
+    assert result.answer == "東京タワーの高さは333メートルです。[1]" and result.short_answer == "333メートル"
+    citation = result.citations[0]
+    assert citation.quote == "高さは333メートルで、当時は世界一高い鉄塔だった。"
+    assert citation.text[citation.quote_start:citation.quote_end] == citation.quote
+
+
+def test_a_cited_number_no_sentence_has_is_ignored(make):
+    reply = "回答: 東京タワーの高さは333メートルです。[7]\n要点: 333メートル"
+    result = make(ScriptedGenerator(reply), evidence_chars=40).answer("東京タワーの高さは何メートル？")
+    # the answer still stands, cited to the sentence that backs it, not to a number the model made up
+    assert result.answer == "東京タワーの高さは333メートルです。[1]" and "333メートル" in result.citations[0].quote
+
+
+def test_answer_first_reply_not_backed_by_its_sentence_is_refused(make):
+    reply = "回答: 日本の首相は安倍晋三です。[1]\n要点: 安倍晋三"
+    result = make(ScriptedGenerator(reply)).answer("東京タワーの高さは？")
+    assert result.refused and result.answer == REFUSAL and result.citations == []
+
+
+def test_answer_first_tokens_stream_before_the_short_answer(make):
+    reply = "回答: 高さは333メートルです。[1]\n要点: 333メートル"
+    events = list(make(ScriptedGenerator(reply)).stream("東京タワーの高さは？"))
+    assert "".join(e.text for e in events if e.kind == "token") == "高さは333メートルです。"
+    timings = events[-1].result.timings
+    assert 0 < timings["first_token_s"] <= timings["first_answer_token_s"] <= timings["total_s"]

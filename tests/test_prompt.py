@@ -36,3 +36,21 @@ def test_a_quote_that_itself_quotes_someone_is_kept_whole():
     assert parse_reply(reply).quotes == [("ハース氏は「限界に達している」とした。", 1), ("抑止力を強化し", 2)]
     gap = parse_reply("根拠: 「8月15日に会談した。…衝撃を確認したい。」[1]\n要点: 8月15日\n回答: 8月15日です。")
     assert gap.quotes == [("8月15日に会談した。", 1), ("衝撃を確認したい。", 1)]
+
+
+def test_answer_first_reply_is_parsed_with_the_sentences_it_cites():
+    parsed = parse_reply("回答: 東京タワーの高さは333メートルです。[2][3]\n要点: 333メートル")
+    assert (parsed.answer, parsed.cited, parsed.key, parsed.quotes) == ("東京タワーの高さは333メートルです。", [2, 3],
+                                                                        "333メートル", [])
+    assert not parsed.says_unknown
+    refusal = parse_reply("回答: 資料には記載がありません。\n要点: なし")
+    assert refusal.says_unknown and refusal.key == "" and refusal.cited == []
+    assert parse_reply("回答: 5時間です。［1］").cited == [1]  # full-width brackets too
+
+
+def test_streamed_answer_ends_at_its_line_and_leaves_out_the_markers():
+    reply = "回答: 5時間です。[12]\n要点: 5時間"
+    shown = [answer_part(reply[:n]) for n in range(len(reply) + 1)]
+    assert shown[-1] == "5時間です。"
+    assert all(later.startswith(earlier) for earlier, later in zip(shown, shown[1:]))  # it only grows
+    assert answer_part("回答: 配列a[i]") == "配列a[i]"  # a bracket that is no marker is shown once it is clear

@@ -15,7 +15,7 @@ MIN_OVERLAP = 0.3
 
 
 class ExtractiveGenerator(Generator):
-    """Reads the evidence block of prompts built by rag.prompt and replies in the same quote-then-answer format.
+    """Reads the evidence block of prompts built by rag.prompt and replies in the same format (the answer citing its sentence).
 
     For machines without room for a language model, for tests of everything around the model, and as the
     answer of last resort. The answer is the best-matching sentence itself.
@@ -41,7 +41,6 @@ class ExtractiveGenerator(Generator):
             if overlap > best[0]:
                 best = (overlap, n, text)
         if best[0] < MIN_OVERLAP:
-            yield f"根拠: なし\n回答: {REFUSAL}"
+            yield f"回答: {REFUSAL}\n要点: なし"
             return
-        yield f"根拠: 「{best[2]}」[{best[1]}]\n"
-        yield f"回答: {best[2]}"
+        yield f"回答: {best[2]}[{best[1]}]"

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import logging
 import os
-import queue
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 from ..errors import GeneratorError
 from .base import Generator
-from .model_files import bundled_model_path, check_gguf
+from .model_files import model_file
+from .threaded import Emit, stream_in_thread
 
 log = logging.getLogger(__name__)
-_DONE = object()
 
 
 class LlamaCppGenerator(Generator):
@@ -26,8 +24,7 @@ class LlamaCppGenerator(Generator):
             import xllamacpp
         except ImportError as exc:  # pragma: no cover - depends on the install
             raise GeneratorError("xllamacpp is not installed (pip install -r requirements.txt)") from exc
-        path = Path(model_path) if model_path else bundled_model_path()
-        check_gguf(path)
+        path = model_file(model_path)
         params = xllamacpp.CommonParams()
         params.model.path = str(path)
         params.n_ctx = n_ctx  # set explicitly: the library default is 32k, far more memory than needed
@@ -44,44 +41,23 @@ class LlamaCppGenerator(Generator):
         self._lock = threading.Lock()
 
     def stream(self, messages: list[dict], max_tokens: int = 256, temperature: float = 0.0) -> Iterator[str]:
-        pieces: queue.Queue = queue.Queue()
-        cancelled = threading.Event()
         request = {"messages": messages, "max_tokens": max_tokens, "temperature": temperature,
                    "stream": True, "cache_prompt": True}
 
-        def on_chunk(chunk) -> bool:
-            if isinstance(chunk, dict) and "error" in chunk:
-                pieces.put(GeneratorError(f"llama.cpp error: {chunk['error']}"))
-                return True
-            for choice in (chunk or {}).get("choices", []):
-                text = (choice.get("delta") or {}).get("content")
-                if text:
-                    pieces.put(text)
-            return cancelled.is_set()  # True asks the server to stop generating
+        def run(emit: Emit) -> None:
+            def on_chunk(chunk) -> bool:
+                if isinstance(chunk, dict) and "error" in chunk:
+                    emit(GeneratorError(f"llama.cpp error: {chunk['error']}"))
+                    return True
+                stop = False
+                for choice in (chunk or {}).get("choices", []):
+                    if text := (choice.get("delta") or {}).get("content"):
+                        stop = emit(text)
+                return stop  # True asks the server to stop generating
 
-        def run() -> None:
-            try:
-                with self._lock:
-                    result = self._server.handle_chat_completions(request, on_chunk)
-                if isinstance(result, dict) and "error" in result:
-                    pieces.put(GeneratorError(f"llama.cpp error: {result['error']}"))
-            except Exception as exc:  # surfaced to the consumer below
-                pieces.put(GeneratorError(f"llama.cpp failed: {exc}"))
-            finally:
-                pieces.put(_DONE)
+            with self._lock:
+                result = self._server.handle_chat_completions(request, on_chunk)
+            if isinstance(result, dict) and "error" in result:
+                raise GeneratorError(f"llama.cpp error: {result['error']}")
 
-        worker = threading.Thread(target=run, name="llama-cpp-request", daemon=True)
-        worker.start()
-        try:
-            while True:
-                try:
-                    item = pieces.get(timeout=self.timeout_s)
-                except queue.Empty:
-                    raise GeneratorError(f"llama.cpp produced nothing for {self.timeout_s:.0f} s") from None
-                if item is _DONE:
-                    return
-                if isinstance(item, Exception):
-                    raise item
-                yield item
-        finally:
-            cancelled.set()
+        return stream_in_thread(run, self.timeout_s, "llama.cpp")

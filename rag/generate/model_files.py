@@ -130,3 +130,10 @@ def check_gguf(path: Path) -> None:
     with path.open("rb") as handle:
         if handle.read(4) != b"GGUF":
             raise ModelFileError(f"{path} is not a GGUF model file")
+
+
+def model_file(model_path: str = "") -> Path:
+    """The GGUF file a local runtime loads: `model_path`, or the bundled model when it is "" (checked either way)."""
+    path = Path(model_path) if model_path else bundled_model_path()
+    check_gguf(path)
+    return path

@@ -30,3 +30,17 @@ def test_follow_up_retrieval_finds_what_the_conversation_points_to(answerer):
                {"role": "assistant", "content": "アイスランドです。[1]"}]
     result = answerer.answer("その会談について、ラブロフ氏はどう評価した？", history=history)
     assert any("建設的" in p["text"] for p in result.passages[:3])
+
+
+def test_openvino_runs_the_bundled_model_in_the_reply_format():
+    pytest.importorskip("openvino_genai")
+    from rag.config import Settings
+    from rag.generate import create_generator
+    from rag.prompt import Evidence, build_messages, parse_reply
+
+    generator = create_generator(Settings(generator="openvino"))
+    evidence = [Evidence(1, "米国のウィトコフ特使は12月2日、モスクワでプーチン大統領と会談した。"),
+                Evidence(2, "話し合いは5時間に及んだ。")]
+    stream = generator.stream(build_messages("話し合いは何時間続いた？", evidence), max_tokens=48)
+    parsed = parse_reply("".join(stream))
+    assert "5時間" in parsed.answer and parsed.cited == [2]

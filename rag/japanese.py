@@ -1,0 +1,168 @@
+"""Rules of written Japanese that retrieval, citation, answer checks and scoring share, each stated once.
+
+Character classes are given as the inside of a regular-expression class (``f"[{KANJI}{KATAKANA}]"``), so that
+rules can be built from them; the rules themselves are compiled patterns or small pure functions.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# --- normalisation ---------------------------------------------------------------------------------------------
+
+
+def fold_width(text: str) -> str:
+    """NFKC: full-width digits and letters, half-width katakana and compatibility characters (㍍, ①) in their
+    ordinary form, so that 「３３３」 and 「333」 are one number to a pattern."""
+    return unicodedata.normalize("NFKC", text)
+
+
+def fold(text: str) -> str:
+    """`fold_width` and lower case: the form in which words are compared (ＡＢＣ, ABC and abc are one word)."""
+    return fold_width(text).lower()
+
+
+def unspaced(text: str) -> str:
+    """`fold` with all whitespace removed and punctuation kept: the form in which the evaluations look for gold
+    answers and evidence in texts (a line break inside a sentence does not hide it; a misplaced 「、」 does)."""
+    return re.sub(r"\s+", "", fold(text))
+
+
+# Spaces and the punctuation of Japanese and Western text (brackets, quotes, 「…」, 「・」): none of it changes what a
+# quote says, and models and pages place it freely.
+PUNCTUATION = r"\s、。，．,.!?！？「」『』（）()\[\]【】・:：;；\"'“”‘’…"
+PUNCT = re.compile(f"[{PUNCTUATION}]+")
+
+
+def squash_with_offsets(text: str) -> tuple[str, list[int]]:
+    """`squash`, with the offset in `text` of each character kept, so that a match in the squashed form can be
+    shown in the original. Characters are folded one by one, so that each keeps its own offset."""
+    kept, offsets = [], []
+    for i, ch in enumerate(text):
+        norm = fold(ch)
+        if not norm or PUNCT.fullmatch(norm):
+            continue
+        kept.append(norm)
+        offsets.extend([i] * len(norm))
+    return "".join(kept), offsets
+
+
+def squash(text: str) -> str:
+    """The comparable form of a text: folded (`fold`), without spaces or punctuation (`PUNCTUATION`)."""
+    return squash_with_offsets(text)[0]
+
+
+# --- character classes ------------------------------------------------------------------------------------------
+
+# The hiragana block: the script of particles, endings and native words written without kanji.
+HIRAGANA = "\u3041-\u309f"
+# Katakana letters (ァ to ヺ) and the long-vowel mark ー: the script of loanwords and foreign names, so a run of
+# it is one word (ウィトコフ, メートル). 「・」 between katakana names is punctuation, not part of a word.
+KATAKANA = "\u30a1-\u30faー"
+# CJK unified ideographs, and 々, which repeats the kanji before it inside a word (人々, 各々).
+KANJI = "\u4e00-\u9fff々"
+# Brackets that open and close a quotation or a name (「専守防衛」) or an aside, in Japanese and Western form.
+OPENING_BRACKETS = "「『（("
+CLOSING_BRACKETS = "」』）)"
+
+# --- questions --------------------------------------------------------------------------------------------------
+
+# The words that ask: what (何, なに), who (誰, だれ), when (いつ), where (どこ), which (どの, どれ), what kind
+# (どんな; 「どのような」 is どの with ような), how (どう), why (なぜ), how many (いくつ) and how much (いくら).
+ASKING_WORDS = ("何", "なに", "誰", "だれ", "いつ", "どこ", "どの", "どれ", "どんな", "どう", "なぜ", "いくつ", "いくら")
+# Longest first, so that no word is taken for a shorter one.
+ASKING_WORD = re.compile("|".join(sorted(ASKING_WORDS, key=len, reverse=True)))
+# The particle after an asking word that marks it as the subject, the object or the name asked for
+# (何が, 誰を, 何と, 何という): it asks as well.
+ASKING_PARTICLE = r"という|と|を|が"
+# Polite endings and marks that make a sentence a question and say nothing about what is asked.
+QUESTION_ENDINGS = ("でしたか", "ましたか", "ですか", "ますか", "?", "？")
+
+# --- numbers, counters, dates -----------------------------------------------------------------------------------
+
+# A number as folded text writes it: digits (with 「.」 or 「,」 groups: 3.5, 1,000) or kanji numerals (二十).
+KANJI_NUMERALS = "一二三四五六七八九十百千万億兆"
+NUMBER = rf"[0-9{KANJI_NUMERALS}]+(?:[.,][0-9]+)*"
+# A run of digits in squashed text (where 「3.5」 and 「1,000」 have already lost their marks): the figures a
+# sentence states, to compare with the figures of another.
+DIGITS = re.compile(r"[0-9]+")
+# 「か」 of a counter (か月, か国, か条) is written in any of these ways: 3か月, 3カ月, 3ヵ月, 3ヶ月, 3ケ月.
+SMALL_KA = "かカヵヶケ"
+# Counters that follow a number (5日前, 20か国, 19項目), longest first so that 「日前」 is taken before 「日」.
+# Katakana units (メートル, パーセント, ドル) are not listed: a katakana word after a number is one already
+# (see UNIT).
+COUNTERS = tuple(sorted(
+    ["年前", "年後", "年間", "年", "か月", "週間", "日前", "日後", "日間", "日", "時間", "分", "秒", "人", "歳",
+     "回目", "回", "倍", "%", "か国", "項目", "か条", "隻", "機", "両", "台", "本", "個", "件", "社", "位", "票",
+     "発", "冊", "枚", "頭"], key=len, reverse=True))
+
+
+def _spellings(counter: str) -> str:
+    """A pattern for `counter` in all its spellings (「か国」 also as 「カ国」, 「ヶ国」...)."""
+    return re.escape(counter).replace("か", f"[{SMALL_KA}]")
+
+
+COUNTER = "|".join(_spellings(c) for c in COUNTERS)
+# What a number is counted in: a known counter, or a katakana word of two letters or more (メートル, キロ, ドル,
+# パーセント), taken whole. A lone katakana letter before a kanji is the 「カ」 of 「3カ所」, not a unit.
+UNIT = rf"{COUNTER}|[{KATAKANA}]{{2,}}"
+_UNIT = re.compile(UNIT)
+# Words that bound a number and belong to it (15種類以上, 3日以内).
+BOUNDS = r"以上|以下|以内|未満"
+_BOUND = re.compile(BOUNDS)
+# A kind of thing named after 何 (何製品, 何語, 何議席): up to three kanji or katakana, a bound left out, and not
+# ending inside a katakana word (「メート」 of 「メートル」).
+_NAMED_KIND = re.compile(rf"(?:(?!{BOUNDS})[{KANJI}{KATAKANA}%％]){{1,3}}(?:(?<![{KATAKANA}])|(?![{KATAKANA}]))")
+
+# 「何」 with what it asks a number of (何日前, 何カ国, 何メートル); the counter or unit is group 1.
+ASKED_COUNT = re.compile(f"何({UNIT})")
+
+
+def unit_pattern(unit: str) -> str:
+    """A pattern for `unit` (a match of UNIT) as any of its spellings: 「カ国」 also matches 「か国」."""
+    return next((_spellings(c) for c in COUNTERS if re.fullmatch(_spellings(c), unit)), re.escape(unit))
+
+
+def asked_kinds(question: str, at: int | None = None) -> list[str]:
+    """What the 「何」 at `at` (default: the first 「何」 followed by one) may ask for, longest reading first, each
+    with a bound the question puts on it: 「メートル」 for 「何メートル」, 「か国」 for 「何か国」, 「種類以上」 for
+    「何種類以上」, 「製品」 for 「何製品」; [] when no such word follows (「何の」).
+
+    A reading is a counter or unit word (COUNTERS longest first, or a whole katakana word) or up to three kanji
+    or katakana naming a kind. Kanji alone do not show where the kind ends, so both are kept: 「何人目」 reads as
+    「人目」 or 「人」, 「何時間続いた」 as 「時間続」 or 「時間」."""
+    if at is None:
+        return next((kinds for m in re.finditer("何", question) if (kinds := asked_kinds(question, m.start()))), [])
+    if not question.startswith("何", at):
+        return []
+    readings = sorted({m[0] for pattern in (_UNIT, _NAMED_KIND) if (m := pattern.match(question, at + 1))},
+                      key=len, reverse=True)
+    return [kind + (bound[0] if (bound := _BOUND.match(question, at + 1 + len(kind))) else "") for kind in readings]
+
+
+# Everything in a question that only asks: an asking word with its particle, and the question's ending. The
+# counter after 「何」 stays: 「何項目」 asks about 項目, and a sentence stating 「19項目」 speaks about it.
+QUESTION_WORDS = re.compile(rf"(?:{ASKING_WORD.pattern})(?:{ASKING_PARTICLE})?|"
+                            + "|".join(re.escape(e) for e in QUESTION_ENDINGS))
+
+# Dates in digits only (「一日」 in 「丸一日」 is not a date), or named by their distance from today.
+DATE = re.compile(r"[0-9]+年(?:[0-9]+月(?:[0-9]+日)?)?|[0-9]+月(?:[0-9]+日)?|[0-9]+日|[0-9]+年代|[0-9]+世紀"
+                  r"|[昨今来翌前同][年月]|先月|先週|今週|来週|昨日|今日|明日")
+
+# --- phrases ----------------------------------------------------------------------------------------------------
+
+# What closes a statement without adding to it: copulas, plain and polite, present and past (だ, だった, です,
+# でした, である, であった, ます, ました), and the verbs that report a name or a view (と呼ばれています,
+# とされています, という), at the end of a sentence, repeated or not.
+COPULA_END = re.compile(r"(?:です|でした|である|であった|だった|だ|ます|ました|とされています|と呼ばれています|という)+"
+                        r"[。．.]?$")
+# Particles (and a comma) that tie a word to the rest of its sentence: at the edge of a phrase cut out of it,
+# they are not part of what the phrase names.
+EDGE_PARTICLES = re.compile(r"^(?:[はがのをにでともへや、,]|から|まで|より)+|(?:[はがのをにでともへや、,]|から|まで|より)+$")
+# What separates the items of a list: 「、」, or 「と」「や」 between two words that are not hiragana (「英語やロシア
+# 語」), since inside a hiragana word they are letters (「ひとつ」).
+LIST_SEPARATOR = re.compile(rf"、|(?<=[^{HIRAGANA}、])[とや](?=[^{HIRAGANA}、])")
+# A phrase ending in a kanji, katakana, letter, digit, closing bracket or 「%」 reads as a noun phrase: 「…です。」
+# fits it; one ending in hiragana is a clause.
+NOUN_END = re.compile(rf"[{KANJI}{KATAKANA}A-Za-z0-9０-９Ａ-Ｚａ-ｚ{CLOSING_BRACKETS}%％]$")

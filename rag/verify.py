@@ -1,0 +1,368 @@
+"""Checking the model's reply against the passages shown: what it cites, its short answer, and the fallbacks.
+
+Nothing the model writes is taken on trust. Its reply is first located in the passages (`Claim`): the sentences
+its answer cites by number, or verbatim quotes; the short answer (要点) as a passage spells it. Then the rules of
+`Verifier.rules` run in order, and the first that gives a verdict decides:
+
+1. `model_answer`: the model's own sentence, when the sentences it cites back what it adds to the question and it
+   states words of the kind the question asks for (「何日前」 a number of days, 「いつ」 a date).
+2. `short_answer`: the short answer found in a shown passage, when its sentence speaks about the question.
+3. `agreed_sentence`: the cited sentence itself, when it is also retrieval's best sentence of the top passage
+   and speaks about the question (「記事には「…」とあります。」).
+4. `typed_answer`: words of the asked kind (「19項目」) in a shown sentence that speaks about most of the question.
+
+When none does, the question is refused. Words stating a number that no passage or the question holds are never
+stated: the model's answer or short answer holding one is dropped before the rules run.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from .answer_type import answer_span, expected_answer, holds_answer
+from .chunk import Passage, split_sentences
+from .cite import asked_part, coverage, find_near_span, find_span, list_items, locate, residue, support
+from .japanese import COPULA_END, DIGITS, NOUN_END, squash
+from .prompt import REFUSAL, Evidence, parse_reply
+from .retrieve import Hit
+
+log = logging.getLogger(__name__)
+
+QUOTED_ANSWER = re.compile(r"記事には「(.*)」とあります。")
+_MARKERS = re.compile(r"\[\d+\]")
+
+
+@dataclass
+class Citation:
+    """A passage that supports the answer, with the quoted span (offsets into `text`) to highlight."""
+
+    n: int
+    doc_id: str
+    title: str
+    passage_id: str
+    text: str
+    quote: str
+    quote_start: int
+    quote_end: int
+    publisher: str = ""
+    date: str = ""
+
+
+class Verdict(NamedTuple):
+    """What checking the model's reply against the passages decided."""
+
+    answer: str
+    refused: bool
+    reason: str = ""
+    citations: list[Citation] = []
+    short_answer: str = ""
+
+
+@dataclass
+class Claim:
+    """The model's reply located in the passages shown: what every rule reads."""
+
+    question: str
+    answer: str  # the model's answer sentence without [n] markers; "" when it stated a number no passage holds
+    wanted: re.Pattern | None  # the kind of words the question asks for, if it says
+    shown: list[Hit]
+    citations: list[Citation]  # the sentences (or verbatim quotes) the answer rests on, found in `shown`
+    key: tuple[str, Citation] | None  # the short answer as a passage spells it, and the sentence holding it
+
+    @property
+    def passages(self) -> list[Passage]:
+        return [h.passage for h in self.shown]
+
+
+class Verifier:
+    """verifier(reply, shown, question, evidence) -> Verdict, the model's reply checked against the passages.
+
+    Parameters:
+        documents: doc_id -> Document of the index, for the publisher and date of each citation ({}).
+        min_support: share of what the answer adds to the question (character bigrams) that must stand in the
+            sentences it cites (0.6). Higher refuses more paraphrased right answers; lower lets invented words
+            through.
+        min_coverage: share of the question's words a sentence (with its article's title) must speak about before
+            it can answer in the model's stead (0.5). Lower answers more questions the articles only touch, wrongly.
+        near_chars: a cited sentence this close (in characters) to the short answer's sentence is read as its
+            context (100): a speech quoted in part goes on in the next sentences.
+        min_typed_coverage: the same share for a sentence whose number of the asked kind answers when nothing the
+            model wrote stands (0.7): higher than min_coverage, because a question on a topic the articles miss
+            often still shares their names.
+    """
+
+    def __init__(self, documents: Mapping | None = None, min_support: float = 0.6, min_coverage: float = 0.5,
+                 near_chars: int = 100, min_typed_coverage: float = 0.7):
+        self.documents = documents or {}
+        self.min_support = min_support
+        self.min_coverage = min_coverage
+        self.near_chars = near_chars
+        self.min_typed_coverage = min_typed_coverage
+        self.rules: list[Callable[[Claim], Verdict | None]] = [
+            self.model_answer, self.short_answer, self.agreed_sentence, self.typed_answer]
+
+    def __call__(self, reply: str, shown: list[Hit], question: str, evidence: list[Evidence] = ()) -> Verdict:
+        parsed = parse_reply(reply)
+        if parsed.says_unknown:
+            return Verdict(REFUSAL, True, "the passages do not answer the question")
+        claim = self.claim(parsed, shown, question, evidence)
+        for rule in self.rules:
+            if (verdict := rule(claim)) is not None:
+                return self._with_short_answer(verdict, question)
+        reason = "the answer is not backed by the quoted passages" if claim.citations else \
+            "no quote could be found in the passages"
+        return Verdict(REFUSAL, True, reason)
+
+    # --- locating the reply ------------------------------------------------------------------------------------
+
+    def claim(self, parsed, shown: list[Hit], question: str, evidence: list[Evidence] = ()) -> Claim:
+        """The reply's parts found in the shown passages: cited sentences by number, verbatim quotes, or else the
+        one sentence that backs the answer; and the short answer."""
+        passages = [h.passage for h in shown]
+        # A made-up date or amount drops the model's words that state it: only what the passages show may answer.
+        answer, key_text = (text if not self._invented_numbers(text, passages, question) else ""
+                            for text in (parsed.answer.strip(), parsed.key))
+        citations: list[Citation] = []
+
+        def add(passage: Passage, start: int, end: int) -> None:
+            if not any(c.passage_id == passage.passage_id for c in citations):
+                citations.append(self.citation(len(citations) + 1, passage, start, end))
+
+        numbered = {e.n: e for e in evidence if e.doc_id}
+        for n in parsed.cited:  # a number that names no sentence shown is ignored
+            if (item := numbered.get(n)) is not None and item.rank < len(shown):
+                passage = shown[item.rank].passage
+                add(passage, item.start - passage.start, item.end - passage.start)
+        for quote, _claimed in parsed.quotes:  # a quote's own number is ignored: where it is found decides
+            if (where := locate(quote, passages)) is None:
+                log.info("dropped a quote not found in the passages: %r", quote)
+                continue
+            add(passages[where.passage], where.start, where.end)
+        if not citations and answer and (backed := self._backing_sentence(answer, passages)) is not None:
+            # cited nothing that was shown, yet answered: the sentence of a passage that backs the answer stands in
+            number, start, end = backed
+            add(passages[number], start, end)
+        wanted = expected_answer(question)
+        key = self._key_citation(key_text, question, passages, citations, wanted)
+        return Claim(question, answer, wanted, shown, citations, key)
+
+    # --- the rules, in order -----------------------------------------------------------------------------------
+
+    def model_answer(self, claim: Claim) -> Verdict | None:
+        """The model's sentence, when the sentences it cites back what it adds to the question (its closing
+        copula and the words it repeats from the question prove nothing) and it states words of the asked kind.
+
+        When the model's short answer stands in a passage but its sentence does not state it, the one of the two
+        resting on the sentence that speaks more about the question answers."""
+        answer, key, citations, question = claim.answer, claim.key, claim.citations, claim.question
+        if not answer or not citations:
+            return None
+        if support(COPULA_END.sub("", answer), [c.text for c in citations], question) < self.min_support:
+            return None
+        if key is None:
+            return self._cited(answer, citations) if holds_answer(answer, claim.wanted) else None
+        span, where = key
+        if squash(span) in squash(answer):
+            return self._cited(answer, citations if any(c.passage_id == where.passage_id for c in citations)
+                               else [where], span)
+        if self._answer_sentence_coverage(answer, citations, question) <= self._coverage(question, where, where.quote):
+            return self._cited(self._answer_from_span(span, where), [where], span)
+        return self._cited(answer, citations)
+
+    def short_answer(self, claim: Claim) -> Verdict | None:
+        """The short answer the model copied, found in a shown passage, when its sentence (read with the cited
+        sentences right around it) speaks about the question: the model often cites one sentence and answers
+        from another."""
+        if claim.key is None:
+            return None
+        span, where = claim.key
+        if self._key_coverage(where, claim.citations, claim.passages, claim.question) < self.min_coverage:
+            return None
+        return self._cited(self._answer_from_span(span, where), [where], span)
+
+    def agreed_sentence(self, claim: Claim) -> Verdict | None:
+        """The first cited sentence as the answer (「記事には「…」とあります。」), when retrieval found it the best
+        sentence of the top passage too and it speaks about the question: model and retrieval agree on the
+        evidence. Otherwise a loosely related sentence is typically cited for a question the articles do not
+        answer."""
+        if not claim.citations or not claim.shown:
+            return None
+        citation, top = claim.citations[0], claim.shown[0]
+        if top.passage.passage_id != citation.passage_id:
+            return None
+        start, end = (offset - top.passage.start for offset in top.best_sentence)
+        if not (citation.quote_start < end and start < citation.quote_end and start < end):
+            return None
+        sentence = citation.text[start:end]
+        if self._coverage(claim.question, citation, sentence) < self.min_coverage \
+                or not holds_answer(sentence, claim.wanted):
+            return None
+        citation.quote_start, citation.quote_end, citation.quote = start, end, sentence
+        short = claim.key[0] if claim.key is not None and squash(claim.key[0]) in squash(sentence) else ""
+        return self._cited(f"記事には「{sentence}」とあります。", [citation], short)
+
+    def typed_answer(self, claim: Claim) -> Verdict | None:
+        """When the question asks for a number of some kind (「何項目」) and a shown sentence that speaks about most
+        of the question holds one, that number answers, citing the sentence."""
+        if claim.wanted is None:
+            return None
+        best: tuple[float, int, int, int] | None = None
+        for number, passage in enumerate(claim.passages):
+            for start, end in split_sentences(passage.text):
+                sentence = passage.text[start:end]
+                if holds_answer(sentence, claim.wanted):
+                    score = coverage(claim.question, f"{passage.title}\n{sentence}")
+                    if score >= self.min_typed_coverage and (best is None or score > best[0]):
+                        best = (score, number, start, end)
+        if best is None:
+            return None
+        _, number, start, end = best
+        citation = self.citation(0, claim.passages[number], start, end)
+        span = answer_span(citation.quote, claim.wanted)
+        log.info("answered with the %r the question asks for, from %r", span, citation.quote)
+        return self._cited(f"{span}です。", [citation], span)
+
+    # --- parts the rules share ---------------------------------------------------------------------------------
+
+    def citation(self, n: int, passage: Passage, start: int, end: int) -> Citation:
+        """Citation n of `passage`, quoting its text[start:end], with the article's publisher and date."""
+        doc = self.documents.get(passage.doc_id)
+        return Citation(n, passage.doc_id, passage.title, passage.passage_id, passage.text, passage.text[start:end],
+                        start, end, doc.publisher if doc else "", doc.date if doc else "")
+
+    @staticmethod
+    def _cited(answer: str, citations: list[Citation], short_answer: str = "") -> Verdict:
+        """The answer with its [n] markers (numbered in the order given)."""
+        for n, citation in enumerate(citations, start=1):
+            citation.n = n
+        return Verdict(answer + "".join(f"[{c.n}]" for c in citations), False, "", citations, short_answer)
+
+    @staticmethod
+    def _coverage(question: str, citation: Citation, text: str) -> float:
+        return coverage(question, f"{citation.title}\n{text}")
+
+    @staticmethod
+    def _with_short_answer(verdict: Verdict, question: str) -> Verdict:
+        """The verdict with its short answer cut to what the question asks for (`asked_part`). When it has none,
+        the short answer is what its answer adds to the question, as a cited passage spells it
+        (「マーラーの交響曲は大規模なものが多い。」 to 「マーラーの何が…」 gives 「交響曲」)."""
+        if verdict.refused or not verdict.citations:
+            return verdict
+        short = verdict.short_answer
+        if not short:
+            quoted = QUOTED_ANSWER.fullmatch(_MARKERS.sub("", verdict.answer))
+            words = residue(quoted[1] if quoted else verdict.answer, question)
+            found = find_span(words, verdict.citations) if words else None  # a citation carries its passage's text
+            if found is None:
+                return verdict
+            short = verdict.citations[found.passage].text[found.start:found.end]
+        return verdict._replace(short_answer=asked_part(short, question))
+
+    def _key_coverage(self, key: Citation, citations: list[Citation], passages: list[Passage], question: str) -> float:
+        """How much of the question the short answer's sentence speaks about, read together with the cited
+        sentences of the same article within `near_chars` of it: a speech cited in part goes on in the next
+        sentences (「…と指摘した。」 then 「『AUKUS』など…が作られている」)."""
+        starts = {p.passage_id: p.start for p in passages}
+        key_start, key_end = starts[key.passage_id] + key.quote_start, starts[key.passage_id] + key.quote_end
+        text = key.quote
+        for quote in citations:
+            if quote.doc_id == key.doc_id and quote.passage_id in starts:
+                start, end = starts[quote.passage_id] + quote.quote_start, starts[quote.passage_id] + quote.quote_end
+                if max(start - key_end, key_start - end) <= self.near_chars:
+                    text += "\n" + quote.quote
+        return self._coverage(question, key, text)
+
+    def _answer_sentence_coverage(self, answer: str, citations: list[Citation], question: str) -> float:
+        """How much of the question the cited sentence that best backs `answer` speaks about."""
+        backed = self._backing_sentence(answer, citations)  # a citation carries its passage's text and title
+        if backed is None:
+            return 0.0
+        number, start, end = backed
+        return self._coverage(question, citations[number], citations[number].text[start:end])
+
+    @staticmethod
+    def _invented_numbers(text: str, passages: list[Passage], question: str) -> list[str]:
+        """Numbers in the model's words that neither a shown passage nor the question holds: a date or amount
+        the model made up or computed, the most harmful kind of invention."""
+        held = "\n".join(squash(source) for source in [question] + [p.text for p in passages])
+        invented = [n for n in dict.fromkeys(DIGITS.findall(squash(text))) if n not in held]
+        if invented:
+            log.info("dropped model words stating numbers no passage holds (%s): %r", ", ".join(invented), text)
+        return invented
+
+    def _key_citation(self, key: str, question: str, passages: list[Passage], citations: list[Citation],
+                      wanted: re.Pattern | None = None) -> tuple[str, Citation] | None:
+        """The model's short answer as the passage spells it, and a citation of the sentence holding it, if every
+        part of it (「A、B」) the question does not name stands in one shown passage (cited ones first), exactly or
+        with a small misspelling.
+
+        When the question asks for a kind of words (「何日前」) the span is not, the words of that kind in the same
+        sentence answer instead (the model often copies the date beside the number of days asked for)."""
+        cited = [i for i, p in enumerate(passages) if any(c.passage_id == p.passage_id for c in citations)]
+        order = cited + [i for i in range(len(passages)) if i not in cited]
+        for parts, near in ((parts, near) for parts in self._key_readings(key, question) for near in (False, True)):
+            for number in order:
+                passage = passages[number]
+                found = [(find_near_span if near else find_span)(part, [passage]) for part in parts]
+                if not all(found):
+                    continue
+                spans = [self._with_brackets(passage.text, part, f.start, f.end) for part, f in zip(parts, found)]
+                first, last = min(s for s, _ in spans), max(e for _, e in spans)
+                spelled = "、".join(passage.text[s:e] for s, e in spans)
+                sentences = [(s, e) for s, e in split_sentences(passage.text) if s < last and first < e]
+                start, end = (sentences[0][0], sentences[-1][1]) if sentences else (first, last)
+                if not holds_answer(spelled, wanted):
+                    spelled = answer_span(passage.text[start:end], wanted)
+                    if not spelled:
+                        continue
+                    return spelled, self.citation(0, passage, start, end)
+                for quote in citations:  # the model's own citation, when it holds the span, is the best highlight
+                    if quote.passage_id == passage.passage_id and quote.quote_start <= first and last <= quote.quote_end:
+                        return spelled, self.citation(0, passage, quote.quote_start, quote.quote_end)
+                return spelled, self.citation(0, passage, start, end)
+        return None
+
+    @staticmethod
+    def _key_readings(key: str, question: str) -> list[list[str]]:
+        """The short answer read as a list of words to find, split at 「、」 and then also at 「と」「や」; words the
+        question already names are left out (「北海道と小笠原諸島」 for 「北海道とどこ」 is 「小笠原諸島」)."""
+        readings: list[list[str]] = []
+        asked = squash(question)
+        for items in (key.split("、"), list_items(key)):
+            words = [w.strip() for w in items if w.strip() and squash(w) not in asked]
+            if words and words not in readings:
+                readings.append(words)
+        return readings
+
+    @staticmethod
+    def _with_brackets(text: str, part: str, start: int, end: int) -> tuple[int, int]:
+        """The span widened to the brackets that open or close `part` (located spans leave punctuation out)."""
+        part = part.strip()
+        if start > 0 and part[:1] in "「『(（" and text[start - 1] == part[0]:
+            start -= 1
+        if end < len(text) and part[-1:] in "」』)）" and text[end] == part[-1]:
+            end += 1
+        return start, end
+
+    @staticmethod
+    def _answer_from_span(span: str, citation: Citation) -> str:
+        """A short answer built on the verified span: 「…です。」 for a noun phrase, else the sentence holding it."""
+        if NOUN_END.search(span):
+            return f"{span}です。"
+        return f"記事には「{citation.quote}」とあります。"
+
+    def _backing_sentence(self, answer: str, passages: list) -> tuple[int, int, int] | None:
+        """(passage number, start, end) of the sentence best supporting `answer`, if a passage supports it."""
+        best: tuple[float, int, int, int] | None = None
+        for number, passage in enumerate(passages):
+            if support(answer, [passage.text]) < self.min_support:
+                continue
+            for s, e in split_sentences(passage.text):
+                score = support(passage.text[s:e], [answer])
+                if best is None or score > best[0]:
+                    best = (score, number, s, e)
+        return best[1:] if best else None

@@ -1,0 +1,177 @@
+"""The rules of Japanese text in rag/japanese.py, pinned as tables, and what cite and answer_type make of them."""
+
+import pytest
+
+from rag.answer_type import answer_span, expected_answer
+from rag.cite import asked_part, coverage, residue
+from rag.japanese import (
+    ASKING_WORD,
+    COPULA_END,
+    COUNTERS,
+    EDGE_PARTICLES,
+    NOUN_END,
+    asked_kinds,
+    fold,
+    squash,
+    squash_with_offsets,
+    unspaced,
+)
+
+# (question, an answer sentence, the words that answer it, whether the question asks for a kind of words)
+ANSWERS = [
+    ("東京タワーの高さは何メートル？", "東京タワーの高さは333メートルです。", "333メートル", True),
+    ("支持率は何パーセント？", "支持率は50パーセントでした。", "50パーセント", True),
+    ("1バレルは何ドルですか？", "1バレルは80.5ドルです。", "80.5ドル", True),
+    ("距離は何キロ？", "距離は5キロだ。", "5キロ", True),
+    ("支持率は何%？", "支持率は42%だった。", "42%", True),
+    ("何種類以上の検索オプションがある？", "15種類以上の検索オプションがある。", "15種類以上", False),
+    ("攻勢は訪問の何日前に始まりましたか？", "攻勢は訪問の6日前に始まりました。", "6日前", True),
+    ("会議には何か国が参加しましたか？", "会議には20か国が参加しました。", "20か国", True),
+    ("何カ国が参加した？", "20か国が参加した。", "20か国", True),
+    ("戦闘は何ヶ月続いた？", "戦闘は3カ月続いた。", "3カ月", True),
+    ("その話し合いは何時間続いた？", "その話し合いは5時間続いた。", "5時間", True),  # not 「時間続」
+    ("和平案は何項目でしたか？", "和平案は19項目でした。", "19項目", True),
+    ("会議には何人が参加した？", "会議には三百人が参加した。", "三百人", True),
+    ("会談はいつ行われた？", "会談は12月7日に行われた。", "12月7日", True),
+    ("いつ侵攻した？", "2022年2月24日に侵攻した。", "2022年2月24日", True),
+    ("ナフサから作られるのは何製品？", "ナフサから作られる石油製品である。", "石油製品", False),
+    ("開会のあいさつをしたのは誰？", "開会のあいさつをしたのは山田太郎外相です。", "山田太郎外相", False),
+    ("首都はどこ？", "首都は北京です。", "北京", False),
+]
+
+
+@pytest.mark.parametrize("question, sentence, words, typed", ANSWERS)
+def test_asked_part_keeps_the_words_that_answer(question, sentence, words, typed):
+    assert asked_part(words, question) == words
+
+
+@pytest.mark.parametrize("question, sentence, words, typed", ANSWERS)
+def test_residue_is_the_words_that_answer(question, sentence, words, typed):
+    assert residue(sentence, question) == words
+
+
+@pytest.mark.parametrize("question, sentence, words, typed", ANSWERS)
+def test_expected_answer_finds_the_words_that_answer(question, sentence, words, typed):
+    wanted = expected_answer(question)
+    assert (wanted is not None) == typed
+    assert answer_span(sentence, wanted) == (words if typed else "")
+
+
+@pytest.mark.parametrize("span, question, part", [
+    ("3人目の受賞者", "彼は何人目の受賞者か？", "3人目"),  # the longest reading of the kind: 人目, not 人
+    ("5時間後に", "停戦は何時間後に発効する？", "5時間後"),
+    ("2006年4月30日", "何年4月30日投票の選挙で選ばれたのは？", "2006年"),  # what goes on from the kind is cut
+    ("333メートルの高さ", "東京タワーは何メートルの高さ？", "333メートル"),
+    ("天体暦の情報", "GPS衛星は何の情報を放送しているか？", "天体暦"),  # no kind after 何の
+    ("真の同盟関係", "中国とのどのような関係の構築に前向きか？", "真の同盟関係"),  # どの + ような names no kind
+    ("英語やロシア語", "強勢リズムは英語や何語に見られるか", "ロシア語"),
+    ("北京", "中国の首都は北京です。", "北京"),  # no asking word: nothing to cut
+])
+def test_asked_part_cuts_what_goes_on_from_the_asking_word(span, question, part):
+    assert asked_part(span, question) == part
+
+
+@pytest.mark.parametrize("question", [
+    "誰ですか？", "どこの国ですか？", "なぜですか？", "何と呼びましたか？", "何の情報を放送しているか？",
+    "何カ所で起きた？",  # 「カ所」 is no known counter, and a lone カ is no unit word
+    "東京タワーの高さは？",
+])
+def test_questions_that_ask_for_no_kind(question):
+    assert expected_answer(question) is None
+
+
+@pytest.mark.parametrize("question, kinds", [
+    ("何メートル？", ["メートル"]),
+    ("何キロメートル以内？", ["キロメートル以内"]),
+    ("何か国？", ["か国"]),
+    ("何人目？", ["人目", "人"]),
+    ("何時間続いた？", ["時間続", "時間"]),
+    ("何種類以上？", ["種類以上"]),
+    ("何製品？", ["製品"]),
+    ("何の情報？", []),
+    ("誰？", []),
+    ("それは何？彼は何人？", ["人"]),  # the first 何 that names a kind
+])
+def test_asked_kinds(question, kinds):
+    assert asked_kinds(question) == kinds
+
+
+def test_counters_are_longest_first():
+    assert list(COUNTERS) == sorted(COUNTERS, key=len, reverse=True)
+    assert COUNTERS.index("日前") < COUNTERS.index("日") and COUNTERS.index("年間") < COUNTERS.index("年")
+
+
+@pytest.mark.parametrize("question, word", [
+    ("東京タワーの高さは何メートル？", "何"), ("誰が開会のあいさつをした？", "誰"), ("それはいつ？", "いつ"),
+    ("どこで開かれた？", "どこ"), ("どんな言葉で呼んだ？", "どんな"), ("どのような関係？", "どの"),
+    ("いくつある？", "いくつ"), ("総工費はいくら？", "いくら"), ("なぜ反対した？", "なぜ"), ("なにがある？", "なに"),
+    ("東京タワーの高さは333メートルだ。", None),
+])
+def test_asking_word(question, word):
+    match = ASKING_WORD.search(question)
+    assert (match[0] if match else None) == word
+
+
+def test_coverage_leaves_asking_words_and_endings_out():
+    # everything but the asking word and its ending is what is asked about
+    assert coverage("誰が東京タワーを建てたのですか？", "東京タワーを建てた") == 1.0
+    assert coverage("東京タワーの高さはいくらですか？", "東京タワーの高さ") == 1.0
+    assert coverage("何ですか？", "なんでも") == 1.0  # nothing asked about: any sentence speaks about it
+
+
+@pytest.mark.parametrize("text, squashed", [
+    ("高さは ３３３メートル。", "高さは333メートル"),  # width folded, spaces and punctuation gone
+    ("「ＡＢＣ」・(ｄｅｆ)", "abcdef"),
+    ("ﾒｰﾄﾙ", "メートル"),  # half-width katakana
+    ("…、。！？", ""),
+])
+def test_squash(text, squashed):
+    assert squash(text) == squashed
+
+
+def test_squash_keeps_the_offset_of_each_character():
+    text = "高さは ３３３、メートル"
+    squashed, offsets = squash_with_offsets(text)
+    assert squashed == "高さは333メートル"
+    assert [text[i] for i in offsets] == list("高さは３３３メートル")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("ＡＢＣ ｄｅｆ", "abc def"),
+    ("ﾒｰﾄﾙ", "メートル"),
+    ("㍍", "メートル"),
+])
+def test_fold(text, expected):
+    assert fold(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("東京 タワー\n高さ", "東京タワー高さ"),  # whitespace gone, punctuation kept: the form scores compare
+    ("１２月７日、会談", "12月7日、会談"),
+    ("ABC", "abc"),
+])
+def test_unspaced(text, expected):
+    assert unspaced(text) == expected
+
+
+@pytest.mark.parametrize("text, stripped", [
+    ("333メートルです。", "333メートル"), ("人殺しだ", "人殺し"), ("42%だった。", "42%"), ("専守防衛である", "専守防衛"),
+    ("東京タワーと呼ばれています。", "東京タワー"), ("増えました", "増え"), ("北京", "北京"),
+])
+def test_copula_end(text, stripped):
+    assert COPULA_END.sub("", text) == stripped
+
+
+@pytest.mark.parametrize("text, stripped", [
+    ("の天体暦が", "天体暦"), ("からロシアまで", "ロシア"), ("、英語や", "英語"), ("ひとつ", "ひとつ"),
+])
+def test_edge_particles(text, stripped):
+    assert EDGE_PARTICLES.sub("", text) == stripped
+
+
+@pytest.mark.parametrize("span, noun", [
+    ("333メートル", True), ("石油製品", True), ("人々", True), ("「古き良き友」", True), ("42%", True), ("H-6", True),
+    ("増えた", False), ("専守防衛の", False),
+])
+def test_noun_end(span, noun):
+    assert bool(NOUN_END.search(span)) == noun
