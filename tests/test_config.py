@@ -28,7 +28,7 @@ def test_bad_values_are_explained(tmp_path):
 
 def test_describe_lists_every_setting():
     text = Settings().describe()
-    assert "corpus_dir = 'corpus'" in text and "generator = 'llama-cpp'" in text
+    assert "corpus_dir = 'corpus'" in text and "generator = 'auto'" in text
 
 
 def test_safe_defaults_and_secrets_kept_out_of_the_log():
