@@ -143,9 +143,12 @@ class Verifier:
                 continue
             add(passages[where.passage], where.start, where.end)
         if not citations and answer and (backed := self._backing_sentence(answer, passages)) is not None:
-            # cited nothing that was shown, yet answered: the sentence of a passage that backs the answer stands in
+            # Cited nothing that was shown, yet answered: the sentence of a passage that backs the answer stands
+            # in, if it speaks about the question. Words found anywhere in the articles (a byline's name for
+            # 「首相は誰」) are no answer to it.
             number, start, end = backed
-            add(passages[number], start, end)
+            if self._coverage(question, passages[number], passages[number].text[start:end]) >= self.min_coverage:
+                add(passages[number], start, end)
         wanted = expected_answer(question)
         key = self._key_citation(key_text, question, passages, citations, wanted)
         return Claim(question, answer, wanted, shown, citations, key)

@@ -306,3 +306,13 @@ def test_answer_first_tokens_stream_before_the_short_answer(make):
     assert "".join(e.text for e in events if e.kind == "token") == "高さは333メートルです。"
     timings = events[-1].result.timings
     assert 0 < timings["first_token_s"] <= timings["first_answer_token_s"] <= timings["total_s"]
+
+
+def test_an_answer_citing_nothing_is_refused_when_its_backing_sentence_is_off_the_question(make):
+    # the model names words that stand in an article (as a byline's name would) for a question it does not answer
+    reply = "回答: 足利義満です。"
+    result = make(ScriptedGenerator(reply), min_evidence=0.0).answer("清水寺を開いたのは誰ですか？")
+    assert result.refused and result.answer == REFUSAL and result.citations == []
+    # the same words cited for a question their sentence speaks about stand
+    result = make(ScriptedGenerator(reply), min_evidence=0.0).answer("金閣寺の起源となった山荘を建てたのは誰？")
+    assert result.answer == "足利義満です。[1]" and "足利義満" in result.citations[0].quote
