@@ -121,13 +121,13 @@ def retrieve(retriever: Retriever, queries: list[str], settings: Settings, desc:
 # --- rankings to compare ---------------------------------------------------------------------------------------
 
 def retrieval_ranking(hits: list[Hit], documents) -> list[ScoredSentence]:
-    """The baseline: sentences by their blended retrieval score, as Answerer.evidence orders them."""
+    """The baseline: sentences by their blended retrieval score, as Answerer.evidence ordered them before the ranker."""
     cands = sorted(candidates(hits, documents), key=lambda c: (-c.retrieval, c.rank, c.start, c.end))
     return [ScoredSentence(c.rank, c.hit.passage.doc_id, c.start, c.end, c.retrieval) for c in cands]
 
 
 def with_kind_second(ranked: list[ScoredSentence], wanted: re.Pattern | None, documents) -> list[ScoredSentence]:
-    """Answerer.evidence's extra step: the best sentence holding words of the asked kind moves up to second."""
+    """The step Answerer.evidence took before the ranker: the best sentence holding words of the asked kind moves up to second."""
     if wanted is None:
         return ranked
     typed = next((i for i, s in enumerate(ranked) if holds_answer(documents[s.doc_id].text[s.start:s.end], wanted)),

@@ -1,9 +1,8 @@
-"""The answering pipeline: retrieve, select evidence, generate, verify quotes, cite, or refuse."""
+"""The answering pipeline: retrieve, select evidence, generate, check the reply against the passages, cite, or refuse."""
 
 from __future__ import annotations
 
 import logging
-import re
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
