@@ -73,7 +73,7 @@ class Answerer:
         self.settings = settings
         self.ranker = SentenceRanker()
         self.verify = Verifier(retriever.index.documents, settings.min_support, settings.min_coverage,
-                               settings.near_chars, settings.min_typed_coverage)
+                               settings.near_chars, settings.min_typed_coverage, settings.min_backing_coverage)
 
     def _passage_dict(self, hit: Hit) -> dict:
         doc = self.retriever.index.documents.get(hit.passage.doc_id)

@@ -67,6 +67,9 @@ class Settings:
     # the same share for a sentence whose number of the asked kind answers alone; higher than min_coverage, as a
     # question on a topic the articles miss often still shares their names
     min_typed_coverage: float = 0.7
+    # the share of the question the passage backing an answer that cites no shown sentence must speak about; low, as
+    # an answering passage often words things otherwise, but it keeps out words found anywhere (a byline's name)
+    min_backing_coverage: float = 0.25
     openai_base_url: str = "http://127.0.0.1:8000/v1"
     openai_model: str = ""
     openai_api_key_env: str = "OPENAI_API_KEY"

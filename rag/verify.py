@@ -93,15 +93,19 @@ class Verifier:
         min_typed_coverage: the same share for a sentence whose number of the asked kind answers when nothing the
             model wrote stands (0.7): higher than min_coverage, because a question on a topic the articles miss
             often still shares their names.
+        min_backing_coverage: the share of the question's words that the passage backing an answer which cites
+            no shown sentence must speak about (0.25): low, as a passage that answers often words it otherwise, but
+            enough to keep out words found anywhere in the articles (a byline's name for 「首相は誰」).
     """
 
     def __init__(self, documents: Mapping | None = None, min_support: float = 0.6, min_coverage: float = 0.5,
-                 near_chars: int = 100, min_typed_coverage: float = 0.7):
+                 near_chars: int = 100, min_typed_coverage: float = 0.7, min_backing_coverage: float = 0.25):
         self.documents = documents or {}
         self.min_support = min_support
         self.min_coverage = min_coverage
         self.near_chars = near_chars
         self.min_typed_coverage = min_typed_coverage
+        self.min_backing_coverage = min_backing_coverage
         self.rules: list[Callable[[Claim], Verdict | None]] = [
             self.model_answer, self.short_answer, self.agreed_sentence, self.typed_answer]
 
@@ -144,11 +148,12 @@ class Verifier:
             add(passages[where.passage], where.start, where.end)
         if not citations and answer and (backed := self._backing_sentence(answer, passages)) is not None:
             # Cited nothing that was shown, yet answered: the sentence of a passage that backs the answer stands
-            # in, if it speaks about the question. Words found anywhere in the articles (a byline's name for
-            # 「首相は誰」) are no answer to it.
+            # in, if that passage speaks about the question. Words found anywhere in the articles (a byline's name
+            # for 「首相は誰」) are no answer to it.
             number, start, end = backed
-            if self._coverage(question, passages[number], passages[number].text[start:end]) >= self.min_coverage:
-                add(passages[number], start, end)
+            passage = passages[number]
+            if coverage(question, f"{passage.title}\n{passage.text}") >= self.min_backing_coverage:
+                add(passage, start, end)
         wanted = expected_answer(question)
         key = self._key_citation(key_text, question, passages, citations, wanted)
         return Claim(question, answer, wanted, shown, citations, key)

@@ -308,8 +308,9 @@ def test_answer_first_tokens_stream_before_the_short_answer(make):
     assert 0 < timings["first_token_s"] <= timings["first_answer_token_s"] <= timings["total_s"]
 
 
-def test_an_answer_citing_nothing_is_refused_when_its_backing_sentence_is_off_the_question(make):
-    # the model names words that stand in an article (as a byline's name would) for a question it does not answer
+def test_an_answer_citing_nothing_is_refused_when_its_backing_passage_is_off_the_question(make):
+    # the model names words that stand in an article (as a byline's name would) for a question their passage does
+    # not speak about
     reply = "回答: 足利義満です。"
     result = make(ScriptedGenerator(reply), min_evidence=0.0).answer("清水寺を開いたのは誰ですか？")
     assert result.refused and result.answer == REFUSAL and result.citations == []
