@@ -73,7 +73,6 @@ def candidates(hits: list[Hit], documents: Mapping[str, Document]) -> list[Candi
 
 # --- features: small pure functions of the question and a sentence -------------------------------------------
 
-normalize = fold_width
 _HIRAGANA_CHAR = re.compile(f"[{HIRAGANA}]")
 
 
@@ -84,7 +83,7 @@ def _is_content(char: str) -> bool:
 
 def content_bigrams(text: str) -> set[str]:
     """Character bigrams of `text` (NFKC) made only of content characters."""
-    text = normalize(text)
+    text = fold_width(text)
     return {text[i:i + 2] for i in range(len(text) - 1) if _is_content(text[i]) and _is_content(text[i + 1])}
 
 
@@ -92,7 +91,7 @@ def bigram_share(question_bigrams: set[str], text: str) -> float:
     """Share of the question's content bigrams that occur in `text` (0 when the question has none)."""
     if not question_bigrams:
         return 0.0
-    text = normalize(text)
+    text = fold_width(text)
     return sum(b in text for b in question_bigrams) / len(question_bigrams)
 
 
@@ -101,7 +100,7 @@ def longest_common_run(question: str, text: str) -> int:
 
     A substring of length n being there implies one of length n-1 is, so the length is found by bisection.
     """
-    question, text = normalize(question), normalize(text)
+    question, text = fold_width(question), fold_width(text)
     low, high = 0, min(len(question), len(text))
     while low < high:
         n = (low + high + 1) // 2
@@ -163,7 +162,7 @@ FEATURE_NAMES = [*FEATURES, *RELATIVE]
 def feature_matrix(question: str, cands: list[Candidate], names: list[str] | None = None) -> np.ndarray:
     """One row per candidate, one column per feature in `names` (default: all of FEATURE_NAMES)."""
     names = names or FEATURE_NAMES
-    context = _Context(normalize(question), content_bigrams(question), expected_answer(question))
+    context = _Context(fold_width(question), content_bigrams(question), expected_answer(question))
     needed = {RELATIVE[n][0] if n in RELATIVE else n for n in names}
     base = {name: np.array([f(context, c) for c in cands], dtype=np.float64)
             for name, f in FEATURES.items() if name in needed}
