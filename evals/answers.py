@@ -11,10 +11,10 @@ from pathlib import Path
 from tqdm import tqdm
 
 from rag.answer import Answerer
-from rag.verify import QUOTED_ANSWER
+from rag.verify import CONFLICT, FIGURES_ONLY, QUOTED_ANSWER
 
 from . import report
-from .metrics import char_f1, exact_match, latency_summary, squash
+from .metrics import char_f1, evidence_in, exact_match, latency_summary, squash, stated_numbers, ungrouped
 from .questions import Question
 
 TARGETS = {"answer_accuracy": 0.85, "citation_precision": 0.95, "refusal_rate_unanswerable": 0.95,
@@ -28,9 +28,23 @@ def _percentiles(values: list[float], name: str) -> dict[str, float]:
     return {f"{name}_p50_s": round(summary["p50_ms"] / 1000, 2), f"{name}_p95_s": round(summary["p95_ms"] / 1000, 2)}
 
 
+# The calculation an answer shows, 「(計算: 1,320円 × 2 = 2,640円)」: its figures are checked by code, not stated.
+_SHOWN_CALCULATION = re.compile(r"[(（]計算[:：][^)）]*[)）]")
+
+
+def unchecked_numbers(answer: str, question: str, documents: list[str]) -> list[str]:
+    """Numbers an answer states as fact that neither the question nor any document holds (a computed or made-up
+    figure), unless a calculation it shows gives them."""
+    held = "\n".join(ungrouped(t) for t in [question, *documents])
+    answer = re.sub(r"\[\d+\]", "", answer)
+    checked = {n for shown in _SHOWN_CALCULATION.findall(answer) for n in stated_numbers(shown)}
+    return [n for n in stated_numbers(_SHOWN_CALCULATION.sub("", answer)) if n not in held and n not in checked]
+
+
 def evaluate_answers(answerer: Answerer, questions: list[Question], on_row: Callable[[dict], None] | None = None) -> dict:
     """Run every question through the pipeline (with its history) and score the answers; `on_row` sees each row."""
     rows = []
+    documents = [d.text for d in answerer.retriever.index.documents.values()]
     for q in tqdm(questions, desc="answering", unit="q"):
         started = time.perf_counter()
         result = answerer.answer(q.question, history=q.history)
@@ -41,12 +55,17 @@ def evaluate_answers(answerer: Answerer, questions: list[Question], on_row: Call
         said = squash(result.answer) + "\n" + squash(result.short_answer)
         holds_gold = q.answerable and not result.refused and any(squash(a) in said for a in q.answers)
         correct = holds_gold and not quoted
-        cited_ok = [any(squash(e) in squash(c.text) for e in q.evidence) for c in result.citations]
+        cited_ok = [any(evidence_in(e, c.text) for e in q.evidence) for c in result.citations]
         rows.append({
             "id": q.id, "kind": q.kind, "question": q.question, "answerable": q.answerable,
             "answer": result.answer, "refused": result.refused, "reason": result.reason,
             "correct": bool(correct), "quoted_sentence": quoted, "quoted_correct": bool(holds_gold and quoted),
             "short_answer": result.short_answer,
+            "unchecked_numbers": [] if result.refused else unchecked_numbers(result.answer, q.question, documents),
+            "figures_shown": result.answer.startswith(FIGURES_ONLY),
+            "sources_differ": result.answer.startswith(CONFLICT),
+            # every value the disagreeing sources give is named (gold answers of a question on a conflict)
+            "all_values_named": bool(q.answers) and all(squash(a) in said for a in q.answers),
             "f1": max((char_f1(result.answer, a) for a in q.answers), default=0.0) if not result.refused else 0.0,
             "citations": [c.passage_id for c in result.citations], "citations_correct": cited_ok,
             "model_reply": result.model_reply,
@@ -73,7 +92,12 @@ def evaluate_answers(answerer: Answerer, questions: list[Question], on_row: Call
                        "first_answer_token"),
         **_percentiles([r["total_s"] for r in rows], "total"),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        # answers stating a number no document holds without a checked calculation: should be 0
+        "unchecked_number_answers": sum(bool(r["unchecked_numbers"]) for r in rows),
     }
+    conflicts = [r for r in rows if r["kind"] == "conflict"]
+    if conflicts:  # questions whose sources disagree: the reply should say so and name every value
+        summary["conflicts_flagged"] = sum(r["sources_differ"] and r["all_values_named"] for r in conflicts) / len(conflicts)
     by_kind = {}
     for kind in sorted({r["kind"] for r in rows}):
         group = [r for r in rows if r["kind"] == kind]

@@ -15,6 +15,33 @@ CUTOFFS = (1, 3, 5, 10)
 squash = unspaced
 
 
+def evidence_in(evidence: str, text: str) -> bool:
+    """Whether a gold evidence string stands in `text`. A table row written as the source wrote it (「| 大人 |
+    1,320円 |」, 「渋谷店,東京都,48」) counts when its cells stand in `text` in order: a loader may show the row with
+    its column names (「区分: 大人、料金: 1,320円。」)."""
+    cells = [squash(c) for c in re.split(r"[|,]", evidence) if squash(c)]
+    text = squash(text)
+    if len(cells) <= 1:
+        return squash(evidence) in text
+    at = 0
+    for cell in cells:
+        at = text.find(cell, at)
+        if at < 0:
+            return False
+        at += len(cell)
+    return True
+
+
+def ungrouped(text: str) -> str:
+    """`squash`, with the 「,」 of digit groups removed (「1,320円」 reads 「1320円」), so that figures compare."""
+    return re.sub(r"(?<=[0-9]),(?=[0-9]{3})", "", squash(text))
+
+
+def stated_numbers(text: str) -> list[str]:
+    """The numbers a text states, as digit strings without their 「,」 groups (「1,320円」 gives 「1320」)."""
+    return re.findall(r"[0-9]+(?:\.[0-9]+)?", ungrouped(text))
+
+
 def jglue_normalize(text: str) -> str:
     """JGLUE's answer normalisation: lower case, whitespace collapsed, a trailing 「。」 removed."""
     text = re.sub(r"\s+", " ", fold(text)).strip()

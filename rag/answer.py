@@ -159,7 +159,7 @@ class Answerer:
             yield finish("回答の生成中にエラーが発生しました。しばらくしてからもう一度お試しください。", True,
                          f"generator error: {exc}")
             return
-        verdict = self.verify(reply, shown, question, evidence)
+        verdict = self.verify(reply, shown, question, evidence, hits)
         yield finish(verdict.answer, verdict.refused, verdict.reason, verdict.citations, verdict.short_answer)
 
     def answer(self, question: str, history: list[dict] | None = None) -> AnswerResult:

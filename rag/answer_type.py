@@ -14,7 +14,7 @@ def expected_answer(question: str) -> re.Pattern | None:
     question = fold_width(question)
     # 「何日前」 wants 「6日前」, 「何カ国」 wants 「20か国」, 「何メートル」 wants 「333メートル」
     if match := ASKED_COUNT.search(question):
-        return re.compile(NUMBER + unit_pattern(match[1]))
+        return re.compile(f"{NUMBER}(?:{unit_pattern(match[1])})")
     if _WHEN.search(question):
         return DATE
     return None

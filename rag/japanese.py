@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import NamedTuple
 
 # --- normalisation ---------------------------------------------------------------------------------------------
 
@@ -95,7 +96,7 @@ SMALL_KA = "かカヵヶケ"
 COUNTERS = tuple(sorted(
     ["年前", "年後", "年間", "年", "か月", "週間", "日前", "日後", "日間", "日", "時間", "分", "秒", "人", "歳",
      "回目", "回", "倍", "%", "か国", "項目", "か条", "隻", "機", "両", "台", "本", "個", "件", "社", "位", "票",
-     "発", "冊", "枚", "頭"], key=len, reverse=True))
+     "発", "冊", "枚", "頭", "円", "席", "店", "名", "泊", "部屋", "点"], key=len, reverse=True))
 
 
 def _spellings(counter: str) -> str:
@@ -119,9 +120,18 @@ _NAMED_KIND = re.compile(rf"(?:(?!{BOUNDS})[{KANJI}{KATAKANA}%％]){{1,3}}(?:(?<
 ASKED_COUNT = re.compile(f"何({UNIT})")
 
 
+# Counters that count the same things: 「何人」 is answered by 「3名」 (名 is the formal counter of people).
+SAME_COUNTERS = ({"人", "名"},)
+
+
 def unit_pattern(unit: str) -> str:
-    """A pattern for `unit` (a match of UNIT) as any of its spellings: 「カ国」 also matches 「か国」."""
-    return next((_spellings(c) for c in COUNTERS if re.fullmatch(_spellings(c), unit)), re.escape(unit))
+    """A pattern for `unit` (a match of UNIT) as any of its spellings: 「カ国」 also matches 「か国」, and 「人」 also
+    「名」 (SAME_COUNTERS)."""
+    counter = next((c for c in COUNTERS if re.fullmatch(_spellings(c), unit)), None)
+    if counter is None:
+        return re.escape(unit)
+    same = next((group for group in SAME_COUNTERS if counter in group), {counter})
+    return "|".join(_spellings(c) for c in sorted(same, key=len, reverse=True))
 
 
 def asked_kinds(question: str, at: int | None = None) -> list[str]:
@@ -145,6 +155,66 @@ def asked_kinds(question: str, at: int | None = None) -> list[str]:
 # counter after 「何」 stays: 「何項目」 asks about 項目, and a sentence stating 「19項目」 speaks about it.
 QUESTION_WORDS = re.compile(rf"(?:{ASKING_WORD.pattern})(?:{ASKING_PARTICLE})?|"
                             + "|".join(re.escape(e) for e in QUESTION_ENDINGS))
+
+# --- quantities: figures as documents write them, with their values -----------------------------------------------
+
+# A figure: digits with 「,」 groups of three and a decimal part, scaled by 万, 億 and 兆 (and 千 within them):
+# 1,320, 2,591.22, 3万5千, 1億2000万. Kanji numerals alone are left out: 一部, 一方 are words, not figures.
+_DIGITS_PART = r"[0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?"
+FIGURE = re.compile(rf"{_DIGITS_PART}(?:[千万億兆]{_DIGITS_PART})*[千万億兆]?")
+_SCALES = {"千": 1e3, "万": 1e4, "億": 1e8, "兆": 1e12}
+# What a figure is counted in: a counter or unit word (UNIT), 「%」, an area or length (平方キロメートル), or a
+# unit in Latin letters (kg, GB).
+_QUANTITY_UNIT = re.compile(rf"%|平方[{KATAKANA}]+|{UNIT}|[A-Za-z]+")
+# A figure as an amount to compute with when the asked value is money: 「いくら」 asks for one.
+MONEY = re.compile(rf"{NUMBER}(?:円|ドル|ユーロ|元|ウォン)")
+# Words by which a question asks for a figure the documents may not state but that follows from them: a total,
+# a difference, an average, a share or a ratio (「合計でいくら」「差は何円」「1人あたり」「何倍」).
+CALCULATION_WORDS = re.compile(r"合計|合わせて|あわせて|全部で|総額|総計|差|平均|あたり|当たり|何倍|何割|割合|足す|足した|引く|引いた")
+
+
+class Quantity(NamedTuple):
+    """A figure found in a text: its value, the unit after it ("" when none), and where it stands."""
+
+    value: float
+    unit: str
+    start: int
+    end: int
+
+    def written(self, text: str) -> str:
+        return text[self.start:self.end]
+
+
+def figure_value(figure: str) -> float:
+    """The value of a FIGURE match: 「3万5千」 is 35000, 「1億2000万」 120000000, 「1,320」 1320."""
+    total, current = 0.0, 0.0
+    for number, scale in re.findall(rf"({_DIGITS_PART})?([千万億兆]?)", figure):
+        if number:
+            current = float(number.replace(",", ""))
+        if scale == "千":
+            current = (current or 1) * 1e3
+        elif scale:
+            total, current = total + (current or 1) * _SCALES[scale], 0.0
+    return total + current
+
+
+def quantities(text: str) -> list[Quantity]:
+    """The figures of `text` (folded to half width) with their values and units, in order. A figure that is part
+    of a date or a time of day (2026年4月1日, 午前9時) is a quantity too: dates are compared by `DATE`."""
+    folded = fold_width(text)
+    found = []
+    for match in FIGURE.finditer(folded):
+        unit = _QUANTITY_UNIT.match(folded, match.end())
+        end = unit.end() if unit else match.end()
+        found.append(Quantity(figure_value(match[0]), unit[0] if unit else "", match.start(), end))
+    return found
+
+
+def decimals(figure: str) -> int:
+    """Digits after the decimal point in a written figure (「2,591.22」 has 2): how precisely it is stated."""
+    match = re.search(r"\.([0-9]+)", figure)
+    return len(match[1]) if match else 0
+
 
 # Dates in digits only (「一日」 in 「丸一日」 is not a date), or named by their distance from today.
 DATE = re.compile(r"[0-9]+年(?:[0-9]+月(?:[0-9]+日)?)?|[0-9]+月(?:[0-9]+日)?|[0-9]+日|[0-9]+年代|[0-9]+世紀"

@@ -12,10 +12,11 @@ from pathlib import Path
 
 from .clean import clean_article
 from .errors import CorpusError
+from .tables import csv_to_text, html_table_to_text, markdown_tables_to_text
 
 log = logging.getLogger(__name__)
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
+SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".csv")
 MAX_FILE_BYTES = 20 * 1024 * 1024
 _ENCODINGS = ("utf-8-sig", "cp932", "euc_jp", "iso2022_jp")
 _FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
@@ -45,7 +46,8 @@ class LoadProblem:
 
 
 class _TextExtractor(HTMLParser):
-    """Visible text of an HTML page, one line per block element; scripts, styles and navigation dropped."""
+    """Visible text of an HTML page, one line per block element; scripts, styles and navigation dropped; a table
+    as one line per row that names each cell by its column (rag/tables.py)."""
 
     _SKIP = {"script", "style", "noscript", "nav", "header", "footer", "aside", "form", "button", "svg", "iframe"}
     _BLOCK = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article", "blockquote",
@@ -55,22 +57,45 @@ class _TextExtractor(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self._skip_depth = 0
+        self._tables: list[list[list[list]]] = []  # open tables (nested ones too): rows of [text, is a <th>] cells
 
     def handle_starttag(self, tag, attrs):
         if tag in self._SKIP:
             self._skip_depth += 1
+        elif self._skip_depth:
+            return
+        elif tag == "table":
+            self._tables.append([])
+        elif self._tables and tag == "tr":
+            self._tables[-1].append([])
+        elif self._tables and tag in ("td", "th"):
+            if not self._tables[-1]:
+                self._tables[-1].append([])
+            self._tables[-1][-1].append(["", tag == "th"])
         elif tag in self._BLOCK:
-            self.parts.append("\n")
+            self._write("\n")
 
     def handle_endtag(self, tag):
         if tag in self._SKIP and self._skip_depth:
             self._skip_depth -= 1
-        elif tag in self._BLOCK:
-            self.parts.append("\n")
+        elif self._skip_depth:
+            return
+        elif tag == "table" and self._tables:
+            rows = [[(text, is_head) for text, is_head in row] for row in self._tables.pop()]
+            self._write(f"\n{html_table_to_text(rows)}\n")
+        elif tag in self._BLOCK and not self._tables:
+            self._write("\n")
 
     def handle_data(self, data):
         if not self._skip_depth:
-            self.parts.append(data)
+            self._write(data)
+
+    def _write(self, text: str) -> None:
+        """Text goes into the open table's last cell, or else the page (text between cells is dropped)."""
+        if not self._tables:
+            self.parts.append(text)
+        elif self._tables[-1] and self._tables[-1][-1]:
+            self._tables[-1][-1][-1][0] += text
 
 
 def html_to_text(markup: str) -> str:
@@ -119,6 +144,11 @@ def load_document(path: Path) -> Document:
     if "\x00" in raw[:4096]:
         raise ValueError("file looks binary, not text")
     meta, body = _parse_front_matter(raw.replace("\r\n", "\n"))
+    if path.suffix.lower() == ".csv":  # a header row, not a title: the file is named for what it lists
+        body = csv_to_text(body)
+        meta.setdefault("title", path.stem)
+    elif path.suffix.lower() in (".md", ".markdown", ".txt"):
+        body = markdown_tables_to_text(body)
     if path.suffix.lower() in (".html", ".htm"):
         title = re.search(r"<title[^>]*>(.*?)</title>", body, re.IGNORECASE | re.DOTALL)
         meta.setdefault("title", html.unescape(title[1]).strip() if title else "")
@@ -163,7 +193,7 @@ def load_corpus(corpus_dir: Path) -> tuple[list[Document], list[LoadProblem]]:
         seen_ids.add(doc.doc_id)
         documents.append(doc)
     if not documents:
-        detail = "; ".join(f"{Path(p.path).name}: {p.reason}" for p in problems) or "no .txt, .md or .html files"
+        detail = "; ".join(f"{Path(p.path).name}: {p.reason}" for p in problems) or f"no {', '.join(SUPPORTED_SUFFIXES)} files"
         raise CorpusError(f"no usable article in {corpus_dir} ({detail})")
     return documents, problems
 

@@ -9,10 +9,18 @@ its answer cites by number, or verbatim quotes; the short answer (要点) as a p
 2. `short_answer`: the short answer found in a shown passage, when its sentence speaks about the question.
 3. `agreed_sentence`: the cited sentence itself, when it is also retrieval's best sentence of the top passage
    and speaks about the question (「記事には「…」とあります。」).
-4. `typed_answer`: words of the asked kind (「19項目」) in a shown sentence that speaks about most of the question.
+4. `typed_answer`: words of the asked kind (「19項目」) in a shown sentence that speaks about most of the question,
+   unless the question asks for a calculation (「合計でいくら」): one stated figure is not its result.
+5. `figures`: for a calculation no rule could answer, the figures it needs, each cited, and no result: the
+   question counts as refused.
 
 When none does, the question is refused. Words stating a number that no passage or the question holds are never
-stated: the model's answer or short answer holding one is dropped before the rules run.
+stated, unless code derives the number from the shown figures (rag/arithmetic.py): the answer then stands with its
+calculation written out. Otherwise the model's answer or short answer holding one is dropped before the rules run.
+
+An answer that stands is last checked against the other articles shown (`conflicting`): when another article's
+sentence about the question states a different figure or date of the same kind, the reply says that the sources
+differ and cites both, with their dates, instead of choosing one.
 """
 
 from __future__ import annotations
@@ -24,9 +32,10 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from .answer_type import answer_span, expected_answer, holds_answer
+from .arithmetic import Derivation, derive, operands, shows_calculation
 from .chunk import Passage, split_sentences
 from .cite import asked_part, coverage, find_near_span, find_span, list_items, locate, residue, support
-from .japanese import COPULA_END, DIGITS, NOUN_END, squash
+from .japanese import CALCULATION_WORDS, COPULA_END, DATE, DIGITS, NOUN_END, fold_width, quantities, squash
 from .prompt import REFUSAL, Evidence, parse_reply
 from .retrieve import Hit
 
@@ -34,6 +43,8 @@ log = logging.getLogger(__name__)
 
 QUOTED_ANSWER = re.compile(r"記事には「(.*)」とあります。")
 _MARKERS = re.compile(r"\[\d+\]")
+FIGURES_ONLY = "資料に答えそのものは書かれておらず、計算の結果を確かめられませんでした。もとになる数値:"
+CONFLICT = "資料によって記載が異なります。"
 
 
 @dataclass
@@ -72,6 +83,10 @@ class Claim:
     shown: list[Hit]
     citations: list[Citation]  # the sentences (or verbatim quotes) the answer rests on, found in `shown`
     key: tuple[str, Citation] | None  # the short answer as a passage spells it, and the sentence holding it
+    evidence: list = ()  # the numbered sentences the model was shown (rag.prompt.Evidence)
+    derivations: list[Derivation] = ()  # how the figures the answer computed follow from the shown ones
+    unchecked: bool = False  # the model computed a number (wrote out its sum) that code could not derive
+    related: list[Hit] = ()  # every passage retrieved, the shown ones first: where another source may disagree
 
     @property
     def passages(self) -> list[Passage]:
@@ -107,16 +122,20 @@ class Verifier:
         self.min_typed_coverage = min_typed_coverage
         self.min_backing_coverage = min_backing_coverage
         self.rules: list[Callable[[Claim], Verdict | None]] = [
-            self.model_answer, self.short_answer, self.agreed_sentence, self.typed_answer]
+            self.computed_answer, self.model_answer, self.short_answer, self.agreed_sentence, self.typed_answer,
+            self.figures]
 
-    def __call__(self, reply: str, shown: list[Hit], question: str, evidence: list[Evidence] = ()) -> Verdict:
+    def __call__(self, reply: str, shown: list[Hit], question: str, evidence: list[Evidence] = (),
+                 related: list[Hit] = ()) -> Verdict:
         parsed = parse_reply(reply)
         if parsed.says_unknown:
             return Verdict(REFUSAL, True, "the passages do not answer the question")
         claim = self.claim(parsed, shown, question, evidence)
+        claim.related = list(related) or list(shown)
         for rule in self.rules:
             if (verdict := rule(claim)) is not None:
-                return self._with_short_answer(verdict, question)
+                verdict = self._with_short_answer(verdict, question)
+                return verdict if verdict.refused else self.conflicting(verdict, claim)
         reason = "the answer is not backed by the quoted passages" if claim.citations else \
             "no quote could be found in the passages"
         return Verdict(REFUSAL, True, reason)
@@ -127,9 +146,16 @@ class Verifier:
         """The reply's parts found in the shown passages: cited sentences by number, verbatim quotes, or else the
         one sentence that backs the answer; and the short answer."""
         passages = [h.passage for h in shown]
-        # A made-up date or amount drops the model's words that state it: only what the passages show may answer.
-        answer, key_text = (text if not self._invented_numbers(text, passages, question) else ""
-                            for text in (parsed.answer.strip(), parsed.key))
+        # A made-up date or amount drops the model's words that state it: only what the passages show may answer,
+        # and a figure the model computed only when code derives it from the figures of what it cites.
+        answer, derivations = parsed.answer.strip(), []
+        invented, computed = self._invented_numbers(answer, passages, question), shows_calculation(answer)
+        if invented or computed:
+            derivations = self._derivations(answer, invented, list(evidence), parsed.cited, question)
+            if derivations is None:
+                answer, derivations = "", []
+        key_text = parsed.key if not self._invented_numbers(parsed.key, passages, question) else ""
+        unchecked = computed and not answer
         citations: list[Citation] = []
 
         def add(passage: Passage, start: int, end: int) -> None:
@@ -156,9 +182,28 @@ class Verifier:
                 add(passage, start, end)
         wanted = expected_answer(question)
         key = self._key_citation(key_text, question, passages, citations, wanted)
-        return Claim(question, answer, wanted, shown, citations, key)
+        return Claim(question, answer, wanted, shown, citations, key, list(evidence), derivations, unchecked)
 
     # --- the rules, in order -----------------------------------------------------------------------------------
+
+    def computed_answer(self, claim: Claim) -> Verdict | None:
+        """The model's answer stating a figure it computed, when code derives that figure from shown figures: it
+        stands with the calculation written out, citing the sentences that state the operands."""
+        if not claim.derivations or not claim.answer:
+            return None
+        citations: list[Citation] = []
+        for derivation in claim.derivations:
+            for operand in derivation.operands:
+                if operand.source >= 0 and (citation := self._evidence_citation(claim, operand.source)) is not None \
+                        and all(c.passage_id != citation.passage_id or c.quote != citation.quote for c in citations):
+                    citations.append(citation)
+        if not citations:
+            return None
+        shown = "、".join(d.expression for d in claim.derivations)
+        answer = _MARKERS.sub("", claim.answer).strip()
+        if shows_calculation(answer):  # the model's own working is shown checked, not as it wrote it
+            answer = "、".join(d.expression.rsplit("= ", 1)[1] for d in claim.derivations) + "です。"
+        return self._cited(f"{answer}(計算: {shown})", citations)
 
     def model_answer(self, claim: Claim) -> Verdict | None:
         """The model's sentence, when the sentences it cites back what it adds to the question (its closing
@@ -216,7 +261,7 @@ class Verifier:
     def typed_answer(self, claim: Claim) -> Verdict | None:
         """When the question asks for a number of some kind (「何項目」) and a shown sentence that speaks about most
         of the question holds one, that number answers, citing the sentence."""
-        if claim.wanted is None:
+        if claim.wanted is None or CALCULATION_WORDS.search(claim.question):
             return None
         best: tuple[float, int, int, int] | None = None
         for number, passage in enumerate(claim.passages):
@@ -234,7 +279,113 @@ class Verifier:
         log.info("answered with the %r the question asks for, from %r", span, citation.quote)
         return self._cited(f"{span}です。", [citation], span)
 
+    def figures(self, claim: Claim) -> Verdict | None:
+        """When the question asks for a calculation, or the model wrote out one whose result code could not derive,
+        and no rule answered: the shown sentences with figures that speak about the question, cited, and no result. A
+        reader can do the sum; a wrong one stated as fact would mislead."""
+        if not (claim.unchecked or CALCULATION_WORDS.search(claim.question)):
+            return None
+        # the sentences the model cited first, then the others by how much of the question they speak about
+        # (three at most, shown in reading order)
+        cited = {c.quote for c in claim.citations}
+        found = [(position, c) for position in range(len(claim.evidence))
+                 if (c := self._evidence_citation(claim, position)) is not None and self._states_figures(c.quote)
+                 and (c.quote in cited or self._coverage(claim.question, c, c.quote) > 0)]
+        found.sort(key=lambda pc: (pc[1].quote not in cited, -self._coverage(claim.question, pc[1], pc[1].quote)))
+        citations = [c for _, c in sorted(found[:3], key=lambda pc: pc[0])]
+        if not citations:
+            return None
+        verdict = self._cited(FIGURES_ONLY, citations)
+        listed = "".join(f"「{c.quote}」[{c.n}]" for c in verdict.citations)
+        return Verdict(f"{FIGURES_ONLY}{listed}", True, "the answer needs a calculation code could not check",
+                       verdict.citations)
+
+    def conflicting(self, verdict: Verdict, claim: Claim) -> Verdict:
+        """The verdict, or, when a sentence of another retrieved article speaks about the question as much as the
+        answer's sentence does (and at least `min_coverage`) and states a different figure (same unit) or date, a
+        reply that the sources differ, citing both with their dates: the newer notice may correct the older, and
+        only the reader can tell. A lower bar finds the dates of other events in news articles."""
+        stated = self._stated_values(verdict.short_answer)
+        if not stated or not verdict.citations:
+            return verdict
+        first = verdict.citations[0]
+        needed = max(self.min_coverage, self._coverage(claim.question, first, first.quote))
+        for hit in claim.related:
+            passage = hit.passage
+            if passage.doc_id == first.doc_id:
+                continue
+            for start, end in split_sentences(passage.text):
+                sentence = passage.text[start:end]
+                other = self._stated_values(sentence)
+                kinds = {kind for kind, _ in stated}
+                differing = [(kind, value) for kind, value in other if kind in kinds and (kind, value) not in stated]
+                if not differing or coverage(claim.question, f"{passage.title}\n{sentence}") < needed:
+                    continue
+                second = self.citation(2, passage, start, end)
+                first.n = 1
+                said = [f"「{c.title}」{f'({c.date})' if c.date else ''}には「{c.quote}」[{c.n}]"
+                        for c in (first, second)]
+                log.info("sources differ: %r against %r", first.quote, second.quote)
+                return Verdict(f"{CONFLICT}{'、'.join(said)}とあります。", False, "the sources differ",
+                               [first, second], verdict.short_answer)
+        return verdict
+
     # --- parts the rules share ---------------------------------------------------------------------------------
+
+    @staticmethod
+    def _stated_values(text: str) -> set[tuple[str, str]]:
+        """The dates and figures with a unit `text` states, as (kind, value) pairs: ("date", "3月15日"),
+        ("円", "1320.0"). Figures inside a date count as the date only, and a date is compared without its year
+        (「2026年3月15日」 and 「3月15日」 are one date)."""
+        folded = fold_width(text)
+        dates = list(DATE.finditer(folded))
+        values = {("date", re.sub(r"^[0-9]+年(?=[0-9]+月)", "", m[0])) for m in dates}
+        for q in quantities(folded):
+            if q.unit and not any(m.start() <= q.start < m.end() for m in dates):
+                values.add((q.unit, str(q.value)))
+        return values
+
+    @staticmethod
+    def _states_figures(text: str) -> bool:
+        folded = fold_width(text)
+        dates = [m.span() for m in DATE.finditer(folded)]
+        return any(not any(s <= q.start < e for s, e in dates) for q in quantities(folded))
+
+    def _evidence_citation(self, claim: Claim, position: int) -> Citation | None:
+        """A citation of the shown sentence at `position` of the evidence, if its passage was shown."""
+        item = claim.evidence[position]
+        if not item.doc_id or item.rank >= len(claim.shown):
+            return None
+        passage = claim.shown[item.rank].passage
+        return self.citation(0, passage, item.start - passage.start, item.end - passage.start)
+
+    @staticmethod
+    def _derivations(answer: str, invented: list[str], evidence: list[Evidence], cited: list[int],
+                     question: str) -> list[Derivation] | None:
+        """How each figure of `answer` that neither the sentences shown nor the question state follows from the
+        figures of the sentences the model cited, or else of all it was shown (and the question's); None when one
+        does not, or when a number no passage holds (`invented`) is in no derived figure (a made-up date beside a
+        right sum). Operands name their sentence by its position in `evidence`."""
+        folded = fold_width(answer)
+        cited_positions = [i for i, e in enumerate(evidence) if e.n in cited] or list(range(len(evidence)))
+        stated = {o.value for o in operands([e.text for e in evidence], question)}
+        dates = [m.span() for m in DATE.finditer(folded)]
+        found, derived_digits = [], ""
+        for q in quantities(folded):
+            if q.value in stated or any(s <= q.start < e for s, e in dates):
+                continue
+            start = q.start - 1 if folded[q.start - 1:q.start] == "約" else q.start
+            for positions in (cited_positions, list(range(len(evidence)))):
+                derivation = derive(folded[start:q.end], [evidence[i].text for i in positions], question)
+                if derivation is not None:
+                    found.append(derivation._replace(operands=tuple(
+                        o._replace(source=positions[o.source] if o.source >= 0 else -1)
+                        for o in derivation.operands)))
+                    derived_digits += "".join(DIGITS.findall(q.written(folded))) + " "
+                    break
+            else:
+                return None
+        return found if found and all(n in derived_digits for n in invented) else None
 
     def citation(self, n: int, passage: Passage, start: int, end: int) -> Citation:
         """Citation n of `passage`, quoting its text[start:end], with the article's publisher and date."""
@@ -299,7 +450,7 @@ class Verifier:
         held = "\n".join(squash(source) for source in [question] + [p.text for p in passages])
         invented = [n for n in dict.fromkeys(DIGITS.findall(squash(text))) if n not in held]
         if invented:
-            log.info("dropped model words stating numbers no passage holds (%s): %r", ", ".join(invented), text)
+            log.info("model words state numbers no passage holds (%s): %r", ", ".join(invented), text)
         return invented
 
     def _key_citation(self, key: str, question: str, passages: list[Passage], citations: list[Citation],

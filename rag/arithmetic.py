@@ -1,0 +1,159 @@
+"""Checking a number the model computed against the figures it was shown.
+
+A small model adds and divides unreliably, and a wrong total with a citation looks like a fact. So a number in an
+answer that no shown sentence states is only kept when code can derive it from the shown figures by one of the
+operations below, each a small pure function over the operands; `derive` tries them in order and returns the
+first derivation that gives the answer's number as precisely as the answer states it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable, Iterator, Sequence
+from typing import NamedTuple
+
+from .japanese import DATE, Quantity, decimals, fold_width, quantities
+
+
+class Operand(NamedTuple):
+    """A shown figure: its value and unit, as written, and the shown sentence (by position) that states it."""
+
+    value: float
+    unit: str
+    written: str
+    source: int
+
+
+class Derivation(NamedTuple):
+    """How a number follows from shown figures: its value and unit, the operands, and the calculation as a reader
+    would check it."""
+
+    value: float
+    unit: str
+    operands: tuple[Operand, ...]
+    expression: str
+
+
+# An answer that writes out a sum (「24310 - 18870 = 5440」, 「1,320×2」) computed its number, whatever the question's
+# words. A hyphen alone is no minus sign: times (10:00-18:00) and telephone numbers hold one.
+_WRITTEN_CALCULATION = re.compile(r"[0-9][^=＝\n]{0,30}[=＝]\s*[約]?[0-9]|[0-9]\s*[^\s0-9]{0,3}\s*[+×÷*/＋]\s*[0-9]")
+
+
+def shows_calculation(text: str) -> bool:
+    """Whether `text` writes out a calculation over figures."""
+    return _WRITTEN_CALCULATION.search(fold_width(text)) is not None
+
+
+# What things are counted in, as a factor of an amount: no unit, or a counter of people, items or times.
+COUNTS = ("", "人", "名", "個", "枚", "回", "台", "泊", "本", "部屋", "杯", "点", "冊", "日", "か月")
+
+# At most this many figures are added up (a total over a few table rows); more would match almost any number.
+MAX_TERMS = 4
+
+
+def _format(value: float) -> str:
+    """A value as documents write it: 「,」 groups, no trailing 「.0」, at most two decimals."""
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def total(operands: Sequence[Operand]) -> Iterator[Derivation]:
+    """Sums of two to MAX_TERMS figures in one unit (「合計でいくら」)."""
+    for size in range(2, MAX_TERMS + 1):
+        for terms in itertools.combinations(operands, size):
+            if len({t.unit for t in terms}) == 1:
+                value, unit = sum(t.value for t in terms), terms[0].unit
+                yield Derivation(value, unit, terms, f"{' + '.join(t.written for t in terms)} = {_format(value)}{unit}")
+
+
+def difference(operands: Sequence[Operand]) -> Iterator[Derivation]:
+    """The larger of two figures in one unit minus the smaller (「差は」「何円高い」)."""
+    for a, b in itertools.combinations(operands, 2):
+        if a.unit == b.unit and a.value != b.value:
+            big, small = (a, b) if a.value > b.value else (b, a)
+            value = big.value - small.value
+            yield Derivation(value, big.unit, (big, small),
+                             f"{big.written} − {small.written} = {_format(value)}{big.unit}")
+
+
+def average(operands: Sequence[Operand]) -> Iterator[Derivation]:
+    """The mean of two to MAX_TERMS figures in one unit (「平均」)."""
+    for size in range(2, MAX_TERMS + 1):
+        for terms in itertools.combinations(operands, size):
+            if len({t.unit for t in terms}) == 1:
+                value, unit = sum(t.value for t in terms) / size, terms[0].unit
+                yield Derivation(value, unit, terms,
+                                 f"({' + '.join(t.written for t in terms)}) ÷ {size} = {_format(value)}{unit}")
+
+
+def product(operands: Sequence[Operand]) -> Iterator[Derivation]:
+    """An amount times a count (a price times a number of people or items): the count is the figure with no unit
+    or a counter of things, and the product is in the amount's unit."""
+    for a, b in itertools.combinations(operands, 2):
+        amount, count = (a, b) if b.unit in COUNTS else (b, a)
+        if count.unit in COUNTS:
+            value = amount.value * count.value
+            yield Derivation(value, amount.unit, (amount, count),
+                             f"{amount.written} × {count.written} = {_format(value)}{amount.unit}")
+
+
+def quotient(operands: Sequence[Operand]) -> Iterator[Derivation]:
+    """One figure divided by another (「1人あたり」), and as a percentage (「何%」)."""
+    for a, b in itertools.permutations(operands, 2):
+        if b.value:
+            value = a.value / b.value
+            unit = "倍" if a.unit == b.unit else a.unit
+            yield Derivation(value, unit, (a, b), f"{a.written} ÷ {b.written} = {_format(value)}{unit}")
+            if a.unit == b.unit:
+                yield Derivation(value * 100, "%", (a, b), f"{a.written} ÷ {b.written} × 100 = {_format(value * 100)}%")
+
+
+OPERATIONS: tuple[Callable[[Sequence[Operand]], Iterator[Derivation]], ...] = (
+    total, difference, average, product, quotient)
+
+
+def operands(texts: Sequence[str], question: str = "") -> list[Operand]:
+    """The figures of the shown sentences (`source` is each one's position), and those of the question (source -1:
+    「3人で」 is a factor). Figures inside a date (2026年4月1日) are not amounts."""
+    found: list[Operand] = []
+    for source, text in [*enumerate(texts), (-1, question)]:
+        folded = fold_width(text)
+        dates = [m.span() for m in DATE.finditer(folded)]
+        for q in quantities(folded):
+            if not any(s <= q.start < e for s, e in dates):
+                found.append(Operand(q.value, q.unit, q.written(folded), source))
+    # one operand per value and unit: a figure stated twice is not two terms of a sum
+    first: dict[tuple[float, str], Operand] = {}
+    for operand in found:
+        first.setdefault((operand.value, operand.unit), operand)
+    return list(first.values())
+
+
+def matches(value: float, stated: Quantity, written: str) -> bool:
+    """Whether `value` is the stated figure at the precision it is written with (「約」 allows 1%)."""
+    places = decimals(written)
+    if not stated.value:  # 「0円」 is what a sum of a figure and itself gives: no sign of a calculation
+        return False
+    if abs(round(value, places) - stated.value) < 0.5 * 10 ** -places:
+        return True
+    return written.startswith("約") and stated.value and abs(value - stated.value) <= 0.01 * abs(stated.value)
+
+
+def derive(stated: str, texts: Sequence[str], question: str = "") -> Derivation | None:
+    """How the first figure of `stated` (「2,640円」) follows from the figures of `texts` and the question by one
+    operation of OPERATIONS, or None. A figure that a text states as it is needs no derivation (None too)."""
+    folded = fold_width(stated)
+    found = quantities(folded)
+    if not found:
+        return None
+    target = found[0]
+    written = folded[max(0, target.start - 1):target.end] if folded[target.start - 1:target.start] == "約" \
+        else target.written(folded)
+    pool = operands(texts, question)
+    for operation in OPERATIONS:
+        for derivation in operation(pool):
+            if target.unit and derivation.unit and target.unit != derivation.unit:
+                continue  # 2,640円 is no sum of minutes
+            if matches(derivation.value, target, written):
+                return derivation
+    return None

@@ -1,0 +1,91 @@
+"""Tables (CSV files, Markdown and HTML tables) as text that reads row by row.
+
+A table row alone (「| 渋谷店 | 48 |」) says nothing: its meaning is in the header. So each row becomes one line that
+names every cell by its column, 「店舗名: 渋谷店、席数: 48。」, ending like a sentence: the sentence splitter, the
+chunker and the evidence ranker then take a row whole, never cut mid-row, and the model reads which figure is
+which.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Sequence
+
+# Sentence ends inside a cell would split its row; inside a cell they become a plain full stop.
+_CELL_SENTENCE_END = re.compile(r"[。！？!?](?=.)")
+_MARKDOWN_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?$")
+
+
+def _cell(text: str) -> str:
+    text = " ".join(str(text).split())
+    return _CELL_SENTENCE_END.sub(".", text).rstrip("。.")
+
+
+def render_rows(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    """One line per row: 「列名: 値、列名: 値。」; empty cells are left out, a row wider than the header keeps its
+    extra cells unnamed, and a table without a header names no cells."""
+    names = [_cell(h) for h in header]
+    lines = []
+    for row in rows:
+        cells = [_cell(c) for c in row]
+        if not any(cells):
+            continue
+        parts = [f"{names[i]}: {c}" if i < len(names) and names[i] else c for i, c in enumerate(cells) if c]
+        lines.append("、".join(parts) + "。")
+    return lines
+
+
+def csv_to_text(text: str) -> str:
+    """A CSV file (first row the header; comma, tab or semicolon separated) as one line per row."""
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
+    except csv.Error:
+        dialect = csv.excel
+    rows = [row for row in csv.reader(io.StringIO(text), dialect) if any(c.strip() for c in row)]
+    if not rows:
+        return ""
+    return "\n".join(render_rows(rows[0], rows[1:]))
+
+
+def _markdown_cells(line: str) -> list[str]:
+    line = line.strip().removeprefix("|").removesuffix("|")
+    return [c.strip() for c in re.split(r"(?<!\\)\|", line)]
+
+
+def markdown_tables_to_text(text: str) -> str:
+    """`text` with every Markdown table (a header row, a |---| separator row, body rows) as one line per row;
+    the rest of the text unchanged."""
+    lines = text.split("\n")
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        if (i + 1 < len(lines) and "|" in lines[i] and _MARKDOWN_SEPARATOR.match(lines[i + 1].strip())):
+            header = _markdown_cells(lines[i])
+            body = []
+            i += 2
+            while i < len(lines) and "|" in lines[i] and lines[i].strip():
+                body.append(_markdown_cells(lines[i]))
+                i += 1
+            out.extend(render_rows(header, body))
+            continue
+        out.append(lines[i])
+        i += 1
+    return "\n".join(out)
+
+
+def html_table_to_text(rows: Sequence[Sequence[tuple[str, bool]]]) -> str:
+    """An HTML table given as rows of (cell text, is a <th>) as one line per row. The first row is the header
+    when it is all <th> cells, or when the table has no <th> at all (a plain grid names its columns first); a
+    table whose first column is <th> (a specification sheet: 「重さ | 1.2kg」) reads as name: value per row."""
+    rows = [row for row in rows if any(text.strip() for text, _ in row)]
+    if not rows:
+        return ""
+    if all(is_head for _, is_head in rows[0]) and len(rows) > 1:
+        return "\n".join(render_rows([t for t, _ in rows[0]], [[t for t, _ in r] for r in rows[1:]]))
+    if all(len(r) == 2 and r[0][1] for r in rows):
+        return "\n".join(f"{_cell(r[0][0])}: {_cell(r[1][0])}。" for r in rows if _cell(r[1][0]))
+    if not any(is_head for row in rows for _, is_head in row) and len(rows) > 1:
+        return "\n".join(render_rows([t for t, _ in rows[0]], [[t for t, _ in r] for r in rows[1:]]))
+    return "\n".join(render_rows([], [[t for t, _ in r] for r in rows]))

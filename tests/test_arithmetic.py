@@ -1,0 +1,54 @@
+"""Numbers the model computed, checked against the shown figures; and the figures themselves, read as written."""
+
+import pytest
+
+from rag.arithmetic import MAX_TERMS, derive, operands
+from rag.japanese import decimals, figure_value, quantities
+
+
+@pytest.mark.parametrize("figure, value", [
+    ("1,320", 1320), ("2,591.22", 2591.22), ("3万5千", 35000), ("1億2000万", 120000000), ("48", 48), ("5千", 5000),
+    ("2万", 20000), ("0.5", 0.5),
+])
+def test_figure_values(figure, value):
+    assert figure_value(figure) == pytest.approx(value)
+
+
+def test_quantities_keep_their_units_and_fold_full_width_digits():
+    assert [(q.value, q.unit) for q in quantities("大人１，３２０円、面積は2,591.22平方キロメートル、重さ1.25kg、15%")] == [
+        (1320, "円"), (2591.22, "平方キロメートル"), (1.25, "kg"), (15, "%")]
+    assert decimals("2,591.22") == 2 and decimals("1,320円") == 0
+
+
+def test_dates_are_not_operands_and_a_figure_stated_twice_is_one():
+    found = operands(["2026年4月1日から1,320円、子どもは660円。大人は1,320円。"], "3人で")
+    assert [(o.value, o.unit, o.source) for o in found] == [(1320, "円", 0), (660, "円", 0), (3, "人", -1)]
+
+
+@pytest.mark.parametrize("stated, question, expression", [
+    ("2,640円です", "大人2人で合計いくら？", "1,320円 × 2人 = 2,640円"),
+    ("合計1,980円です", "大人と子どもで合計いくら？", "1,320円 + 660円 = 1,980円"),
+    ("差は660円", "大人と子どもの差は？", "1,320円 − 660円 = 660円"),
+    ("440円", "3人で割ると1人あたりいくら？", "1,320円 ÷ 3人 = 440円"),
+    ("2倍", "大人は子どもの何倍？", "1,320円 ÷ 660円 = 2倍"),
+    ("990円", "平均は？", "(1,320円 + 660円) ÷ 2 = 990円"),
+    ("約333円", "4人で割ると1人いくら？", "1,320円 ÷ 4人 = 330円"),
+])
+def test_derivations(stated, question, expression):
+    derivation = derive(stated, ["大人の料金は1,320円、子どもは660円です。"], question)
+    assert derivation is not None and derivation.expression == expression
+
+
+def test_percentages_and_precision():
+    assert derive("7.5%", ["応募200人のうち15人が合格した。"]).expression == "15人 ÷ 200人 × 100 = 7.5%"
+    assert derive("7.6%", ["応募200人のうち15人が合格した。"]) is None  # stated to a tenth, so it must be right to a tenth
+    assert derive("9%", ["応募200人のうち15人が合格した。"]) is None  # 7.5% is 8% at whole percents, not 9%
+
+
+def test_a_number_that_follows_from_nothing_shown_is_not_derived():
+    assert derive("999円", ["大人の料金は1,320円、子どもは660円です。"], "合計は？") is None
+    assert derive("2,640分", ["大人の料金は1,320円です。"], "大人2人で？") is None  # yen do not add up to minutes
+    assert derive("料金は未定", ["大人の料金は1,320円です。"]) is None
+    # a total of more than MAX_TERMS figures is not searched for
+    figures = [f"{100 * (i + 1)}円" for i in range(MAX_TERMS + 1)]
+    assert derive(f"{sum(100 * (i + 1) for i in range(MAX_TERMS + 1))}円", ["、".join(figures)]) is None

@@ -1,0 +1,77 @@
+"""Figures in answers: a computed number stands only when code derives it from the shown figures, a calculation
+it cannot check shows the figures instead, and sources that disagree are both named."""
+
+from pathlib import Path
+
+import pytest
+
+from rag.answer import Answerer
+from rag.index import build_index
+from rag.prompt import REFUSAL
+from rag.retrieve import Retriever
+from rag.verify import CONFLICT, FIGURES_ONLY
+
+from .test_answer import ScriptedGenerator
+
+NOTICES = {
+    "fees.md": "---\ntitle: 市民プール 料金のお知らせ\ndate: 2026-03-01\n---\n市民プールの利用料金は次のとおりです。\n\n"
+               "| 区分 | 料金 |\n|---|---|\n| 大人 | 1,320円 |\n| 子ども | 660円 |\n",
+    "deadline.md": "---\ntitle: 図書館職員募集\ndate: 2026-02-10\n---\n図書館の事務補助を募集します。"
+                   "応募の締め切りは3月15日です。\n",
+    "extended.md": "---\ntitle: 募集期間延長のお知らせ\ndate: 2026-03-05\n---\n図書館の事務補助の募集について、"
+                   "応募の締め切りを3月22日に延長します。\n",
+}
+
+
+@pytest.fixture
+def ask(tmp_path: Path, settings, embedder):
+    corpus = tmp_path / "notices"
+    corpus.mkdir()
+    for name, text in NOTICES.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    changed = settings.replace(corpus_dir=str(corpus), index_dir=str(tmp_path / "notices-index"), min_evidence=0.0)
+    index = build_index(changed, embedder, progress=False)[0]
+
+    def run(reply: str, question: str):
+        return Answerer(Retriever(index, embedder), ScriptedGenerator(reply), changed).answer(question)
+    return run
+
+
+def test_a_computed_total_code_derives_stands_with_its_calculation(ask):
+    result = ask("回答: 合計で2,640円です。[1]\n要点: 2,640円", "大人2人で行くと料金は合計でいくら？")
+    assert not result.refused
+    assert result.answer == "合計で2,640円です。(計算: 1,320円 × 2人 = 2,640円)[1]"
+    assert result.citations[0].quote == "区分: 大人、料金: 1,320円。"
+
+
+def test_a_wrong_total_is_not_stated_and_the_figures_are_shown(ask):
+    result = ask("回答: 合計で2,460円です。[1]\n要点: 2,460円", "大人2人で行くと料金は合計でいくら？")
+    assert result.refused and "2,460" not in result.answer and result.answer.startswith(FIGURES_ONLY)
+    assert "「区分: 大人、料金: 1,320円。」[1]" in result.answer
+    assert result.citations[0].quote == "区分: 大人、料金: 1,320円。"
+
+
+def test_a_calculation_question_is_not_answered_with_one_of_its_figures(ask):
+    # the model gives up; the typed-answer rule would state 1,320円 as the total: the figures are shown instead
+    result = ask("回答: 大人の料金です。\n要点: なし", "大人と子どもの料金の合計はいくら？")
+    assert result.refused and result.answer.startswith(FIGURES_ONLY)
+    # in the order the model read them: the passage retrieved first comes first
+    assert [c.quote for c in result.citations] == ["区分: 子ども、料金: 660円。", "区分: 大人、料金: 1,320円。"]
+
+
+def test_sources_that_disagree_are_both_named_with_their_dates(ask):
+    result = ask("回答: 3月15日です。[1]\n要点: 3月15日", "図書館の事務補助の応募の締め切りはいつですか？")
+    assert not result.refused and result.answer.startswith(CONFLICT)
+    assert "「図書館職員募集」(2026-02-10)" in result.answer and "「募集期間延長のお知らせ」(2026-03-05)" in result.answer
+    assert {c.doc_id for c in result.citations} == {"deadline", "extended"}
+    assert "3月15日" in result.answer and "3月22日" in result.answer
+
+
+def test_a_value_no_other_source_contradicts_stands_alone(ask):
+    result = ask("回答: 660円です。[1]\n要点: 660円", "子どもの料金はいくら？")
+    assert result.answer == "660円です。[1]" and result.short_answer == "660円"
+
+
+def test_a_model_refusal_of_a_calculation_stays_a_refusal(ask):
+    result = ask("回答: 資料には記載がありません。\n要点: なし", "大人2人で行くと料金は合計でいくら？")
+    assert result.refused and result.answer == REFUSAL

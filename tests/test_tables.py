@@ -1,0 +1,55 @@
+"""Tables as evidence: every row one line naming its cells, so that no row is read without its header or cut."""
+
+from pathlib import Path
+
+from rag.chunk import Chunker, split_sentences
+from rag.load import html_to_text, load_document
+from rag.tables import csv_to_text, html_table_to_text, markdown_tables_to_text, render_rows
+
+
+def test_rows_name_their_cells_and_skip_empty_ones():
+    assert render_rows(["区分", "料金"], [["大人", "1,320円"], ["子ども", ""], ["", ""]]) == [
+        "区分: 大人、料金: 1,320円。", "区分: 子ども。"]
+    # a sentence end inside a cell would cut the row: it becomes a plain stop
+    assert render_rows(["色"], [["白。黒"]]) == ["色: 白.黒。"]
+    assert render_rows([], [["a", "b"]]) == ["a、b。"]
+
+
+def test_markdown_table_becomes_one_line_a_row_and_the_rest_stays():
+    text = "料金は次のとおり。\n\n| 区分 | 料金 |\n|---|---:|\n| 大人 | 1,320円 |\n| 子ども | 660円 |\n\n以上。"
+    assert markdown_tables_to_text(text) == "料金は次のとおり。\n\n区分: 大人、料金: 1,320円。\n区分: 子ども、料金: 660円。\n\n以上。"
+    assert markdown_tables_to_text("a | b は表ではない\n次の行") == "a | b は表ではない\n次の行"
+
+
+def test_csv_with_commas_or_tabs():
+    assert csv_to_text("店舗名,席数\n渋谷店,48\n\n梅田店,\"1,200\"\n") == "店舗名: 渋谷店、席数: 48。\n店舗名: 梅田店、席数: 1,200。"
+    assert csv_to_text("月\t売上\n4月\t350\n") == "月: 4月、売上: 350。"
+    assert csv_to_text("") == ""
+
+
+def test_html_tables_with_a_header_row_or_a_header_column():
+    grid = [[("項目", True), ("値", True)], [("重さ", False), ("1.2kg", False)]]
+    assert html_table_to_text(grid) == "項目: 重さ、値: 1.2kg。"
+    sheet = [[("重さ", True), ("1.2kg", False)], [("保証", True), ("1年", False)]]
+    assert html_table_to_text(sheet) == "重さ: 1.2kg。\n保証: 1年。"
+    plain = [[("月", False), ("人数", False)], [("4月", False), ("30", False)]]
+    assert html_table_to_text(plain) == "月: 4月、人数: 30。"
+
+
+def test_html_page_table_is_read_row_by_row_between_its_paragraphs():
+    page = ("<html><body><p>仕様です。</p><table><tr><th>項目</th><th>値</th></tr>"
+            "<tr><td>重さ</td><td><p>1.2</p>kg</td></tr></table><p>以上。</p></body></html>")
+    assert html_to_text(page).split("\n") == ["", "仕様です。", "項目: 重さ、値: 1.2kg。", "以上。", ""]
+
+
+def test_loaded_table_rows_are_sentences_and_stay_whole_in_passages(tmp_path: Path):
+    rows = "\n".join(f"支店{i},さくら川市{i}丁目,{i * 10}" for i in range(1, 30))
+    (tmp_path / "支店一覧.csv").write_text(f"支店名,所在地,職員数\n{rows}\n", encoding="utf-8")
+    doc = load_document(tmp_path / "支店一覧.csv")
+    assert doc.title == "支店一覧"
+    sentences = [doc.text[s:e] for s, e in split_sentences(doc.text)]
+    assert sentences[0] == "支店名: 支店1、所在地: さくら川市1丁目、職員数: 10。" and len(sentences) == 29
+    passages = Chunker(len, max_tokens=100, overlap_tokens=20).chunk(doc)
+    assert len(passages) > 1
+    for passage in passages:  # every passage starts and ends at a row's edge
+        assert passage.text.startswith("支店名: ") and passage.text.endswith("。")
