@@ -1,4 +1,4 @@
-"""Loading of corpus files (.txt, .md, .html) into cleaned documents with metadata."""
+"""Loading of corpus files (.txt, .md, .html, .pdf, .docx) into cleaned documents with metadata."""
 
 from __future__ import annotations
 
@@ -6,17 +6,21 @@ import hashlib
 import html
 import logging
 import re
-from dataclasses import asdict, dataclass
+from bisect import bisect_right
+from dataclasses import asdict, dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
 from .clean import clean_article
-from .errors import CorpusError
+from .errors import CorpusError, UnreadableDocument
+from .formats import read_docx, read_pdf, split_page_markers
 
 log = logging.getLogger(__name__)
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
-MAX_FILE_BYTES = 20 * 1024 * 1024
+SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx")
+MAX_FILE_BYTES = 20 * 1024 * 1024  # text formats: more is not an article
+# PDF and Word files carry images and fonts besides their text; the upload limit (max_upload_mb) is the real gate.
+MAX_BINARY_BYTES = 200 * 1024 * 1024
 _ENCODINGS = ("utf-8-sig", "cp932", "euc_jp", "iso2022_jp")
 _FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
 
@@ -31,9 +35,15 @@ class Document:
     publisher: str = ""
     date: str = ""
     source_file: str = ""
+    # For paged formats (PDF): where page n starts in `text` (page n starts at pages[n-1]); empty otherwise.
+    pages: list[int] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+    def page_at(self, offset: int) -> int | None:
+        """The page (from 1) holding character `offset` of `text`, or None for a format without pages."""
+        return bisect_right(self.pages, offset) if self.pages else None
 
 
 @dataclass
@@ -109,30 +119,45 @@ def _parse_front_matter(text: str) -> tuple[dict[str, str], str]:
 
 
 def load_document(path: Path) -> Document:
-    """Read and clean one file. Raises ValueError with a readable reason when the file is unusable."""
+    """Read and clean one file. Raises UnreadableDocument (a ValueError) with the reason when it is unusable."""
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise UnreadableDocument(f"unsupported file type {suffix or '(none)'}",
+                                 "この形式のファイルには対応していません(対応形式: " +
+                                 "、".join(s.lstrip(".") for s in SUPPORTED_SUFFIXES) + ")。")
     size = path.stat().st_size
     if size == 0:
-        raise ValueError("file is empty")
-    if size > MAX_FILE_BYTES:
-        raise ValueError(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")
-    raw = decode_bytes(path.read_bytes())
-    if "\x00" in raw[:4096]:
-        raise ValueError("file looks binary, not text")
-    meta, body = _parse_front_matter(raw.replace("\r\n", "\n"))
-    if path.suffix.lower() in (".html", ".htm"):
-        title = re.search(r"<title[^>]*>(.*?)</title>", body, re.IGNORECASE | re.DOTALL)
-        meta.setdefault("title", html.unescape(title[1]).strip() if title else "")
-        body = html_to_text(body)
+        raise UnreadableDocument("file is empty", "ファイルが空です。")
+    limit = MAX_BINARY_BYTES if suffix in (".pdf", ".docx") else MAX_FILE_BYTES
+    if size > limit:
+        raise UnreadableDocument(f"file is larger than {limit // (1024 * 1024)} MiB",
+                                 f"ファイルが大きすぎます(上限 {limit // (1024 * 1024)} MB)。")
+    if suffix == ".pdf":
+        body, meta = read_pdf(path)
+    elif suffix == ".docx":
+        body, meta = read_docx(path)
+    else:
+        raw = decode_bytes(path.read_bytes())
+        if "\x00" in raw[:4096]:
+            raise UnreadableDocument("file looks binary, not text", "テキストではなくバイナリのファイルのようです。")
+        meta, body = _parse_front_matter(raw.replace("\r\n", "\n"))
+        if suffix in (".html", ".htm"):
+            title = re.search(r"<title[^>]*>(.*?)</title>", body, re.IGNORECASE | re.DOTALL)
+            meta.setdefault("title", html.unescape(title[1]).strip() if title else "")
+            body = html_to_text(body)
     cleaned = clean_article(body)
-    if not cleaned.text.strip():
-        raise ValueError("no article text left after cleaning")
+    text, pages = split_page_markers(cleaned.text)
+    if not text.strip():
+        raise UnreadableDocument("no article text left after cleaning",
+                                 "整形すると本文が残りませんでした(広告やメニューだけのファイルなど)。")
     return Document(
         doc_id=path.stem,
-        title=meta.get("title") or cleaned.title or path.stem,
-        text=cleaned.text,
+        title=meta.get("title") or split_page_markers(cleaned.title)[0].strip() or path.stem,
+        text=text,
         publisher=meta.get("publisher") or cleaned.publisher,
         date=meta.get("date") or cleaned.date,
         source_file=meta.get("source_file") or path.name,
+        pages=pages,
     )
 
 
@@ -163,7 +188,7 @@ def load_corpus(corpus_dir: Path) -> tuple[list[Document], list[LoadProblem]]:
         seen_ids.add(doc.doc_id)
         documents.append(doc)
     if not documents:
-        detail = "; ".join(f"{Path(p.path).name}: {p.reason}" for p in problems) or "no .txt, .md or .html files"
+        detail = "; ".join(f"{Path(p.path).name}: {p.reason}" for p in problems) or "no .txt, .md, .html, .pdf or .docx files"
         raise CorpusError(f"no usable article in {corpus_dir} ({detail})")
     return documents, problems
 
