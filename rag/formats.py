@@ -50,8 +50,13 @@ def read_pdf(path: Path) -> tuple[str, dict[str, str]]:
 
     with path.open("rb") as handle:
         head = handle.read(1024)
+        handle.seek(max(0, path.stat().st_size - 2048))
+        tail = handle.read()
     if b"%PDF-" not in head:
         raise UnreadableDocument("not a PDF file", "PDFファイルとして読み込めませんでした(ファイルが壊れているか、PDFではありません)。")
+    if b"%%EOF" not in tail:  # pdfminer reads what it can of a cut file; a silently partial article is worse
+        raise UnreadableDocument("the PDF is truncated (no %%EOF at its end)",
+                                 "PDFファイルが途中で切れています(アップロードやダウンロードが最後まで終わっていない可能性があります)。")
     meta: dict[str, str] = {}
     pages: list[str] = []
     try:
