@@ -10,6 +10,10 @@ import asyncio
 import hmac
 import re
 
+# At module level: FastAPI reads the endpoints' (string) annotations from this module's names.
+from fastapi import Depends, File, HTTPException, Request, UploadFile
+from fastapi.responses import HTMLResponse, JSONResponse
+
 from .config import Settings
 from .documents import DocumentLibrary
 
@@ -49,9 +53,6 @@ def is_editor(headers, cookies, query, settings: Settings) -> tuple[bool, str]:
 
 def add_document_routes(app, library: DocumentLibrary, settings: Settings) -> None:
     """GET /admin, and GET/POST/DELETE /api/documents, each refused (403) to anyone but an editor."""
-    from fastapi import Depends, File, HTTPException, Request, UploadFile
-    from fastapi.responses import HTMLResponse, JSONResponse
-
     def editor(request: Request) -> None:
         if not is_editor(request.headers, request.cookies, request.query_params, settings)[0]:
             raise HTTPException(403, detail={"error": "editor only", "message": NOT_EDITOR})

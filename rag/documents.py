@@ -201,12 +201,12 @@ class DocumentLibrary:
         return sorted(rows, key=lambda r: (r["added"], r["doc_id"]), reverse=True)
 
     def get(self, doc_id: str) -> dict | None:
-        """One article as the index holds it (cleaned text, page starts), or None."""
+        """One article as the index holds it (cleaned text; for a PDF, the offsets its pages start at), or None."""
         doc = self.current().documents.get(doc_id)
         if doc is None:
             return None
         row = next((r for r in self.list() if r["doc_id"] == doc_id), {})
-        return {**row, **doc.to_dict()}
+        return {**doc.to_dict(), "page_starts": doc.pages, **row}  # "pages": how many
 
     def _files_by_id(self) -> dict[str, Path]:
         """Corpus files by the document id the loader gives them: the stem, or stem_suffix for a second file with
@@ -350,7 +350,8 @@ class DocumentLibrary:
                 status.stage, status.done, status.total = stage, done, total
 
         index = self.rebuild(self.settings, self.embedder, progress)
-        progress("swapping", 0, 0)
+        for status in statuses:  # the embedding count stays shown
+            status.stage = "swapping"
         self.swap(index)
         return index
 
