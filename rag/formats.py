@@ -26,16 +26,24 @@ MAX_DOCX_RATIO = 200  # real documents compress 2-20x; a zip bomb far more
 _CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 
 
-def _join_lines(lines: list[str]) -> str:
-    """Lines of one PDF text block as one paragraph: Japanese lines joined directly, others with a space."""
+def _block_text(block) -> str:
+    """A PDF text block as paragraphs. A line that reaches the block's right edge was wrapped by the layout and
+    goes on in the next line (joined directly in Japanese, with a space otherwise); a shorter one (a heading, the
+    last line of a paragraph) ends its paragraph."""
+    lines = [line for line in block if hasattr(line, "get_text")] or [block]
     out = ""
-    for line in (x.strip() for x in lines):
-        if not line:
+    for i, line in enumerate(lines):
+        text = " ".join(line.get_text().split())
+        if not text:
             continue
-        if out and not (_CJK.match(out[-1]) or _CJK.match(line[0])):
+        if out and not out.endswith("\n") and not (_CJK.match(out[-1]) or _CJK.match(text[0])):
             out += " "
-        out += line
-    return out
+        out += text
+        size = getattr(line, "height", 0) or 10
+        wrapped = i + 1 < len(lines) and line.x1 >= block.x1 - size
+        if not wrapped:
+            out += "\n"
+    return out.strip()
 
 
 def read_pdf(path: Path) -> tuple[str, dict[str, str]]:
@@ -67,8 +75,7 @@ def read_pdf(path: Path) -> tuple[str, dict[str, str]]:
                 if isinstance(title, bytes):
                     meta["title"] = _pdf_string(title)
         for page in extract_pages(str(path), laparams=LAParams()):
-            blocks = [_join_lines(element.get_text().splitlines()) for element in page
-                      if isinstance(element, LTTextContainer)]
+            blocks = [_block_text(element) for element in page if isinstance(element, LTTextContainer)]
             pages.append("\n".join(b for b in blocks if b))
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
         raise UnreadableDocument(f"the PDF is encrypted ({exc.__class__.__name__})",
