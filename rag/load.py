@@ -92,8 +92,34 @@ def html_to_text(markup: str) -> str:
     return html.unescape(re.sub(r"[ \t]*\n[ \t\n]*", "\n", text))
 
 
+def main_text(markup: str) -> str:
+    """The article of an HTML page without menus, related links, ads and comments (trafilatura, favouring
+    precision); the page's whole visible text (`html_to_text`) when trafilatura finds no article in it.
+
+    Measured with `python -m evals.extraction` (bigram recall / precision of the bundled articles put into news-site
+    layouts): semantic 1.000/0.985 -> 1.000/0.999, div soup 0.999/0.958 -> 1.000/0.995, <br> paragraphs
+    1.000/0.958 -> 1.000/0.989, two-paragraph pages 1.000/0.839 -> 1.000/1.000."""
+    import trafilatura
+
+    extracted = trafilatura.extract(markup, include_comments=False, include_tables=True, favor_precision=True)
+    return extracted if extracted and extracted.strip() else html_to_text(markup)
+
+
+# ISO-2022-JP is 7-bit, so it also decodes as UTF-8: its escape sequences are what give it away.
+_ISO2022_ESCAPES = (b"\x1b$B", b"\x1b$@", b"\x1b(J", b"\x1b(I", b"\x1b$(D")
+
+
 def decode_bytes(data: bytes) -> str:
-    """UTF-8, or a Japanese legacy encoding; a few stray bytes in UTF-8 text are dropped, never an error."""
+    """UTF-8, or a Japanese legacy encoding; a few stray bytes in UTF-8 text are dropped, never an error.
+
+    Kept rather than charset-normalizer, which `python -m evals.extraction` found no better: of 10 articles,
+    it read 8 whole ones in Shift_JIS (〜 for ～) and 8 in ISO-2022-JP right, this code all 10; both read UTF-8 and
+    EUC-JP, this one 9 of 10 EUC-JP 40-character snippets."""
+    if b"\x1b" in data and any(escape in data for escape in _ISO2022_ESCAPES):
+        try:
+            return data.decode("iso2022_jp")
+        except UnicodeDecodeError:
+            pass
     text = data.decode("utf-8-sig", errors="replace")
     bad = text.count("\ufffd")
     if bad <= max(2, len(text) // 100):  # UTF-8 with a little damage
@@ -144,7 +170,7 @@ def load_document(path: Path) -> Document:
         if suffix in (".html", ".htm"):
             title = re.search(r"<title[^>]*>(.*?)</title>", body, re.IGNORECASE | re.DOTALL)
             meta.setdefault("title", html.unescape(title[1]).strip() if title else "")
-            body = html_to_text(body)
+            body = main_text(body)
     cleaned = clean_article(body)
     text, pages = split_page_markers(cleaned.text)
     if not text.strip():
