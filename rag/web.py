@@ -13,7 +13,7 @@ from pathlib import Path
 import gradio as gr
 from pydantic import BaseModel, Field
 
-from .admin import add_document_routes, admin_enabled, is_editor, upload_limit_bytes
+from .admin import NOT_EDITOR, add_document_routes, admin_enabled, is_editor, upload_limit_bytes
 from .admission import AdmissionQueue
 from .answer import AnswerEvent, AnswerResult, Answerer
 from .config import Settings
@@ -336,8 +336,13 @@ def build_app(answerer: Answerer, settings: Settings, examples: list[str] | None
         wait_s = 0.0
         if request.method == "POST" and path in ASK_PATHS and allowed and not too_large:
             wait_s = limiter.check(client_key(request, settings))
+        # Checked here, before FastAPI reads (and spools) an upload's body for the endpoint.
+        not_editor = library is not None and path.startswith("/api/documents") and \
+            not is_editor(request.headers, request.cookies, request.query_params, settings)[0]
         if too_large:
             response = refuse(request, 413, "request too large", "リクエストが大きすぎます。")
+        elif not_editor and allowed:
+            response = refuse(request, 403, "editor only", NOT_EDITOR)
         elif path != "/healthz" and not allowed:
             response = refuse(request, 401, "authentication required", "認証が必要です。",
                               {"WWW-Authenticate": "Bearer"})
