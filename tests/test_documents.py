@@ -199,3 +199,15 @@ def test_two_editors_uploading_at_once_are_served_one_after_the_other(settings, 
     assert seen == [("added", "done"), ("added", "done")] and most[0] == 1
     assert {"a", "b", "tokyo", "kyoto", "space"} == set(current["index"].documents)
     assert first[0].files[0].total > 0 and first[0].files[0].done == first[0].files[0].total
+
+
+def test_a_control_character_in_a_raw_file_name_is_refused(client, app_settings):
+    before = sorted(p.name for p in Path(app_settings.corpus_dir).iterdir())
+    boundary = "xyzBOUNDARY"
+    body = (f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="bell\x07.txt"\r\n'
+            f"Content-Type: text/plain\r\n\r\n{CANTEEN}\r\n--{boundary}--\r\n").encode()
+    response = client.post("/api/documents?wait=true", content=body,
+                           headers={**EDITOR, "content-type": f"multipart/form-data; boundary={boundary}"})
+    [result] = response.json()["files"]
+    assert result["result"] == "skipped" and "制御文字" in result["message"]
+    assert sorted(p.name for p in Path(app_settings.corpus_dir).iterdir()) == before
