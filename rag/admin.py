@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import re
+from typing import Annotated
 
 # At module level: FastAPI reads the endpoints' (string) annotations from this module's names.
 from fastapi import Depends, File, HTTPException, Request, UploadFile
@@ -92,7 +93,7 @@ def add_document_routes(app, library: DocumentLibrary, settings: Settings) -> No
         return doc
 
     @app.post("/api/documents", dependencies=[Depends(editor)], tags=["documents"])
-    async def upload_documents(files: list[UploadFile] = File(...), wait: bool = False):
+    async def upload_documents(files: Annotated[list[UploadFile], File()], wait: bool = False):
         """Add or replace articles (.txt .md .html .pdf .docx; a file of the same name is replaced). Answers 202
         with the job to follow at /api/documents/jobs/{job_id}, or with `wait=true` 200 once it has finished.
         Questions are answered from the old index until the new one is swapped in."""

@@ -23,10 +23,10 @@ from pathlib import Path
 
 import numpy as np
 
+from .chunk import Chunker
 from .config import Settings
 from .embed import Embedder
 from .errors import Busy, RagError, UnreadableDocument
-from .chunk import Chunker
 from .index import Index, build_index, passage_sentences
 from .load import SUPPORTED_SUFFIXES, corpus_files, load_corpus, load_document
 

@@ -105,18 +105,18 @@ def test_a_5xx_answer_is_retried():
         remote = OpenAIEmbedder(url, "fake", retries=2, backoff_s=0)
         assert remote.embed_passages(["あ"]).shape == (1, 2)
     assert failures[0] == 2 and len(seen) == 2
-    with embeddings_server(lambda texts: [[1.0, 0.0]] * len(texts), fail_first=3) as (url, _, _):
-        with pytest.raises(EmbedderError, match="after 3 tries .*HTTP 503"):
-            OpenAIEmbedder(url, "fake", retries=2, backoff_s=0)
+    with embeddings_server(lambda texts: [[1.0, 0.0]] * len(texts), fail_first=3) as (url, _, _), \
+            pytest.raises(EmbedderError, match="after 3 tries .*HTTP 503"):
+        OpenAIEmbedder(url, "fake", retries=2, backoff_s=0)
 
 
 def test_unreachable_server_and_wrong_dimension_are_clear_errors(capsys, corpus_dir, tmp_path, monkeypatch):
     dead = f"http://127.0.0.1:{free_port()}/v1"
     with pytest.raises(EmbedderError, match="could not be used after 2 tries .*ConnectError"):
         OpenAIEmbedder(dead, "fake", retries=1, backoff_s=0)
-    with embeddings_server(lambda texts: [[1.0] * 8] * len(texts)) as (url, _, _):
-        with pytest.raises(EmbedderError, match="dimension 8, expected 384"):
-            OpenAIEmbedder(url, "fake", dim=384)
+    with embeddings_server(lambda texts: [[1.0] * 8] * len(texts)) as (url, _, _), \
+            pytest.raises(EmbedderError, match="dimension 8, expected 384"):
+        OpenAIEmbedder(url, "fake", dim=384)
     with pytest.raises(EmbedderError, match="needs the model name"):
         OpenAIEmbedder(dead)
     monkeypatch.setenv("RAG_EMBEDDER", "openai")
