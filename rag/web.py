@@ -318,6 +318,7 @@ def build_app(answerer: Answerer, settings: Settings, examples: list[str] | None
         library = DocumentLibrary(settings, answerer.retriever.embedder, lambda: answerer.retriever.index,
                                   swap_into(answerer, line))
         add_document_routes(app, library, settings)
+    app.state.documents = library
 
     def refuse(request: Request, status: int, error: str, message: str, headers: dict | None = None):
         if request.method == "GET" and "text/html" in request.headers.get("accept", ""):

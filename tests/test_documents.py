@@ -211,3 +211,28 @@ def test_a_control_character_in_a_raw_file_name_is_refused(client, app_settings)
     [result] = response.json()["files"]
     assert result["result"] == "skipped" and "制御文字" in result["message"]
     assert sorted(p.name for p in Path(app_settings.corpus_dir).iterdir()) == before
+
+
+def test_questions_are_answered_from_the_old_index_while_the_new_one_builds(index, embedder, app_settings):
+    answerer = Answerer(Retriever(index, embedder), ExtractiveGenerator(), app_settings)
+    app = build_app(answerer, app_settings)
+    building, release = threading.Event(), threading.Event()
+
+    def held(*args, **kwargs):
+        building.set()
+        release.wait(120)
+        return rebuild_index(*args, **kwargs)
+
+    app.state.documents.rebuild = held
+    with TestClient(app) as c:
+        queued = c.post("/api/documents", headers=EDITOR, files=[("files", ("食堂.txt", f"食堂\n\n{CANTEEN}\n".encode()))])
+        assert queued.status_code == 202 and building.wait(120)
+        body = c.post("/api/ask", json={"question": "東京タワーの高さは何メートル？"}).json()
+        assert not body["refused"] and "333" in body["answer"]  # answered while the build is held
+        assert c.post("/api/ask", json={"question": CANTEEN_Q}).json()["refused"]  # the old index still serves
+        job_url = f"/api/documents/jobs/{queued.json()['job_id']}"
+        assert c.get(job_url, headers=EDITOR).json()["state"] == "running"
+        release.set()
+        app.state.documents._worker.submit(lambda: None).result()  # the job queue has drained
+        assert c.get(job_url, headers=EDITOR).json()["files"][0]["result"] == "added"
+        assert not c.post("/api/ask", json={"question": CANTEEN_Q}).json()["refused"]
