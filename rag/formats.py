@@ -27,7 +27,7 @@ _CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 
 
 def _block_text(block) -> str:
-    """A PDF text block as paragraphs. A line that reaches the block's right edge was wrapped by the layout and
+    """A PDF text block as paragraphs. A line that reaches the block's far edge was wrapped by the layout and
     goes on in the next line (joined directly in Japanese, with a space otherwise); a shorter one (a heading, the
     last line of a paragraph) ends its paragraph."""
     lines = [line for line in block if hasattr(line, "get_text")] or [block]
@@ -39,8 +39,10 @@ def _block_text(block) -> str:
         if out and not out.endswith("\n") and not (_CJK.match(out[-1]) or _CJK.match(text[0])):
             out += " "
         out += text
-        size = getattr(line, "height", 0) or 10
-        wrapped = i + 1 < len(lines) and line.x1 >= block.x1 - size
+        if type(line).__name__ == "LTTextLineVertical":  # 縦書き: lines run down, the block's edge is its bottom
+            wrapped = i + 1 < len(lines) and line.y0 <= block.y0 + (getattr(line, "width", 0) or 10)
+        else:
+            wrapped = i + 1 < len(lines) and line.x1 >= block.x1 - (getattr(line, "height", 0) or 10)
         if not wrapped:
             out += "\n"
     return out.strip()
@@ -74,7 +76,7 @@ def read_pdf(path: Path) -> tuple[str, dict[str, str]]:
                 title = info.get("Title")
                 if isinstance(title, bytes):
                     meta["title"] = _pdf_string(title)
-        for page in extract_pages(str(path), laparams=LAParams()):
+        for page in extract_pages(str(path), laparams=LAParams(detect_vertical=True)):  # 縦書き too
             blocks = [_block_text(element) for element in page if isinstance(element, LTTextContainer)]
             pages.append("\n".join(b for b in blocks if b))
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:

@@ -5,23 +5,28 @@ from __future__ import annotations
 import io
 
 
-def make_pdf(pages: list[list[str]], title: str = "", password: str = "") -> bytes:
+def make_pdf(pages: list[list[str]], title: str = "", password: str = "", vertical: bool = False) -> bytes:
     """A PDF with a text layer: one list of lines per page, in the Japanese CID font HeiseiMin-W3 (not embedded,
-    so no font file is needed; the text layer is what is read). An empty page list item draws only a box (a scan)."""
+    so no font file is needed; the text layer is what is read). An empty page list item draws only a box (a scan).
+    vertical: 縦書き, lines running top to bottom, right to left."""
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.pdfgen import canvas
 
-    pdfmetrics.registerFont(UnicodeCIDFont("HeiseiMin-W3"))
+    font = UnicodeCIDFont("HeiseiMin-W3", isVertical=vertical)
+    pdfmetrics.registerFont(font)
     out = io.BytesIO()
     pdf = canvas.Canvas(out, encrypt=password or None)
     if title:
         pdf.setTitle(title)
     for lines in pages:
         pdf.rect(60, 60, 400, 600)  # some drawing on every page, as a scanned page has only an image
-        pdf.setFont("HeiseiMin-W3", 12)
+        pdf.setFont(font.name, 12)
         for i, line in enumerate(lines):
-            pdf.drawString(72, 760 - 15 * i, line)  # 1.25 line spacing, as in a paragraph
+            if vertical:
+                pdf.drawString(500 - 15 * i, 780, line)
+            else:
+                pdf.drawString(72, 760 - 15 * i, line)  # 1.25 line spacing, as in a paragraph
         pdf.showPage()
     pdf.save()
     return out.getvalue()

@@ -34,6 +34,12 @@ def test_pdf_text_keeps_reading_order_and_pages(tmp_path):
     assert [doc.page_at(doc.text.index(w)) for w in ("桜まつり", "社員食堂", "毎週金曜日", "蓼科")] == [1, 2, 2, 3]
 
 
+def test_vertical_pdf_text_reads_top_to_bottom_right_to_left(tmp_path):
+    lines = ["縦書きの社内報では、桜まつりは毎年四月の", "第一土曜日に開かれる。", "食堂は三階にある。"]
+    doc = load_document(write(tmp_path, "tate.pdf", make_pdf([lines], vertical=True)))
+    assert doc.text == "縦書きの社内報では、桜まつりは毎年四月の第一土曜日に開かれる。\n\n食堂は三階にある。"
+
+
 def test_page_markers_joined_into_a_line_still_split_pages():
     text, starts = split_page_markers("一ページ目の文が途中でQXPAGEBREAK00002QX二ページ目に続く。\n\nQXPAGEBREAK00003QX\n\n三")
     assert text == "一ページ目の文が途中で二ページ目に続く。\n\n三" and starts == [0, 11, text.index("三")]
