@@ -329,7 +329,9 @@ def build_app(answerer: Answerer, settings: Settings, examples: list[str] | None
     async def guard(request: Request, call_next):
         path = request.url.path
         length = request.headers.get("content-length", "")
-        limit = upload_limit_bytes(settings) if library and path == "/api/documents" else MAX_BODY
+        # behind a proxy prefix (root_path) the path may carry it; the document routes are matched without it
+        route = path.removeprefix(request.scope.get("root_path") or "")
+        limit = upload_limit_bytes(settings) if library and route == "/api/documents" else MAX_BODY
         too_large = length.isdigit() and int(length) > limit and not path.endswith("/upload")
         allowed, token_from_url = is_authorized(request.headers, request.cookies, request.query_params, settings)
         if not allowed and library:  # an editor may use the page and API without the users' credential too
@@ -338,7 +340,7 @@ def build_app(answerer: Answerer, settings: Settings, examples: list[str] | None
         if request.method == "POST" and path in ASK_PATHS and allowed and not too_large:
             wait_s = limiter.check(client_key(request, settings))
         # Checked here, before FastAPI reads (and spools) an upload's body for the endpoint.
-        not_editor = library is not None and path.startswith("/api/documents") and \
+        not_editor = library is not None and route.startswith("/api/documents") and \
             not is_editor(request.headers, request.cookies, request.query_params, settings)[0]
         if too_large:
             response = refuse(request, 413, "request too large", "リクエストが大きすぎます。")
