@@ -30,6 +30,17 @@ class Settings:
     query_prefix: str = ""
     passage_prefix: str = ""
     threads: int = 0
+    # embedder = "openai": any OpenAI-compatible /v1/embeddings endpoint (text-embeddings-inference, vLLM, Infinity);
+    # embedder_model is the model name it serves, query_prefix/passage_prefix are added here ("query: " for E5)
+    embedder_base_url: str = "http://127.0.0.1:8080/v1"
+    embedder_api_key_env: str = "OPENAI_API_KEY"  # the variable holding the key, never the key itself
+    # texts per request: larger batches index faster, but one failed request then costs more to retry
+    embedder_batch_size: int = 32
+    # seconds per request; a longer one tolerates a busy server, a shorter one fails sooner when it is gone
+    embedder_timeout_s: float = 30.0
+    # further tries after a connection error or a 5xx/429 answer (waiting 0.5, 1, 2 ... s): more rides out a
+    # restarting server, and makes an unreachable one take longer to report
+    embedder_retries: int = 3
     # chunking
     chunk_tokens: int = 160
     chunk_overlap_tokens: int = 48
@@ -87,8 +98,15 @@ class Settings:
     # access (both empty: open to whoever can reach the address)
     auth_token: str = ""  # shared secret: `Authorization: Bearer ...`, or open the page once with ?token=...
     auth_header: str = ""  # header set by a single-sign-on proxy (e.g. X-Forwarded-User) naming the user
+    # document management (the 「資料の管理」 page at /admin and /api/documents): served only when one of these is
+    # set, since whoever passes may change what every user is answered from
+    admin_token: str = ""  # editors' secret: `Authorization: Bearer ...`, or open /admin?token=... once
+    admin_header: str = ""  # header set by a single-sign-on proxy naming the user's groups (e.g. X-Forwarded-Groups)
+    admin_group: str = ""  # the group in admin_header that makes an editor (empty: any value in the header does)
+    # largest uploaded file; a higher limit admits longer PDFs, and costs memory and time to read each one
+    max_upload_mb: int = 50
 
-    SECRETS = ("auth_token",)
+    SECRETS = ("auth_token", "admin_token")
 
     def describe(self) -> str:
         """The effective settings, one per line, for the start-up log."""

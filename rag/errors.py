@@ -34,3 +34,11 @@ USER_ERRORS = (RagError,)
 
 class Busy(RagError):
     """Too many questions are already waiting; the caller should try again shortly."""
+
+
+class UnreadableDocument(RagError, ValueError):
+    """A file that cannot become an article: str() says why in English (CLI, logs), `message_ja` for the page."""
+
+    def __init__(self, reason: str, message_ja: str):
+        super().__init__(reason)
+        self.message_ja = message_ja

@@ -27,7 +27,7 @@ from .store import FaissStore
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 4  # bump when cleaning, chunking or tokenizing changes what an index holds
+FORMAT_VERSION = 5  # bump when cleaning, chunking or tokenizing changes what an index holds
 MANIFEST = "manifest.json"
 PASSAGES = "passages.jsonl"
 DOCUMENTS = "documents.jsonl"

@@ -15,8 +15,15 @@ log = logging.getLogger(__name__)
 
 
 def open_embedder(settings: Settings) -> Embedder:
+    http_options = {}
+    if settings.embedder == "openai":
+        from .embed.openai_http import from_environment
+
+        http_options = {"base_url": settings.embedder_base_url, "api_key": from_environment(settings.embedder_api_key_env),
+                        "batch_size": settings.embedder_batch_size, "timeout_s": settings.embedder_timeout_s,
+                        "retries": settings.embedder_retries}
     return create_embedder(settings.embedder, settings.embedder_model, settings.query_prefix,
-                           settings.passage_prefix, settings.threads or None)
+                           settings.passage_prefix, settings.threads or None, **http_options)
 
 
 def open_index(settings: Settings, embedder: Embedder, rebuild_if_stale: bool = True,

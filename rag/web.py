@@ -13,9 +13,11 @@ from pathlib import Path
 import gradio as gr
 from pydantic import BaseModel, Field
 
+from .admin import NOT_EDITOR, add_document_routes, admin_enabled, is_editor, upload_limit_bytes
 from .admission import AdmissionQueue
 from .answer import AnswerEvent, AnswerResult, Answerer
 from .config import Settings
+from .documents import DocumentLibrary, swap_into
 from .errors import Busy
 from .feedback import FeedbackStore
 from .ratelimit import RateLimiter
@@ -70,38 +72,60 @@ body, .gradio-container { font-family: "Noto Sans JP", "Hiragino Sans", "Hiragin
 """
 
 
-def _card(title: str, body_html: str, publisher: str = "", date: str = "", anchor: str = "") -> str:
+def _card(title: str, body_html: str, publisher: str = "", date: str = "", anchor: str = "", page: int | None = None) -> str:
     """One passage card; every piece of text is escaped here or by the caller (body_html)."""
-    meta = " ・ ".join(html.escape(x) for x in (publisher, date) if x)
+    meta = " ・ ".join(html.escape(x) for x in (publisher, date, f"p.{page}" if page else "") if x)
     ident = f' id="{anchor}"' if anchor else ""
     return (f'<div class="card"{ident}><h4>{html.escape(title)}</h4><div class="meta">{meta}</div>'
             f"<div>{body_html}</div></div>")
 
 
-def _cards(result: AnswerResult) -> str:
-    """Cited passages (or, for a refusal, related ones) as escaped HTML, the quote highlighted."""
+def page_of(documents: dict | None, doc_id: str, offset: int) -> int | None:
+    """The page of a PDF article holding character `offset` of its text; None for other formats."""
+    doc = (documents or {}).get(doc_id)
+    return doc.page_at(offset) if doc is not None and getattr(doc, "pages", None) else None
+
+
+def with_pages(result: dict, documents: dict | None) -> dict:
+    """An answer's JSON with `page` on each citation and passage (the page its quote or best sentence starts on)."""
+    starts = {p["passage_id"]: p["start"] for p in result.get("passages", [])}
+    for c in result.get("citations", []):
+        c["page"] = page_of(documents, c["doc_id"], starts.get(c["passage_id"], 0) + c["quote_start"]) \
+            if c["passage_id"] in starts else None
+    for p in result.get("passages", []):
+        p["page"] = page_of(documents, p["doc_id"], p["start"] + (p.get("best_sentence") or [0])[0])
+    return result
+
+
+def _cards(result: AnswerResult, documents: dict | None = None) -> str:
+    """Cited passages (or, for a refusal, related ones) as escaped HTML, the quote highlighted; a PDF passage names
+    its page (documents: the index's, by doc_id)."""
     parts = []
+    starts = {p["passage_id"]: p["start"] for p in result.passages}
     if result.citations:
         parts.append("<p><b>出典</b></p>")
         for c in result.citations:
             before, quote, after = (html.escape(c.text[:c.quote_start]), html.escape(c.text[c.quote_start:c.quote_end]),
                                     html.escape(c.text[c.quote_end:]))
+            page = page_of(documents, c.doc_id, starts[c.passage_id] + c.quote_start) if c.passage_id in starts else None
             parts.append(_card(f"[{c.n}] {c.title}", f"{before}<mark>{quote}</mark>{after}", c.publisher, c.date,
-                               f"source-{c.n}"))
+                               f"source-{c.n}", page))
     elif result.passages and result.question:
         parts.append("<p><b>関連する箇所</b>(質問への答えそのものは見つかりませんでした)</p>")
         for p in result.passages[:3]:
-            parts.append(_card(p["title"], html.escape(p["text"]), p.get("publisher", ""), p.get("date", "")))
+            page = page_of(documents, p["doc_id"], p["start"] + (p.get("best_sentence") or [0])[0])
+            parts.append(_card(p["title"], html.escape(p["text"]), p.get("publisher", ""), p.get("date", ""), page=page))
     return f'<div class="sources">{"".join(parts)}</div>'
 
 
-def _preview(hits) -> str:
+def _preview(hits, documents: dict | None = None) -> str:
     """The best passage, shown while the answer is being written."""
     if not hits:
         return ""
     p = hits[0].passage
+    page = page_of(documents, p.doc_id, hits[0].best_sentence[0])
     return (f'<div class="sources"><p><b>いちばん関連の深い箇所</b>(回答を作成中…)</p>'
-            f"{_card(p.title, html.escape(p.text))}</div>")
+            f"{_card(p.title, html.escape(p.text), page=page)}</div>")
 
 
 def as_shown(text: str) -> str:
@@ -178,7 +202,7 @@ def build_demo(answerer: Answerer, settings: Settings, feedback: FeedbackStore, 
                     yield chat, gr.update(), state, gr.update()
                 elif event.kind == "retrieved":
                     chat[-1] = {"role": "assistant", "content": "…"}
-                    yield chat, gr.update(), state, _preview(event.hits)
+                    yield chat, gr.update(), state, _preview(event.hits, answerer.retriever.index.documents)
                 elif event.kind == "token":
                     answer += event.text
                     chat[-1] = {"role": "assistant", "content": as_shown(answer)}
@@ -188,7 +212,7 @@ def build_demo(answerer: Answerer, settings: Settings, feedback: FeedbackStore, 
                     text = result.answer + (f"\n\n({result.notice})" if result.notice else "")
                     chat[-1] = {"role": "assistant", "content": as_shown(text)}
                     state = {**state, str(len(chat) - 1): result.to_dict()}
-                    yield chat, gr.update(), state, _cards(result)
+                    yield chat, gr.update(), state, _cards(result, answerer.retriever.index.documents)
         except Busy:
             chat[-1] = {"role": "assistant", "content": BUSY_MESSAGE}
             yield chat, gr.update(), state, ""
@@ -289,6 +313,12 @@ def build_app(answerer: Answerer, settings: Settings, examples: list[str] | None
     limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
     app = FastAPI(title=TITLE, docs_url="/api/docs", openapi_url="/api/openapi.json")
     csp = frame_ancestors(settings.allowed_origins)
+    library = None
+    if admin_enabled(settings):  # otherwise the 「資料の管理」 page and /api/documents do not exist at all
+        library = DocumentLibrary(settings, answerer.retriever.embedder, lambda: answerer.retriever.index,
+                                  swap_into(answerer, line))
+        add_document_routes(app, library, settings)
+    app.state.documents = library
 
     def refuse(request: Request, status: int, error: str, message: str, headers: dict | None = None):
         if request.method == "GET" and "text/html" in request.headers.get("accept", ""):
@@ -299,13 +329,23 @@ def build_app(answerer: Answerer, settings: Settings, examples: list[str] | None
     async def guard(request: Request, call_next):
         path = request.url.path
         length = request.headers.get("content-length", "")
-        too_large = length.isdigit() and int(length) > MAX_BODY and not path.endswith("/upload")
+        # behind a proxy prefix (root_path) the path may carry it; the document routes are matched without it
+        route = path.removeprefix(request.scope.get("root_path") or "")
+        limit = upload_limit_bytes(settings) if library and route == "/api/documents" else MAX_BODY
+        too_large = length.isdigit() and int(length) > limit and not path.endswith("/upload")
         allowed, token_from_url = is_authorized(request.headers, request.cookies, request.query_params, settings)
+        if not allowed and library:  # an editor may use the page and API without the users' credential too
+            allowed = is_editor(request.headers, request.cookies, request.query_params, settings)[0]
         wait_s = 0.0
         if request.method == "POST" and path in ASK_PATHS and allowed and not too_large:
             wait_s = limiter.check(client_key(request, settings))
+        # Checked here, before FastAPI reads (and spools) an upload's body for the endpoint.
+        not_editor = library is not None and route.startswith("/api/documents") and \
+            not is_editor(request.headers, request.cookies, request.query_params, settings)[0]
         if too_large:
             response = refuse(request, 413, "request too large", "リクエストが大きすぎます。")
+        elif not_editor and allowed:
+            response = refuse(request, 403, "editor only", NOT_EDITOR)
         elif path != "/healthz" and not allowed:
             response = refuse(request, 401, "authentication required", "認証が必要です。",
                               {"WWW-Authenticate": "Bearer"})
@@ -340,7 +380,7 @@ def build_app(answerer: Answerer, settings: Settings, examples: list[str] | None
         try:
             for event in answer_in_turn(answerer, line, body.question, history):
                 if event.kind == "final":
-                    return event.result.to_dict()
+                    return with_pages(event.result.to_dict(), answerer.retriever.index.documents)
         except Busy:
             raise busy() from None
         raise HTTPException(500, detail={"error": "no answer", "message": ERROR_MESSAGE})
@@ -364,7 +404,7 @@ def build_app(answerer: Answerer, settings: Settings, examples: list[str] | None
                     elif event.kind == "token":
                         data = {"text": event.text}
                     else:
-                        data = event.result.to_dict()
+                        data = with_pages(event.result.to_dict(), answerer.retriever.index.documents)
                     yield f"event: {event.kind}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
             except Exception as exc:  # report in-band: the HTTP status is already sent
                 log.exception("streamed answer failed")

@@ -94,3 +94,79 @@ def test_empty_message_gets_a_hint_and_small_screens_fit(chromium, wiki):
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "phone-360px.png"), full_page=True)
     page.close()
+
+
+EDITOR_TOKEN = "editor-secret"
+
+
+@pytest.fixture
+def editor_app(index, embedder, settings):
+    """The app with the 「資料の管理」 page switched on by an editor token; yields its URL."""
+    settings = settings.replace(admin_token=EDITOR_TOKEN)
+    answerer = Answerer(Retriever(index, embedder), ExtractiveGenerator(), settings)
+    with serve_app(build_app(answerer, settings)) as url:
+        yield url
+
+
+def test_editor_uploads_txt_pdf_docx_then_removes_one(chromium, editor_app):
+    from .samples import make_docx, make_pdf
+
+    page = chromium.new_page(viewport={"width": 1100, "height": 900})
+    page.goto(f"{editor_app}/admin")
+    assert "編集者だけ" in page.inner_text("body") and page.locator("#files").count() == 0
+
+    page.goto(f"{editor_app}/admin?token={EDITOR_TOKEN}")
+    page.locator("#documents tbody tr").first.wait_for()
+    pdf = make_pdf([["社内報 第12号", "桜まつりは毎年四月の第一土曜日に本社の中庭で", "開かれる。"],
+                    ["保養所は長野県の蓼科にあり、一泊二千円で利用できる。"]], title="社内報 第12号")
+    docx = make_docx(["新入社員研修は五日間、横浜の研修センターで行われる。"], title="研修のご案内")
+    page.locator("#files").set_input_files([
+        {"name": "shanaiho.pdf", "mimeType": "application/pdf", "buffer": pdf},
+        {"name": "kenshu.docx", "mimeType": "application/octet-stream", "buffer": docx}])
+    results = page.locator("#uploads tbody tr td:nth-child(3)")
+    page.wait_for_function("[...document.querySelectorAll('#uploads tbody tr td:nth-child(3)')]"
+                           ".filter(td => td.textContent).length === 2", timeout=60_000)
+    assert [t.split(":")[0] for t in results.all_inner_texts()] == ["追加", "追加"]
+    # a dropped file goes the same way
+    page.evaluate("""() => {
+      const data = new DataTransfer();
+      data.items.add(new File(["社員食堂の案内\\n\\n社員食堂のカレーは一皿450円である。毎週金曜日に提供される。\\n"],
+                              "社員食堂.txt", {type: "text/plain"}));
+      document.getElementById("drop").dispatchEvent(new DragEvent("drop", {dataTransfer: data, bubbles: true}));
+    }""")
+    page.wait_for_function("[...document.querySelectorAll('#uploads tbody tr td:nth-child(3)')]"
+                           ".filter(td => td.textContent).length === 3", timeout=60_000)
+    assert results.nth(2).inner_text().startswith("追加")
+    rows = page.locator("#documents tbody tr")
+    page.wait_for_function("document.querySelectorAll('#documents tbody tr').length === 6")
+    assert set(rows.locator("td:nth-child(4)").all_inner_texts()) >= {"shanaiho.pdf", "kenshu.docx", "社員食堂.txt"}
+    page.locator("#filter").fill("社内報")
+    page.wait_for_function("document.querySelectorAll('#documents tbody tr').length === 1")
+    rows.first.locator("a.show").click()
+    page.locator("#viewer").filter(has_text="一泊二千円").wait_for()
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "admin-documents.png"), full_page=True)
+
+    chat = chromium.new_page()
+    chat.goto(editor_app)
+    for question, cited, page_no in (("保養所は一泊いくらで利用できる？", "社内報 第12号", "p.2"),
+                                     ("新入社員研修は何日間？", "研修のご案内", ""),
+                                     ("社員食堂のカレーは一皿いくら？", "社員食堂の案内", "")):
+        count = chat.locator('#chat [data-testid="bot"]').count()
+        ask(chat, question)
+        chat.locator('#chat [data-testid="bot"]').nth(count).filter(has_text="[1]").wait_for(timeout=30_000)
+        card = chat.locator("#source-1")
+        assert cited in card.locator("h4").inner_text()
+        assert (page_no in card.locator(".meta").inner_text()) if page_no else "p." not in card.locator(".meta").inner_text()
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    rows.first.locator("button.remove").click()
+    page.locator("#uploads tbody tr").nth(3).locator("td:nth-child(3)").filter(has_text="削除しました").wait_for(
+        timeout=60_000)
+    page.locator("#filter").fill("")
+    page.wait_for_function("document.querySelectorAll('#documents tbody tr').length === 5")
+    count = chat.locator('#chat [data-testid="bot"]').count()
+    ask(chat, "保養所は一泊いくらで利用できる？")
+    chat.locator('#chat [data-testid="bot"]').nth(count).filter(has_text="資料には記載がありません").wait_for(timeout=30_000)
+    chat.close()
+    page.close()

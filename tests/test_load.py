@@ -24,6 +24,7 @@ def test_legacy_japanese_encodings_are_read():
     text = "日本語の文章です。"
     assert decode_bytes(text.encode("cp932")) == text
     assert decode_bytes(text.encode("euc_jp")) == text
+    assert decode_bytes(text.encode("iso2022_jp")) == text  # 7-bit: valid UTF-8 too
     damaged = ("日本語の文章です。" * 20).encode() + b"\xff\xfe" + "日本".encode()
     assert decode_bytes(damaged) == "日本語の文章です。" * 20 + "日本"  # stray bytes dropped, no error
 

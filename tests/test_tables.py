@@ -53,3 +53,13 @@ def test_loaded_table_rows_are_sentences_and_stay_whole_in_passages(tmp_path: Pa
     assert len(passages) > 1
     for passage in passages:  # every passage starts and ends at a row's edge
         assert passage.text.startswith("支店名: ") and passage.text.endswith("。")
+
+
+def test_product_page_table_survives_main_text_extraction(tmp_path: Path):
+    page = ("<html><head><title>ケトル KT-1</title></head><body><nav>ホーム</nav><article><h1>ケトル KT-1</h1>"
+            "<p>お湯を早く沸かせる電気ケトルです。毎日のコーヒーやお茶に向いています。</p>"
+            "<table><tr><th>容量</th><td>1.0L</td></tr><tr><th>価格</th><td>5,980円</td></tr></table>"
+            "<p>保証期間はお買い上げから1年です。</p></article><footer>会社概要</footer></body></html>")
+    (tmp_path / "kt1.html").write_text(page, encoding="utf-8")
+    sentences = load_document(tmp_path / "kt1.html").text.split("\n\n")
+    assert "容量: 1.0L。" in sentences and "価格: 5,980円。" in sentences
