@@ -41,14 +41,21 @@ def is_editor(headers, cookies, query, settings: Settings) -> tuple[bool, str]:
         if groups and (not settings.admin_group or settings.admin_group in groups):
             return True, ""
     if settings.admin_token:
-        token = settings.admin_token.encode()
-        bearer = headers.get("authorization", "")
-        offered = [bearer[7:] if bearer.lower().startswith("bearer ") else "", cookies.get(ADMIN_COOKIE, "")]
-        if any(o and hmac.compare_digest(o.encode(), token) for o in offered):
-            return True, ""
-        from_url = query.get("token", "")
-        if from_url and hmac.compare_digest(from_url.encode(), token):
-            return True, from_url
+        return presents_token(settings.admin_token, ADMIN_COOKIE, headers, cookies, query)
+    return False, ""
+
+
+def presents_token(token: str, cookie: str, headers, cookies, query) -> tuple[bool, str]:
+    """Whether a request carries `token` (as `Authorization: Bearer`, in the cookie `cookie`, or as ?token= in the
+    URL), and the token to remember in that cookie when it came in the URL. Compared in constant time."""
+    expected = token.encode()
+    bearer = headers.get("authorization", "")
+    offered = [bearer[7:] if bearer.lower().startswith("bearer ") else "", cookies.get(cookie, "")]
+    if any(o and hmac.compare_digest(o.encode(), expected) for o in offered):
+        return True, ""
+    from_url = query.get("token", "")
+    if from_url and hmac.compare_digest(from_url.encode(), expected):
+        return True, from_url
     return False, ""
 
 

@@ -48,7 +48,9 @@ def shows_calculation(text: str) -> bool:
 # What things are counted in, as a factor of an amount: no unit, or a counter of people, items or times.
 COUNTS = ("", "人", "名", "個", "枚", "回", "台", "泊", "本", "部屋", "杯", "点", "冊", "日", "か月")
 
-# At most this many figures are added up (a total over a few table rows); more would match almost any number.
+# At most this many figures are added up (a total over a few table rows); more would match almost any number. Over
+# all the sentences shown, rather than those the model cited, only two figures at a time are combined, for the
+# same reason.
 MAX_TERMS = 4
 
 
@@ -57,16 +59,16 @@ def _format(value: float) -> str:
     return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
-def total(operands: Sequence[Operand]) -> Iterator[Derivation]:
-    """Sums of two to MAX_TERMS figures in one unit (「合計でいくら」)."""
-    for size in range(2, MAX_TERMS + 1):
+def total(operands: Sequence[Operand], max_terms: int = MAX_TERMS) -> Iterator[Derivation]:
+    """Sums of two to `max_terms` figures in one unit (「合計でいくら」)."""
+    for size in range(2, max_terms + 1):
         for terms in itertools.combinations(operands, size):
             if len({t.unit for t in terms}) == 1:
                 value, unit = sum(t.value for t in terms), terms[0].unit
                 yield Derivation(value, unit, terms, f"{' + '.join(t.written for t in terms)} = {_format(value)}{unit}")
 
 
-def difference(operands: Sequence[Operand]) -> Iterator[Derivation]:
+def difference(operands: Sequence[Operand], max_terms: int = 2) -> Iterator[Derivation]:
     """The larger of two figures in one unit minus the smaller (「差は」「何円高い」)."""
     for a, b in itertools.combinations(operands, 2):
         if a.unit == b.unit and a.value != b.value:
@@ -76,9 +78,9 @@ def difference(operands: Sequence[Operand]) -> Iterator[Derivation]:
                              f"{big.written} − {small.written} = {_format(value)}{big.unit}")
 
 
-def average(operands: Sequence[Operand]) -> Iterator[Derivation]:
-    """The mean of two to MAX_TERMS figures in one unit (「平均」)."""
-    for size in range(2, MAX_TERMS + 1):
+def average(operands: Sequence[Operand], max_terms: int = MAX_TERMS) -> Iterator[Derivation]:
+    """The mean of two to `max_terms` figures in one unit (「平均」)."""
+    for size in range(2, max_terms + 1):
         for terms in itertools.combinations(operands, size):
             if len({t.unit for t in terms}) == 1:
                 value, unit = sum(t.value for t in terms) / size, terms[0].unit
@@ -86,7 +88,7 @@ def average(operands: Sequence[Operand]) -> Iterator[Derivation]:
                                  f"({' + '.join(t.written for t in terms)}) ÷ {size} = {_format(value)}{unit}")
 
 
-def product(operands: Sequence[Operand]) -> Iterator[Derivation]:
+def product(operands: Sequence[Operand], max_terms: int = 2) -> Iterator[Derivation]:
     """An amount times a count (a price times a number of people or items): the count is the figure with no unit
     or a counter of things, and the product is in the amount's unit."""
     for a, b in itertools.combinations(operands, 2):
@@ -97,7 +99,7 @@ def product(operands: Sequence[Operand]) -> Iterator[Derivation]:
                              f"{amount.written} × {count.written} = {_format(value)}{amount.unit}")
 
 
-def quotient(operands: Sequence[Operand]) -> Iterator[Derivation]:
+def quotient(operands: Sequence[Operand], max_terms: int = 2) -> Iterator[Derivation]:
     """One figure divided by another (「1人あたり」), and as a percentage (「何%」)."""
     for a, b in itertools.permutations(operands, 2):
         if b.value:
@@ -108,7 +110,7 @@ def quotient(operands: Sequence[Operand]) -> Iterator[Derivation]:
                 yield Derivation(value * 100, "%", (a, b), f"{a.written} ÷ {b.written} × 100 = {_format(value * 100)}%")
 
 
-OPERATIONS: tuple[Callable[[Sequence[Operand]], Iterator[Derivation]], ...] = (
+OPERATIONS: tuple[Callable[[Sequence[Operand], int], Iterator[Derivation]], ...] = (
     total, difference, average, product, quotient)
 
 
@@ -139,9 +141,10 @@ def matches(value: float, stated: Quantity, written: str) -> bool:
     return written.startswith("約") and stated.value and abs(value - stated.value) <= 0.01 * abs(stated.value)
 
 
-def derive(stated: str, texts: Sequence[str], question: str = "") -> Derivation | None:
+def derive(stated: str, texts: Sequence[str], question: str = "", max_terms: int = MAX_TERMS) -> Derivation | None:
     """How the first figure of `stated` (「2,640円」) follows from the figures of `texts` and the question by one
-    operation of OPERATIONS, or None. A figure that a text states as it is needs no derivation (None too)."""
+    operation of OPERATIONS (a total or average of at most `max_terms` figures), or None. A figure that a text
+    states as it is needs no derivation (None too)."""
     folded = fold_width(stated)
     found = quantities(folded)
     if not found:
@@ -151,7 +154,7 @@ def derive(stated: str, texts: Sequence[str], question: str = "") -> Derivation 
         else target.written(folded)
     pool = operands(texts, question)
     for operation in OPERATIONS:
-        for derivation in operation(pool):
+        for derivation in operation(pool, max_terms):
             if target.unit and derivation.unit and target.unit != derivation.unit:
                 continue  # 2,640円 is no sum of minutes
             if matches(derivation.value, target, written):

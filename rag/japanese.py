@@ -166,11 +166,10 @@ _SCALES = {"千": 1e3, "万": 1e4, "億": 1e8, "兆": 1e12}
 # What a figure is counted in: a counter or unit word (UNIT), 「%」, an area or length (平方キロメートル), or a
 # unit in Latin letters (kg, GB).
 _QUANTITY_UNIT = re.compile(rf"%|平方[{KATAKANA}]+|{UNIT}|[A-Za-z]+")
-# A figure as an amount to compute with when the asked value is money: 「いくら」 asks for one.
-MONEY = re.compile(rf"{NUMBER}(?:円|ドル|ユーロ|元|ウォン)")
 # Words by which a question asks for a figure the documents may not state but that follows from them: a total,
 # a difference, an average, a share or a ratio (「合計でいくら」「差は何円」「1人あたり」「何倍」).
-CALCULATION_WORDS = re.compile(r"合計|合わせて|あわせて|全部で|総額|総計|差|平均|あたり|当たり|何倍|何割|割合|足す|足した|引く|引いた")
+CALCULATION_WORDS = re.compile(r"合計|合わせて|あわせて|全部で|総額|総計|差は|差が|の差|差額|平均|あたり|当たり|何倍|何割|割合"
+                               r"|足す|足した|引く|引いた")
 
 
 class Quantity(NamedTuple):

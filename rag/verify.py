@@ -4,21 +4,22 @@ Nothing the model writes is taken on trust. Its reply is first located in the pa
 its answer cites by number, or verbatim quotes; the short answer (要点) as a passage spells it. Then the rules of
 `Verifier.rules` run in order, and the first that gives a verdict decides:
 
-1. `model_answer`: the model's own sentence, when the sentences it cites back what it adds to the question and it
+1. `computed_answer`: the model's sentence stating a figure no passage holds, when code derives it from the shown
+   figures (rag/arithmetic.py); it stands with the calculation written out.
+2. `model_answer`: the model's own sentence, when the sentences it cites back what it adds to the question and it
    states words of the kind the question asks for (「何日前」 a number of days, 「いつ」 a date).
-2. `short_answer`: the short answer found in a shown passage, when its sentence speaks about the question.
-3. `agreed_sentence`: the cited sentence itself, when it is also retrieval's best sentence of the top passage
+3. `short_answer`: the short answer found in a shown passage, when its sentence speaks about the question.
+4. `agreed_sentence`: the cited sentence itself, when it is also retrieval's best sentence of the top passage
    and speaks about the question (「記事には「…」とあります。」).
-4. `typed_answer`: words of the asked kind (「19項目」) in a shown sentence that speaks about most of the question,
+5. `typed_answer`: words of the asked kind (「19項目」) in a shown sentence that speaks about most of the question,
    unless the question asks for a calculation (「合計でいくら」): one stated figure is not its result.
-5. `figures`: for a calculation no rule could answer, the figures it needs, each cited, and no result: the
+6. `figures`: for a calculation no rule could answer, the figures it needs, each cited, and no result: the
    question counts as refused.
 
 When none does, the question is refused. Words stating a number that no passage or the question holds are never
-stated, unless code derives the number from the shown figures (rag/arithmetic.py): the answer then stands with its
-calculation written out. Otherwise the model's answer or short answer holding one is dropped before the rules run.
+stated unless rule 1 derives it: the model's answer or short answer holding one is dropped before the rules run.
 
-An answer that stands is last checked against the other articles shown (`conflicting`): when another article's
+An answer that stands is last checked against the other articles retrieved (`conflicting`): when another article's
 sentence about the question states a different figure or date of the same kind, the reply says that the sources
 differ and cites both, with their dates, instead of choosing one.
 """
@@ -32,7 +33,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from .answer_type import answer_span, expected_answer, holds_answer
-from .arithmetic import Derivation, derive, operands, shows_calculation
+from .arithmetic import MAX_TERMS, Derivation, derive, operands, shows_calculation
 from .chunk import Passage, split_sentences
 from .cite import asked_part, coverage, find_near_span, find_span, list_items, locate, residue, support
 from .japanese import CALCULATION_WORDS, COPULA_END, DATE, DIGITS, NOUN_END, fold_width, quantities, squash
@@ -363,11 +364,12 @@ class Verifier:
     def _derivations(answer: str, invented: list[str], evidence: list[Evidence], cited: list[int],
                      question: str) -> list[Derivation] | None:
         """How each figure of `answer` that neither the sentences shown nor the question state follows from the
-        figures of the sentences the model cited, or else of all it was shown (and the question's); None when one
-        does not, or when a number no passage holds (`invented`) is in no derived figure (a made-up date beside a
-        right sum). Operands name their sentence by its position in `evidence`."""
+        figures of the sentences the model cited, or else from two figures of any it was shown (and the question's:
+        MAX_TERMS says why); None when one does not, or when a number no passage holds (`invented`) is in no
+        derived figure (a made-up date beside a right sum). Operands name their sentence by its position in
+        `evidence`."""
         folded = fold_width(answer)
-        cited_positions = [i for i, e in enumerate(evidence) if e.n in cited] or list(range(len(evidence)))
+        cited_positions = [i for i, e in enumerate(evidence) if e.n in cited]
         stated = {o.value for o in operands([e.text for e in evidence], question)}
         dates = [m.span() for m in DATE.finditer(folded)]
         found, derived_digits = [], ""
@@ -375,8 +377,10 @@ class Verifier:
             if q.value in stated or any(s <= q.start < e for s, e in dates):
                 continue
             start = q.start - 1 if folded[q.start - 1:q.start] == "約" else q.start
-            for positions in (cited_positions, list(range(len(evidence)))):
-                derivation = derive(folded[start:q.end], [evidence[i].text for i in positions], question)
+            for positions, terms in ((cited_positions, MAX_TERMS), (list(range(len(evidence))), 2)):
+                if not positions:
+                    continue
+                derivation = derive(folded[start:q.end], [evidence[i].text for i in positions], question, terms)
                 if derivation is not None:
                     found.append(derivation._replace(operands=tuple(
                         o._replace(source=positions[o.source] if o.source >= 0 else -1)

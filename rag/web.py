@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
 import html
 import itertools
 import json
@@ -13,7 +12,7 @@ from pathlib import Path
 import gradio as gr
 from pydantic import BaseModel, Field
 
-from .admin import NOT_EDITOR, add_document_routes, admin_enabled, is_editor, upload_limit_bytes
+from .admin import NOT_EDITOR, add_document_routes, admin_enabled, is_editor, presents_token, upload_limit_bytes
 from .admission import AdmissionQueue
 from .answer import AnswerEvent, AnswerResult, Answerer
 from .config import Settings
@@ -287,14 +286,7 @@ def is_authorized(headers, cookies, query, settings: Settings) -> tuple[bool, st
     if settings.auth_header and headers.get(settings.auth_header, "").strip():
         return True, ""
     if settings.auth_token:
-        token = settings.auth_token.encode()
-        bearer = headers.get("authorization", "")
-        offered = [bearer[7:] if bearer.lower().startswith("bearer ") else "", cookies.get(TOKEN_COOKIE, "")]
-        if any(o and hmac.compare_digest(o.encode(), token) for o in offered):
-            return True, ""
-        from_url = query.get("token", "")
-        if from_url and hmac.compare_digest(from_url.encode(), token):
-            return True, from_url
+        return presents_token(settings.auth_token, TOKEN_COOKIE, headers, cookies, query)
     return False, ""
 
 
