@@ -99,11 +99,20 @@ def cmd_answers(args) -> int:
     questions = load_questions(args.questions)
     if args.limit:
         questions = questions[:args.limit]
-    answerer = open_answerer(settings)
+    if args.replay:  # the recorded replies of an earlier report stand in for the model
+        from rag.service import open_retriever
+
+        from .replay import RecordedGenerator
+
+        answerer = open_answerer(settings.replace(generator="extractive"), open_retriever(settings))
+        answerer.generator = RecordedGenerator.from_report(args.replay)
+    else:
+        answerer = open_answerer(settings)
     row_log = report.RowLog(Path(args.out).with_suffix(".rows.jsonl"))
     print(f"rows as they are scored: {row_log.path}")
     result = evaluate_answers(answerer, questions, row_log)
-    out = {"kind": "answers", "questions_file": str(args.questions), "settings": vars(settings), **result}
+    out = {"kind": "answers", "questions_file": str(args.questions), "settings": vars(settings),
+           **({"replayed_from": args.replay} if args.replay else {}), **result}
     path = report.write_json(out, args.out)
     row_log.done()
     markdown = write_markdown(out, path.with_suffix(".md"))
@@ -292,6 +301,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--corpus", help="corpus folder (default: settings)")
     p.add_argument("--generator", help="generator backend (default: settings)")
     p.add_argument("--limit", type=int, default=0, help="only the first N questions")
+    p.add_argument("--replay", metavar="REPORT",
+                   help="score the model replies recorded in an earlier answer report instead of running the model")
     p.add_argument("--out", default="reports/answers.json")
     p.set_defaults(func=cmd_answers)
 

@@ -44,7 +44,8 @@ def unchecked_numbers(answer: str, question: str, documents: list[str]) -> list[
 def evaluate_answers(answerer: Answerer, questions: list[Question], on_row: Callable[[dict], None] | None = None) -> dict:
     """Run every question through the pipeline (with its history) and score the answers; `on_row` sees each row."""
     rows = []
-    documents = [d.text for d in answerer.retriever.index.documents.values()]
+    # what the page shows of an article besides its text (a conflict names its title and date) is held too
+    documents = [f"{d.title}\n{d.date}\n{d.text}" for d in answerer.retriever.index.documents.values()]
     for q in tqdm(questions, desc="answering", unit="q"):
         started = time.perf_counter()
         result = answerer.answer(q.question, history=q.history)

@@ -309,7 +309,7 @@ class Verifier:
         stated = self._stated_values(verdict.short_answer)
         if not stated or not verdict.citations:
             return verdict
-        first = verdict.citations[0]
+        first = self._holding(verdict.citations[0], verdict.short_answer)
         needed = max(self.min_coverage, self._coverage(claim.question, first, first.quote))
         for hit in claim.related:
             passage = hit.passage
@@ -332,6 +332,17 @@ class Verifier:
         return verdict
 
     # --- parts the rules share ---------------------------------------------------------------------------------
+
+    def _holding(self, citation: Citation, words: str) -> Citation:
+        """The citation, or, when its quote does not hold `words`, the sentence of its passage that does: the model
+        may cite the sentence beside the one stating the value."""
+        if squash(words) in squash(citation.quote):
+            return citation
+        for start, end in split_sentences(citation.text):
+            if squash(words) in squash(citation.text[start:end]):
+                return Citation(citation.n, citation.doc_id, citation.title, citation.passage_id, citation.text,
+                                citation.text[start:end], start, end, citation.publisher, citation.date)
+        return citation
 
     @staticmethod
     def _stated_values(text: str) -> set[tuple[str, str]]:

@@ -121,3 +121,31 @@ def test_load_test_counts_every_answer_and_checks_who_got_it(index, embedder, se
     assert summary["lost"] == summary["errors"] == summary["crosswired"] == 0
     with pytest.raises(ValueError, match="only runs against this machine"):
         load.assert_loopback("http://10.0.0.5:7860")
+
+
+def test_recorded_replies_stand_in_for_the_model(tmp_path):
+    from evals.replay import RecordedGenerator
+    from rag.prompt import Evidence, build_messages
+
+    report = tmp_path / "answers.json"
+    report.write_text(json.dumps({"rows": [{"question": "高さは？", "model_reply": "回答: 333メートルです。[1]"}]}),
+                      encoding="utf-8")
+    generator = RecordedGenerator.from_report(report)
+    messages = build_messages("高さは？", [Evidence(1, "高さは333メートル。")])
+    assert generator.complete(messages) == "回答: 333メートルです。[1]"
+    with pytest.raises(KeyError):
+        generator.complete(build_messages("幅は？", []))
+
+
+def test_table_row_evidence_and_unchecked_numbers():
+    from evals.answers import unchecked_numbers
+    from evals.metrics import evidence_in
+
+    row = "区分: 大人、料金: 1,320円。"
+    assert evidence_in("| 大人 | 1,320円 |", row) and evidence_in("大人,1320円", "区分: 大人、料金: 1320円。")
+    assert not evidence_in("| 子ども | 1,320円 |", row) and not evidence_in("| 1,320円 | 大人 |", row)
+    assert evidence_in("料金: 1,320円", row) and not evidence_in("料金: 660円", row)
+    documents = ["大人の料金は1,320円です。"]
+    assert unchecked_numbers("合計で2,640円です。(計算: 1,320円 × 2人 = 2,640円)[1]", "2人で？", documents) == []
+    assert unchecked_numbers("合計で2,460円です。[1]", "2人で？", documents) == ["2460"]
+    assert unchecked_numbers("1320円です。[1]", "大人は？", documents) == []

@@ -1,0 +1,40 @@
+"""Re-scoring recorded model replies through today's retrieval and checking code, without the model.
+
+An answer report keeps, for each question, what the model wrote (`model_reply`). Replaying those replies shows what
+a change to verification, citation or scoring does to the figures in seconds; it does not show what a change to
+the prompt or the evidence would make the model write, which only a run with the model does.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+from rag.generate import Generator
+
+QUESTION_MARK = "質問: "
+
+
+class RecordedGenerator(Generator):
+    """Replies to each question with the reply recorded for it in an answer report ({question: reply}).
+
+    Parameters:
+        replies: the recorded model replies, by question as the prompt states it.
+    """
+
+    name = "recorded"
+
+    def __init__(self, replies: dict[str, str]):
+        self.replies = replies
+
+    @classmethod
+    def from_report(cls, path: str | Path) -> RecordedGenerator:
+        rows = json.loads(Path(path).read_text(encoding="utf-8"))["rows"]
+        return cls({row["question"]: row.get("model_reply", "") for row in rows})
+
+    def stream(self, messages: list[dict], max_tokens: int = 256, temperature: float = 0.0) -> Iterator[str]:
+        question = messages[-1]["content"].rsplit(QUESTION_MARK, 1)[-1].strip()
+        if question not in self.replies:
+            raise KeyError(f"no recorded reply for {question!r}")
+        yield self.replies[question]
