@@ -41,6 +41,27 @@ class Settings:
     bm25_b: float = 0.75
     dense_weight: float = 0.7
     top_k: int = 5
+    # vector store: "faiss" (embedded, files in index_dir) or "qdrant" (vectors in a Qdrant collection that several
+    # app replicas can share; BM25 and passages stay in index_dir)
+    store: str = "faiss"
+    # below this many passages search scans every passage exactly (results as a full scan); above, an approximate
+    # index finds candidates: faster and smaller, at the cost of now and then missing a near passage
+    ann_min_passages: int = 20000
+    # FAISS index-factory string above ann_min_passages; HNSW over 8-bit codes keeps a million 384-dim vectors in
+    # ~0.7 GB where float32 would take 1.5 GB, for a slightly less exact candidate order (rescored exactly after)
+    ann_factory: str = "HNSW32,SQ8"
+    # FAISS search parameters for ann_factory: a larger efSearch finds more true neighbours, more slowly
+    ann_search_params: str = "efSearch=128"
+    # candidates taken from each of the dense and the BM25 top lists above ann_min_passages; more finds more of the
+    # passages the blend would rank high, at a cost per query proportional to their sentences
+    candidates: int = 100
+    # Qdrant server or cluster (e.g. http://qdrant:6333); when empty, qdrant_path runs Qdrant's local mode
+    qdrant_url: str = ""
+    qdrant_path: str = ""
+    # name prefix of this index's collections: indexes sharing a Qdrant need different prefixes
+    qdrant_collection: str = "rag"
+    qdrant_api_key_env: str = "QDRANT_API_KEY"  # environment variable holding the key, if the cluster wants one
+    qdrant_timeout_s: float = 10.0  # a longer wait tolerates a busy cluster, a shorter one reports a dead one sooner
     # answering
     generator: str = "auto"
     generator_model: str = ""

@@ -1,7 +1,8 @@
-"""Okapi BM25 over a pluggable tokenizer; character bigrams by default, which suits Japanese."""
+"""Okapi BM25 over a pluggable tokenizer (character n-grams by default, which suits Japanese), scored by bm25s."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -9,10 +10,12 @@ from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
+from tqdm import tqdm
 
 from .japanese import PUNCTUATION, fold
 
 # Punctuation, and the dash 「―」 that pages put between phrases, break runs of word characters.
+STATS = "stats.json"  # our side of a saved index: tokenizer, k1, b, collection size, average length
 _NON_WORD = re.compile(f"[{PUNCTUATION}―]+")
 
 
@@ -65,8 +68,25 @@ class LexicalHit(NamedTuple):
     score: float
 
 
+def bm25_term_scores(tf: np.ndarray, length: np.ndarray, df: np.ndarray, n_docs: int, avg_length: float,
+                     k1: float, b: float) -> np.ndarray:
+    """Okapi BM25 of single (term, text) pairs: idf log(1 + (N - df + .5) / (df + .5)), tf saturated by k1, b.
+
+    The same formula bm25s precomputes per posting ("lucene" variant) times (k1 + 1), the classic scale; the
+    factor changes no ranking and no z-score, and keeps raw scores comparable with the literature.
+    """
+    idf = np.log1p((n_docs - df + 0.5) / (df + 0.5))
+    return idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * length / avg_length))
+
+
 class BM25:
-    """Inverted-index BM25: index(texts) builds it, retrieve(query, k) ranks, save/load keep it on disk."""
+    """BM25 over our own tokenizer, with bm25s's sparse index for scoring every text at once.
+
+    tokenizer: name in TOKENIZERS (default "unigram+bigram"); k1: term saturation (default 1.2); b: length
+    normalisation (default 0.75). index(texts) builds it, scores(query) scores every text, scores_of(query, texts)
+    scores a few texts of the collection from their words and the kept statistics (document frequencies, average
+    length), so that a caller scoring a handful of rows never touches the postings of all of them.
+    """
 
     def __init__(self, tokenizer: str = "unigram+bigram", k1: float = 1.2, b: float = 0.75):
         if tokenizer not in TOKENIZERS:
@@ -74,64 +94,83 @@ class BM25:
         self.tokenizer_name = tokenizer
         self.tokenize = TOKENIZERS[tokenizer]()
         self.k1, self.b = k1, b
-        self.vocab: dict[str, int] = {}
         self.n_docs = 0
+        self.avg_length = 1.0
+        self._model = None
+        self._df: np.ndarray = np.zeros(0, dtype=np.int64)
 
-    def index(self, texts: list[str]) -> BM25:
-        counts = [Counter(self.tokenize(t)) for t in texts]
-        self.vocab = {}
-        for c in counts:
-            for term in c:
-                self.vocab.setdefault(term, len(self.vocab))
+    def index(self, texts: list[str], progress: bool = False) -> BM25:
+        import bm25s
+
+        tokens = [self.tokenize(t) for t in tqdm(texts, desc="tokenizing", unit="text", disable=not progress)]
         self.n_docs = len(texts)
-        lengths = np.array([sum(c.values()) for c in counts], dtype=np.float32)
-        avg = float(lengths.mean()) if len(lengths) and lengths.mean() > 0 else 1.0
-        postings: list[list[tuple[int, float]]] = [[] for _ in self.vocab]
-        for doc, c in enumerate(counts):
-            norm = self.k1 * (1 - self.b + self.b * lengths[doc] / avg)
-            for term, tf in c.items():
-                postings[self.vocab[term]].append((doc, tf * (self.k1 + 1) / (tf + norm)))
-        df = np.array([len(p) for p in postings], dtype=np.float32)
-        self.idf = np.log(1 + (self.n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
-        self.offsets = np.zeros(len(postings) + 1, dtype=np.int64)
-        self.offsets[1:] = np.cumsum([len(p) for p in postings])
-        self.doc_ids = np.array([d for p in postings for d, _ in p], dtype=np.int32)
-        self.weights = np.array([w for p in postings for _, w in p], dtype=np.float32)
+        lengths = np.fromiter((len(t) for t in tokens), dtype=np.float64, count=len(tokens))
+        self.avg_length = float(lengths.mean()) if len(lengths) and lengths.mean() > 0 else 1.0
+        # "lucene" is Okapi BM25 with idf log(1 + (N - df + .5) / (df + .5)), as bm25_term_scores. A collection
+        # without words gets a placeholder (a space, which no tokenized query holds) so that bm25s has a vocabulary.
+        self._model = bm25s.BM25(k1=self.k1, b=self.b, method="lucene")
+        self._model.index(tokens if any(tokens) else [[" "]], show_progress=progress)
+        self._df = np.diff(self._model.scores["indptr"])
         return self
+
+    def _query_ids(self, query: str) -> list[int]:
+        vocab = self._model.vocab_dict
+        return sorted({vocab[t] for t in self.tokenize(query) if t in vocab and t != ""})
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every indexed text for `query` (repeated query terms count once)."""
-        out = np.zeros(self.n_docs, dtype=np.float32)
-        for term in set(self.tokenize(query)):
-            term_id = self.vocab.get(term)
-            if term_id is None:
-                continue
-            lo, hi = self.offsets[term_id], self.offsets[term_id + 1]
-            np.add.at(out, self.doc_ids[lo:hi], self.idf[term_id] * self.weights[lo:hi])
+        ids = self._query_ids(query)
+        if not ids or self.n_docs == 0:
+            return np.zeros(self.n_docs, dtype=np.float32)
+        return (self._model.get_scores_from_ids(ids) * (self.k1 + 1)).astype(np.float32)
+
+    def scores_of(self, query: str, texts: list[str]) -> np.ndarray:
+        """BM25 of these texts of the collection, equal to their entries in scores(query)."""
+        out = np.zeros(len(texts), dtype=np.float32)
+        vocab = self._model.vocab_dict
+        terms = {t for t in self.tokenize(query) if t in vocab and t != ""}
+        if not terms:
+            return out
+        for row, text in enumerate(texts):
+            words = self.tokenize(text)
+            counts = Counter(w for w in words if w in terms)
+            if counts:
+                tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+                df = self._df[[vocab[t] for t in counts]].astype(np.float64)
+                out[row] = bm25_term_scores(tf, np.float64(len(words)), df, self.n_docs, self.avg_length,
+                                            self.k1, self.b).sum()
         return out
 
     def retrieve(self, query: str, k: int = 10) -> list[LexicalHit]:
+        """The k best texts with a score above zero, best first."""
         scores = self.scores(query)
-        k = min(k, self.n_docs)
-        if k <= 0:
-            return []
-        top = np.argpartition(-scores, k - 1)[:k]
-        top = top[np.argsort(-scores[top], kind="stable")]
+        top = top_k(scores, k)
         return [LexicalHit(int(i), float(scores[i])) for i in top if scores[i] > 0]
 
-    def save(self, path: Path) -> None:
-        terms = np.array(sorted(self.vocab, key=self.vocab.get), dtype=object)
-        np.savez_compressed(path, terms=terms.astype(str), idf=self.idf, offsets=self.offsets,
-                            doc_ids=self.doc_ids, weights=self.weights,
-                            params=np.array([self.k1, self.b, self.n_docs], dtype=np.float64),
-                            tokenizer=np.array(self.tokenizer_name))
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self._model.save(str(folder))
+        (folder / STATS).write_text(json.dumps({"tokenizer": self.tokenizer_name, "k1": self.k1, "b": self.b,
+                                                "n_docs": self.n_docs, "avg_length": self.avg_length}))
 
     @classmethod
-    def load(cls, path: Path) -> BM25:
-        with np.load(path, allow_pickle=False) as data:
-            model = cls(str(data["tokenizer"]), float(data["params"][0]), float(data["params"][1]))
-            model.n_docs = int(data["params"][2])
-            model.vocab = {str(t): i for i, t in enumerate(data["terms"])}
-            model.idf, model.offsets = data["idf"], data["offsets"]
-            model.doc_ids, model.weights = data["doc_ids"], data["weights"]
+    def load(cls, folder: Path, mmap: bool = False) -> BM25:
+        """mmap leaves the postings on disk until read: a collection scored only through scores_of costs no RAM."""
+        import bm25s
+
+        stats = json.loads((folder / STATS).read_text())
+        model = cls(stats["tokenizer"], stats["k1"], stats["b"])
+        model.n_docs, model.avg_length = stats["n_docs"], stats["avg_length"]
+        model._model = bm25s.BM25.load(str(folder), mmap=mmap, show_progress=False)
+        model._df = np.diff(np.asarray(model._model.scores["indptr"]))
         return model
+
+
+def top_k(scores: np.ndarray, k: int) -> np.ndarray:
+    """Rows of the k largest scores, largest first (ties: lower row first)."""
+    k = min(k, len(scores))
+    if k <= 0:
+        return np.zeros(0, dtype=np.int64)
+    top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
+    order = np.lexsort((top, -scores[top]))
+    return top[order]
