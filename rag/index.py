@@ -355,8 +355,9 @@ def write_index(documents: list[Document], settings: Settings, embedder: Embedde
         _write_jsonl(staging / PASSAGES, [p.to_dict() for p in passages])
         _write_jsonl(staging / DOCUMENTS, [d.to_dict() for d in documents])
         sentences.save(staging / SENTENCES)
-        stores = (new_store(settings, embedder.dim, f"{generation}-passages"),
-                  new_store(settings, embedder.dim, f"{generation}-sentences", searchable=False))
+        stores = (new_store(settings, embedder.dim, f"{generation}-passages", embedder=embedder.name),
+                  new_store(settings, embedder.dim, f"{generation}-sentences", searchable=False,
+                            embedder=embedder.name))
         for store, vectors, name in zip(stores, (passage_vectors, sentence_vectors), (PASSAGE_VECTORS, SENTENCE_VECTORS)):
             store.add(vectors)
             store.save(staging / name)

@@ -102,14 +102,22 @@ class BM25:
     def index(self, texts: list[str], progress: bool = False) -> BM25:
         import bm25s
 
-        tokens = [self.tokenize(t) for t in tqdm(texts, desc="tokenizing", unit="text", disable=not progress)]
+        # Words become ids as they come (one small array per text), so a million texts do not sit in memory as
+        # Python strings; bm25s builds its index from the ids and our vocabulary.
+        vocab: dict[str, int] = {}
+        ids = []
+        for text in tqdm(texts, desc="indexing words", unit="text", disable=not progress, mininterval=2):
+            words = self.tokenize(text)
+            ids.append(np.fromiter((vocab.setdefault(w, len(vocab)) for w in words), dtype=np.int32,
+                                   count=len(words)))
         self.n_docs = len(texts)
-        lengths = np.fromiter((len(t) for t in tokens), dtype=np.float64, count=len(tokens))
+        lengths = np.fromiter((len(t) for t in ids), dtype=np.float64, count=len(ids))
         self.avg_length = float(lengths.mean()) if len(lengths) and lengths.mean() > 0 else 1.0
-        # "lucene" is Okapi BM25 with idf log(1 + (N - df + .5) / (df + .5)), as bm25_term_scores. A collection
-        # without words gets a placeholder (a space, which no tokenized query holds) so that bm25s has a vocabulary.
+        if not vocab:  # bm25s needs a word: a space, which no tokenized query holds
+            vocab, ids = {" ": 0}, [np.zeros(1, dtype=np.int32)]
+        # "lucene" is Okapi BM25 with idf log(1 + (N - df + .5) / (df + .5)), as bm25_term_scores.
         self._model = bm25s.BM25(k1=self.k1, b=self.b, method="lucene")
-        self._model.index(tokens if any(tokens) else [[" "]], show_progress=progress)
+        self._model.index((ids, vocab), create_empty_token=False, show_progress=progress)
         self._df = np.diff(self._model.scores["indptr"])
         return self
 

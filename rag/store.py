@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import IndexUnavailable
+from .errors import ConfigError, IndexUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -190,16 +190,25 @@ def open_store(folder: Path, settings) -> VectorStore:
         raise IndexUnavailable(f"unknown vector store {backend!r} in {folder}")
     if backend == "faiss":
         return FaissStore.load(folder, settings.ann_search_params)
-    return STORES[backend].load(folder, settings)
+    return _backend(backend).load(folder, settings)
 
 
-def new_store(settings, dim: int, name: str, searchable: bool = True) -> VectorStore:
-    """An empty store of the configured backend; `name` tells the rows apart ("passages", "sentences")."""
+def new_store(settings, dim: int, name: str, searchable: bool = True, embedder: str = "") -> VectorStore:
+    """An empty store of the configured backend; `name` tells the collections apart (a generation and
+    "passages" / "sentences"), `embedder` names the model its vectors come from."""
     if settings.store not in STORES:
-        raise IndexUnavailable(f"unknown store {settings.store!r}; choose one of {', '.join(STORES)}")
+        raise ConfigError(f"unknown store {settings.store!r}; choose one of {', '.join(STORES)}")
     if settings.store == "faiss":
         return FaissStore(dim, settings.ann_min_passages, settings.ann_factory, settings.ann_search_params, searchable)
-    return STORES[settings.store].create(settings, dim, name, searchable)
+    return _backend(settings.store).create(settings, dim, name, searchable, embedder)
 
 
-STORES: dict[str, type[VectorStore]] = {"faiss": FaissStore}
+def _backend(name: str):
+    if name == "qdrant":  # imported on use: the qdrant-client package is needed only by those who choose it
+        from .store_qdrant import QdrantStore
+
+        return QdrantStore
+    return STORES[name]
+
+
+STORES: dict[str, type[VectorStore] | None] = {"faiss": FaissStore, "qdrant": None}  # None: imported on use
