@@ -66,6 +66,23 @@ def test_exact_search_and_scores_match_brute_force(backend_settings, tmp_path):
     assert len(store.search(query, 100)[1]) == 40
 
 
+def test_scores_agree_with_qdrant_edge(backend_settings, tmp_path):
+    """A second, independent engine (Qdrant Edge, in-process) must find the same rows with the same scores."""
+    edge = pytest.importorskip("qdrant_edge")
+    vectors = unit_vectors(60, seed=3)
+    store = saved_store(backend_settings, tmp_path, vectors)
+    shard = edge.EdgeShard.create(str(tmp_path / "edge"), edge.EdgeConfig(
+        vectors=edge.EdgeVectorParams(size=16, distance=edge.Distance.Dot)))
+    shard.update(edge.UpdateOperation.upsert_points([edge.Point(i, v.tolist()) for i, v in enumerate(vectors)]))
+    for seed in (4, 5, 6):
+        query = unit_vectors(1, seed=seed)[0]
+        found = shard.query(edge.QueryRequest(limit=8, query=edge.Query.Nearest(query.tolist())))
+        scores, rows = store.search(query, 8)
+        assert rows.tolist() == [p.id for p in found]
+        assert scores == pytest.approx([p.score for p in found], abs=1e-5)
+    shard.close()
+
+
 def test_wrong_dimension_and_row_only_stores_are_refused(backend_settings, tmp_path):
     store = new_store(backend_settings, 16, "gen-x-passages", embedder="test/16")
     with pytest.raises(ValueError, match="dimension 16"):
