@@ -288,6 +288,23 @@ def cmd_scale(args) -> int:
     return 0
 
 
+def cmd_update(args) -> int:
+    from rag.service import open_embedder
+
+    from . import scale
+
+    settings = load_settings(args.config)
+    work_dir = Path(args.work_dir)
+    work_dir.mkdir(parents=True, exist_ok=True)
+    row = scale.update_timing(settings, open_embedder(settings), work_dir, args.documents, args.jsquad)
+    report.write_json({"kind": "update", "embedder": settings.embedder, **row}, args.out)
+    print(f"{row['documents']} documents: full build {row['full_s']} s ({row['full_embedded_passages']} passages "
+          f"embedded); one document changed: {row['one_changed_s']} s ({row['one_changed_embedded_passages']} "
+          f"passages, {row['one_changed_embedded_sentences']} sentences embedded), {row['ratio']:.1%} of the full build")
+    print(f"report: {args.out}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m evals", description="Evaluate retrieval and answers.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -365,6 +382,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--keep", action="store_true", help="keep the built indexes")
     p.add_argument("--out", default="reports/scale.json")
     p.set_defaults(func=cmd_scale)
+
+    p = sub.add_parser("update", help="seconds of a full build against an update after one document changed")
+    p.add_argument("--documents", type=int, default=200)
+    p.add_argument("--jsquad", default="../shared/evaldata/jsquad/valid-v1.3.json")
+    p.add_argument("--work-dir", default="reports/scale-indexes")
+    p.add_argument("--out", default="reports/update.json")
+    p.set_defaults(func=cmd_update)
 
     for p in sub.choices.values():
         p.add_argument("--config", help="TOML settings file")

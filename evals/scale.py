@@ -156,3 +156,26 @@ def run(settings: Settings, sizes: list[int], work_dir: Path, n_queries: int, js
         if not keep:
             shutil.rmtree(folder, ignore_errors=True)
     return rows
+
+
+def update_timing(settings: Settings, embedder: Embedder, work_dir: Path, n_documents: int, jsquad: str | None) -> dict:
+    """Seconds of a full build of n synthetic documents, and of the update after one of them changed."""
+    from rag.index import update_index
+
+    pool = sentence_pool(settings.corpus_dir, jsquad)
+    documents = synthetic_documents(pool, n_documents, per_passage=6)
+    folder = work_dir / f"update-{n_documents}"
+    shutil.rmtree(folder, ignore_errors=True)
+    settings = settings.replace(index_dir=str(folder))
+    started = time.perf_counter()
+    _, full = update_index(settings, embedder, documents=documents, progress=True)
+    full_s = time.perf_counter() - started
+    changed = documents[n_documents // 2]
+    documents[n_documents // 2] = Document(changed.doc_id, changed.title, changed.text + "この記事は更新された。")
+    started = time.perf_counter()
+    _, one = update_index(settings, embedder, documents=documents, progress=True)
+    one_s = time.perf_counter() - started
+    shutil.rmtree(folder, ignore_errors=True)
+    return {"documents": n_documents, "full_s": round(full_s, 2), "full_embedded_passages": full.embedded_passages,
+            "one_changed_s": round(one_s, 2), "one_changed_embedded_passages": one.embedded_passages,
+            "one_changed_embedded_sentences": one.embedded_sentences, "ratio": round(one_s / full_s, 4)}

@@ -174,10 +174,6 @@ class Index:
         passage = self.passages[int(self.sentences.passage_of[j])]
         return self.documents[passage.doc_id].text[int(self.sentences.start[j]):int(self.sentences.end[j])]
 
-    def titled_sentence(self, j: int) -> str:
-        """A sentence as it was embedded and indexed: its article title in front."""
-        return f"{self.passages[int(self.sentences.passage_of[j])].title}\n{self.sentence_text(j)}"
-
     @property
     def data_dir(self) -> Path:
         return self.path / self.manifest.get("data_dir", ".")
@@ -331,7 +327,11 @@ def write_index(documents: list[Document], settings: Settings, embedder: Embedde
     if reuse is not None and (reused_from >= 0).any():
         kept = np.nonzero(reused_from >= 0)[0]
         # A reused passage's sentences are the old passage's sentences, in the same order.
-        sentence_source[sentences.rows_of(kept)] = reuse.sentences.rows_of(reused_from[kept])
+        new_rows, old_rows_s = sentences.rows_of(kept), reuse.sentences.rows_of(reused_from[kept])
+        if len(new_rows) == len(old_rows_s):
+            sentence_source[new_rows] = old_rows_s
+        else:
+            log.warning("sentences of unchanged documents split differently than before; embedding them again")
     passage_vectors = _assemble(embedder, titled_passages, reused_from, reuse and reuse.passage_vectors,
                                 progress, "embedding passages", on_progress)
     sentence_vectors = _assemble(embedder, titled_sentences, sentence_source, reuse and reuse.sentence_vectors,

@@ -16,6 +16,7 @@ from .japanese import PUNCTUATION, fold
 
 # Punctuation, and the dash 「―」 that pages put between phrases, break runs of word characters.
 STATS = "stats.json"  # our side of a saved index: tokenizer, k1, b, collection size, average length
+FORWARD, OFFSETS = "forward.npy", "forward_offsets.npy"  # each text's word ids, for scoring a few rows
 _NON_WORD = re.compile(f"[{PUNCTUATION}―]+")
 
 
@@ -83,9 +84,9 @@ class BM25:
     """BM25 over our own tokenizer, with bm25s's sparse index for scoring every text at once.
 
     tokenizer: name in TOKENIZERS (default "unigram+bigram"); k1: term saturation (default 1.2); b: length
-    normalisation (default 0.75). index(texts) builds it, scores(query) scores every text, scores_of(query, texts)
-    scores a few texts of the collection from their words and the kept statistics (document frequencies, average
-    length), so that a caller scoring a handful of rows never touches the postings of all of them.
+    normalisation (default 0.75). index(texts) builds it, scores(query) scores every text, scores_of(query, rows)
+    scores a few rows from their own word ids and the kept statistics (document frequencies, average length), so
+    that a caller scoring a handful of rows never reads the postings of the whole collection.
     """
 
     def __init__(self, tokenizer: str = "unigram+bigram", k1: float = 1.2, b: float = 0.75):
@@ -98,6 +99,9 @@ class BM25:
         self.avg_length = 1.0
         self._model = None
         self._df: np.ndarray = np.zeros(0, dtype=np.int64)
+        # forward index: the word ids of text i are _forward[_offsets[i]:_offsets[i + 1]]
+        self._offsets: np.ndarray = np.zeros(1, dtype=np.int64)
+        self._forward: np.ndarray = np.zeros(0, dtype=np.int32)
 
     def index(self, texts: list[str], progress: bool = False) -> BM25:
         import bm25s
@@ -119,6 +123,9 @@ class BM25:
         self._model = bm25s.BM25(k1=self.k1, b=self.b, method="lucene")
         self._model.index((ids, vocab), create_empty_token=False, show_progress=progress)
         self._df = np.diff(self._model.scores["indptr"])
+        self._offsets = np.zeros(len(texts) + 1, dtype=np.int64)
+        self._offsets[1:] = np.cumsum(lengths)
+        self._forward = np.concatenate(ids[:len(texts)]) if texts else np.zeros(0, dtype=np.int32)
         return self
 
     def _query_ids(self, query: str) -> list[int]:
@@ -132,22 +139,24 @@ class BM25:
             return np.zeros(self.n_docs, dtype=np.float32)
         return (self._model.get_scores_from_ids(ids) * (self.k1 + 1)).astype(np.float32)
 
-    def scores_of(self, query: str, texts: list[str]) -> np.ndarray:
-        """BM25 of these texts of the collection, equal to their entries in scores(query)."""
-        out = np.zeros(len(texts), dtype=np.float32)
-        vocab = self._model.vocab_dict
-        terms = {t for t in self.tokenize(query) if t in vocab and t != ""}
-        if not terms:
-            return out
-        for row, text in enumerate(texts):
-            words = self.tokenize(text)
-            counts = Counter(w for w in words if w in terms)
-            if counts:
-                tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
-                df = self._df[[vocab[t] for t in counts]].astype(np.float64)
-                out[row] = bm25_term_scores(tf, np.float64(len(words)), df, self.n_docs, self.avg_length,
-                                            self.k1, self.b).sum()
-        return out
+    def scores_of(self, query: str, rows: np.ndarray) -> np.ndarray:
+        """BM25 of these rows alone, equal to their entries in scores(query): computed from each row's own word
+        ids (the forward index) and the collection's statistics, so the cost follows the rows, not the collection."""
+        rows = np.asarray(rows, dtype=np.int64)
+        query_ids = np.array(self._query_ids(query), dtype=np.int64)
+        if not len(query_ids) or not len(rows):
+            return np.zeros(len(rows), dtype=np.float32)
+        lo, hi = self._offsets[rows], self._offsets[rows + 1]
+        lengths = (hi - lo).astype(np.int64)
+        starts = np.repeat(lo - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths)
+        words = np.asarray(self._forward[starts + np.arange(int(lengths.sum()))], dtype=np.int64)
+        owner = np.repeat(np.arange(len(rows)), lengths)
+        match = np.isin(words, query_ids)
+        pairs, tf = np.unique(owner[match] * len(self._df) + words[match], return_counts=True)
+        row, term = pairs // len(self._df), pairs % len(self._df)
+        contributions = bm25_term_scores(tf.astype(np.float64), lengths[row].astype(np.float64),
+                                         self._df[term].astype(np.float64), self.n_docs, self.avg_length, self.k1, self.b)
+        return np.bincount(row, weights=contributions, minlength=len(rows)).astype(np.float32)
 
     def retrieve(self, query: str, k: int = 10) -> list[LexicalHit]:
         """The k best texts with a score above zero, best first."""
@@ -158,6 +167,8 @@ class BM25:
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         self._model.save(str(folder))
+        np.save(folder / FORWARD, self._forward)
+        np.save(folder / OFFSETS, self._offsets)
         (folder / STATS).write_text(json.dumps({"tokenizer": self.tokenizer_name, "k1": self.k1, "b": self.b,
                                                 "n_docs": self.n_docs, "avg_length": self.avg_length}))
 
@@ -171,6 +182,8 @@ class BM25:
         model.n_docs, model.avg_length = stats["n_docs"], stats["avg_length"]
         model._model = bm25s.BM25.load(str(folder), mmap=mmap, show_progress=False)
         model._df = np.diff(np.asarray(model._model.scores["indptr"]))
+        model._forward = np.load(folder / FORWARD, mmap_mode="r" if mmap else None)
+        model._offsets = np.load(folder / OFFSETS)
         return model
 
 

@@ -132,8 +132,8 @@ class Retriever:
         if weight < 1:
             if exact:
                 sentence_lexical = index.sentence_lexical.scores(query)
-            else:  # from the words of the candidates' sentences: no posting list of the whole collection is read
-                sentence_lexical = index.sentence_lexical.scores_of(query, [index.titled_sentence(j) for j in rows])
+            else:  # from the candidates' sentences' own words: no posting list of the whole collection is read
+                sentence_lexical = index.sentence_lexical.scores_of(query, rows)
             z_sentences = standardize(sentence_lexical)
             best, _ = max_by_group(z_sentences, group, m)
             fused += (1 - weight) * (standardize(lexical) + best) / 2

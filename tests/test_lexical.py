@@ -34,7 +34,7 @@ def test_scores_match_a_plain_implementation(query):
     bm25 = BM25(k1=0.8, b=0.75).index(TEXTS)
     expected = plain_bm25(TEXTS, query, 0.8, 0.75)
     assert bm25.scores(query) == pytest.approx(expected, abs=1e-5)
-    assert bm25.scores_of(query, [TEXTS[3], TEXTS[1], TEXTS[4]]) == pytest.approx(
+    assert bm25.scores_of(query, np.array([3, 1, 4])) == pytest.approx(
         [expected[3], expected[1], expected[4]], abs=1e-5)
 
 
@@ -51,12 +51,13 @@ def test_ranking_and_round_trip(tmp_path):
     for mmap in (False, True):
         loaded = BM25.load(tmp_path / "bm25", mmap=mmap)
         assert loaded.retrieve("清水寺の柱は何本", k=2) == hits
+        assert loaded.scores_of("清水寺の柱", np.array([1, 3])).tolist() == bm25.scores_of("清水寺の柱", np.array([1, 3])).tolist()
         assert (loaded.k1, loaded.b, loaded.n_docs) == (1.2, 0.75, 5)
 
 
 def test_unknown_terms_and_empty_queries_score_zero():
     bm25 = BM25().index(TEXTS)
-    assert not bm25.scores("").any() and not bm25.scores_of("", TEXTS).any()
+    assert not bm25.scores("").any() and not bm25.scores_of("", np.arange(5)).any()
     assert bm25.retrieve("zzz", k=3) == []
     assert BM25().index([]).scores("東京").tolist() == []
 
