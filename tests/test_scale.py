@@ -18,6 +18,6 @@ def test_one_size_through_the_approximate_path(corpus_dir, tmp_path):
     settings = Settings(corpus_dir=str(corpus_dir), ann_min_passages=100, candidates=20)
     rows = scale.run(settings, [300], tmp_path, n_queries=5, jsquad=None)
     row = rows["300"]
-    assert row["passages"] == 300 and row["factory"] == "HNSW32,SQ8"
+    assert row["passages"] == 300 and row["factory"] == "PQ192x4fs"
     assert row["recall@10"] == 1.0 and row["sentences"] >= 300
     assert not (tmp_path / "scale-300").exists()
