@@ -174,7 +174,8 @@ class BM25:
 
     @classmethod
     def load(cls, folder: Path, mmap: bool = False) -> BM25:
-        """mmap leaves the postings on disk until read: a collection scored only through scores_of costs no RAM."""
+        """mmap leaves the postings on disk until read: a collection scored only through scores_of costs no RAM.
+        The forward index is always mapped, as it is read a few rows at a time."""
         import bm25s
 
         stats = json.loads((folder / STATS).read_text())
@@ -182,7 +183,7 @@ class BM25:
         model.n_docs, model.avg_length = stats["n_docs"], stats["avg_length"]
         model._model = bm25s.BM25.load(str(folder), mmap=mmap, show_progress=False)
         model._df = np.diff(np.asarray(model._model.scores["indptr"]))
-        model._forward = np.load(folder / FORWARD, mmap_mode="r" if mmap else None)
+        model._forward = np.load(folder / FORWARD, mmap_mode="r")  # read by row: only the rows scored are paged in
         model._offsets = np.load(folder / OFFSETS)
         return model
 
