@@ -208,9 +208,10 @@ class Index:
                 documents[doc.doc_id] = doc
             sentences = Sentences.load(data / SENTENCES).with_passages(len(passages))
             stores = open_store(data / PASSAGE_VECTORS, settings), open_store(data / SENTENCE_VECTORS, settings)
-            # Sentence postings are read only on the exact path (small collections): mapped, they cost no RAM
-            # on a large one, where sentences are scored from their words inside the candidate passages.
-            lexicals = BM25.load(data / PASSAGE_LEXICAL), BM25.load(data / SENTENCE_LEXICAL, mmap=True)
+            # Postings are mapped, not read: a query pages in those of its own words only, and sentence postings
+            # are read only on the exact path (small collections); on a large one sentences are scored from
+            # their own words inside the candidate passages.
+            lexicals = BM25.load(data / PASSAGE_LEXICAL, mmap=True), BM25.load(data / SENTENCE_LEXICAL, mmap=True)
         except IndexUnavailable as exc:
             raise IndexUnavailable(f"the index in {path} is unusable: {exc}; rebuild it with `python -m rag index`") from exc
         except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
