@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -105,6 +106,9 @@ class BM25:
 
     def index(self, texts: list[str], progress: bool = False) -> BM25:
         import bm25s
+
+        # bm25s sets its own logger to DEBUG on import, which would print through any root handler (even `-q`)
+        logging.getLogger("bm25s").setLevel(logging.WARNING)
 
         # Words become ids as they come (one small array per text), so a million texts do not sit in memory as
         # Python strings; bm25s builds its index from the ids and our vocabulary.
