@@ -49,7 +49,8 @@ class Settings:
     ann_min_passages: int = 20000
     # FAISS index-factory string above ann_min_passages. 4-bit product-quantised codes scanned in full ("PQ192x4fs",
     # 96 bytes a vector, SIMD) hold their recall on any data, random vectors included, where graphs (HNSW) and
-    # clusters (IVF) lose most true neighbours; on real embeddings "HNSW32,SQ8" is faster for similar recall
+    # clusters (IVF) lost most true neighbours (README, Scale); on real embeddings a graph ("HNSW32,SQ8" with
+    # efSearch) is usually faster at similar recall, unmeasured here
     ann_factory: str = "PQ192x4fs"
     # FAISS search parameters for ann_factory, e.g. "efSearch=256" for HNSW, "nprobe=64" for IVF: higher finds
     # more true neighbours, more slowly
