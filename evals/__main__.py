@@ -56,7 +56,7 @@ def cmd_jsquad(args) -> int:
                  "n_paragraphs": len(documents), "n_questions": len(questions), "seed": args.seed}
     with tempfile.TemporaryDirectory(prefix="jsquad-index-") as tmp:
         started = time.time()
-        retriever = build_paragraph_index(documents, settings, embedder, Path(tmp))
+        retriever = build_paragraph_index(documents, settings, embedder, Path(args.index_dir or tmp))
         build_seconds = time.time() - started
         out["index"] = {"build_seconds": round(build_seconds, 1),
                         "paragraphs_per_second": round(len(documents) / build_seconds, 2),
@@ -271,6 +271,49 @@ def cmd_load(args) -> int:
     return 1 if failed else 0
 
 
+def cmd_scale(args) -> int:
+    import os
+    import subprocess
+
+    from . import scale
+
+    settings = load_settings(args.config, store=args.store)
+    sizes = [int(n) for n in args.passages.split(",")]
+    work_dir = Path(args.work_dir)
+    work_dir.mkdir(parents=True, exist_ok=True)
+    rows = scale.run(settings, sizes, work_dir, args.queries, args.jsquad, args.keep)
+    flags = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
+    cpu = {"cores": os.cpu_count(), "flags": [f for f in ("avx2", "avx512f", "avx512_vnni", "amx_tile")
+                                             if f" {f} " in flags.replace("\n", " ") + " "]}
+    out = {"kind": "scale", "store": settings.store, "factory": settings.ann_factory,
+           "search_params": settings.ann_search_params, "ann_min_passages": settings.ann_min_passages,
+           "candidates": settings.candidates, "queries": args.queries, "cpu": cpu, "rows": rows}
+    report.write_json(out, args.out)
+    print(f"{settings.store} ({settings.ann_factory}, {settings.ann_search_params}; exact below "
+          f"{settings.ann_min_passages:,} passages), {args.queries} queries, hybrid top-10 without the query "
+          f"embedding; CPU {cpu}")
+    print(report.table(rows, scale.COLUMNS))
+    print(f"report: {args.out}")
+    return 0
+
+
+def cmd_update(args) -> int:
+    from rag.service import open_embedder
+
+    from . import scale
+
+    settings = load_settings(args.config)
+    work_dir = Path(args.work_dir)
+    work_dir.mkdir(parents=True, exist_ok=True)
+    row = scale.update_timing(settings, open_embedder(settings), work_dir, args.documents, args.jsquad)
+    report.write_json({"kind": "update", "embedder": settings.embedder, **row}, args.out)
+    print(f"{row['documents']} documents: full build {row['full_s']} s ({row['full_embedded_passages']} passages "
+          f"embedded); one document changed: {row['one_changed_s']} s ({row['one_changed_embedded_passages']} "
+          f"passages, {row['one_changed_embedded_sentences']} sentences embedded), {row['ratio']:.1%} of the full build")
+    print(f"report: {args.out}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m evals", description="Evaluate retrieval and answers.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -290,6 +333,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--modes", default="hybrid,dense,lexical")
     p.add_argument("--chunk-tokens", type=int, default=512,
                    help="passage size; the default keeps each paragraph whole, as the task defines the unit")
+    p.add_argument("--index-dir", help="keep the paragraph index in this folder and reuse it on the next run")
     p.add_argument("--answers", action="store_true", help="score generated answers (EM / character F1)")
     p.add_argument("--generator", help="generator backend for --answers")
     p.add_argument("--out", default="reports/jsquad.json")
@@ -338,6 +382,24 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--generator", help="generator backend for the started app (default: settings)")
     p.add_argument("--out", default="reports/load.json")
     p.set_defaults(func=cmd_load)
+
+    p = sub.add_parser("scale", help="build time, memory, latency and ANN recall on synthetic passages")
+    p.add_argument("--passages", default="10000,100000", help="comma-separated collection sizes")
+    p.add_argument("--store", choices=["faiss", "qdrant"], help="vector store (default: settings)")
+    p.add_argument("--queries", type=int, default=200, help="searches per size")
+    p.add_argument("--jsquad", default="../shared/evaldata/jsquad/valid-v1.3.json",
+                   help="JSQuAD file whose sentences join the corpus's in the synthetic passages")
+    p.add_argument("--work-dir", default="reports/scale-indexes", help="where the indexes are built")
+    p.add_argument("--keep", action="store_true", help="keep the built indexes")
+    p.add_argument("--out", default="reports/scale.json")
+    p.set_defaults(func=cmd_scale)
+
+    p = sub.add_parser("update", help="seconds of a full build against an update after one document changed")
+    p.add_argument("--documents", type=int, default=200)
+    p.add_argument("--jsquad", default="../shared/evaldata/jsquad/valid-v1.3.json")
+    p.add_argument("--work-dir", default="reports/scale-indexes")
+    p.add_argument("--out", default="reports/update.json")
+    p.set_defaults(func=cmd_update)
 
     for p in sub.choices.values():
         p.add_argument("--config", help="TOML settings file")

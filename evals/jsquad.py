@@ -12,7 +12,7 @@ from tqdm import tqdm
 
 from rag.config import Settings
 from rag.embed import Embedder
-from rag.index import write_index
+from rag.index import update_index
 from rag.load import Document
 from rag.retrieve import MODES, Retriever
 
@@ -56,9 +56,9 @@ def load_jsquad(path: str | Path, limit: int | None = None, seed: int = 0) -> tu
 
 def build_paragraph_index(documents: list[Document], settings: Settings, embedder: Embedder,
                           index_dir: Path) -> Retriever:
-    index = write_index(documents, settings, embedder, index_dir, progress=True,
-                        extra_manifest={"corpus_dir": "jsquad", "corpus_fingerprint": ""})
-    return Retriever(index, embedder, settings.dense_weight)
+    """An index of the paragraphs in `index_dir`; one built there before is reused (only changes are embedded)."""
+    index, _ = update_index(settings, embedder, documents=documents, index_dir=index_dir, progress=True)
+    return Retriever(index, embedder, settings.dense_weight, settings.candidates)
 
 
 def evaluate_retrieval(retriever: Retriever, documents: list[Document], questions: list[JsquadQuestion],

@@ -70,26 +70,28 @@ def _settings(args: argparse.Namespace):
 
 def cmd_index(args) -> int:
     from .errors import IndexUnavailable
-    from .index import Index, build_index
+    from .index import Index, corpus_for, update_index
     from .service import open_embedder
 
     settings = _settings(args)
     embedder = open_embedder(settings)
+    # The corpus the index was built from, unless --corpus names one (refused if it is another corpus's index).
+    corpus = corpus_for(Path(settings.index_dir), args.corpus_dir, settings.corpus_dir)
     if args.if_stale:
         try:
-            reasons = Index.load(settings.index_dir).stale_reasons(settings, embedder, Path(settings.corpus_dir))
+            reasons = Index.load(settings.index_dir, settings).stale_reasons(settings, embedder, corpus)
         except IndexUnavailable as exc:
             reasons = [str(exc)]
         if not reasons:
             print(f"index in {settings.index_dir} is up to date")
             return 0
-        log.info("rebuilding: %s", "; ".join(reasons))
-    index, problems = build_index(settings, embedder, progress=not args.quiet)
-    for problem in problems:
+        log.info("updating: %s", "; ".join(reasons))
+    index, report = update_index(settings, embedder, corpus_dir=corpus, progress=not args.quiet)
+    for problem in report.problems:
         print(f"skipped {problem.path}: {problem.reason}", file=sys.stderr)
     m = index.manifest
-    print(f"indexed {m['n_documents']} articles into {m['n_passages']} passages in {m['build_seconds']} s "
-          f"-> {settings.index_dir}")
+    print(f"indexed {m['n_documents']} articles of {m['corpus_dir']} into {m['n_passages']} passages "
+          f"-> {settings.index_dir} ({report.summary()}; {report.seconds} s)")
     return 0
 
 

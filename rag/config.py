@@ -52,6 +52,33 @@ class Settings:
     bm25_b: float = 0.75
     dense_weight: float = 0.7
     top_k: int = 5
+    # vector store: "faiss" (embedded, files in index_dir) or "qdrant" (vectors in a Qdrant collection that several
+    # app replicas can share; BM25 and passages stay in index_dir)
+    store: str = "faiss"
+    # below this many passages search scans every passage exactly (results as a full scan); above, an approximate
+    # index finds candidates: faster and smaller, at the cost of now and then missing a near passage
+    ann_min_passages: int = 20000
+    # FAISS index-factory string above ann_min_passages. 4-bit product-quantised codes scanned in full ("PQ192x4fs",
+    # 96 bytes a vector, SIMD) hold their recall on any data, random vectors included, where graphs (HNSW) and
+    # clusters (IVF) lost most true neighbours (README, Scale); on real embeddings a graph ("HNSW32,SQ8" with
+    # efSearch) is usually faster at similar recall, unmeasured here
+    ann_factory: str = "PQ192x4fs"
+    # FAISS search parameters for ann_factory, e.g. "efSearch=256" for HNSW, "nprobe=64" for IVF: higher finds
+    # more true neighbours, more slowly
+    ann_search_params: str = ""
+    # the approximate index proposes ann_refine times the rows asked for, rescored exactly from the stored vectors:
+    # higher recall, at the cost of reading more rows
+    ann_refine: int = 4
+    # candidates taken from each of the dense and the BM25 top lists above ann_min_passages; more finds more of the
+    # passages the blend would rank high, at a cost per query proportional to their sentences
+    candidates: int = 100
+    # Qdrant server or cluster (e.g. http://qdrant:6333); when empty, qdrant_path runs Qdrant's local mode
+    qdrant_url: str = ""
+    qdrant_path: str = ""
+    # name prefix of this index's collections: indexes sharing a Qdrant need different prefixes
+    qdrant_collection: str = "rag"
+    qdrant_api_key_env: str = "QDRANT_API_KEY"  # environment variable holding the key, if the cluster wants one
+    qdrant_timeout_s: float = 10.0  # a longer wait tolerates a busy cluster, a shorter one reports a dead one sooner
     # answering
     generator: str = "auto"
     generator_model: str = ""

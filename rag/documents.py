@@ -1,7 +1,7 @@
 """Editors' changes to the corpus: files saved or removed under safe names, the index rebuilt, the running
 retriever switched to it under a lock, one change at a time, each reported with its progress.
 
-`rebuild_index` is the one place that turns the corpus folder into a new index; everything else here is about
+`rebuild_index` is the one place that turns the corpus folder into a new index (re-embedding only what changed); everything else here is about
 files, jobs and swapping. Questions keep being answered from the old index until the new one is complete.
 """
 
@@ -21,14 +21,12 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import numpy as np
 
-from .chunk import Chunker
 from .config import Settings
 from .embed import Embedder
 from .errors import Busy, RagError, UnreadableDocument
-from .index import Index, build_index, passage_sentences
-from .load import SUPPORTED_SUFFIXES, corpus_files, load_corpus, load_document
+from .index import Index, update_index
+from .load import SUPPORTED_SUFFIXES, corpus_files, load_document
 
 log = logging.getLogger(__name__)
 
@@ -38,47 +36,27 @@ MAX_NAME_BYTES = 200  # file systems allow 255 bytes; room is left for the tempo
 MAX_JOBS_KEPT = 100
 
 
-class _CountingEmbedder(Embedder):
-    """The embedder, telling `on_embedded(n)` after every batch of passages it embeds (progress of a build)."""
-
-    def __init__(self, inner: Embedder, on_embedded: Callable[[int], None]):
-        self.inner, self.on_embedded = inner, on_embedded
-        self.name, self.dim = inner.name, inner.dim
-
-    def embed_passages(self, texts: list[str]) -> np.ndarray:
-        vectors = self.inner.embed_passages(texts)
-        self.on_embedded(len(texts))
-        return vectors
-
-    def embed_queries(self, texts: list[str]) -> np.ndarray:
-        return self.inner.embed_queries(texts)
-
-    def count_tokens(self, text: str) -> int:
-        return self.inner.count_tokens(text)
-
-
 def rebuild_index(settings: Settings, embedder: Embedder, on_progress: Progress | None = None) -> Index:
-    """The index of the corpus folder as it is now, written aside and swapped in on disk (build_lock held).
+    """The index of the corpus folder as it is now (`update_index`: only added or edited articles are embedded),
+    written aside and swapped in on disk under the build lock.
 
-    For now a full rebuild: every article is embedded again. When rag/index.py's `update_index` lands, this body
-    becomes a call to it (it re-embeds only the changed articles and reports its own progress)."""
+    Progress goes out as one count for the page: ("embedding", done, total) over passages and then sentences, the
+    total growing when the sentences start, as the update only knows each count when it reaches it."""
     report = on_progress or (lambda stage, done, total: None)
     report("cleaning", 0, 0)
-    # build_index does not say how much it will embed: the passages and sentences are counted here first.
-    documents, _ = load_corpus(Path(settings.corpus_dir))
-    chunker = Chunker(embedder.count_tokens, settings.chunk_tokens, settings.chunk_overlap_tokens)
-    passages = [p for doc in documents for p in chunker.chunk(doc)]
-    total = len(passages) + len(passage_sentences(passages))
-    done = [0]
+    finished: dict[str, int] = {}  # embedding stage -> its total, once it has begun
 
-    def embedded(n: int) -> None:
-        done[0] += n
-        report("embedding", min(done[0], total), total)
+    def progress(stage: str, done: int, total: int) -> None:
+        if stage.startswith("embedding"):
+            finished[stage] = total
+            before = sum(n for name, n in finished.items() if name != stage)
+            report("embedding", before + done, before + total)
 
-    report("embedding", 0, total)
-    index, problems = build_index(settings, _CountingEmbedder(embedder, embedded), progress=False)
-    for problem in problems:
+    index, update = update_index(settings, embedder, corpus_dir=settings.corpus_dir, progress=False,
+                                 on_progress=progress)
+    for problem in update.problems:
         log.warning("not indexed: %s: %s", problem.path, problem.reason)
+    log.info("index updated for an editor's change: %s", update.summary())
     return index
 
 

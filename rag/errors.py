@@ -17,6 +17,10 @@ class IndexUnavailable(RagError):
     """The index is missing, damaged, or was built for other settings."""
 
 
+class StoreUnavailable(RagError):
+    """The vector store (a Qdrant server or local folder) cannot be reached or opened."""
+
+
 class EmbedderError(RagError):
     """An embedding model could not be loaded or used."""
 

@@ -1,7 +1,9 @@
-"""Okapi BM25 over a pluggable tokenizer; character bigrams by default, which suits Japanese."""
+"""Okapi BM25 over a pluggable tokenizer (character n-grams by default, which suits Japanese), scored by bm25s."""
 
 from __future__ import annotations
 
+import json
+import logging
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -9,10 +11,13 @@ from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
+from tqdm import tqdm
 
 from .japanese import PUNCTUATION, fold
 
 # Punctuation, and the dash 「―」 that pages put between phrases, break runs of word characters.
+STATS = "stats.json"  # our side of a saved index: tokenizer, k1, b, collection size, average length
+FORWARD, OFFSETS = "forward.npy", "forward_offsets.npy"  # each text's word ids, for scoring a few rows
 _NON_WORD = re.compile(f"[{PUNCTUATION}―]+")
 
 
@@ -65,8 +70,25 @@ class LexicalHit(NamedTuple):
     score: float
 
 
+def bm25_term_scores(tf: np.ndarray, length: np.ndarray, df: np.ndarray, n_docs: int, avg_length: float,
+                     k1: float, b: float) -> np.ndarray:
+    """Okapi BM25 of single (term, text) pairs: idf log(1 + (N - df + .5) / (df + .5)), tf saturated by k1, b.
+
+    The same formula bm25s precomputes per posting ("lucene" variant) times (k1 + 1), the classic scale; the
+    factor changes no ranking and no z-score, and keeps raw scores comparable with the literature.
+    """
+    idf = np.log1p((n_docs - df + 0.5) / (df + 0.5))
+    return idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * length / avg_length))
+
+
 class BM25:
-    """Inverted-index BM25: index(texts) builds it, retrieve(query, k) ranks, save/load keep it on disk."""
+    """BM25 over our own tokenizer, with bm25s's sparse index for scoring every text at once.
+
+    tokenizer: name in TOKENIZERS (default "unigram+bigram"); k1: term saturation (default 1.2); b: length
+    normalisation (default 0.75). index(texts) builds it, scores(query) scores every text, scores_of(query, rows)
+    scores a few rows from their own word ids and the kept statistics (document frequencies, average length), so
+    that a caller scoring a handful of rows never reads the postings of the whole collection.
+    """
 
     def __init__(self, tokenizer: str = "unigram+bigram", k1: float = 1.2, b: float = 0.75):
         if tokenizer not in TOKENIZERS:
@@ -74,64 +96,107 @@ class BM25:
         self.tokenizer_name = tokenizer
         self.tokenize = TOKENIZERS[tokenizer]()
         self.k1, self.b = k1, b
-        self.vocab: dict[str, int] = {}
         self.n_docs = 0
+        self.avg_length = 1.0
+        self._model = None
+        self._df: np.ndarray = np.zeros(0, dtype=np.int64)
+        # forward index: the word ids of text i are _forward[_offsets[i]:_offsets[i + 1]]
+        self._offsets: np.ndarray = np.zeros(1, dtype=np.int64)
+        self._forward: np.ndarray = np.zeros(0, dtype=np.int32)
 
-    def index(self, texts: list[str]) -> BM25:
-        counts = [Counter(self.tokenize(t)) for t in texts]
-        self.vocab = {}
-        for c in counts:
-            for term in c:
-                self.vocab.setdefault(term, len(self.vocab))
+    def index(self, texts: list[str], progress: bool = False) -> BM25:
+        import bm25s
+
+        # bm25s sets its own logger to DEBUG on import, which would print through any root handler (even `-q`)
+        logging.getLogger("bm25s").setLevel(logging.WARNING)
+
+        # Words become ids as they come (one small array per text), so a million texts do not sit in memory as
+        # Python strings; bm25s builds its index from the ids and our vocabulary.
+        vocab: dict[str, int] = {}
+        ids = []
+        for text in tqdm(texts, desc="indexing words", unit="text", disable=not progress, mininterval=2):
+            words = self.tokenize(text)
+            ids.append(np.fromiter((vocab.setdefault(w, len(vocab)) for w in words), dtype=np.int32,
+                                   count=len(words)))
         self.n_docs = len(texts)
-        lengths = np.array([sum(c.values()) for c in counts], dtype=np.float32)
-        avg = float(lengths.mean()) if len(lengths) and lengths.mean() > 0 else 1.0
-        postings: list[list[tuple[int, float]]] = [[] for _ in self.vocab]
-        for doc, c in enumerate(counts):
-            norm = self.k1 * (1 - self.b + self.b * lengths[doc] / avg)
-            for term, tf in c.items():
-                postings[self.vocab[term]].append((doc, tf * (self.k1 + 1) / (tf + norm)))
-        df = np.array([len(p) for p in postings], dtype=np.float32)
-        self.idf = np.log(1 + (self.n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
-        self.offsets = np.zeros(len(postings) + 1, dtype=np.int64)
-        self.offsets[1:] = np.cumsum([len(p) for p in postings])
-        self.doc_ids = np.array([d for p in postings for d, _ in p], dtype=np.int32)
-        self.weights = np.array([w for p in postings for _, w in p], dtype=np.float32)
+        lengths = np.fromiter((len(t) for t in ids), dtype=np.float64, count=len(ids))
+        self.avg_length = float(lengths.mean()) if len(lengths) and lengths.mean() > 0 else 1.0
+        if not vocab:  # bm25s needs a word: a space, which no tokenized query holds
+            vocab, ids = {" ": 0}, [np.zeros(1, dtype=np.int32)]
+        # "lucene" is Okapi BM25 with idf log(1 + (N - df + .5) / (df + .5)), as bm25_term_scores.
+        self._model = bm25s.BM25(k1=self.k1, b=self.b, method="lucene")
+        self._model.index((ids, vocab), create_empty_token=False, show_progress=progress)
+        self._df = np.diff(self._model.scores["indptr"])
+        self._offsets = np.zeros(len(texts) + 1, dtype=np.int64)
+        self._offsets[1:] = np.cumsum(lengths)
+        self._forward = np.concatenate(ids[:len(texts)]) if texts else np.zeros(0, dtype=np.int32)
         return self
+
+    def _query_ids(self, query: str) -> list[int]:
+        vocab = self._model.vocab_dict
+        return sorted({vocab[t] for t in self.tokenize(query) if t in vocab and t != ""})
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every indexed text for `query` (repeated query terms count once)."""
-        out = np.zeros(self.n_docs, dtype=np.float32)
-        for term in set(self.tokenize(query)):
-            term_id = self.vocab.get(term)
-            if term_id is None:
-                continue
-            lo, hi = self.offsets[term_id], self.offsets[term_id + 1]
-            np.add.at(out, self.doc_ids[lo:hi], self.idf[term_id] * self.weights[lo:hi])
-        return out
+        ids = self._query_ids(query)
+        if not ids or self.n_docs == 0:
+            return np.zeros(self.n_docs, dtype=np.float32)
+        return (self._model.get_scores_from_ids(ids) * (self.k1 + 1)).astype(np.float32)
+
+    def scores_of(self, query: str, rows: np.ndarray) -> np.ndarray:
+        """BM25 of these rows alone, equal to their entries in scores(query): computed from each row's own word
+        ids (the forward index) and the collection's statistics, so the cost follows the rows, not the collection."""
+        rows = np.asarray(rows, dtype=np.int64)
+        query_ids = np.array(self._query_ids(query), dtype=np.int64)
+        if not len(query_ids) or not len(rows):
+            return np.zeros(len(rows), dtype=np.float32)
+        lo, hi = self._offsets[rows], self._offsets[rows + 1]
+        lengths = (hi - lo).astype(np.int64)
+        starts = np.repeat(lo - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths)
+        words = np.asarray(self._forward[starts + np.arange(int(lengths.sum()))], dtype=np.int64)
+        owner = np.repeat(np.arange(len(rows)), lengths)
+        match = np.isin(words, query_ids)
+        pairs, tf = np.unique(owner[match] * len(self._df) + words[match], return_counts=True)
+        row, term = pairs // len(self._df), pairs % len(self._df)
+        contributions = bm25_term_scores(tf.astype(np.float64), lengths[row].astype(np.float64),
+                                         self._df[term].astype(np.float64), self.n_docs, self.avg_length, self.k1, self.b)
+        return np.bincount(row, weights=contributions, minlength=len(rows)).astype(np.float32)
 
     def retrieve(self, query: str, k: int = 10) -> list[LexicalHit]:
+        """The k best texts with a score above zero, best first."""
         scores = self.scores(query)
-        k = min(k, self.n_docs)
-        if k <= 0:
-            return []
-        top = np.argpartition(-scores, k - 1)[:k]
-        top = top[np.argsort(-scores[top], kind="stable")]
+        top = top_k(scores, k)
         return [LexicalHit(int(i), float(scores[i])) for i in top if scores[i] > 0]
 
-    def save(self, path: Path) -> None:
-        terms = np.array(sorted(self.vocab, key=self.vocab.get), dtype=object)
-        np.savez_compressed(path, terms=terms.astype(str), idf=self.idf, offsets=self.offsets,
-                            doc_ids=self.doc_ids, weights=self.weights,
-                            params=np.array([self.k1, self.b, self.n_docs], dtype=np.float64),
-                            tokenizer=np.array(self.tokenizer_name))
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self._model.save(str(folder))
+        np.save(folder / FORWARD, self._forward)
+        np.save(folder / OFFSETS, self._offsets)
+        (folder / STATS).write_text(json.dumps({"tokenizer": self.tokenizer_name, "k1": self.k1, "b": self.b,
+                                                "n_docs": self.n_docs, "avg_length": self.avg_length}))
 
     @classmethod
-    def load(cls, path: Path) -> BM25:
-        with np.load(path, allow_pickle=False) as data:
-            model = cls(str(data["tokenizer"]), float(data["params"][0]), float(data["params"][1]))
-            model.n_docs = int(data["params"][2])
-            model.vocab = {str(t): i for i, t in enumerate(data["terms"])}
-            model.idf, model.offsets = data["idf"], data["offsets"]
-            model.doc_ids, model.weights = data["doc_ids"], data["weights"]
+    def load(cls, folder: Path, mmap: bool = False) -> BM25:
+        """mmap leaves the postings on disk until read: a collection scored only through scores_of costs no RAM.
+        The forward index is always mapped, as it is read a few rows at a time."""
+        import bm25s
+
+        stats = json.loads((folder / STATS).read_text())
+        model = cls(stats["tokenizer"], stats["k1"], stats["b"])
+        model.n_docs, model.avg_length = stats["n_docs"], stats["avg_length"]
+        model._model = bm25s.BM25.load(str(folder), mmap=mmap, show_progress=False)
+        model._df = np.diff(np.asarray(model._model.scores["indptr"]))
+        model._forward = np.load(folder / FORWARD, mmap_mode="r")  # read by row: only the rows scored are paged in
+        model._offsets = np.load(folder / OFFSETS)
         return model
+
+
+def top_k(scores: np.ndarray, k: int) -> np.ndarray:
+    """Rows of the k largest scores, largest first (ties: lower row first)."""
+    k = min(k, len(scores))
+    if k <= 0:
+        return np.zeros(0, dtype=np.int64)
+    top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
+    order = np.lexsort((top, -scores[top]))
+    return top[order]

@@ -10,6 +10,7 @@ import numpy as np
 from .chunk import Passage
 from .embed import Embedder
 from .index import Index
+from .lexical import top_k
 
 MAX_QUERY_CHARS = 2000
 MODES = ("hybrid", "dense", "lexical")
@@ -51,21 +52,37 @@ def max_by_group(values: np.ndarray, groups: np.ndarray, n_groups: int) -> tuple
     return np.where(np.isfinite(best), best, 0.0).astype(np.float32), arg
 
 
+def dense_candidates(index: Index, query_vector: np.ndarray, k: int) -> np.ndarray:
+    """Passage rows among the k nearest to the query in the (approximate) vector index."""
+    return index.passage_vectors.search(query_vector, k)[1]
+
+
+def lexical_candidates(lexical: np.ndarray, k: int) -> np.ndarray:
+    """Passage rows of the k best BM25 scores above zero."""
+    top = top_k(lexical, k)
+    return top[lexical[top] > 0]
+
+
 class Retriever:
     """search(query, k) over a loaded Index.
 
     A passage's dense and lexical evidence is each the mean of its own standardised score and that of its
     best sentence, so a passage that answers in one sentence is not drowned by its other sentences.
     mode "dense" / "lexical" use one side only (for comparisons in evals).
+
+    index: the loaded Index. embedder: embeds the query. dense_weight: share of the dense side in the blend
+    (default 0.7). candidates: on an index whose vector store is approximate, the blend ranks only the union of
+    this many nearest passages and this many best BM25 passages (default 100), with z-scores taken over those
+    candidates and their sentences; on an exact store every passage is a candidate, as a full scan.
     """
 
-    def __init__(self, index: Index, embedder: Embedder, dense_weight: float = 0.7):
+    def __init__(self, index: Index, embedder: Embedder, dense_weight: float = 0.7, candidates: int = 100):
         if not 0.0 <= dense_weight <= 1.0:
             raise ValueError("dense_weight must lie between 0 and 1")
         self.index = index
         self.embedder = embedder
         self.dense_weight = dense_weight
-
+        self.candidates = candidates
 
     def search(self, query: str, k: int = 5, mode: str = "hybrid") -> SearchResult:
         """Top-k passages for `query`. An empty query gives no hits; a very long one is cut to its start."""
@@ -77,32 +94,58 @@ class Retriever:
         if not query or n == 0 or k <= 0:
             return SearchResult(query, [], time.perf_counter() - started)
         weight = {"hybrid": self.dense_weight, "dense": 1.0, "lexical": 0.0}[mode]
-        sentences = self.index.sentences
-        lexical = self.index.passage_lexical.scores(query)
-        dense = np.zeros(n, dtype=np.float32)
-        fused = np.zeros(n, dtype=np.float32)
-        sentence_fused = np.zeros(len(sentences), dtype=np.float32)
+        q = self.embedder.embed_query(query) if weight > 0 else None
+        hits = self.rank(query, q, k, weight)
+        return SearchResult(query, hits, time.perf_counter() - started)
+
+    def rank(self, query: str, query_vector: np.ndarray | None, k: int, weight: float) -> list[Hit]:
+        """The blend over the candidates of an embedded query (no embedding here: benchmarks time this part)."""
+        index, sentences = self.index, self.index.sentences
+        exact = index.passage_vectors.exact
+        lexical_all = index.passage_lexical.scores(query)
+        if weight == 0 and not lexical_all.any():
+            return []
+        if exact:
+            candidates = np.arange(len(index.passages))
+        else:
+            found = []
+            if weight > 0:
+                found.append(dense_candidates(index, query_vector, self.candidates))
+            if weight < 1:
+                found.append(lexical_candidates(lexical_all, self.candidates))
+            candidates = np.unique(np.concatenate(found)).astype(np.int64)
+        m = len(candidates)
+        rows = sentences.rows_of(candidates)  # sentence rows, grouped by candidate in candidate order
+        counts = sentences.offsets[candidates + 1] - sentences.offsets[candidates]
+        group = np.repeat(np.arange(m), counts)
+        first_row = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)  # of each candidate in `rows`
+        dense = np.zeros(m, dtype=np.float32)
+        lexical = lexical_all[candidates]
+        fused = np.zeros(m, dtype=np.float32)
+        sentence_fused = np.zeros(len(rows), dtype=np.float32)
         if weight > 0:
-            q = self.embedder.embed_query(query)
-            dense = self.index.passage_vectors.all_scores(q)
-            z_sentences = standardize(self.index.sentence_vectors.all_scores(q))
-            best, _ = max_by_group(z_sentences, sentences.passage_of, n)
+            dense = index.passage_vectors.scores_of(query_vector, None if exact else candidates)
+            z_sentences = standardize(index.sentence_vectors.scores_of(query_vector, None if exact else rows))
+            best, _ = max_by_group(z_sentences, group, m)
             fused += weight * (standardize(dense) + best) / 2
             sentence_fused += weight * z_sentences
         if weight < 1:
-            if not lexical.any() and weight == 0:
-                return SearchResult(query, [], time.perf_counter() - started)
-            z_sentences = standardize(self.index.sentence_lexical.scores(query))
-            best, _ = max_by_group(z_sentences, sentences.passage_of, n)
+            if exact:
+                sentence_lexical = index.sentence_lexical.scores(query)
+            else:  # from the candidates' sentences' own words: no posting list of the whole collection is read
+                sentence_lexical = index.sentence_lexical.scores_of(query, rows)
+            z_sentences = standardize(sentence_lexical)
+            best, _ = max_by_group(z_sentences, group, m)
             fused += (1 - weight) * (standardize(lexical) + best) / 2
             sentence_fused += (1 - weight) * z_sentences
-        _, best_sentence = max_by_group(sentence_fused, sentences.passage_of, n)
-        top = np.argsort(-fused, kind="stable")[:k]
+        _, best_sentence = max_by_group(sentence_fused, group, m)
         hits = []
-        for rank, i in enumerate(top, start=1):
-            j = int(best_sentence[i])
-            own = np.nonzero(sentences.passage_of == i)[0]
-            scored = tuple((int(sentences.start[r]), int(sentences.end[r]), float(sentence_fused[r])) for r in own)
-            hits.append(Hit(self.index.passages[i], float(fused[i]), float(dense[i]), float(lexical[i]), rank,
+        for rank, c in enumerate(np.argsort(-fused, kind="stable")[:k], start=1):
+            i = int(candidates[c])
+            j = int(rows[best_sentence[c]]) if len(rows) else 0
+            own = rows[first_row[c]:first_row[c] + counts[c]]
+            scored = tuple((int(sentences.start[r]), int(sentences.end[r]), float(sentence_fused[first_row[c] + t]))
+                           for t, r in enumerate(own))
+            hits.append(Hit(index.passages[i], float(fused[c]), float(dense[c]), float(lexical[c]), rank,
                             (int(sentences.start[j]), int(sentences.end[j])), scored))
-        return SearchResult(query, hits, time.perf_counter() - started)
+        return hits

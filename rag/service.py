@@ -1,4 +1,4 @@
-"""Opening the index and models the way the CLI and the app need them: building or rebuilding when stale."""
+"""Opening the index and models the way the CLI and the app need them: building or updating when stale."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 from .config import Settings
 from .embed import Embedder, create_embedder
 from .errors import IndexUnavailable
-from .index import Index, build_index
+from .index import Index, update_index
 from .retrieve import Retriever
 
 log = logging.getLogger(__name__)
@@ -26,30 +26,48 @@ def open_embedder(settings: Settings) -> Embedder:
                            settings.passage_prefix, settings.threads or None, **http_options)
 
 
+def index_corpus(index: Index, settings: Settings) -> Path | None:
+    """The corpus this index follows: the one it was built from (never another, which would overwrite it), or
+    settings.corpus_dir for an index that records none; None when that folder is not there to compare with."""
+    recorded = index.corpus_dir
+    if recorded is not None and "corpus_dir" in index.manifest:
+        if Path(recorded).resolve() != Path(settings.corpus_dir).resolve():
+            log.warning("the index in %s was built from %s, not %s: following %s (index %s into another --index "
+                        "folder to search it)", index.path, recorded, settings.corpus_dir, recorded,
+                        settings.corpus_dir)
+        return Path(recorded) if Path(recorded).is_dir() else None
+    if index.manifest.get("corpus_dir", "") is None:  # built from documents handed over, e.g. an upload page
+        return None
+    return Path(settings.corpus_dir) if Path(settings.corpus_dir).is_dir() else None
+
+
 def open_index(settings: Settings, embedder: Embedder, rebuild_if_stale: bool = True,
                progress: bool = True) -> Index:
-    """The index for these settings: loaded, or (re)built when missing, damaged or stale."""
-    corpus_dir = Path(settings.corpus_dir)
+    """The index for these settings: loaded, built when missing or damaged, or updated when stale.
+
+    An update re-embeds only the documents that changed, from the corpus the index was built from.
+    """
     try:
-        index = Index.load(settings.index_dir)
-        reasons = index.stale_reasons(settings, embedder, corpus_dir if corpus_dir.is_dir() else None)
+        index = Index.load(settings.index_dir, settings)
+        reasons = index.stale_reasons(settings, embedder, index_corpus(index, settings))
     except IndexUnavailable as exc:
         if not rebuild_if_stale:
             raise
         log.warning("%s; building it now", exc)
-        return build_index(settings, embedder, progress=progress)[0]
+        return update_index(settings, embedder, progress=progress)[0]
     if reasons:
         if not rebuild_if_stale:
             raise IndexUnavailable(f"the index in {settings.index_dir} is stale ({'; '.join(reasons)}); "
                                    "rebuild it with `python -m rag index`")
-        log.warning("index is stale (%s); rebuilding", "; ".join(reasons))
-        return build_index(settings, embedder, progress=progress)[0]
+        log.warning("index is stale (%s); updating", "; ".join(reasons))
+        return update_index(settings, embedder, progress=progress)[0]
     return index
 
 
 def open_retriever(settings: Settings, progress: bool = True) -> Retriever:
     embedder = open_embedder(settings)
-    return Retriever(open_index(settings, embedder, progress=progress), embedder, settings.dense_weight)
+    return Retriever(open_index(settings, embedder, progress=progress), embedder, settings.dense_weight,
+                     settings.candidates)
 
 
 def open_answerer(settings: Settings, retriever: Retriever | None = None, progress: bool = True):

@@ -1,73 +1,236 @@
-"""Vector stores behind one interface; FAISS exact inner-product search by default."""
+"""Vector stores behind one interface: embedded FAISS (the default) or a Qdrant collection.
+
+A store holds rows of L2-normalised vectors by position (row i of passages.jsonl is row i of its store). It answers
+two questions: the approximate nearest rows to a query (`search`), and the exact cosine of given rows (`scores_of`),
+which is all the blend in rag/retrieve.py needs once it has its candidates.
+"""
 
 from __future__ import annotations
 
+import json
+import logging
 from abc import ABC, abstractmethod
 from pathlib import Path
 
 import numpy as np
 
+from .errors import ConfigError, IndexUnavailable
+
+log = logging.getLogger(__name__)
+
+STORE_FILE = "store.json"  # which backend wrote the folder, and what it needs to open it again
+
 
 class VectorStore(ABC):
-    """Nearest neighbours by inner product over L2-normalised vectors (cosine similarity)."""
+    """Rows of unit vectors of one dimension; inner product is cosine similarity."""
+
+    dim: int
 
     @abstractmethod
-    def add(self, vectors: np.ndarray) -> None: ...
+    def add(self, vectors: np.ndarray) -> None:
+        """Append rows (kept in memory or sent to the backend; `save` makes them durable)."""
 
     @abstractmethod
-    def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """(scores, ids), each (n_queries, k); ids are -1 where fewer than k vectors exist."""
+    def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """(scores, rows) of about the k nearest rows to one query, best first; exact when `exact`."""
 
     @abstractmethod
-    def save(self, file: Path) -> None: ...
+    def scores_of(self, query: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+        """Exact inner product of `query` with these rows (every row when None), in the order given."""
+
+    @abstractmethod
+    def vectors(self, rows: np.ndarray) -> np.ndarray:
+        """The stored vectors of these rows (float32), e.g. to carry them into a rebuilt index unchanged."""
+
+    @abstractmethod
+    def save(self, folder: Path) -> None: ...
 
     @property
     @abstractmethod
     def size(self) -> int: ...
 
+    @property
+    @abstractmethod
+    def exact(self) -> bool:
+        """True when `search` ranks by exact inner product over every row."""
+
+    def release_others(self, keep: str, previous: str | None) -> None:
+        """After a swap: drop the backend's copies of generations other than `keep` and `previous` (an embedded
+        store's files go with their generation folder, so there is nothing to do)."""
+
+
+def _check(vectors: np.ndarray, dim: int) -> np.ndarray:
+    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+    if vectors.ndim != 2 or vectors.shape[1] != dim:
+        raise ValueError(f"expected vectors of dimension {dim}, got shape {vectors.shape}")
+    return vectors
+
+
+def choose_factory(n_rows: int, ann_min_rows: int, ann_factory: str) -> str:
+    """Exact "Flat" below `ann_min_rows` rows (scans are fast there and results stay exact), else `ann_factory`."""
+    return "Flat" if n_rows < ann_min_rows else ann_factory
+
 
 class FaissStore(VectorStore):
-    """faiss.IndexFlatIP: exact, and fast enough for hundreds of thousands of passages on a laptop."""
+    """The vectors as a float32 .npy (memory-mapped when loaded) and, for `search`, a FAISS index built by its factory.
 
-    def __init__(self, dim: int, index=None):
-        import faiss
+    dim: vector dimension. ann_min_rows: below this many rows the search index is exact (default 20000).
+    ann_factory: FAISS index-factory string used at or above it (default "PQ192x4fs": 4-bit product-quantised codes,
+    96 bytes a vector, scanned with SIMD). search_params: FAISS ParameterSpace string applied after loading, e.g.
+    "efSearch=128" for HNSW or "nprobe=32" for IVF (default ""). searchable: False for a store that is only read by
+    row (sentences are scored inside their candidate passages), which then holds no search index (default True).
+    refine: an approximate search fetches refine * k rows and keeps the k best by exact score (default 4).
+    """
 
-        self._faiss = faiss
+    VECTORS, INDEX = "vectors.npy", "index.faiss"
+
+    def __init__(self, dim: int, ann_min_rows: int = 20000, ann_factory: str = "PQ192x4fs", search_params: str = "",
+                 searchable: bool = True, refine: int = 4):
         self.dim = dim
-        self.index = index if index is not None else faiss.IndexFlatIP(dim)
+        self.refine = refine
+        self.ann_min_rows, self.ann_factory, self.search_params = ann_min_rows, ann_factory, search_params
+        self.searchable = searchable
+        self._parts: list[np.ndarray] = []
+        self._vectors: np.ndarray = np.zeros((0, dim), dtype=np.float32)
+        self._index = None
+        self.factory = ""
 
     def add(self, vectors: np.ndarray) -> None:
-        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
-        if vectors.ndim != 2 or vectors.shape[1] != self.dim:
-            raise ValueError(f"expected vectors of dimension {self.dim}, got shape {vectors.shape}")
-        self.index.add(vectors)
+        self._parts.append(_check(vectors, self.dim))
+        self._index = None
 
-    def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        queries = np.ascontiguousarray(np.atleast_2d(queries), dtype=np.float32)
-        return self.index.search(queries, max(1, min(k, self.size)))
+    def _all(self) -> np.ndarray:
+        if self._parts:
+            self._vectors = np.vstack([self._vectors, *self._parts]) if len(self._vectors) else np.vstack(self._parts)
+            self._parts = []
+        return self._vectors
 
-    def all_scores(self, query: np.ndarray) -> np.ndarray:
-        """Similarity of `query` to every stored vector, by position (exact search over the whole index)."""
-        out = np.zeros(self.size, dtype=np.float32)
-        if self.size:
-            scores, ids = self.search(query, self.size)
-            valid = ids[0] >= 0
-            out[ids[0][valid]] = scores[0][valid]
-        return out
+    def _search_index(self):
+        if self._index is None:
+            self._index = self._build_index(self._all())
+        return self._index
 
-    def save(self, file: Path) -> None:
-        self._faiss.write_index(self.index, str(file))
-
-    @classmethod
-    def load(cls, file: Path) -> FaissStore:
+    def _build_index(self, vectors: np.ndarray):
         import faiss
 
-        index = faiss.read_index(str(file))
-        return cls(index.d, index)
+        self.factory = choose_factory(len(vectors), self.ann_min_rows, self.ann_factory)
+        index = faiss.index_factory(self.dim, self.factory, faiss.METRIC_INNER_PRODUCT)
+        log.info("building %s over %d vectors", self.factory, len(vectors))
+        # k-means of the quantisers needs a sample, not the collection (faiss would subsample it anyway)
+        sample = vectors[np.random.default_rng(0).choice(len(vectors), min(len(vectors), 20_000), replace=False)] \
+            if not index.is_trained and len(vectors) else None
+        if sample is not None:
+            # One thread: k-means runs thousands of tiny parallel steps, and on a busy machine OpenMP's waiting
+            # between them costs far more than the work (152 s against 9 s for PQ192x4fs on 2 shared cores).
+            threads = faiss.omp_get_max_threads()
+            faiss.omp_set_num_threads(1)
+            try:
+                index.train(np.ascontiguousarray(sample))
+            finally:
+                faiss.omp_set_num_threads(threads)
+        for start in range(0, len(vectors), 100_000):
+            index.add(np.ascontiguousarray(vectors[start:start + 100_000]))
+        self._tune(index)
+        return index
+
+    def _tune(self, index) -> None:
+        import faiss
+
+        if self.search_params and self.factory != "Flat":
+            faiss.ParameterSpace().set_index_parameters(index, self.search_params)
+
+    def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        if not self.searchable:
+            raise ValueError("this store is read by row only")
+        k = min(k, self.size)
+        if k <= 0:
+            return np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.int64)
+        exact = self.exact
+        wanted = k if exact else min(self.size, k * self.refine)
+        scores, ids = self._search_index().search(_check(np.atleast_2d(query), self.dim), wanted)
+        rows = ids[0][ids[0] >= 0].astype(np.int64)
+        if exact:
+            return scores[0][:len(rows)], rows
+        # The approximate index only proposes: its `refine` times k best are rescored from the stored vectors.
+        scores = self.scores_of(query, rows)
+        order = np.argsort(-scores, kind="stable")[:k]
+        return scores[order], rows[order]
+
+    def scores_of(self, query: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+        vectors = self._all()
+        query = np.asarray(query, dtype=np.float32).reshape(-1)
+        if rows is None:
+            return vectors @ query if len(vectors) else np.zeros(0, dtype=np.float32)
+        return self.vectors(rows) @ query
+
+    def vectors(self, rows: np.ndarray) -> np.ndarray:
+        rows = np.asarray(rows, dtype=np.int64)
+        return np.asarray(self._all()[rows], dtype=np.float32)
+
+    @property
+    def exact(self) -> bool:
+        return choose_factory(self.size, self.ann_min_rows, self.ann_factory) == "Flat"
+
+    def save(self, folder: Path) -> None:
+        import faiss
+
+        folder.mkdir(parents=True, exist_ok=True)
+        np.save(folder / self.VECTORS, self._all())
+        if self.searchable:
+            faiss.write_index(self._search_index(), str(folder / self.INDEX))
+        (folder / STORE_FILE).write_text(json.dumps({
+            "backend": "faiss", "dim": self.dim, "rows": self.size, "factory": self.factory,
+            "searchable": self.searchable, "ann_min_rows": self.ann_min_rows, "ann_factory": self.ann_factory,
+            "refine": self.refine}))
+
+    @classmethod
+    def load(cls, folder: Path, search_params: str = "", refine: int | None = None) -> FaissStore:
+        """The vectors stay on disk (memory-mapped) and are read by row; the search index is read into memory."""
+        import faiss
+
+        meta = json.loads((folder / STORE_FILE).read_text())
+        store = cls(meta["dim"], meta["ann_min_rows"], meta["ann_factory"], search_params, meta["searchable"],
+                    refine or meta["refine"])
+        store._vectors = np.load(folder / cls.VECTORS, mmap_mode="r")
+        if meta["searchable"]:
+            store._index = faiss.read_index(str(folder / cls.INDEX))
+            store.factory = meta["factory"]
+            store._tune(store._index)
+        return store
 
     @property
     def size(self) -> int:
-        return int(self.index.ntotal)
+        return len(self._vectors) + sum(len(p) for p in self._parts)
 
 
-STORES = {"faiss": FaissStore}
+def open_store(folder: Path, settings) -> VectorStore:
+    """The store saved in `folder`, by the backend that wrote it."""
+    meta = json.loads((folder / STORE_FILE).read_text())
+    backend = meta.get("backend")
+    if backend not in STORES:
+        raise IndexUnavailable(f"unknown vector store {backend!r} in {folder}")
+    if backend == "faiss":
+        return FaissStore.load(folder, settings.ann_search_params, settings.ann_refine)
+    return _backend(backend).load(folder, settings)
+
+
+def new_store(settings, dim: int, name: str, searchable: bool = True, embedder: str = "") -> VectorStore:
+    """An empty store of the configured backend; `name` tells the collections apart (a generation and
+    "passages" / "sentences"), `embedder` names the model its vectors come from."""
+    if settings.store not in STORES:
+        raise ConfigError(f"unknown store {settings.store!r}; choose one of {', '.join(STORES)}")
+    if settings.store == "faiss":
+        return FaissStore(dim, settings.ann_min_passages, settings.ann_factory, settings.ann_search_params, searchable,
+                          settings.ann_refine)
+    return _backend(settings.store).create(settings, dim, name, searchable, embedder)
+
+
+def _backend(name: str):
+    if name == "qdrant":  # imported on use: the qdrant-client package is needed only by those who choose it
+        from .store_qdrant import QdrantStore
+
+        return QdrantStore
+    return STORES[name]
+
+
+STORES: dict[str, type[VectorStore] | None] = {"faiss": FaissStore, "qdrant": None}  # None: imported on use

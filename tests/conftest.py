@@ -5,10 +5,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import zlib
+
+import numpy as np
 import pytest
 
 from rag.config import Settings
 from rag.embed import create_embedder
+from rag.embed.base import Embedder
 from rag.index import build_index
 
 REPO = Path(__file__).resolve().parent.parent
@@ -25,6 +29,39 @@ ARTICLES = {
                   "<nav>メニュー</nav><p>日本初の人工衛星「おおすみ」は1970年に打ち上げられた。</p>"
                   "<p>はやぶさは小惑星イトカワから試料を持ち帰った。</p></body></html>",
 }
+
+
+class HashEmbedder(Embedder):
+    """Character-bigram hashing into 64 dimensions: instant, deterministic, and it counts what it embeds."""
+
+    name = "hash-bigrams/64"
+    dim = 64
+
+    def __init__(self):
+        self.passages_embedded = 0
+
+    def _vectors(self, texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for a, b in zip(text, text[1:]):
+                out[row, zlib.crc32((a + b).encode()) % self.dim] += 1.0
+        out += 1e-3
+        return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        self.passages_embedded += len(texts)
+        return self._vectors(texts)
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        return self._vectors(texts)
+
+    def count_tokens(self, text: str) -> int:
+        return len(text)
+
+
+@pytest.fixture
+def hash_embedder():
+    return HashEmbedder()
 
 
 @pytest.fixture(scope="session")

@@ -236,3 +236,23 @@ def test_questions_are_answered_from_the_old_index_while_the_new_one_builds(inde
         app.state.documents._worker.submit(lambda: None).result()  # the job queue has drained
         assert c.get(job_url, headers=EDITOR).json()["files"][0]["result"] == "added"
         assert not c.post("/api/ask", json={"question": CANTEEN_Q}).json()["refused"]
+
+
+def test_an_upload_or_removal_embeds_only_the_article_it_changes(settings, hash_embedder):
+    from rag.index import build_index
+
+    settings = settings.replace(chunk_tokens=200, chunk_overlap_tokens=0)  # the hash embedder counts characters
+    index = build_index(settings, hash_embedder, progress=False)[0]
+    library, current = library_for(settings, hash_embedder, index)
+    hash_embedder.passages_embedded = 0
+    job, future = library.upload([("canteen.txt", f"社員食堂\n\n{CANTEEN}\n".encode())])
+    future.result()
+    assert job.files[0].result == "added"
+    new = current["index"]
+    passages = [p for p in new.passages if p.doc_id == "canteen"]
+    rows = sum(1 for p in new.sentences.passage_of if new.passages[int(p)].doc_id == "canteen")
+    # the new article's passages and sentences, and nothing of the three articles already indexed
+    assert hash_embedder.passages_embedded == len(passages) + rows
+    hash_embedder.passages_embedded = 0
+    library.remove("canteen")[1].result()
+    assert hash_embedder.passages_embedded == 0 and "canteen" not in current["index"].documents
