@@ -52,3 +52,14 @@ def test_a_number_that_follows_from_nothing_shown_is_not_derived():
     # a total of more than MAX_TERMS figures is not searched for
     figures = [f"{100 * (i + 1)}円" for i in range(MAX_TERMS + 1)]
     assert derive(f"{sum(100 * (i + 1) for i in range(MAX_TERMS + 1))}円", ["、".join(figures)]) is None
+
+
+@pytest.mark.parametrize("text, shown", [
+    ("24310 - 18870 = 5440万円です", True), ("1,320円×2", True), ("15230+15620=30850人", True),
+    ("受付時間は10:00-18:00です", False), ("0120-555-817です", False), ("SC-300です", False),
+    ("2026年5月12日(火)午前1時~午前6時", False),
+])
+def test_a_written_out_calculation_is_recognised(text, shown):
+    from rag.arithmetic import shows_calculation
+
+    assert shows_calculation(text) is shown
