@@ -25,14 +25,24 @@ class VectorStore(ABC):
     """Rows of unit vectors of one dimension; inner product is cosine similarity."""
 
     dim: int
+    searchable: bool = True  # False for a store that is only read by row (sentences found through their passages)
 
     @abstractmethod
     def add(self, vectors: np.ndarray) -> None:
         """Append rows (kept in memory or sent to the backend; `save` makes them durable)."""
 
-    @abstractmethod
     def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """(scores, rows) of about the k nearest rows to one query, best first; exact when `exact`."""
+        if not self.searchable:
+            raise ValueError("this store is read by row only")
+        k = min(k, self.size)
+        if k <= 0:
+            return np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.int64)
+        return self._nearest(query, k)
+
+    @abstractmethod
+    def _nearest(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """`search` for 1 <= k <= size on a searchable store."""
 
     @abstractmethod
     def scores_of(self, query: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
@@ -139,12 +149,7 @@ class FaissStore(VectorStore):
         if self.search_params and self.factory != "Flat":
             faiss.ParameterSpace().set_index_parameters(index, self.search_params)
 
-    def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        if not self.searchable:
-            raise ValueError("this store is read by row only")
-        k = min(k, self.size)
-        if k <= 0:
-            return np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.int64)
+    def _nearest(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         exact = self.exact
         wanted = k if exact else min(self.size, k * self.refine)
         scores, ids = self._search_index().search(_check(np.atleast_2d(query), self.dim), wanted)

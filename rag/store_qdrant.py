@@ -149,12 +149,7 @@ class QdrantStore(VectorStore):
         return (np.array([p.score for p in points], dtype=np.float32),
                 np.array([p.id for p in points], dtype=np.int64))
 
-    def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        if not self.searchable:
-            raise ValueError("this store is read by row only")
-        k = min(k, self.size)
-        if k <= 0:
-            return np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.int64)
+    def _nearest(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         return self._query(query, k, self.exact)
 
     def scores_of(self, query: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
