@@ -39,6 +39,10 @@ _ANSWER = re.compile(r"回答\s*[:：]\s*(.*)", re.DOTALL)
 _KEY = re.compile(r"要点\s*[:：][ \t]*([^\n]*)")
 _EVIDENCE_LINE = re.compile(r"^\[(\d+)\]\s?(.*)$")
 _CITED = re.compile(r"\s*[\[［](\d+)[\]］]")
+# A run of sentences cited as a range, 「[3]～[6]」: every number in it is cited, and the 「～」 is no part of the answer.
+_CITED_RANGE = re.compile(r"[\[［](\d+)[\]］]\s*[～〜~－-]\s*[\[［](\d+)[\]］]")
+_OPEN_RANGE = re.compile(r"[\]］]\s*[～〜~－-]\s*(?:[\[［]\d*)?$")
+MAX_RANGE = 10
 _OPEN_MARKER = re.compile(r"\s*[\[［]\d*$")
 
 
@@ -103,11 +107,18 @@ def parse_reply(reply: str) -> ParsedReply:
     if key in ("なし", "-", "ー"):
         key = ""
     match = _ANSWER.search(reply)
-    answer = re.split(r"\n\s*(?:根拠|要点)", match[1])[0].strip() if match else ""
+    answer = _CITED_RANGE.sub(_spelled_range, re.split(r"\n\s*(?:根拠|要点)", match[1])[0].strip()) if match else ""
     cited = [int(n) for n in _CITED.findall(answer)]
     answer = _CITED.sub("", answer).strip()
     says_unknown = "記載がありません" in answer or "記載されていません" in answer or (not quotes and "なし" in quote_part)
     return ParsedReply(quotes, answer, says_unknown, key, list(dict.fromkeys(cited)))
+
+
+def _spelled_range(match: re.Match) -> str:
+    """「[3]～[6]」 as 「[3][4][5][6]」 (a range longer than MAX_RANGE, or backwards, keeps its two ends only)."""
+    first, last = int(match[1]), int(match[2])
+    numbers = range(first, last + 1) if 0 <= last - first < MAX_RANGE else (first, last)
+    return "".join(f"[{n}]" for n in numbers)
 
 
 def _quotes(text: str, max_chars: int = 600) -> list[tuple[str, int | None]]:
@@ -132,6 +143,13 @@ def _quotes(text: str, max_chars: int = 600) -> list[tuple[str, int | None]]:
 def answer_part(partial_reply: str) -> str:
     """The answer line produced so far (for streaming to the user), or "" before the 回答: line starts, without
     the [n] markers, whose numbers are the prompt's (the final answer numbers its citations itself). It only grows
-    as the reply does: it ends at the line's end, and a marker still being written is held back."""
+    as the reply does: it ends at the line's end, and a marker or a range of them (「[3]～[6]」) still being written
+    is held back."""
     match = _ANSWER.search(partial_reply)
-    return _OPEN_MARKER.sub("", _CITED.sub("", match[1].split("\n")[0])) if match else ""
+    if not match:
+        return ""
+    written = match[1].split("\n")[0]
+    line = _OPEN_MARKER.sub("", _CITED.sub("", _CITED_RANGE.sub(_spelled_range, written)))
+    if _OPEN_RANGE.search(written):
+        line = re.sub(r"\s*[～〜~－-]\s*$", "", line)
+    return line

@@ -1,5 +1,7 @@
 """Prompt building and parsing of the model's quote-then-answer reply."""
 
+import itertools
+
 from rag.prompt import Evidence, answer_part, build_messages, parse_evidence_block, parse_reply
 
 
@@ -54,3 +56,14 @@ def test_streamed_answer_ends_at_its_line_and_leaves_out_the_markers():
     assert shown[-1] == "5時間です。"
     assert all(later.startswith(earlier) for earlier, later in zip(shown, shown[1:]))  # it only grows
     assert answer_part("回答: 配列a[i]") == "配列a[i]"  # a bracket that is no marker is shown once it is clear
+
+
+def test_a_range_of_cited_sentences_cites_each_and_leaves_no_mark_in_the_answer():
+    parsed = parse_reply("回答: 合計は30,850人です。[3]～[6]\n要点: 30,850人")
+    assert parsed.answer == "合計は30,850人です。" and parsed.cited == [3, 4, 5, 6]
+    assert parse_reply("回答: 2つです。[2]～[40]").cited == [2, 40]  # too long a range: its ends only
+    reply, shown = "回答: 30,850人です。[3]～[6]\n要点", []
+    for end in range(len(reply) + 1):
+        shown.append(answer_part(reply[:end]))
+    assert shown[-1] == "30,850人です。" and all(b.startswith(a) for a, b in itertools.pairwise(shown))
+    assert answer_part("回答: 10:00-18:00です。[1]") == "10:00-18:00です。"  # a hyphen between figures stays
