@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from typing import NamedTuple
 
-from .japanese import DATE, Quantity, decimals, fold_width, quantities
+from .japanese import Quantity, amounts, decimals, fold_width, quantities
 
 
 class Operand(NamedTuple):
@@ -26,13 +26,29 @@ class Operand(NamedTuple):
 
 
 class Derivation(NamedTuple):
-    """How a number follows from shown figures: its value and unit, the operands, and the calculation as a reader
-    would check it."""
+    """How a number follows from shown figures: its value and unit, the operands, and the operation (a key of
+    `_WRITTEN`), which `expression` writes out as a reader would check it. Thousands of candidates are tried per
+    answer; only the one that matches is ever written out."""
 
     value: float
     unit: str
     operands: tuple[Operand, ...]
-    expression: str
+    operation: str
+
+    @property
+    def expression(self) -> str:
+        return f"{_WRITTEN[self.operation](self.operands)} = {_format(self.value)}{self.unit}"
+
+
+def _joined(sign: str) -> Callable[[Sequence[Operand]], str]:
+    return lambda terms: f" {sign} ".join(t.written for t in terms)
+
+
+_WRITTEN: dict[str, Callable[[Sequence[Operand]], str]] = {
+    "total": _joined("+"), "difference": _joined("−"), "product": _joined("×"), "quotient": _joined("÷"),
+    "average": lambda terms: f"({_joined('+')(terms)}) ÷ {len(terms)}",
+    "percentage": lambda terms: f"{_joined('÷')(terms)} × 100",
+}
 
 
 # An answer that writes out a sum (「24310 - 18870 = 5440」, 「1,320×2」) computed its number, whatever the question's
@@ -64,8 +80,7 @@ def total(operands: Sequence[Operand], max_terms: int = MAX_TERMS) -> Iterator[D
     for size in range(2, max_terms + 1):
         for terms in itertools.combinations(operands, size):
             if len({t.unit for t in terms}) == 1:
-                value, unit = sum(t.value for t in terms), terms[0].unit
-                yield Derivation(value, unit, terms, f"{' + '.join(t.written for t in terms)} = {_format(value)}{unit}")
+                yield Derivation(sum(t.value for t in terms), terms[0].unit, terms, "total")
 
 
 def difference(operands: Sequence[Operand], max_terms: int = 2) -> Iterator[Derivation]:
@@ -73,9 +88,7 @@ def difference(operands: Sequence[Operand], max_terms: int = 2) -> Iterator[Deri
     for a, b in itertools.combinations(operands, 2):
         if a.unit == b.unit and a.value != b.value:
             big, small = (a, b) if a.value > b.value else (b, a)
-            value = big.value - small.value
-            yield Derivation(value, big.unit, (big, small),
-                             f"{big.written} − {small.written} = {_format(value)}{big.unit}")
+            yield Derivation(big.value - small.value, big.unit, (big, small), "difference")
 
 
 def average(operands: Sequence[Operand], max_terms: int = MAX_TERMS) -> Iterator[Derivation]:
@@ -83,9 +96,7 @@ def average(operands: Sequence[Operand], max_terms: int = MAX_TERMS) -> Iterator
     for size in range(2, max_terms + 1):
         for terms in itertools.combinations(operands, size):
             if len({t.unit for t in terms}) == 1:
-                value, unit = sum(t.value for t in terms) / size, terms[0].unit
-                yield Derivation(value, unit, terms,
-                                 f"({' + '.join(t.written for t in terms)}) ÷ {size} = {_format(value)}{unit}")
+                yield Derivation(sum(t.value for t in terms) / size, terms[0].unit, terms, "average")
 
 
 def product(operands: Sequence[Operand], max_terms: int = 2) -> Iterator[Derivation]:
@@ -94,9 +105,7 @@ def product(operands: Sequence[Operand], max_terms: int = 2) -> Iterator[Derivat
     for a, b in itertools.combinations(operands, 2):
         amount, count = (a, b) if b.unit in COUNTS else (b, a)
         if count.unit in COUNTS:
-            value = amount.value * count.value
-            yield Derivation(value, amount.unit, (amount, count),
-                             f"{amount.written} × {count.written} = {_format(value)}{amount.unit}")
+            yield Derivation(amount.value * count.value, amount.unit, (amount, count), "product")
 
 
 def quotient(operands: Sequence[Operand], max_terms: int = 2) -> Iterator[Derivation]:
@@ -104,10 +113,9 @@ def quotient(operands: Sequence[Operand], max_terms: int = 2) -> Iterator[Deriva
     for a, b in itertools.permutations(operands, 2):
         if b.value:
             value = a.value / b.value
-            unit = "倍" if a.unit == b.unit else a.unit
-            yield Derivation(value, unit, (a, b), f"{a.written} ÷ {b.written} = {_format(value)}{unit}")
+            yield Derivation(value, "倍" if a.unit == b.unit else a.unit, (a, b), "quotient")
             if a.unit == b.unit:
-                yield Derivation(value * 100, "%", (a, b), f"{a.written} ÷ {b.written} × 100 = {_format(value * 100)}%")
+                yield Derivation(value * 100, "%", (a, b), "percentage")
 
 
 OPERATIONS: tuple[Callable[[Sequence[Operand], int], Iterator[Derivation]], ...] = (
@@ -120,10 +128,7 @@ def operands(texts: Sequence[str], question: str = "") -> list[Operand]:
     found: list[Operand] = []
     for source, text in [*enumerate(texts), (-1, question)]:
         folded = fold_width(text)
-        dates = [m.span() for m in DATE.finditer(folded)]
-        for q in quantities(folded):
-            if not any(s <= q.start < e for s, e in dates):
-                found.append(Operand(q.value, q.unit, q.written(folded), source))
+        found += [Operand(q.value, q.unit, q.written(folded), source) for q in amounts(folded)]
     # one operand per value and unit: a figure stated twice is not two terms of a sum
     first: dict[tuple[float, str], Operand] = {}
     for operand in found:

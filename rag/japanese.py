@@ -168,8 +168,8 @@ _SCALES = {"千": 1e3, "万": 1e4, "億": 1e8, "兆": 1e12}
 _QUANTITY_UNIT = re.compile(rf"%|平方[{KATAKANA}]+|{UNIT}|[A-Za-z]+")
 # Words by which a question asks for a figure the documents may not state but that follows from them: a total,
 # a difference, an average, a share or a ratio (「合計でいくら」「差は何円」「1人あたり」「何倍」).
-CALCULATION_WORDS = re.compile(r"合計|合わせて|あわせて|全部で|総額|総計|差は|差が|の差|差額|平均|あたり|当たり|何倍|何割|割合"
-                               r"|足す|足した|引く|引いた")
+CALCULATION_WORDS = re.compile(r"合計|合わせて|あわせて|全部で|総額|総計|差は|差が|の差|差額|平均"
+                               r"|あたり|当たり|何倍|何割|割合|足す|足した|引く|引いた")
 
 
 class Quantity(NamedTuple):
@@ -207,6 +207,13 @@ def quantities(text: str) -> list[Quantity]:
         end = unit.end() if unit else match.end()
         found.append(Quantity(figure_value(match[0]), unit[0] if unit else "", match.start(), end))
     return found
+
+
+def amounts(text: str) -> list[Quantity]:
+    """The quantities of `text` (folded) that are amounts: those inside a date (2026年4月1日) are the date's."""
+    folded = fold_width(text)
+    dates = [m.span() for m in DATE.finditer(folded)]
+    return [q for q in quantities(folded) if not any(start <= q.start < end for start, end in dates)]
 
 
 def decimals(figure: str) -> int:

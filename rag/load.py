@@ -56,8 +56,7 @@ class LoadProblem:
 
 
 class _TextExtractor(HTMLParser):
-    """Visible text of an HTML page, one line per block element; scripts, styles and navigation dropped; a table
-    as one line per row that names each cell by its column (rag/tables.py)."""
+    """Visible text of an HTML page, one line per block element; scripts, styles and navigation dropped."""
 
     _SKIP = {"script", "style", "noscript", "nav", "header", "footer", "aside", "form", "button", "svg", "iframe"}
     _BLOCK = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article", "blockquote",
@@ -67,51 +66,29 @@ class _TextExtractor(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self._skip_depth = 0
-        self._tables: list[list[list[list]]] = []  # open tables (nested ones too): rows of [text, is a <th>] cells
 
     def handle_starttag(self, tag, attrs):
         if tag in self._SKIP:
             self._skip_depth += 1
-        elif self._skip_depth:
-            return
-        elif tag == "table":
-            self._tables.append([])
-        elif self._tables and tag == "tr":
-            self._tables[-1].append([])
-        elif self._tables and tag in ("td", "th"):
-            if not self._tables[-1]:
-                self._tables[-1].append([])
-            self._tables[-1][-1].append(["", tag == "th"])
         elif tag in self._BLOCK:
-            self._write("\n")
+            self.parts.append("\n")
 
     def handle_endtag(self, tag):
         if tag in self._SKIP and self._skip_depth:
             self._skip_depth -= 1
-        elif self._skip_depth:
-            return
-        elif tag == "table" and self._tables:
-            rows = [[(text, is_head) for text, is_head in row] for row in self._tables.pop()]
-            self._write(f"\n{html_table_to_text(rows)}\n")
-        elif tag in self._BLOCK and not self._tables:
-            self._write("\n")
+        elif tag in self._BLOCK:
+            self.parts.append("\n")
 
     def handle_data(self, data):
         if not self._skip_depth:
-            self._write(data)
-
-    def _write(self, text: str) -> None:
-        """Text goes into the open table's last cell, or else the page (text between cells is dropped)."""
-        if not self._tables:
-            self.parts.append(text)
-        elif self._tables[-1] and self._tables[-1][-1]:
-            self._tables[-1][-1][-1][0] += text
+            self.parts.append(data)
 
 
 def html_to_text(markup: str) -> str:
-    """Visible text of an HTML document, block elements on their own lines."""
+    """Visible text of an HTML document, block elements on their own lines, a table one line per row
+    (`tables_as_paragraphs`)."""
     parser = _TextExtractor()
-    parser.feed(markup)
+    parser.feed(tables_as_paragraphs(markup))
     parser.close()
     text = "".join(parser.parts)
     return html.unescape(re.sub(r"[ \t]*\n[ \t\n]*", "\n", text))
@@ -126,8 +103,8 @@ def main_text(markup: str) -> str:
     1.000/0.958 -> 1.000/0.989, two-paragraph pages 1.000/0.839 -> 1.000/1.000."""
     import trafilatura
 
-    markup = tables_as_paragraphs(markup)
-    extracted = trafilatura.extract(markup, include_comments=False, include_tables=True, favor_precision=True)
+    extracted = trafilatura.extract(tables_as_paragraphs(markup), include_comments=False, include_tables=True,
+                                    favor_precision=True)
     return extracted if extracted and extracted.strip() else html_to_text(markup)
 
 

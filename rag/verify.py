@@ -36,7 +36,7 @@ from .answer_type import answer_span, expected_answer, holds_answer
 from .arithmetic import MAX_TERMS, Derivation, derive, operands, shows_calculation
 from .chunk import Passage, split_sentences
 from .cite import asked_part, coverage, find_near_span, find_span, list_items, locate, residue, support
-from .japanese import CALCULATION_WORDS, COPULA_END, DATE, DIGITS, NOUN_END, fold_width, quantities, squash
+from .japanese import CALCULATION_WORDS, COPULA_END, DATE, DIGITS, NOUN_END, amounts, fold_width, squash
 from .prompt import REFUSAL, Evidence, parse_reply
 from .retrieve import Hit
 
@@ -290,7 +290,7 @@ class Verifier:
         # (three at most, shown in reading order)
         cited = {c.quote for c in claim.citations}
         found = [(position, c) for position in range(len(claim.evidence))
-                 if (c := self._evidence_citation(claim, position)) is not None and self._states_figures(c.quote)
+                 if (c := self._evidence_citation(claim, position)) is not None and amounts(c.quote)
                  and (c.quote in cited or self._coverage(claim.question, c, c.quote) > 0)]
         found.sort(key=lambda pc: (pc[1].quote not in cited, -self._coverage(claim.question, pc[1], pc[1].quote)))
         citations = [c for _, c in sorted(found[:3], key=lambda pc: pc[0])]
@@ -350,18 +350,8 @@ class Verifier:
         ("円", "1320.0"). Figures inside a date count as the date only, and a date is compared without its year
         (「2026年3月15日」 and 「3月15日」 are one date)."""
         folded = fold_width(text)
-        dates = list(DATE.finditer(folded))
-        values = {("date", re.sub(r"^[0-9]+年(?=[0-9]+月)", "", m[0])) for m in dates}
-        for q in quantities(folded):
-            if q.unit and not any(m.start() <= q.start < m.end() for m in dates):
-                values.add((q.unit, str(q.value)))
-        return values
-
-    @staticmethod
-    def _states_figures(text: str) -> bool:
-        folded = fold_width(text)
-        dates = [m.span() for m in DATE.finditer(folded)]
-        return any(not any(s <= q.start < e for s, e in dates) for q in quantities(folded))
+        values = {("date", re.sub(r"^[0-9]+年(?=[0-9]+月)", "", m[0])) for m in DATE.finditer(folded)}
+        return values | {(q.unit, str(q.value)) for q in amounts(folded) if q.unit}
 
     def _evidence_citation(self, claim: Claim, position: int) -> Citation | None:
         """A citation of the shown sentence at `position` of the evidence, if its passage was shown."""
@@ -382,10 +372,9 @@ class Verifier:
         folded = fold_width(answer)
         cited_positions = [i for i, e in enumerate(evidence) if e.n in cited]
         stated = {o.value for o in operands([e.text for e in evidence], question)}
-        dates = [m.span() for m in DATE.finditer(folded)]
         found, derived_digits = [], ""
-        for q in quantities(folded):
-            if q.value in stated or any(s <= q.start < e for s, e in dates):
+        for q in amounts(folded):
+            if q.value in stated:
                 continue
             start = q.start - 1 if folded[q.start - 1:q.start] == "約" else q.start
             for positions, terms in ((cited_positions, MAX_TERMS), (list(range(len(evidence))), 2)):
