@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 
-from .japanese import ASKED_COUNT, DATE, NUMBER, fold_width, unit_pattern
+from .japanese import ASKED_COUNT, DATE, NUMBER, UNIT, fold_width, unit_pattern
 
 _WHEN = re.compile(r"いつ")
+# 「どこ」 asks for a place and 「誰」 for a person or a body: a date or a figure alone answers neither.
+_PLACE_OR_PERSON = re.compile(r"どこ|誰|だれ")
+_DATE_OR_FIGURE = re.compile(rf"(?:{DATE.pattern}|{NUMBER}(?:{UNIT})?)(?:です|でした)?[。.]?")
 
 
 def expected_answer(question: str) -> re.Pattern | None:
@@ -29,3 +32,9 @@ def answer_span(text: str, pattern: re.Pattern | None) -> str:
     """The first words of the asked kind in `text` ("" when none or no kind)."""
     match = pattern.search(fold_width(text)) if pattern is not None else None
     return match[0] if match else ""
+
+
+def of_another_kind(span: str, question: str) -> bool:
+    """Whether `span` is words of a kind the question does not ask for: a date or a figure alone for 「どこ」 or
+    「誰」 (the model answering 「いつ生まれたか」 for 「どこで生まれたか」)."""
+    return bool(_PLACE_OR_PERSON.search(question)) and _DATE_OR_FIGURE.fullmatch(fold_width(span.strip())) is not None

@@ -225,6 +225,8 @@ def decimals(figure: str) -> int:
 # Dates in digits only (「一日」 in 「丸一日」 is not a date), or named by their distance from today.
 DATE = re.compile(r"[0-9]+年(?:[0-9]+月(?:[0-9]+日)?)?|[0-9]+月(?:[0-9]+日)?|[0-9]+日|[0-9]+年代|[0-9]+世紀"
                   r"|[昨今来翌前同][年月]|先月|先週|今週|来週|昨日|今日|明日")
+# The year of a date written with its month (「2023年7月25日」, in any width), the year's digits as group 1.
+YEAR_BEFORE_MONTH = re.compile(r"([0-9０-９]+)年(?=[0-9０-９]+月)")
 
 # --- phrases ----------------------------------------------------------------------------------------------------
 

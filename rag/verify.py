@@ -18,8 +18,11 @@ its answer cites by number, or verbatim quotes; the short answer (要点) as a p
 
 When none does, the question is refused. Words stating a number that no passage or the question holds are never
 stated unless rule 1 derives it: the model's answer or short answer holding one is dropped before the rules run.
+A year the model puts before a date that the passages state without one (「2023年7月25日」 where they say 「7月25日」)
+is taken off first: the model supplies years from what it knows, and the date itself is the passages'.
 
-An answer that stands is last checked against the other articles retrieved (`conflicting`): when another article's
+An answer that stands is refused when its short answer is of another kind than asked (`of_another_kind`: a date
+for 「どこ」), and last checked against the other articles retrieved (`conflicting`): when another article's
 sentence about the question states a different figure or date of the same kind, the reply says that the sources
 differ and cites both, with their dates, instead of choosing one.
 """
@@ -32,11 +35,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from .answer_type import answer_span, expected_answer, holds_answer
+from .answer_type import answer_span, expected_answer, holds_answer, of_another_kind
 from .arithmetic import MAX_TERMS, Derivation, derive, operands, shows_calculation
 from .chunk import Passage, split_sentences
 from .cite import asked_part, coverage, find_near_span, find_span, list_items, locate, residue, support
-from .japanese import CALCULATION_WORDS, COPULA_END, DATE, DIGITS, NOUN_END, amounts, fold_width, squash
+from .japanese import (CALCULATION_WORDS, COPULA_END, DATE, DIGITS, NOUN_END, YEAR_BEFORE_MONTH, amounts, fold_width,
+                       squash)
 from .prompt import REFUSAL, Evidence, parse_reply
 from .retrieve import Hit
 
@@ -136,7 +140,11 @@ class Verifier:
         for rule in self.rules:
             if (verdict := rule(claim)) is not None:
                 verdict = self._with_short_answer(verdict, question)
-                return verdict if verdict.refused else self.conflicting(verdict, claim)
+                if verdict.refused:
+                    return verdict
+                if of_another_kind(verdict.short_answer, question):
+                    return Verdict(REFUSAL, True, "the answer is not of the kind the question asks for")
+                return self.conflicting(verdict, claim)
         reason = "the answer is not backed by the quoted passages" if claim.citations else \
             "no quote could be found in the passages"
         return Verdict(REFUSAL, True, reason)
@@ -149,13 +157,14 @@ class Verifier:
         passages = [h.passage for h in shown]
         # A made-up date or amount drops the model's words that state it: only what the passages show may answer,
         # and a figure the model computed only when code derives it from the figures of what it cites.
-        answer, derivations = parsed.answer.strip(), []
+        answer, derivations = self._without_unstated_years(parsed.answer.strip(), passages, question), []
         invented, computed = self._invented_numbers(answer, passages, question), shows_calculation(answer)
         if invented or computed:
             derivations = self._derivations(answer, invented, list(evidence), parsed.cited, question)
             if derivations is None:
                 answer, derivations = "", []
-        key_text = parsed.key if not self._invented_numbers(parsed.key, passages, question) else ""
+        key_text = self._without_unstated_years(parsed.key, passages, question)
+        key_text = key_text if not self._invented_numbers(key_text, passages, question) else ""
         unchecked = computed and not answer
         citations: list[Citation] = []
 
@@ -220,9 +229,8 @@ class Verifier:
         if key is None:
             return self._cited(answer, citations) if holds_answer(answer, claim.wanted) else None
         span, where = key
-        if squash(span) in squash(answer):
-            return self._cited(answer, citations if any(c.passage_id == where.passage_id for c in citations)
-                               else [where], span)
+        if squash(span) in squash(answer):  # cited: the sentences that state the short answer
+            return self._cited(answer, [c for c in citations if squash(span) in squash(c.quote)] or [where], span)
         if self._answer_sentence_coverage(answer, citations, question) <= self._coverage(question, where, where.quote):
             return self._cited(self._answer_from_span(span, where), [where], span)
         return self._cited(answer, citations)
@@ -256,7 +264,9 @@ class Verifier:
                 or not holds_answer(sentence, claim.wanted):
             return None
         citation.quote_start, citation.quote_end, citation.quote = start, end, sentence
-        short = claim.key[0] if claim.key is not None and squash(claim.key[0]) in squash(sentence) else ""
+        # the model's short answer where the sentence holds it, else words of the asked kind (a date for いつ)
+        short = claim.key[0] if claim.key is not None and squash(claim.key[0]) in squash(sentence) else \
+            answer_span(sentence, claim.wanted)
         return self._cited(f"記事には「{sentence}」とあります。", [citation], short)
 
     def typed_answer(self, claim: Claim) -> Verdict | None:
@@ -446,6 +456,13 @@ class Verifier:
             return 0.0
         number, start, end = backed
         return self._coverage(question, citations[number], citations[number].text[start:end])
+
+    @staticmethod
+    def _without_unstated_years(text: str, passages: list[Passage], question: str) -> str:
+        """`text` without the years that neither a shown passage nor the question states, where they stand before a
+        month (「2023年7月25日」 to 「7月25日」)."""
+        held = "\n".join(squash(source) for source in [question] + [p.text for p in passages])
+        return YEAR_BEFORE_MONTH.sub(lambda m: m[0] if squash(m[1]) in held else "", text)
 
     @staticmethod
     def _invented_numbers(text: str, passages: list[Passage], question: str) -> list[str]:

@@ -317,3 +317,11 @@ def test_an_answer_citing_nothing_is_refused_when_its_backing_passage_is_off_the
     # the same words cited for a question their sentence speaks about stand
     result = make(ScriptedGenerator(reply), min_evidence=0.0).answer("金閣寺の起源となった山荘を建てたのは誰？")
     assert result.answer == "足利義満です。[1]" and "足利義満" in result.citations[0].quote
+
+
+def test_a_date_for_a_where_question_is_refused(make):
+    reply = "回答: 東京タワーは1958年に完成した。[1]\n要点: 1958年"
+    result = make(ScriptedGenerator(reply)).answer("東京タワーはどこに完成した？")
+    assert result.refused and result.answer == REFUSAL
+    result = make(ScriptedGenerator(reply)).answer("東京タワーはいつ完成した？")
+    assert not result.refused and result.short_answer == "1958年"

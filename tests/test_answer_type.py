@@ -1,6 +1,8 @@
 """The kind of words a question asks for, and whether a text holds them."""
 
-from rag.answer_type import answer_span, expected_answer, holds_answer
+import pytest
+
+from rag.answer_type import answer_span, expected_answer, holds_answer, of_another_kind
 
 
 def test_counter_questions_want_a_number_with_that_counter():
@@ -22,3 +24,17 @@ def test_when_questions_want_a_date_in_digits():
 def test_other_questions_accept_any_words():
     for question in ("誰ですか？", "どこの国ですか？", "なぜですか？", "何と呼びましたか？"):
         assert expected_answer(question) is None and holds_answer("何でも", expected_answer(question))
+
+
+@pytest.mark.parametrize("span, question, other", [
+    ("11月15日", "バイデン大統領が生まれた州はどこですか？", True),
+    ("1945年", "会談を提案したのは誰？", True),
+    ("333メートルです。", "東京タワーはどこにある？", True),
+    ("ペンシルベニア州", "バイデン大統領が生まれた州はどこですか？", False),
+    ("11月15日", "バイデン大統領が生まれたのはいつですか？", False),
+    ("2人", "会談に出たのは何人？", False),
+    ("マニング氏", "指摘したのは誰ですか？", False),
+    ("", "どこで開かれた？", False),
+])
+def test_a_date_or_figure_alone_answers_no_where_or_who_question(span, question, other):
+    assert of_another_kind(span, question) is other

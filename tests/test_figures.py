@@ -15,7 +15,7 @@ from .test_answer import ScriptedGenerator
 
 NOTICES = {
     "fees.md": "---\ntitle: 市民プール 料金のお知らせ\ndate: 2026-03-01\n---\n市民プールの利用料金は次のとおりです。\n\n"
-               "| 区分 | 料金 |\n|---|---|\n| 大人 | 1,320円 |\n| 子ども | 660円 |\n",
+               "| 区分 | 料金 |\n|---|---|\n| 大人 | 1,320円 |\n| 子ども | 660円 |\n\n屋外プールは7月1日に開きます。\n",
     "deadline.md": "---\ntitle: 図書館職員募集\ndate: 2026-02-10\n---\n図書館の事務補助を募集します。"
                    "応募の締め切りは3月15日です。\n",
     "extended.md": "---\ntitle: 募集期間延長のお知らせ\ndate: 2026-03-05\n---\n図書館の事務補助の募集について、"
@@ -75,3 +75,9 @@ def test_a_value_no_other_source_contradicts_stands_alone(ask):
 def test_a_model_refusal_of_a_calculation_stays_a_refusal(ask):
     result = ask("回答: 資料には記載がありません。\n要点: なし", "大人2人で行くと料金は合計でいくら？")
     assert result.refused and result.answer == REFUSAL
+
+
+def test_a_year_the_notices_do_not_state_is_taken_off_the_date_they_do(ask):
+    result = ask("回答: 2025年7月1日です。[1]\n要点: 2025年7月1日", "屋外プールが開くのはいつ？")
+    assert result.answer == "7月1日です。[1]" and result.short_answer == "7月1日"
+    assert result.citations[0].quote == "屋外プールは7月1日に開きます。"
