@@ -34,7 +34,7 @@ from .store import VectorStore, new_store, open_store
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 6  # bump when cleaning, chunking, tokenizing or the layout changes what an index holds
+FORMAT_VERSION = 7  # bump when cleaning, chunking, tokenizing or the layout changes what an index holds
 MANIFEST = "manifest.json"
 GENERATION_PREFIX = "gen-"
 PASSAGES = "passages.jsonl"

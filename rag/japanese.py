@@ -184,6 +184,19 @@ class Quantity(NamedTuple):
         return text[self.start:self.end]
 
 
+# A table column's name that gives the unit of its figures: a unit in brackets at its end (「売上(千円)」,
+# 「面積（km2）」; 「価格(税込)」 gives none), or a counter before 「数」 (「席数」 counts 席, 「マシン台数」 台).
+_BRACKETED_UNIT = re.compile(rf"[(（]((?:[千万億])?(?:%|{UNIT}|[A-Za-z]+[0-9]?))[)）]$")
+_COUNT_OF = re.compile(rf"({COUNTER})数$")
+
+
+def column_unit(name: str) -> str:
+    """The unit the figures of a table column named `name` are counted in, or "" when the name does not say."""
+    name = fold_width(name.strip())
+    match = _BRACKETED_UNIT.search(name) or _COUNT_OF.search(name)
+    return match[1] if match else ""
+
+
 def figure_value(figure: str) -> float:
     """The value of a FIGURE match: 「3万5千」 is 35000, 「1億2000万」 120000000, 「1,320」 1320."""
     total, current = 0.0, 0.0
@@ -244,3 +257,27 @@ LIST_SEPARATOR = re.compile(rf"、|(?<=[^{HIRAGANA}、])[とや](?=[^{HIRAGANA}�
 # A phrase ending in a kanji, katakana, letter, digit, closing bracket or 「%」 reads as a noun phrase: 「…です。」
 # fits it; one ending in hiragana is a clause.
 NOUN_END = re.compile(rf"[{KANJI}{KATAKANA}A-Za-z0-9０-９Ａ-Ｚａ-ｚ{CLOSING_BRACKETS}%％]$")
+
+# --- names ------------------------------------------------------------------------------------------------------
+
+# Endings that make a kanji word the name of one place, branch, district, route or class of member (西口店, 中地区,
+# 潮見港, 法人会員): a question about 西口店 is not answered by a row about 東口店. Endings that also close common
+# words (館 of 休館 and 閉館, 室 of 和室) are not among them.
+NAME_SUFFIXES = ("店", "駅", "港", "島", "町", "村", "市", "区", "県", "線", "号", "会員")
+_NAMED = re.compile(
+    rf"(?<![{KATAKANA}0-9何])[{KATAKANA}]{{3,}}(?![{KATAKANA}]|する|した|して|され|させ|しま)"  # a katakana word, not a unit or a verb
+    r"|[A-Za-z]+-?[0-9][A-Za-z0-9-]*|[0-9]+-?[A-Za-z][A-Za-z0-9-]*"  # a model number: SC-300, 5G
+    rf"|(?<![{KANJI}])[{KANJI}]{{2,}}(?:{'|'.join(NAME_SUFFIXES)})(?![{KANJI}])")  # a kanji name with its suffix
+# What the question asks about is not named by it: 「タイトルは何」「どの都市」.
+_ASKED_AFTER = re.compile(rf"(?:は|が|とは|って|の)?(?:{ASKING_WORD.pattern})")
+_ASKED_BEFORE = re.compile(rf"(?:{ASKING_WORD.pattern})の?$")
+
+
+def names_in(question: str) -> list[str]:
+    """The words by which `question` names the thing it asks about, each of which an answer's article must hold:
+    katakana words of three letters or more (プレミアムプラン, セミダブル), model numbers (SC-300) and kanji names
+    with a suffix of NAME_SUFFIXES. Left out: units after a number or 「何」 (何パーセント), katakana verbs (スタートした)
+    and the word the question asks for (「タイトルは何」, 「どの都市」)."""
+    folded = fold_width(question)
+    return [m[0] for m in _NAMED.finditer(folded)
+            if not _ASKED_AFTER.match(folded, m.end()) and not _ASKED_BEFORE.search(folded[:m.start()])]

@@ -13,6 +13,8 @@ import io
 import re
 from collections.abc import Sequence
 
+from .japanese import FIGURE, column_unit, fold_width
+
 # Sentence ends inside a cell would split its row; inside a cell they become a plain full stop.
 _CELL_SENTENCE_END = re.compile(r"[。！？!?](?=.)")
 _MARKDOWN_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?$")
@@ -23,13 +25,21 @@ def _cell(text: str) -> str:
     return _CELL_SENTENCE_END.sub(".", text).rstrip("。.")
 
 
+def _counted(value: str, unit: str) -> str:
+    """A bare figure with the unit its column names (「52」 in 「席数」 reads 「52席」): a value read alone, as
+    evidence or as an answer, keeps what it counts."""
+    return f"{value}{unit}" if unit and FIGURE.fullmatch(fold_width(value)) else value
+
+
 def render_rows(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
     """One line per row: 「列名: 値、列名: 値。」; empty cells are left out, a row wider than the header keeps its
-    extra cells unnamed, and a table without a header names no cells."""
+    extra cells unnamed, a table without a header names no cells, and a bare figure gets the unit its column's
+    name gives (`column_unit`)."""
     names = [_cell(h) for h in header]
+    units = [column_unit(name) for name in names]
     lines = []
     for row in rows:
-        cells = [_cell(c) for c in row]
+        cells = [_counted(_cell(c), units[i]) if i < len(units) else _cell(c) for i, c in enumerate(row)]
         if not any(cells):
             continue
         parts = [f"{names[i]}: {c}" if i < len(names) and names[i] else c for i, c in enumerate(cells) if c]
@@ -85,7 +95,8 @@ def html_table_to_text(rows: Sequence[Sequence[tuple[str, bool]]]) -> str:
     if all(is_head for _, is_head in rows[0]) and len(rows) > 1:
         return "\n".join(render_rows([t for t, _ in rows[0]], [[t for t, _ in r] for r in rows[1:]]))
     if all(len(r) == 2 and r[0][1] for r in rows):
-        return "\n".join(f"{_cell(r[0][0])}: {_cell(r[1][0])}。" for r in rows if _cell(r[1][0]))
+        return "\n".join(f"{_cell(r[0][0])}: {_counted(_cell(r[1][0]), column_unit(_cell(r[0][0])))}。"
+                         for r in rows if _cell(r[1][0]))
     if not any(is_head for row in rows for _, is_head in row) and len(rows) > 1:
         return "\n".join(render_rows([t for t, _ in rows[0]], [[t for t, _ in r] for r in rows[1:]]))
     return "\n".join(render_rows([], [[t for t, _ in r] for r in rows]))

@@ -22,7 +22,8 @@ A year the model puts before a date that the passages state without one (「2023
 is taken off first: the model supplies years from what it knows, and the date itself is the passages'.
 
 An answer that stands is refused when its short answer is of another kind than asked (`of_another_kind`: a date
-for 「どこ」), and last checked against the other articles retrieved (`conflicting`): when another article's
+for 「どこ」) or when an article it cites does not hold a name the question gives (`names_held`: 「西口店」 answered from
+a row about 東口店), and last checked against the other articles retrieved (`conflicting`): when another article's
 sentence about the question states a different figure or date of the same kind, the reply says that the sources
 differ and cites both, with their dates, instead of choosing one.
 """
@@ -38,9 +39,10 @@ from typing import NamedTuple
 from .answer_type import answer_span, expected_answer, holds_answer, of_another_kind
 from .arithmetic import MAX_TERMS, Derivation, derive, operands, shows_calculation
 from .chunk import Passage, split_sentences
-from .cite import asked_part, coverage, find_near_span, find_span, list_items, locate, residue, support
+from .cite import (asked_part, coverage, find_near_span, find_span, holds_name, list_items, locate, residue,
+                   support)
 from .japanese import (CALCULATION_WORDS, COPULA_END, DATE, DIGITS, NOUN_END, YEAR_BEFORE_MONTH, amounts, fold_width,
-                       squash)
+                       names_in, squash)
 from .prompt import REFUSAL, Evidence, parse_reply
 from .retrieve import Hit
 
@@ -144,6 +146,8 @@ class Verifier:
                     return verdict
                 if of_another_kind(verdict.short_answer, question):
                     return Verdict(REFUSAL, True, "the answer is not of the kind the question asks for")
+                if missing := self.unnamed(verdict, question):
+                    return Verdict(REFUSAL, True, f"the cited articles do not name {'、'.join(missing)}")
                 return self.conflicting(verdict, claim)
         reason = "the answer is not backed by the quoted passages" if claim.citations else \
             "no quote could be found in the passages"
@@ -341,6 +345,21 @@ class Verifier:
                                [first, second], verdict.short_answer)
         return verdict
 
+    def unnamed(self, verdict: Verdict, question: str) -> list[str]:
+        """The names the question gives (`names_in`) that an article the answer cites does not hold: the model
+        answered about another branch, plan or product than the one asked about."""
+        names = names_in(question)
+        if not names:
+            return []
+        missing = []
+        for doc_id in dict.fromkeys(c.doc_id for c in verdict.citations):
+            doc = self.documents.get(doc_id)
+            cited = next(c for c in verdict.citations if c.doc_id == doc_id)
+            # the publisher names the organisation a notice speaks for (ソラノ電機) though its text may not
+            text = f"{doc.title}\n{doc.publisher}\n{doc.text}" if doc else f"{cited.title}\n{cited.text}"
+            missing += [name for name in names if not holds_name(name, text) and name not in missing]
+        return missing
+
     # --- parts the rules share ---------------------------------------------------------------------------------
 
     def _holding(self, citation: Citation, words: str) -> Citation:
@@ -467,9 +486,12 @@ class Verifier:
     @staticmethod
     def _invented_numbers(text: str, passages: list[Passage], question: str) -> list[str]:
         """Numbers in the model's words that neither a shown passage nor the question holds: a date or amount
-        the model made up or computed, the most harmful kind of invention."""
+        the model made up or computed, the most harmful kind of invention. A date with its month counts whole:
+        「6月17日」 is made up where the passages say 「5月17日」, though they hold each of its numbers."""
         held = "\n".join(squash(source) for source in [question] + [p.text for p in passages])
         invented = [n for n in dict.fromkeys(DIGITS.findall(squash(text))) if n not in held]
+        invented += [d for d in dict.fromkeys(m[0] for m in DATE.finditer(fold_width(text)) if "月" in m[0])
+                     if squash(d) not in held and d not in invented]
         if invented:
             log.info("model words state numbers no passage holds (%s): %r", ", ".join(invented), text)
         return invented

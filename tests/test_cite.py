@@ -1,7 +1,17 @@
 """Quotes located in code; unsupported answers detected."""
 
 from rag.chunk import Passage
-from rag.cite import asked_part, coverage, find_near_span, find_span, locate, repeated_from, residue, support
+from rag.cite import (
+    asked_part,
+    coverage,
+    find_near_span,
+    find_span,
+    holds_name,
+    locate,
+    repeated_from,
+    residue,
+    support,
+)
 
 PASSAGES = [
     Passage("a#0", "a", "t", 0, 0, 30, "東京タワーは1958年に完成した。高さは333メートルだ。"),
@@ -111,3 +121,11 @@ def test_words_repeated_from_the_question_with_one_garbled_character_need_no_sup
     assert repeated_from("翱近平氏", "習近平氏") == [True] * 4
     assert repeated_from("37回目", "何回目") == [False] * 4  # a digit for 「何」 is the answer, not a garble
     assert repeated_from("36回目", "37回目") == [False] * 4
+
+
+def test_a_name_is_held_as_spelt_or_written_shorter_but_not_as_another_name():
+    assert holds_name("西口店", "店舗名: 西口店、席数: 20席。")
+    assert not holds_name("西口店", "店舗名: 東口店、席数: 20席。")
+    assert holds_name("コミュニティセンター", "コミュニテイセンターの利用案内")
+    assert not holds_name("プレミアムプラン", "ライトプラン、スタンダードプラン、プロプラン")
+    assert holds_name("ＳＣ－３００", "SC-300の重さ")

@@ -16,6 +16,7 @@ from .test_answer import ScriptedGenerator
 NOTICES = {
     "fees.md": "---\ntitle: 市民プール 料金のお知らせ\ndate: 2026-03-01\n---\n市民プールの利用料金は次のとおりです。\n\n"
                "| 区分 | 料金 |\n|---|---|\n| 大人 | 1,320円 |\n| 子ども | 660円 |\n\n屋外プールは7月1日に開きます。\n",
+    "stores.csv": "店舗名,席数\n東口店,20\n駅前本店,48\n",
     "deadline.md": "---\ntitle: 図書館職員募集\ndate: 2026-02-10\n---\n図書館の事務補助を募集します。"
                    "応募の締め切りは3月15日です。\n",
     "extended.md": "---\ntitle: 募集期間延長のお知らせ\ndate: 2026-03-05\n---\n図書館の事務補助の募集について、"
@@ -81,3 +82,15 @@ def test_a_year_the_notices_do_not_state_is_taken_off_the_date_they_do(ask):
     result = ask("回答: 2025年7月1日です。[1]\n要点: 2025年7月1日", "屋外プールが開くのはいつ？")
     assert result.answer == "7月1日です。[1]" and result.short_answer == "7月1日"
     assert result.citations[0].quote == "屋外プールは7月1日に開きます。"
+
+
+def test_a_date_the_notices_do_not_state_is_not_stated_though_they_hold_its_numbers(ask):
+    result = ask("回答: 7月2日に開きます。[1]\n要点: 7月2日", "屋外プールが開くのはいつ？")
+    assert "7月2日" not in result.answer and "7月2日" not in result.short_answer
+
+
+def test_a_value_from_the_row_of_another_branch_than_the_one_asked_about_is_refused(ask):
+    result = ask("回答: 20席です。[1]\n要点: 20席", "西口店の席はいくつ？")
+    assert result.refused and result.answer == REFUSAL and "西口店" in result.reason
+    result = ask("回答: 20席です。[1]\n要点: 20席", "東口店の席はいくつ？")
+    assert result.answer == "20席です。[1]" and result.citations[0].quote == "店舗名: 東口店、席数: 20席。"

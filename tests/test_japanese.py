@@ -11,7 +11,9 @@ from rag.japanese import (
     EDGE_PARTICLES,
     NOUN_END,
     asked_kinds,
+    column_unit,
     fold,
+    names_in,
     squash,
     squash_with_offsets,
     unspaced,
@@ -175,3 +177,26 @@ def test_edge_particles(text, stripped):
 ])
 def test_noun_end(span, noun):
     assert bool(NOUN_END.search(span)) == noun
+
+
+@pytest.mark.parametrize("name, unit", [
+    ("売上(千円)", "千円"), ("料金（円）", "円"), ("重さ(kg)", "kg"), ("面積（km2）", "km2"), ("席数", "席"),
+    ("マシン台数", "台"), ("人数", "人"), ("価格(税込)", ""), ("定員", ""), ("利用者数", ""), ("店舗名", ""),
+])
+def test_a_column_name_gives_the_unit_of_its_figures(name, unit):
+    assert column_unit(name) == unit
+
+
+@pytest.mark.parametrize("question, names", [
+    ("ハヤテフィットネスの西口店って平日は何時までやってる？", ["ハヤテフィットネス", "西口店"]),
+    ("ミナモ勤怠のプレミアムプランの月額はいくらですか？", ["ミナモ", "プレミアムプラン"]),
+    ("みずなぎ町の中地区は、燃やすごみの日は何曜日ですか？", ["中地区"]),
+    ("SC-300の重さは？", ["SC-300"]),
+    ("レギュラー会員の値上げ率は何パーセントくらい？", ["レギュラー"]),  # a unit after 何 names nothing
+    ("吉田航路の運航がスタートしたのは何年ですか?", []),  # a katakana verb
+    ("オティリーのニックネームは何ですか?", ["オティリー"]),  # the word asked for is not a name
+    ("どの都市で生まれたの?", []),
+    ("図書館の特別整理休館はいつまで？", []),  # 休館 is no name of a place
+])
+def test_names_a_question_gives(question, names):
+    assert names_in(question) == names

@@ -22,7 +22,7 @@ def test_markdown_table_becomes_one_line_a_row_and_the_rest_stays():
 
 
 def test_csv_with_commas_or_tabs():
-    assert csv_to_text("店舗名,席数\n渋谷店,48\n\n梅田店,\"1,200\"\n") == "店舗名: 渋谷店、席数: 48。\n店舗名: 梅田店、席数: 1,200。"
+    assert csv_to_text("店舗名,席数\n渋谷店,48\n\n梅田店,\"1,200\"\n") == "店舗名: 渋谷店、席数: 48席。\n店舗名: 梅田店、席数: 1,200席。"
     assert csv_to_text("月\t売上\n4月\t350\n") == "月: 4月、売上: 350。"
     assert csv_to_text("") == ""
 
@@ -32,8 +32,9 @@ def test_html_tables_with_a_header_row_or_a_header_column():
     assert html_table_to_text(grid) == "項目: 重さ、値: 1.2kg。"
     sheet = [[("重さ", True), ("1.2kg", False)], [("保証", True), ("1年", False)]]
     assert html_table_to_text(sheet) == "重さ: 1.2kg。\n保証: 1年。"
+    assert html_table_to_text([[("重さ(kg)", True), ("1.2", False)]]) == "重さ(kg): 1.2kg。"
     plain = [[("月", False), ("人数", False)], [("4月", False), ("30", False)]]
-    assert html_table_to_text(plain) == "月: 4月、人数: 30。"
+    assert html_table_to_text(plain) == "月: 4月、人数: 30人。"
 
 
 def test_html_page_table_is_read_row_by_row_between_its_paragraphs():
@@ -63,3 +64,9 @@ def test_product_page_table_survives_main_text_extraction(tmp_path: Path):
     (tmp_path / "kt1.html").write_text(page, encoding="utf-8")
     sentences = load_document(tmp_path / "kt1.html").text.split("\n\n")
     assert "容量: 1.0L。" in sentences and "価格: 5,980円。" in sentences
+
+
+def test_a_bare_figure_gets_the_unit_its_column_names():
+    rows = render_rows(["店舗名", "席数", "売上(千円)", "価格(税込)", "定員"], [["空港店", "52", "24,310", "1,320", "40"]])
+    assert rows == ["店舗名: 空港店、席数: 52席、売上(千円): 24,310千円、価格(税込): 1,320、定員: 40。"]
+    assert render_rows(["店舗名", "席数"], [["本店", "なし"]]) == ["店舗名: 本店、席数: なし。"]
