@@ -41,6 +41,16 @@ def unchecked_numbers(answer: str, question: str, documents: list[str]) -> list[
     return [n for n in stated_numbers(_SHOWN_CALCULATION.sub("", answer)) if n not in held and n not in checked]
 
 
+def all_values_named(q: Question, said: str) -> bool:
+    """Whether `said` (squashed) names the value of every source of a question on a conflict: its gold answers are
+    grouped by the evidence item (one per source) that holds them, a group is named when one of its spellings is
+    said (「320名」 or 「320人」), and answers no evidence item holds (a computed 「22時」 for 「午後10時」) only count
+    when no item holds any."""
+    groups = [[a for a in q.answers if squash(a) in squash(e)] for e in q.evidence]
+    groups = [g for g in groups if g] or [[a] for a in q.answers]
+    return bool(groups) and all(any(squash(a) in said for a in group) for group in groups)
+
+
 def evaluate_answers(answerer: Answerer, questions: list[Question], on_row: Callable[[dict], None] | None = None) -> dict:
     """Run every question through the pipeline (with its history) and score the answers; `on_row` sees each row."""
     rows = []
@@ -65,8 +75,7 @@ def evaluate_answers(answerer: Answerer, questions: list[Question], on_row: Call
             "unchecked_numbers": [] if result.refused else unchecked_numbers(result.answer, q.question, documents),
             "figures_shown": result.answer.startswith(FIGURES_ONLY),
             "sources_differ": result.answer.startswith(CONFLICT),
-            # every value the disagreeing sources give is named (gold answers of a question on a conflict)
-            "all_values_named": bool(q.answers) and all(squash(a) in said for a in q.answers),
+            "all_values_named": all_values_named(q, said),
             "f1": max((char_f1(result.answer, a) for a in q.answers), default=0.0) if not result.refused else 0.0,
             "citations": [c.passage_id for c in result.citations], "citations_correct": cited_ok,
             "model_reply": result.model_reply,

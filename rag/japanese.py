@@ -229,6 +229,17 @@ def amounts(text: str) -> list[Quantity]:
     return [q for q in quantities(folded) if not any(start <= q.start < end for start, end in dates)]
 
 
+# What stands between a figure and the word naming it: 「旅客定員は350名」, 「旅客定員: 350名」, 「(旅客定員320名)」.
+_LABEL = re.compile(rf"([{KANJI}{KATAKANA}]{{2,}})(?:は|が|の|[:：]|\s)*$")
+
+
+def label_before(text: str, start: int, window: int = 20) -> str:
+    """The kanji or katakana word that names the figure at `start` of `text` (「旅客定員」 for the 350名 of
+    「旅客定員は350名」), or "" when none stands right before it."""
+    match = _LABEL.search(text[max(0, start - window):start])
+    return match[1] if match else ""
+
+
 def decimals(figure: str) -> int:
     """Digits after the decimal point in a written figure (「2,591.22」 has 2): how precisely it is stated."""
     match = re.search(r"\.([0-9]+)", figure)

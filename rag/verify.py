@@ -42,7 +42,7 @@ from .chunk import Passage, split_sentences
 from .cite import (asked_part, coverage, find_near_span, find_span, holds_name, list_items, locate, residue,
                    support)
 from .japanese import (CALCULATION_WORDS, COPULA_END, DATE, DIGITS, NOUN_END, YEAR_BEFORE_MONTH, amounts, fold_width,
-                       names_in, squash)
+                       label_before, names_in, squash)
 from .prompt import REFUSAL, Evidence, parse_reply
 from .retrieve import Hit
 
@@ -316,15 +316,21 @@ class Verifier:
                        verdict.citations)
 
     def conflicting(self, verdict: Verdict, claim: Claim) -> Verdict:
-        """The verdict, or, when a sentence of another retrieved article speaks about the question as much as the
-        answer's sentence does (and at least `min_coverage`) and states a different figure (same unit) or date, a
-        reply that the sources differ, citing both with their dates: the newer notice may correct the older, and
-        only the reader can tell. A lower bar finds the dates of other events in news articles."""
-        stated = self._stated_values(verdict.short_answer)
-        if not stated or not verdict.citations:
+        """The verdict, or, when a sentence of another retrieved article states a different figure (same unit) or
+        date about the question, a reply that the sources differ, citing both with their dates: the newer notice
+        may correct the older, and only the reader can tell. About the question means: it speaks about the question
+        as much as the answer's sentence does (and at least `min_coverage`), or at least `min_coverage` when the
+        two figures are named by the same word (「旅客定員350名」, 「旅客定員: 320名」). A lower bar finds the dates of
+        other events in news articles."""
+        answered = self._stated_values(verdict.short_answer)
+        if not answered or not verdict.citations:
             return verdict
         first = self._holding(verdict.citations[0], verdict.short_answer)
+        # the short answer's figures as its sentence writes them: 「50キロ」 is 「50キログラム」 there
+        stated = {key: label for key, label in self._stated_values(first.quote).items()
+                  if key in answered or (key[0] != "date" and any(key[1] == v for _, v in answered))} or answered
         needed = max(self.min_coverage, self._coverage(claim.question, first, first.quote))
+        kinds = {kind for kind, _ in stated}
         for hit in claim.related:
             passage = hit.passage
             if passage.doc_id == first.doc_id:
@@ -332,9 +338,13 @@ class Verifier:
             for start, end in split_sentences(passage.text):
                 sentence = passage.text[start:end]
                 other = self._stated_values(sentence)
-                kinds = {kind for kind, _ in stated}
-                differing = [(kind, value) for kind, value in other if kind in kinds and (kind, value) not in stated]
-                if not differing or coverage(claim.question, f"{passage.title}\n{sentence}") < needed:
+                differing = {key: label for key, label in other.items() if key[0] in kinds and key not in stated}
+                if not differing:
+                    continue
+                speaks = coverage(claim.question, f"{passage.title}\n{sentence}")
+                same_word = any(label and label == named and key[0] == kind
+                                for key, label in differing.items() for (kind, _), named in stated.items())
+                if speaks < needed and not (same_word and speaks >= self.min_coverage):
                     continue
                 second = self.citation(2, passage, start, end)
                 first.n = 1
@@ -374,13 +384,15 @@ class Verifier:
         return citation
 
     @staticmethod
-    def _stated_values(text: str) -> set[tuple[str, str]]:
-        """The dates and figures with a unit `text` states, as (kind, value) pairs: ("date", "3月15日"),
-        ("円", "1320.0"). Figures inside a date count as the date only, and a date is compared without its year
-        (「2026年3月15日」 and 「3月15日」 are one date)."""
+    def _stated_values(text: str) -> dict[tuple[str, str], str]:
+        """The dates and figures with a unit `text` states, as (kind, value) pairs, ("date", "3月15日") or ("円",
+        "1320.0"), each with the word naming it (`label_before`: 「旅客定員」 of 「旅客定員は350名」). Figures inside a
+        date count as the date only, and a date is compared without its year (「2026年3月15日」 and 「3月15日」 are
+        one date)."""
         folded = fold_width(text)
-        values = {("date", re.sub(r"^[0-9]+年(?=[0-9]+月)", "", m[0])) for m in DATE.finditer(folded)}
-        return values | {(q.unit, str(q.value)) for q in amounts(folded) if q.unit}
+        values = {("date", re.sub(r"^[0-9]+年(?=[0-9]+月)", "", m[0])): label_before(folded, m.start())
+                  for m in DATE.finditer(folded)}
+        return values | {(q.unit, str(q.value)): label_before(folded, q.start) for q in amounts(folded) if q.unit}
 
     def _evidence_citation(self, claim: Claim, position: int) -> Citation | None:
         """A citation of the shown sentence at `position` of the evidence, if its passage was shown."""

@@ -1,6 +1,7 @@
 """Evaluation harnesses: metrics, the question set, and the retrieval and JSQuAD harnesses on small data."""
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -149,3 +150,28 @@ def test_table_row_evidence_and_unchecked_numbers():
     assert unchecked_numbers("合計で2,640円です。(計算: 1,320円 × 2人 = 2,640円)[1]", "2人で？", documents) == []
     assert unchecked_numbers("合計で2,460円です。[1]", "2人で？", documents) == ["2460"]
     assert unchecked_numbers("1320円です。[1]", "大人は？", documents) == []
+
+
+def test_a_conflict_is_named_when_each_source_value_is_said_in_one_of_its_spellings():
+    from evals.answers import all_values_named
+
+    q = Question("c1", "しおかぜ丸の定員は？", ["320名", "320人", "350名", "350人"],
+                 ["(旅客定員320名)", "旅客定員は350名で"], kind="conflict")
+    assert all_values_named(q, squash("資料によって記載が異なります。「旅客定員350名」…「旅客定員320名」"))
+    assert not all_values_named(q, squash("350名です。"))
+    hours = Question("c2", "何時まで？", ["午後10時", "22時", "23:00"], ["閉館は午後10時", "7:00～23:00"])
+    assert all_values_named(hours, squash("午後10時と23:00"))  # 「22時」 is held by no source: a spelling only
+
+
+@pytest.mark.parametrize("folder, size, unanswerable", [("notices", 56, 10), ("notices-dev", 50, 14)])
+def test_non_news_question_sets_hold_their_evidence_in_their_corpus(folder, size, unanswerable):
+    questions = load_questions(REPO / "evals" / folder / "questions.jsonl")
+    docs, _ = load_corpus(REPO / "evals" / folder / "corpus")
+    raw = [squash((REPO / "evals" / folder / "corpus" / Path(d.source_file).name).read_text(encoding="utf-8"))
+           for d in docs]
+    texts = raw + [squash(d.text) for d in docs]
+    assert len(questions) == size and sum(not q.answerable for q in questions) == unanswerable
+    for q in questions:
+        assert q.answerable == bool(q.answers), q.id
+        for evidence in q.evidence:
+            assert any(squash(evidence) in text for text in texts), (q.id, evidence)
