@@ -17,6 +17,9 @@ NOTICES = {
     "fees.md": "---\ntitle: 市民プール 料金のお知らせ\ndate: 2026-03-01\n---\n市民プールの利用料金は次のとおりです。\n\n"
                "| 区分 | 料金 |\n|---|---|\n| 大人 | 1,320円 |\n| 子ども | 660円 |\n\n屋外プールは7月1日に開きます。\n",
     "stores.csv": "店舗名,席数\n東口店,20\n駅前本店,48\n",
+    "ship.md": "---\ntitle: 船舶紹介\ndate: 2026-01-10\n---\n主力フェリー「しおかぜ丸」は旅客定員350名で、乗用車28台を積めます。\n",
+    "timetable.md": "---\ntitle: ダイヤ改正のお知らせ\ndate: 2026-03-20\n---\nダイヤを改正します。\n\n"
+                    "フェリー「しおかぜ丸」(旅客定員320名)は、引き続き1日3往復で運航します。\n",
     "deadline.md": "---\ntitle: 図書館職員募集\ndate: 2026-02-10\n---\n図書館の事務補助を募集します。"
                    "応募の締め切りは3月15日です。\n",
     "extended.md": "---\ntitle: 募集期間延長のお知らせ\ndate: 2026-03-05\n---\n図書館の事務補助の募集について、"
@@ -94,3 +97,9 @@ def test_a_value_from_the_row_of_another_branch_than_the_one_asked_about_is_refu
     assert result.refused and result.answer == REFUSAL and "西口店" in result.reason
     result = ask("回答: 20席です。[1]\n要点: 20席", "東口店の席はいくつ？")
     assert result.answer == "20席です。[1]" and result.citations[0].quote == "店舗名: 東口店、席数: 20席。"
+
+
+def test_figures_named_by_the_same_word_in_two_notices_are_a_conflict(ask):
+    result = ask("回答: 350名です。[1]\n要点: 350名", "フェリーしおかぜ丸には何人まで乗れますか？")
+    assert result.answer.startswith(CONFLICT) and "350名" in result.answer and "320名" in result.answer
+    assert [c.title for c in result.citations] == ["船舶紹介", "ダイヤ改正のお知らせ"]

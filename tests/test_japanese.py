@@ -13,6 +13,7 @@ from rag.japanese import (
     asked_kinds,
     column_unit,
     fold,
+    label_before,
     names_in,
     squash,
     squash_with_offsets,
@@ -200,3 +201,12 @@ def test_a_column_name_gives_the_unit_of_its_figures(name, unit):
 ])
 def test_names_a_question_gives(question, names):
     assert names_in(question) == names
+
+
+@pytest.mark.parametrize("text, figure, label", [
+    ("主力フェリーは旅客定員350名で", "350名", "旅客定員"), ("(旅客定員320名)", "320名", "旅客定員"),
+    ("旅客定員: 350名。", "350名", "旅客定員"), ("申込期間は4月15日から5月15日まで", "5月15日", ""),
+    ("重さは50キログラム", "50キログラム", ""),
+])
+def test_the_word_naming_a_figure(text, figure, label):
+    assert label_before(text, text.index(figure)) == label
