@@ -276,7 +276,8 @@ NOUN_END = re.compile(rf"[{KANJI}{KATAKANA}A-Za-z0-9０-９Ａ-Ｚａ-ｚ{CLOSIN
 # words (館 of 休館 and 閉館, 室 of 和室) are not among them.
 NAME_SUFFIXES = ("店", "駅", "港", "島", "町", "村", "市", "区", "県", "線", "号", "会員")
 _NAMED = re.compile(
-    rf"(?<![{KATAKANA}0-9何])[{KATAKANA}]{{3,}}(?![{KATAKANA}]|する|した|して|され|させ|しま)"  # a katakana word, not a unit or a verb
+    # a katakana word whole, not a unit after a number or 何 and not a verb (スタートした)
+    rf"(?<![{KATAKANA}0-9何])[{KATAKANA}]{{3,}}(?![{KATAKANA}]|する|した|して|され|させ|しま)"
     r"|[A-Za-z]+-?[0-9][A-Za-z0-9-]*|[0-9]+-?[A-Za-z][A-Za-z0-9-]*"  # a model number: SC-300, 5G
     rf"|(?<![{KANJI}])[{KANJI}]{{2,}}(?:{'|'.join(NAME_SUFFIXES)})(?![{KANJI}])")  # a kanji name with its suffix
 # What the question asks about is not named by it: 「タイトルは何」「どの都市」.

@@ -22,7 +22,7 @@ A year the model puts before a date that the passages state without one (「2023
 is taken off first: the model supplies years from what it knows, and the date itself is the passages'.
 
 An answer that stands is refused when its short answer is of another kind than asked (`of_another_kind`: a date
-for 「どこ」) or when an article it cites does not hold a name the question gives (`names_held`: 「西口店」 answered from
+for 「どこ」) or when an article it cites does not hold a name the question gives (`unnamed`: 「西口店」 answered from
 a row about 東口店), and last checked against the other articles retrieved (`conflicting`): when another article's
 sentence about the question states a different figure or date of the same kind, the reply says that the sources
 differ and cites both, with their dates, instead of choosing one.
@@ -39,10 +39,20 @@ from typing import NamedTuple
 from .answer_type import answer_span, expected_answer, holds_answer, of_another_kind
 from .arithmetic import MAX_TERMS, Derivation, derive, operands, shows_calculation
 from .chunk import Passage, split_sentences
-from .cite import (asked_part, coverage, find_near_span, find_span, holds_name, list_items, locate, residue,
-                   support)
-from .japanese import (CALCULATION_WORDS, COPULA_END, DATE, DIGITS, NOUN_END, YEAR_BEFORE_MONTH, amounts, fold_width,
-                       label_before, names_in, squash)
+from .cite import asked_part, coverage, find_near_span, find_span, holds_name, list_items, locate, residue, support
+from .japanese import (
+    CALCULATION_WORDS,
+    COPULA_END,
+    DATE,
+    DIGITS,
+    NOUN_END,
+    YEAR_BEFORE_MONTH,
+    amounts,
+    fold_width,
+    label_before,
+    names_in,
+    squash,
+)
 from .prompt import REFUSAL, Evidence, parse_reply
 from .retrieve import Hit
 
@@ -161,14 +171,15 @@ class Verifier:
         passages = [h.passage for h in shown]
         # A made-up date or amount drops the model's words that state it: only what the passages show may answer,
         # and a figure the model computed only when code derives it from the figures of what it cites.
-        answer, derivations = self._without_unstated_years(parsed.answer.strip(), passages, question), []
-        invented, computed = self._invented_numbers(answer, passages, question), shows_calculation(answer)
+        held = "\n".join(squash(source) for source in [question] + [p.text for p in passages])
+        answer, derivations = self._without_unstated_years(parsed.answer.strip(), held), []
+        invented, computed = self._invented_numbers(answer, held), shows_calculation(answer)
         if invented or computed:
             derivations = self._derivations(answer, invented, list(evidence), parsed.cited, question)
             if derivations is None:
                 answer, derivations = "", []
-        key_text = self._without_unstated_years(parsed.key, passages, question)
-        key_text = key_text if not self._invented_numbers(key_text, passages, question) else ""
+        key_text = self._without_unstated_years(parsed.key, held)
+        key_text = key_text if not self._invented_numbers(key_text, held) else ""
         unchecked = computed and not answer
         citations: list[Citation] = []
 
@@ -489,18 +500,16 @@ class Verifier:
         return self._coverage(question, citations[number], citations[number].text[start:end])
 
     @staticmethod
-    def _without_unstated_years(text: str, passages: list[Passage], question: str) -> str:
-        """`text` without the years that neither a shown passage nor the question states, where they stand before a
-        month (「2023年7月25日」 to 「7月25日」)."""
-        held = "\n".join(squash(source) for source in [question] + [p.text for p in passages])
+    def _without_unstated_years(text: str, held: str) -> str:
+        """`text` without the years that `held` (the shown passages and the question, squashed) does not state, where
+        they stand before a month (「2023年7月25日」 to 「7月25日」)."""
         return YEAR_BEFORE_MONTH.sub(lambda m: m[0] if squash(m[1]) in held else "", text)
 
     @staticmethod
-    def _invented_numbers(text: str, passages: list[Passage], question: str) -> list[str]:
-        """Numbers in the model's words that neither a shown passage nor the question holds: a date or amount
-        the model made up or computed, the most harmful kind of invention. A date with its month counts whole:
-        「6月17日」 is made up where the passages say 「5月17日」, though they hold each of its numbers."""
-        held = "\n".join(squash(source) for source in [question] + [p.text for p in passages])
+    def _invented_numbers(text: str, held: str) -> list[str]:
+        """Numbers in the model's words that `held` (the shown passages and the question, squashed) does not hold:
+        a date or amount the model made up or computed, the most harmful kind of invention. A date with its month
+        counts whole: 「6月17日」 is made up where the passages say 「5月17日」, though they hold each of its numbers."""
         invented = [n for n in dict.fromkeys(DIGITS.findall(squash(text))) if n not in held]
         invented += [d for d in dict.fromkeys(m[0] for m in DATE.finditer(fold_width(text)) if "月" in m[0])
                      if squash(d) not in held and d not in invented]
