@@ -157,7 +157,9 @@ class Verifier:
                 if of_another_kind(verdict.short_answer, question):
                     return Verdict(REFUSAL, True, "the answer is not of the kind the question asks for")
                 if missing := self.unnamed(verdict, question):
-                    return Verdict(REFUSAL, True, f"the cited articles do not name {'、'.join(missing)}")
+                    # the reader learns which of the names asked about the documents do not speak of
+                    return Verdict(f"資料には「{'」「'.join(missing)}」についての記載がありません。", True,
+                                   f"the cited articles do not name {'、'.join(missing)}")
                 return self.conflicting(verdict, claim)
         reason = "the answer is not backed by the quoted passages" if claim.citations else \
             "no quote could be found in the passages"
