@@ -279,7 +279,8 @@ _NAMED = re.compile(
     # a katakana word whole, not a unit after a number or 何 and not a verb (スタートした)
     rf"(?<![{KATAKANA}0-9何])[{KATAKANA}]{{3,}}(?![{KATAKANA}]|する|した|して|され|させ|しま)"
     r"|[A-Za-z]+-?[0-9][A-Za-z0-9-]*|[0-9]+-?[A-Za-z][A-Za-z0-9-]*"  # a model number: SC-300, 5G
-    rf"|(?<![{KANJI}])[{KANJI}]{{2,}}(?:{'|'.join(NAME_SUFFIXES)})(?![{KANJI}])")  # a kanji name with its suffix
+    # a kanji name with its suffix; one holding 何 (何府県, 条約何号) asks for the name instead
+    rf"|(?<![{KANJI}])(?:(?!何)[{KANJI}]){{2,}}(?:{'|'.join(NAME_SUFFIXES)})(?![{KANJI}])")
 # What the question asks about is not named by it: 「タイトルは何」「どの都市」.
 _ASKED_AFTER = re.compile(rf"(?:は|が|とは|って|の)?(?:{ASKING_WORD.pattern})")
 _ASKED_BEFORE = re.compile(rf"(?:{ASKING_WORD.pattern})の?$")
