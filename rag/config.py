@@ -78,7 +78,7 @@ class Settings:
     # true neighbours at a fraction of the scan (README, Scale); on random vectors, which do not, it loses most
     ann_large_factory: str = "IVF1024,PQ192x4fs"
     # FAISS search parameters for ann_large_factory: more clusters read (nprobe) find more true neighbours, more slowly
-    ann_large_search_params: str = "nprobe=64"
+    ann_large_search_params: str = "nprobe=256"
     # the approximate index proposes ann_refine times the rows asked for, rescored exactly from the stored vectors:
     # higher recall, at the cost of reading more rows
     ann_refine: int = 4

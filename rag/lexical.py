@@ -204,8 +204,8 @@ class BM25:
         if len(rare) < min(2, len(ids)):
             rare = ids[np.argsort(df, kind="stable")[:2]]
         scores = self._model.get_scores_from_ids(np.sort(rare).tolist())
-        rows = top_k(scores, k)
-        return rows[scores[rows] > 0]
+        touched = np.flatnonzero(scores > 0)  # rare words reach few rows: rank those, not the whole collection
+        return touched[top_k(scores[touched], k)]
 
     def retrieve(self, query: str, k: int = 10) -> list[LexicalHit]:
         """The k best texts with a score above zero, best first."""
@@ -231,15 +231,19 @@ class BM25:
         model = cls(stats["tokenizer"], stats["k1"], stats["b"])
         model.n_docs, model.avg_length = stats["n_docs"], stats["avg_length"]
         model._model = bm25s.BM25.load(str(folder), mmap=mmap, show_progress=False)
-        model._df = np.diff(np.asarray(model._model.scores["indptr"]))
-        model._forward = np.load(folder / FORWARD, mmap_mode="r")  # read by row: only the rows scored are paged in
+        # Plain arrays over the mapped files: np.memmap's slicing costs microseconds a call, and a query makes a few
+        # dozen such calls over the postings
+        for key in ("data", "indices", "indptr"):
+            model._model.scores[key] = np.asarray(model._model.scores[key])
+        model._df = np.diff(model._model.scores["indptr"])
+        model._forward = np.asarray(np.load(folder / FORWARD, mmap_mode="r"))  # read by row: only those are paged in
         model._offsets = np.load(folder / OFFSETS)
         return model
 
 
 
 # texts per tokenizing task: large enough to amortise sending them to a worker, small enough to show progress
-CHUNK_TEXTS = 20_000
+CHUNK_TEXTS = 5_000
 # below this many texts a build tokenizes in its own process: starting workers would cost more than it saves
 PARALLEL_MIN_TEXTS = 100_000
 _worker_tokenizers: dict[str, Callable[[str], list[str]]] = {}
@@ -307,8 +311,8 @@ def _score_matrix(forward: np.ndarray, offsets: np.ndarray, n_vocab: int, k1: fl
                    dtype=np.float32)
     norm = k1 * ((1 - b) + b * lengths.astype(np.float64) / avg_length)
     data = np.empty(len(terms), dtype=np.float32)
-    for lo in range(0, len(terms), 50_000_000):  # float64 temporaries a slice at a time
-        hi = min(lo + 50_000_000, len(terms))
+    for lo in range(0, len(terms), 10_000_000):  # float64 temporaries a slice at a time
+        hi = min(lo + 10_000_000, len(terms))
         rows = np.searchsorted(indptr, np.arange(lo, hi), side="right") - 1
         tf = counts[lo:hi].astype(np.float64)
         data[lo:hi] = idf[terms[lo:hi]].astype(np.float64) * (tf / (norm[rows] + tf))

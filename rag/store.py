@@ -98,7 +98,7 @@ class FaissStore(VectorStore):
     row (sentences are scored inside their candidate passages), which then holds no search index (default True).
     refine: an approximate search fetches refine * k rows and keeps the k best by exact score (default 4).
     large_min_rows, large_factory, large_search_params: from this many rows on (default 0: never), the factory
-    string and search parameters that replace ann_factory and search_params (e.g. "IVF1024,PQ192x4fs", "nprobe=64").
+    string and search parameters that replace ann_factory and search_params (e.g. "IVF1024,PQ192x4fs", "nprobe=256").
     """
 
     VECTORS, INDEX = "vectors.npy", "index.faiss"
@@ -223,7 +223,7 @@ class FaissStore(VectorStore):
         store = cls(meta["dim"], meta["ann_min_rows"], meta["ann_factory"], search_params, meta["searchable"],
                     refine or meta["refine"], meta.get("large_min_rows", 0), meta.get("large_factory", ""),
                     large_search_params)
-        store._vectors = np.load(folder / cls.VECTORS, mmap_mode="r")
+        store._vectors = np.asarray(np.load(folder / cls.VECTORS, mmap_mode="r"))  # mapped; no np.memmap per slice
         if meta["searchable"]:
             store._index = faiss.read_index(str(folder / cls.INDEX))
             store.factory = meta["factory"]

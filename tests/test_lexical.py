@@ -93,3 +93,16 @@ def test_postings_equal_those_bm25s_builds_itself(monkeypatch):
     assert parallel._model.vocab_dict == vocab
     assert np.array_equal(parallel._forward, ours._forward)
     assert all(np.array_equal(parallel._model.scores[k], ours._model.scores[k]) for k in ("data", "indices", "indptr"))
+
+
+def test_top_from_rarer_words_only():
+    texts = TEXTS * 4 + ["清水寺", "の" * 3]
+    bm25 = BM25().index(texts)
+    query = "清水寺の柱"
+    scores = bm25.scores(query)
+    every_word = bm25.top(query, 5)
+    assert every_word.tolist() == [r for r in top_k(scores, 5).tolist() if scores[r] > 0]
+    rare = bm25.top(query, 50, max_df_share=0.3)  # の (in most texts) is left out of the search, not of the scores
+    assert len(rare) and all("柱" in texts[r] or "清水" in texts[r] for r in rare.tolist())
+    assert (len(texts) - 1) not in rare.tolist()
+    assert bm25.top("zzz", 5).tolist() == [] and BM25().index([]).top("東京", 5).tolist() == []
