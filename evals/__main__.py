@@ -284,6 +284,13 @@ def cmd_scale(args) -> int:
     work_dir = Path(args.work_dir)
     work_dir.mkdir(parents=True, exist_ok=True)
     embedder = open_embedder(settings) if args.vectors == "real" else None
+    if args.dense:
+        rows = scale.dense_sweep(settings, sizes[-1], args.queries, args.jsquad, args.vectors, embedder, work_dir,
+                                 args.dense)
+        report.write_json({"kind": "scale-dense", "vectors": args.vectors, "passages": sizes[-1], "rows": rows},
+                          args.out)
+        print(report.table(rows, ["build_s", "p50_ms", "p95_ms", "recall@10"]))
+        return 0
     rows = scale.run(settings, sizes, work_dir, args.queries, args.jsquad, args.keep, args.vectors, embedder)
     flags = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
     wanted = ("avx2", "avx512f", "avx512bw", "avx512vl", "avx512_vnni", "avx512_bf16", "amx_tile", "amx_bf16", "amx_int8")
@@ -402,6 +409,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--vectors", choices=["random", "real"], default="random",
                    help="random unit vectors (no structure: approximate search's worst case) or real ones (the pool's "
                         "sentences embedded once, passages their means)")
+    p.add_argument("--dense", action="append", metavar="FACTORY[:PARAMS]",
+                   help="instead of the whole index, time this FAISS index alone over the last size's passage vectors "
+                        "(repeatable), e.g. --dense PQ192x4fs --dense IVF1024,PQ192x4fs:nprobe=256")
     p.add_argument("--out", default="reports/scale.json")
     p.set_defaults(func=cmd_scale)
 

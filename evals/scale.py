@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 
 DIM = 384
 COLUMNS = ["passages", "sentences", "build_s", "build_peak_rss_mb", "rss_mb", "p50_ms", "p95_ms", "ann_recall@10",
-           "recall@10"]
+           "recall@10", "bm25_recall@10"]
 VECTORS = ("random", "real")
 # norm of the seeded random vector added to a passage's mean sentence vector (itself of norm ~0.9 for E5): passages
 # made of the same sentences become distinct, while a passage stays far nearer its own sentences than any other
@@ -160,9 +160,7 @@ def _build(settings: Settings, pool: list[str], n: int, pool_vectors: np.ndarray
     if getattr(embedder, "missed", 0):
         log.warning("%d sentences split otherwise than in the pool took their passage's vector", embedder.missed)
     return {"build_s": round(time.perf_counter() - started, 1), "sentences": len(index.sentences),
-            "build_peak_rss_mb": round(_rss_mb()[1]),
-            # the largest tokenizing worker's own peak (each holds a few thousand texts and their words)
-            "worker_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)}
+            "build_peak_rss_mb": round(_rss_mb()[1])}
 
 
 def _queries(pool: list[str], n_queries: int) -> list[str]:
@@ -172,6 +170,7 @@ def _queries(pool: list[str], n_queries: int) -> list[str]:
 
 def _search(settings: Settings, texts: list[str], vectors: np.ndarray, k: int = 10) -> dict:
     from rag.index import Index
+    from rag.lexical import top_k
     from rag.retrieve import Retriever
 
     index = Index.load(settings.index_dir, settings)
@@ -179,7 +178,7 @@ def _search(settings: Settings, texts: list[str], vectors: np.ndarray, k: int = 
     retriever = Retriever(index, RandomEmbedder(), settings.dense_weight, settings.candidates,
                           settings.lexical_max_df)
     retriever.rank(texts[0], vectors[0], k, settings.dense_weight)  # warm caches
-    seconds, ann_recall, recall = [], [], []
+    seconds, ann_recall, recall, lexical_recall = [], [], [], []
     exact_scores, _ = _exact_top(index.passage_vectors, vectors, k)
     store = index.passage_vectors
     for text, vector, truth in tqdm(list(zip(texts, vectors, exact_scores)), desc="searching", unit="q"):
@@ -192,6 +191,12 @@ def _search(settings: Settings, texts: list[str], vectors: np.ndarray, k: int = 
         # What the blend's dense side sees: the candidates rescored exactly, then cut to k.
         candidates = store.scores_of(vector, store.search(vector, settings.candidates)[1])
         recall.append(float((np.sort(candidates)[::-1][:k] >= threshold).sum()) / k)
+        # BM25's side: how many of the exact BM25 top k (every word of every passage) its candidates hold
+        full = index.passage_lexical.scores(text)
+        best = [r for r in top_k(full, k).tolist() if full[r] > 0]
+        if best and not store.exact:
+            found = set(index.passage_lexical.top(text, settings.candidates, settings.lexical_max_df).tolist())
+            lexical_recall.append(len(found.intersection(best)) / len(best))
     ms = np.array(seconds) * 1000
     # After the searches the mapped files (vectors, postings) read so far count too: page cache, which the kernel
     # takes back under pressure; RssAnon is the process's own memory.
@@ -199,6 +204,7 @@ def _search(settings: Settings, texts: list[str], vectors: np.ndarray, k: int = 
             "anon_after_search_mb": round(_rss_mb("RssAnon")[0]),
             "p50_ms": round(float(np.percentile(ms, 50)), 1), "p95_ms": round(float(np.percentile(ms, 95)), 1),
             "ann_recall@10": round(float(np.mean(ann_recall)), 4), "recall@10": round(float(np.mean(recall)), 4),
+            "bm25_recall@10": round(float(np.mean(lexical_recall)), 4) if lexical_recall else 1.0,
             "factory": getattr(store, "factory", settings.store)}
 
 
@@ -249,6 +255,46 @@ def run(settings: Settings, sizes: list[int], work_dir: Path, n_queries: int, js
         print(json.dumps(rows[f"{n:,}"]), flush=True)
         if not keep:
             shutil.rmtree(folder, ignore_errors=True)
+    return rows
+
+
+def dense_sweep(settings: Settings, n: int, n_queries: int, jsquad: str | None, vectors: str,
+                embedder: Embedder | None, work_dir: Path, specs: list[str], k: int = 10) -> dict:
+    """Recall@k and latency of vector indexes alone over one size's passage vectors, no BM25 or blend: which
+    factory and parameters to use. Each spec is "FACTORY" or "FACTORY:PARAMS" (e.g. "IVF1024,PQ192x4fs:nprobe=256");
+    recall is that of the blend's dense candidates, as in `run`."""
+    from rag.store import FaissStore
+
+    pool = sentence_pool(settings.corpus_dir, jsquad)
+    texts = _queries(pool, n_queries)
+    if vectors == "real":
+        pool_vectors = cached_vectors(pool, embedder, work_dir / "pool-vectors")
+        queries = cached_vectors(texts, embedder, work_dir / "pool-vectors", queries=True)
+        passages = PoolEmbedder(pool, pool_vectors, synthetic_choices(len(pool), n), embedder.name)
+        matrix = np.empty((n, pool_vectors.shape[1]), dtype=np.float32)
+        for i in tqdm(range(n), desc="passage vectors", unit="passage", mininterval=2):
+            matrix[i] = passages._passage(i)
+    else:
+        matrix, queries = RandomEmbedder().embed_passages([""] * n), RandomEmbedder(seed=1).embed_queries(texts)
+    kth = np.array([np.partition(matrix @ q, n - k)[n - k] for q in queries]) - TIE_TOLERANCE
+    rows = {}
+    for spec in specs:
+        factory, _, params = spec.partition(":")
+        started = time.perf_counter()
+        store = FaissStore(matrix.shape[1], 1, factory, params, refine=settings.ann_refine)
+        store.add(matrix)
+        store.search(queries[0], k)  # builds the index
+        build_s = time.perf_counter() - started
+        seconds, recall = [], []
+        for query, threshold in zip(queries, kth):
+            started = time.perf_counter()
+            scores = store.search(query, settings.candidates)[0]
+            seconds.append(time.perf_counter() - started)
+            recall.append(float((np.sort(scores)[::-1][:k] >= threshold).sum()) / k)
+        ms = np.array(seconds) * 1000
+        rows[spec] = {"build_s": round(build_s, 1), "p50_ms": round(float(np.percentile(ms, 50)), 1),
+                      "p95_ms": round(float(np.percentile(ms, 95)), 1), "recall@10": round(float(np.mean(recall)), 4)}
+        log.info("%s: %s", spec, rows[spec])
     return rows
 
 

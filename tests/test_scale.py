@@ -46,3 +46,9 @@ def test_one_size_with_real_vectors(corpus_dir, tmp_path, hash_embedder):
     settings = Settings(corpus_dir=str(corpus_dir), ann_min_passages=100, ann_factory="PQ16x4fs", candidates=20)
     rows = scale.run(settings, [300], tmp_path, n_queries=5, jsquad=None, vectors="real", embedder=hash_embedder)
     assert rows["300"]["vectors"] == "real" and rows["300"]["recall@10"] == 1.0
+
+
+def test_dense_sweep_times_vector_indexes_alone(corpus_dir, tmp_path):
+    settings = Settings(corpus_dir=str(corpus_dir), candidates=20)
+    rows = scale.dense_sweep(settings, 300, 5, None, "random", None, tmp_path, ["Flat", "IVF4,Flat:nprobe=4"])
+    assert rows["Flat"]["recall@10"] == 1.0 and rows["IVF4,Flat:nprobe=4"]["recall@10"] == 1.0
