@@ -241,7 +241,6 @@ class BM25:
         return model
 
 
-
 # texts per tokenizing task: large enough to amortise sending them to a worker, small enough to show progress
 CHUNK_TEXTS = 5_000
 # below this many texts a build tokenizes in its own process: starting workers would cost more than it saves
