@@ -58,7 +58,7 @@ def build_paragraph_index(documents: list[Document], settings: Settings, embedde
                           index_dir: Path) -> Retriever:
     """An index of the paragraphs in `index_dir`; one built there before is reused (only changes are embedded)."""
     index, _ = update_index(settings, embedder, documents=documents, index_dir=index_dir, progress=True)
-    return Retriever(index, embedder, settings.dense_weight, settings.candidates)
+    return Retriever(index, embedder, settings.dense_weight, settings.candidates, settings.lexical_max_df)
 
 
 def evaluate_retrieval(retriever: Retriever, documents: list[Document], questions: list[JsquadQuestion],

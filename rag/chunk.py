@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from .load import Document
 
@@ -26,7 +26,7 @@ class Passage:
     text: str
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        return dict(self.__dict__)  # as asdict, whose recursive copy is most of writing a million passages
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:

@@ -44,6 +44,9 @@ class Settings:
     # chunking
     chunk_tokens: int = 160
     chunk_overlap_tokens: int = 48
+    # processes that tokenize texts for BM25 when a build has 100,000 texts or more (passages and sentences counted
+    # apart); tokenizing is most of a large build's time, and each process costs a copy of the texts it is sent
+    index_workers: int = 2
     # retrieval
     lexical_tokenizer: str = "unigram+bigram"
     # BM25 term saturation and length normalisation; a k1 below the usual 1.2 suits overlapping character
@@ -66,12 +69,27 @@ class Settings:
     # FAISS search parameters for ann_factory, e.g. "efSearch=256" for HNSW, "nprobe=64" for IVF: higher finds
     # more true neighbours, more slowly
     ann_search_params: str = ""
+    # from this many passages on, ann_large_factory replaces ann_factory: a scan of every code, however compact,
+    # grows with the collection (PQ192x4fs: ~70 ms a query at a million on one core), while an inverted file reads
+    # only the clusters nearest the query
+    ann_large_min_passages: int = 500000
+    # FAISS index-factory string at or above ann_large_min_passages. "IVF1024,PQ192x4fs" groups the vectors in 1024
+    # clusters and scans the 4-bit codes of the nprobe nearest ones: on real embeddings, which cluster, it keeps the
+    # true neighbours at a fraction of the scan (README, Scale); on random vectors, which do not, it loses most
+    ann_large_factory: str = "IVF1024,PQ192x4fs"
+    # FAISS search parameters for ann_large_factory: more clusters read (nprobe) find more true neighbours, more slowly
+    ann_large_search_params: str = "nprobe=256"
     # the approximate index proposes ann_refine times the rows asked for, rescored exactly from the stored vectors:
     # higher recall, at the cost of reading more rows
     ann_refine: int = 4
     # candidates taken from each of the dense and the BM25 top lists above ann_min_passages; more finds more of the
     # passages the blend would rank high, at a cost per query proportional to their sentences
     candidates: int = 100
+    # above ann_min_passages, BM25's candidates are found from the query's words that appear in at most this share of
+    # the passages (the candidates' scores still count every word): words found nearly everywhere (の, に) are most
+    # of a query's postings at a million passages and move few passages into the top; lower is faster and leaves
+    # out more passages that match by common words alone
+    lexical_max_df: float = 0.05
     # Qdrant server or cluster (e.g. http://qdrant:6333); when empty, qdrant_path runs Qdrant's local mode
     qdrant_url: str = ""
     qdrant_path: str = ""

@@ -16,7 +16,7 @@ import logging
 import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -235,7 +235,7 @@ class Index:
         return reasons
 
 
-def _write_jsonl(path: Path, rows: list[dict]) -> None:
+def _write_jsonl(path: Path, rows: Iterable[dict]) -> None:
     with path.open("w", encoding="utf-8") as handle:
         for row in rows:
             handle.write(json.dumps(row, ensure_ascii=False) + "\n")
@@ -243,12 +243,12 @@ def _write_jsonl(path: Path, rows: list[dict]) -> None:
 
 def embed_in_batches(embedder: Embedder, texts: list[str], batch_size: int = 16, progress: bool = True,
                      desc: str = "embedding passages", on_progress: Progress | None = None) -> np.ndarray:
-    parts = []
+    out = np.empty((len(texts), embedder.dim), dtype=np.float32)  # filled in place: no second copy of them all
     for i in tqdm(range(0, len(texts), batch_size), desc=desc, unit="batch", disable=not progress):
-        parts.append(embedder.embed_passages(texts[i:i + batch_size]))
+        out[i:i + batch_size] = embedder.embed_passages(texts[i:i + batch_size])
         if on_progress:
             on_progress(desc, min(i + batch_size, len(texts)), len(texts))
-    return np.vstack(parts).astype(np.float32) if parts else np.zeros((0, embedder.dim), dtype=np.float32)
+    return out
 
 
 @dataclass
@@ -316,12 +316,11 @@ def write_index(documents: list[Document], settings: Settings, embedder: Embedde
     log.info("%d documents, %d passages (%s)", len(documents), len(passages), report.summary().split(";")[0])
     sentences = passage_sentences(passages)
     docs_by_id = {d.doc_id: d for d in documents}
-    sentence_texts = [docs_by_id[passages[p].doc_id].text[s:e]
-                      for p, s, e in zip(sentences.passage_of, sentences.start, sentences.end)]
     # The article title goes in front of every text: a sentence like 「同氏は…」 is only findable in context.
     titled_passages = [f"{p.title}\n{p.text}" for p in passages]
-    titles = [passages[p].title for p in sentences.passage_of]
-    titled_sentences = [f"{t}\n{s}" for t, s in zip(titles, sentence_texts)]
+    titled_sentences = [f"{passages[p].title}\n{docs_by_id[passages[p].doc_id].text[s:e]}"
+                        for p, s, e in zip(sentences.passage_of.tolist(), sentences.start.tolist(),
+                                           sentences.end.tolist())]
 
     reused_from = np.array(reused_from, dtype=np.int64)
     sentence_source = np.full(len(sentences), -1, dtype=np.int64)  # per new sentence: its row in `reuse`
@@ -333,37 +332,41 @@ def write_index(documents: list[Document], settings: Settings, embedder: Embedde
             sentence_source[new_rows] = old_rows_s
         else:
             log.warning("sentences of unchanged documents split differently than before; embedding them again")
-    passage_vectors = _assemble(embedder, titled_passages, reused_from, reuse and reuse.passage_vectors,
-                                progress, "embedding passages", on_progress)
-    sentence_vectors = _assemble(embedder, titled_sentences, sentence_source, reuse and reuse.sentence_vectors,
-                                 progress, "embedding sentences", on_progress)
     report.embedded_passages = int((reused_from < 0).sum())
     report.embedded_sentences = int((sentence_source < 0).sum())
-    bm25 = (settings.lexical_tokenizer, settings.bm25_k1, settings.bm25_b)
-    if on_progress:
-        on_progress("indexing words", 0, 2)
-    passage_lexical = BM25(*bm25).index(titled_passages, progress=progress)
-    sentence_lexical = BM25(*bm25).index(titled_sentences, progress=progress)
 
     remove_leftovers(index_dir, ".building-")
     staging = index_dir / f".building-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     generation = f"{GENERATION_PREFIX}{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
+    stores: list[VectorStore] = []
     try:
+        # Each part is written as soon as it is made and then dropped, so that a large collection holds one
+        # part's vectors or postings in memory at a time, never all of them.
+        _write_jsonl(staging / PASSAGES, (p.to_dict() for p in passages))
+        _write_jsonl(staging / DOCUMENTS, (d.to_dict() for d in documents))
+        sentences.save(staging / SENTENCES)
+        parts = ((PASSAGE_VECTORS, "passages", titled_passages, reused_from, reuse and reuse.passage_vectors, True),
+                 (SENTENCE_VECTORS, "sentences", titled_sentences, sentence_source, reuse and reuse.sentence_vectors,
+                  False))
+        for folder, kind, texts, source, old, searchable in parts:
+            vectors = _assemble(embedder, texts, source, old, progress, f"embedding {kind}", on_progress)
+            store = new_store(settings, embedder.dim, f"{generation}-{kind}", searchable=searchable,
+                              embedder=embedder.name)
+            store.add(vectors)
+            del vectors
+            store.save(staging / folder)
+            store.close()
+            stores.append(store)
+        if on_progress:
+            on_progress("indexing words", 0, 2)
+        bm25 = (settings.lexical_tokenizer, settings.bm25_k1, settings.bm25_b)
+        for folder, texts in ((PASSAGE_LEXICAL, titled_passages), (SENTENCE_LEXICAL, titled_sentences)):
+            BM25(*bm25).index(texts, progress=progress, workers=settings.index_workers).save(staging / folder)
+        del titled_passages, titled_sentences, texts, parts
         if on_progress:
             on_progress("writing", 0, 1)
-        _write_jsonl(staging / PASSAGES, [p.to_dict() for p in passages])
-        _write_jsonl(staging / DOCUMENTS, [d.to_dict() for d in documents])
-        sentences.save(staging / SENTENCES)
-        stores = (new_store(settings, embedder.dim, f"{generation}-passages", embedder=embedder.name),
-                  new_store(settings, embedder.dim, f"{generation}-sentences", searchable=False,
-                            embedder=embedder.name))
-        for store, vectors, name in zip(stores, (passage_vectors, sentence_vectors), (PASSAGE_VECTORS, SENTENCE_VECTORS)):
-            store.add(vectors)
-            store.save(staging / name)
-        passage_lexical.save(staging / PASSAGE_LEXICAL)
-        sentence_lexical.save(staging / SENTENCE_LEXICAL)
         manifest = {
             "settings": build_settings(settings, embedder),
             **(extra_manifest or {}),
@@ -384,6 +387,7 @@ def write_index(documents: list[Document], settings: Settings, embedder: Embedde
         os.replace(tmp, index_dir / MANIFEST)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    del passages, docs_by_id  # the loaded index below holds its own copies
     _remove_old_generations(index_dir, keep=generation)
     for store in stores:
         store.release_others(keep=generation, previous=reuse and reuse.manifest.get("data_dir"))
@@ -394,6 +398,8 @@ def write_index(documents: list[Document], settings: Settings, embedder: Embedde
 def _assemble(embedder: Embedder, texts: list[str], source: np.ndarray, old: VectorStore | None, progress: bool,
               desc: str, on_progress: Progress | None) -> np.ndarray:
     """Vectors for `texts`: row source[i] of `old` where it is >= 0, else embedded now."""
+    if len(texts) and (source < 0).all():
+        return embed_in_batches(embedder, texts, progress=progress, desc=desc, on_progress=on_progress)
     out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
     fresh = np.nonzero(source < 0)[0]
     kept = np.nonzero(source >= 0)[0]

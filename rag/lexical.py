@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import math
+import multiprocessing
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -37,8 +40,19 @@ def char_bigrams(text: str) -> list[str]:
 
 
 def char_unigrams_bigrams(text: str) -> list[str]:
-    """Single characters (kanji carry meaning alone) plus bigrams (word-like units): best on JSQuAD."""
-    return char_ngrams(text, 1) + char_ngrams(text, 2)
+    """Single characters (kanji carry meaning alone) plus bigrams (word-like units): best on JSQuAD.
+
+    The same list as char_ngrams(text, 1) + char_ngrams(text, 2), folding and splitting the text once: a build
+    tokenizes every passage and sentence, so this is most of its time.
+    """
+    runs = [run for run in _NON_WORD.split(fold(text)) if run]
+    grams = list("".join(runs))
+    for run in runs:
+        if len(run) < 2:
+            grams.append(run)
+        else:
+            grams += map(str.__add__, run, run[1:])
+    return grams
 
 
 class SudachiTokenizer:
@@ -103,32 +117,45 @@ class BM25:
         self._offsets: np.ndarray = np.zeros(1, dtype=np.int64)
         self._forward: np.ndarray = np.zeros(0, dtype=np.int32)
 
-    def index(self, texts: list[str], progress: bool = False) -> BM25:
+    def index(self, texts: list[str], progress: bool = False, workers: int = 1) -> BM25:
+        """Tokenize `texts` (in `workers` processes when there are many) and build the postings.
+
+        Memory stays near that of the word ids themselves: texts are tokenized a chunk at a time, words become
+        ids at once (no text's words sit in memory as Python strings), and bm25s's score matrix is assembled
+        from the ids with array operations rather than from per-text Python objects.
+        """
         import bm25s
 
         # bm25s sets its own logger to DEBUG on import, which would print through any root handler (even `-q`)
         logging.getLogger("bm25s").setLevel(logging.WARNING)
 
-        # Words become ids as they come (one small array per text), so a million texts do not sit in memory as
-        # Python strings; bm25s builds its index from the ids and our vocabulary.
         vocab: dict[str, int] = {}
-        ids = []
-        for text in tqdm(texts, desc="indexing words", unit="text", disable=not progress, mininterval=2):
-            words = self.tokenize(text)
-            ids.append(np.fromiter((vocab.setdefault(w, len(vocab)) for w in words), dtype=np.int32,
-                                   count=len(words)))
+        parts, lengths = [], []
+        for words, ids, chunk_lengths in _tokenized_chunks(self.tokenizer_name, texts, workers, progress):
+            # Chunk-local ids become collection ids; new words are numbered in order of first appearance.
+            mapping = np.fromiter((vocab.setdefault(w, len(vocab)) for w in words), dtype=np.int32,
+                                  count=len(words))
+            parts.append(mapping[ids])
+            lengths.append(chunk_lengths)
         self.n_docs = len(texts)
-        lengths = np.fromiter((len(t) for t in ids), dtype=np.float64, count=len(ids))
-        self.avg_length = float(lengths.mean()) if len(lengths) and lengths.mean() > 0 else 1.0
-        if not vocab:  # bm25s needs a word: a space, which no tokenized query holds
-            vocab, ids = {" ": 0}, [np.zeros(1, dtype=np.int32)]
-        # "lucene" is Okapi BM25 with idf log(1 + (N - df + .5) / (df + .5)), as bm25_term_scores.
-        self._model = bm25s.BM25(k1=self.k1, b=self.b, method="lucene")
-        self._model.index((ids, vocab), create_empty_token=False, show_progress=progress)
-        self._df = np.diff(self._model.scores["indptr"])
+        lengths = np.concatenate(lengths) if lengths else np.zeros(0, dtype=np.int64)
+        mean = float(lengths.astype(np.float64).mean()) if len(lengths) else 0.0
+        self.avg_length = mean if mean > 0 else 1.0
         self._offsets = np.zeros(len(texts) + 1, dtype=np.int64)
         self._offsets[1:] = np.cumsum(lengths)
-        self._forward = np.concatenate(ids[:len(texts)]) if texts else np.zeros(0, dtype=np.int32)
+        self._forward = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int32)
+        del parts
+        # "lucene" is Okapi BM25 with idf log(1 + (N - df + .5) / (df + .5)), as bm25_term_scores.
+        self._model = bm25s.BM25(k1=self.k1, b=self.b, method="lucene")
+        if vocab:
+            self._model.scores = _score_matrix(self._forward, self._offsets, len(vocab), self.k1, self.b)
+            self._model.vocab_dict = vocab
+            self._model.unique_token_ids_set = set(vocab.values())
+            self._model.nonoccurrence_array = None
+        else:  # bm25s needs a word: a space, which no tokenized query holds
+            self._model.index(([np.zeros(1, dtype=np.int32)], {" ": 0}), create_empty_token=False,
+                              show_progress=False)
+        self._df = np.diff(self._model.scores["indptr"])
         return self
 
     def _query_ids(self, query: str) -> list[int]:
@@ -161,6 +188,25 @@ class BM25:
                                          self._df[term].astype(np.float64), self.n_docs, self.avg_length, self.k1, self.b)
         return np.bincount(row, weights=contributions, minlength=len(rows)).astype(np.float32)
 
+    def top(self, query: str, k: int, max_df_share: float = 1.0) -> np.ndarray:
+        """Rows of about the k best BM25 scores above zero, best first, summing the postings of the query's words
+        found in at most `max_df_share` of the texts only (at least its two rarest words).
+
+        A word found nearly everywhere (の, に) has a long posting list and a small idf: at a million passages its
+        postings are most of a query's work and change little of who is on top. The rows' full scores are
+        scores_of(query, rows).
+        """
+        ids = np.array(self._query_ids(query), dtype=np.int64)
+        if not len(ids) or self.n_docs == 0:
+            return np.zeros(0, dtype=np.int64)
+        df = self._df[ids]
+        rare = ids[df <= max_df_share * self.n_docs]
+        if len(rare) < min(2, len(ids)):
+            rare = ids[np.argsort(df, kind="stable")[:2]]
+        scores = self._model.get_scores_from_ids(np.sort(rare).tolist())
+        touched = np.flatnonzero(scores > 0)  # rare words reach few rows: rank those, not the whole collection
+        return touched[top_k(scores[touched], k)]
+
     def retrieve(self, query: str, k: int = 10) -> list[LexicalHit]:
         """The k best texts with a score above zero, best first."""
         scores = self.scores(query)
@@ -185,11 +231,95 @@ class BM25:
         model = cls(stats["tokenizer"], stats["k1"], stats["b"])
         model.n_docs, model.avg_length = stats["n_docs"], stats["avg_length"]
         model._model = bm25s.BM25.load(str(folder), mmap=mmap, show_progress=False)
-        model._df = np.diff(np.asarray(model._model.scores["indptr"]))
-        model._forward = np.load(folder / FORWARD, mmap_mode="r")  # read by row: only the rows scored are paged in
+        # Plain arrays over the mapped files: np.memmap's slicing costs microseconds a call, and a query makes a few
+        # dozen such calls over the postings
+        for key in ("data", "indices", "indptr"):
+            model._model.scores[key] = np.asarray(model._model.scores[key])
+        model._df = np.diff(model._model.scores["indptr"])
+        model._forward = np.asarray(np.load(folder / FORWARD, mmap_mode="r"))  # read by row: only those are paged in
         model._offsets = np.load(folder / OFFSETS)
         return model
 
+
+# texts per tokenizing task: large enough to amortise sending them to a worker, small enough to show progress
+CHUNK_TEXTS = 5_000
+# below this many texts a build tokenizes in its own process: starting workers would cost more than it saves
+PARALLEL_MIN_TEXTS = 100_000
+_worker_tokenizers: dict[str, Callable[[str], list[str]]] = {}
+
+
+def _tokenize_chunk(task: tuple[str, list[str]]) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """(distinct words in order of first appearance, every word as an index into them, words per text)."""
+    name, texts = task
+    if name not in _worker_tokenizers:
+        _worker_tokenizers[name] = TOKENIZERS[name]()
+    tokenize = _worker_tokenizers[name]
+    words: list[str] = []
+    lengths = np.empty(len(texts), dtype=np.int64)
+    for i, text in enumerate(texts):
+        own = tokenize(text)
+        lengths[i] = len(own)
+        words += own
+    local = {w: i for i, w in enumerate(dict.fromkeys(words))}
+    ids = np.fromiter(map(local.__getitem__, words), dtype=np.int32, count=len(words))
+    return list(local), ids, lengths
+
+
+def _tokenized_chunks(name: str, texts: list[str], workers: int, progress: bool):
+    """_tokenize_chunk of each CHUNK_TEXTS texts in order, in `workers` processes for large collections."""
+    tasks = ((name, texts[i:i + CHUNK_TEXTS]) for i in range(0, len(texts), CHUNK_TEXTS))
+    bar = tqdm(total=len(texts), desc="indexing words", unit="text", disable=not progress, mininterval=2)
+    with contextlib.ExitStack() as stack:
+        if workers > 1 and len(texts) >= PARALLEL_MIN_TEXTS:
+            # spawn, not fork: the building process holds threads (FAISS, tqdm) that a fork would copy mid-state
+            pool = stack.enter_context(multiprocessing.get_context("spawn").Pool(workers))
+            results = pool.imap(_tokenize_chunk, tasks)
+        else:
+            results = map(_tokenize_chunk, tasks)
+        for result in results:
+            bar.update(len(result[2]))
+            yield result
+    bar.close()
+
+
+def _score_matrix(forward: np.ndarray, offsets: np.ndarray, n_vocab: int, k1: float, b: float,
+                  chunk_docs: int = 100_000) -> dict:
+    """bm25s's "lucene" score matrix (CSC, a column per word) from every text's word ids, equal bit for bit to
+    the one bm25s.BM25.index builds, without its per-text Python objects: term counts come from sorting each
+    chunk of texts' (text, word) pairs, scores from whole arrays."""
+    import scipy.sparse as sp
+
+    n_docs = len(offsets) - 1
+    lengths = np.diff(offsets)
+    avg_length = lengths.mean()  # as bm25s: the mean of an integer array
+    terms, counts, row_sizes = [], [], []
+    for lo in range(0, n_docs, chunk_docs):
+        hi = min(lo + chunk_docs, n_docs)
+        owner = np.repeat(np.arange(hi - lo, dtype=np.int64), lengths[lo:hi])
+        pairs, tf = np.unique(owner * n_vocab + forward[offsets[lo]:offsets[hi]], return_counts=True)
+        terms.append((pairs % n_vocab).astype(np.int32))
+        counts.append(tf.astype(np.float32))
+        row_sizes.append(np.bincount(pairs // n_vocab, minlength=hi - lo))
+        del owner, pairs, tf
+    terms, counts = np.concatenate(terms), np.concatenate(counts)
+    indptr = np.zeros(n_docs + 1, dtype=np.int64)
+    np.cumsum(np.concatenate(row_sizes), out=indptr[1:])
+    df = np.bincount(terms, minlength=n_vocab)
+    # bm25s takes each idf through Python's math.log and keeps it as float32; the rest is float64, as there
+    idf = np.array([math.log(1 + (n_docs - d + 0.5) / (d + 0.5)) if d else 0.0 for d in df.tolist()],
+                   dtype=np.float32)
+    norm = k1 * ((1 - b) + b * lengths.astype(np.float64) / avg_length)
+    data = np.empty(len(terms), dtype=np.float32)
+    for lo in range(0, len(terms), 10_000_000):  # float64 temporaries a slice at a time
+        hi = min(lo + 10_000_000, len(terms))
+        rows = np.searchsorted(indptr, np.arange(lo, hi), side="right") - 1
+        tf = counts[lo:hi].astype(np.float64)
+        data[lo:hi] = idf[terms[lo:hi]].astype(np.float64) * (tf / (norm[rows] + tf))
+    del counts
+    matrix = sp.csr_matrix((data, terms, indptr), shape=(n_docs, n_vocab)).tocsc()
+    del data, terms
+    return {"data": matrix.data.astype(np.float32, copy=False), "indices": matrix.indices.astype(np.int32, copy=False),
+            "indptr": matrix.indptr.astype(np.int64), "num_docs": n_docs}
 
 def top_k(scores: np.ndarray, k: int) -> np.ndarray:
     """Rows of the k largest scores, largest first (ties: lower row first)."""

@@ -10,7 +10,6 @@ import numpy as np
 from .chunk import Passage
 from .embed import Embedder
 from .index import Index
-from .lexical import top_k
 
 MAX_QUERY_CHARS = 2000
 MODES = ("hybrid", "dense", "lexical")
@@ -57,12 +56,6 @@ def dense_candidates(index: Index, query_vector: np.ndarray, k: int) -> np.ndarr
     return index.passage_vectors.search(query_vector, k)[1]
 
 
-def lexical_candidates(lexical: np.ndarray, k: int) -> np.ndarray:
-    """Passage rows of the k best BM25 scores above zero."""
-    top = top_k(lexical, k)
-    return top[lexical[top] > 0]
-
-
 class Retriever:
     """search(query, k) over a loaded Index.
 
@@ -74,15 +67,19 @@ class Retriever:
     (default 0.7). candidates: on an index whose vector store is approximate, the blend ranks only the union of
     this many nearest passages and this many best BM25 passages (default 100), with z-scores taken over those
     candidates and their sentences; on an exact store every passage is a candidate, as a full scan.
+    lexical_max_df: on an approximate store, the BM25 candidates are found from the query's words in at most this
+    share of the passages (default 0.05); the candidates' scores count every word.
     """
 
-    def __init__(self, index: Index, embedder: Embedder, dense_weight: float = 0.7, candidates: int = 100):
+    def __init__(self, index: Index, embedder: Embedder, dense_weight: float = 0.7, candidates: int = 100,
+                 lexical_max_df: float = 0.05):
         if not 0.0 <= dense_weight <= 1.0:
             raise ValueError("dense_weight must lie between 0 and 1")
         self.index = index
         self.embedder = embedder
         self.dense_weight = dense_weight
         self.candidates = candidates
+        self.lexical_max_df = lexical_max_df
 
     def search(self, query: str, k: int = 5, mode: str = "hybrid") -> SearchResult:
         """Top-k passages for `query`. An empty query gives no hits; a very long one is cut to its start."""
@@ -102,25 +99,29 @@ class Retriever:
         """The blend over the candidates of an embedded query (no embedding here: benchmarks time this part)."""
         index, sentences = self.index, self.index.sentences
         exact = index.passage_vectors.exact
-        lexical_all = index.passage_lexical.scores(query)
-        if weight == 0 and not lexical_all.any():
-            return []
         if exact:
+            lexical_all = index.passage_lexical.scores(query)
+            if weight == 0 and not lexical_all.any():
+                return []
             candidates = np.arange(len(index.passages))
+            lexical = lexical_all
         else:
             found = []
             if weight > 0:
                 found.append(dense_candidates(index, query_vector, self.candidates))
             if weight < 1:
-                found.append(lexical_candidates(lexical_all, self.candidates))
+                found.append(index.passage_lexical.top(query, self.candidates, self.lexical_max_df))
             candidates = np.unique(np.concatenate(found)).astype(np.int64)
+            # the candidates' BM25 from their own words: every query word counts, common ones included
+            lexical = index.passage_lexical.scores_of(query, candidates)
+            if weight == 0 and not lexical.any():
+                return []
         m = len(candidates)
         rows = sentences.rows_of(candidates)  # sentence rows, grouped by candidate in candidate order
         counts = sentences.offsets[candidates + 1] - sentences.offsets[candidates]
         group = np.repeat(np.arange(m), counts)
         first_row = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)  # of each candidate in `rows`
         dense = np.zeros(m, dtype=np.float32)
-        lexical = lexical_all[candidates]
         fused = np.zeros(m, dtype=np.float32)
         sentence_fused = np.zeros(len(rows), dtype=np.float32)
         if weight > 0:

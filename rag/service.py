@@ -67,7 +67,7 @@ def open_index(settings: Settings, embedder: Embedder, rebuild_if_stale: bool = 
 def open_retriever(settings: Settings, progress: bool = True) -> Retriever:
     embedder = open_embedder(settings)
     return Retriever(open_index(settings, embedder, progress=progress), embedder, settings.dense_weight,
-                     settings.candidates)
+                     settings.candidates, settings.lexical_max_df)
 
 
 def open_answerer(settings: Settings, retriever: Retriever | None = None, progress: bool = True):

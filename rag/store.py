@@ -64,6 +64,9 @@ class VectorStore(ABC):
     def exact(self) -> bool:
         """True when `search` ranks by exact inner product over every row."""
 
+    def close(self) -> None:
+        """Drop what the store holds in memory once it is saved (a build keeps it only to call release_others)."""
+
     def release_others(self, keep: str, previous: str | None) -> None:
         """After a swap: drop the backend's copies of generations other than `keep` and `previous` (an embedded
         store's files go with their generation folder, so there is nothing to do)."""
@@ -76,9 +79,13 @@ def _check(vectors: np.ndarray, dim: int) -> np.ndarray:
     return vectors
 
 
-def choose_factory(n_rows: int, ann_min_rows: int, ann_factory: str) -> str:
-    """Exact "Flat" below `ann_min_rows` rows (scans are fast there and results stay exact), else `ann_factory`."""
-    return "Flat" if n_rows < ann_min_rows else ann_factory
+def choose_factory(n_rows: int, ann_min_rows: int, ann_factory: str, large_min_rows: int = 0,
+                   large_factory: str = "") -> str:
+    """Exact "Flat" below `ann_min_rows` rows (scans are fast there and results stay exact), `large_factory` from
+    `large_min_rows` rows on (when both are given), else `ann_factory`."""
+    if n_rows < ann_min_rows:
+        return "Flat"
+    return large_factory if large_factory and large_min_rows and n_rows >= large_min_rows else ann_factory
 
 
 class FaissStore(VectorStore):
@@ -90,15 +97,20 @@ class FaissStore(VectorStore):
     "efSearch=128" for HNSW or "nprobe=32" for IVF (default ""). searchable: False for a store that is only read by
     row (sentences are scored inside their candidate passages), which then holds no search index (default True).
     refine: an approximate search fetches refine * k rows and keeps the k best by exact score (default 4).
+    large_min_rows, large_factory, large_search_params: from this many rows on (default 0: never), the factory
+    string and search parameters that replace ann_factory and search_params (e.g. "IVF1024,PQ192x4fs", "nprobe=256").
     """
 
     VECTORS, INDEX = "vectors.npy", "index.faiss"
 
     def __init__(self, dim: int, ann_min_rows: int = 20000, ann_factory: str = "PQ192x4fs", search_params: str = "",
-                 searchable: bool = True, refine: int = 4):
+                 searchable: bool = True, refine: int = 4, large_min_rows: int = 0, large_factory: str = "",
+                 large_search_params: str = ""):
         self.dim = dim
         self.refine = refine
         self.ann_min_rows, self.ann_factory, self.search_params = ann_min_rows, ann_factory, search_params
+        self.large_min_rows, self.large_factory, self.large_search_params = \
+            large_min_rows, large_factory, large_search_params
         self.searchable = searchable
         self._parts: list[np.ndarray] = []
         self._vectors: np.ndarray = np.zeros((0, dim), dtype=np.float32)
@@ -109,7 +121,12 @@ class FaissStore(VectorStore):
         self._parts.append(_check(vectors, self.dim))
         self._index = None
 
+    def close(self) -> None:
+        self._parts, self._vectors, self._index = [], np.zeros((0, self.dim), dtype=np.float32), None
+
     def _all(self) -> np.ndarray:
+        if len(self._parts) == 1 and not len(self._vectors):  # the usual build: one array, kept without a copy
+            self._vectors = self._parts.pop()
         if self._parts:
             self._vectors = np.vstack([self._vectors, *self._parts]) if len(self._vectors) else np.vstack(self._parts)
             self._parts = []
@@ -123,11 +140,14 @@ class FaissStore(VectorStore):
     def _build_index(self, vectors: np.ndarray):
         import faiss
 
-        self.factory = choose_factory(len(vectors), self.ann_min_rows, self.ann_factory)
+        self.factory = self._choose(len(vectors))
         index = faiss.index_factory(self.dim, self.factory, faiss.METRIC_INNER_PRODUCT)
         log.info("building %s over %d vectors", self.factory, len(vectors))
-        # k-means of the quantisers needs a sample, not the collection (faiss would subsample it anyway)
-        sample = vectors[np.random.default_rng(0).choice(len(vectors), min(len(vectors), 20_000), replace=False)] \
+        # k-means of the quantisers needs a sample, not the collection (faiss would subsample it anyway); an inverted
+        # file's clusters want some 40 vectors each (fewer leave faiss warning of a poor clustering)
+        ivf = faiss.try_extract_index_ivf(index)
+        wanted = max(20_000, 40 * ivf.nlist if ivf is not None else 0)
+        sample = vectors[np.random.default_rng(0).choice(len(vectors), min(len(vectors), wanted), replace=False)] \
             if not index.is_trained and len(vectors) else None
         if sample is not None:
             # One thread: k-means runs thousands of tiny parallel steps, and on a busy machine OpenMP's waiting
@@ -143,11 +163,16 @@ class FaissStore(VectorStore):
         self._tune(index)
         return index
 
+    def _choose(self, n_rows: int) -> str:
+        return choose_factory(n_rows, self.ann_min_rows, self.ann_factory, self.large_min_rows, self.large_factory)
+
     def _tune(self, index) -> None:
         import faiss
 
-        if self.search_params and self.factory != "Flat":
-            faiss.ParameterSpace().set_index_parameters(index, self.search_params)
+        large = self.large_factory and self.large_min_rows and self.size >= self.large_min_rows
+        params = self.large_search_params if large else self.search_params
+        if params and self.factory != "Flat":
+            faiss.ParameterSpace().set_index_parameters(index, params)
 
     def _nearest(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         exact = self.exact
@@ -174,7 +199,7 @@ class FaissStore(VectorStore):
 
     @property
     def exact(self) -> bool:
-        return choose_factory(self.size, self.ann_min_rows, self.ann_factory) == "Flat"
+        return self._choose(self.size) == "Flat"
 
     def save(self, folder: Path) -> None:
         import faiss
@@ -186,17 +211,19 @@ class FaissStore(VectorStore):
         (folder / STORE_FILE).write_text(json.dumps({
             "backend": "faiss", "dim": self.dim, "rows": self.size, "factory": self.factory,
             "searchable": self.searchable, "ann_min_rows": self.ann_min_rows, "ann_factory": self.ann_factory,
-            "refine": self.refine}))
+            "refine": self.refine, "large_min_rows": self.large_min_rows, "large_factory": self.large_factory}))
 
     @classmethod
-    def load(cls, folder: Path, search_params: str = "", refine: int | None = None) -> FaissStore:
+    def load(cls, folder: Path, search_params: str = "", refine: int | None = None,
+             large_search_params: str = "") -> FaissStore:
         """The vectors stay on disk (memory-mapped) and are read by row; the search index is read into memory."""
         import faiss
 
         meta = json.loads((folder / STORE_FILE).read_text())
         store = cls(meta["dim"], meta["ann_min_rows"], meta["ann_factory"], search_params, meta["searchable"],
-                    refine or meta["refine"])
-        store._vectors = np.load(folder / cls.VECTORS, mmap_mode="r")
+                    refine or meta["refine"], meta.get("large_min_rows", 0), meta.get("large_factory", ""),
+                    large_search_params)
+        store._vectors = np.asarray(np.load(folder / cls.VECTORS, mmap_mode="r"))  # mapped; no np.memmap per slice
         if meta["searchable"]:
             store._index = faiss.read_index(str(folder / cls.INDEX))
             store.factory = meta["factory"]
@@ -215,7 +242,7 @@ def open_store(folder: Path, settings) -> VectorStore:
     if backend not in STORES:
         raise IndexUnavailable(f"unknown vector store {backend!r} in {folder}")
     if backend == "faiss":
-        return FaissStore.load(folder, settings.ann_search_params, settings.ann_refine)
+        return FaissStore.load(folder, settings.ann_search_params, settings.ann_refine, settings.ann_large_search_params)
     return _backend(backend).load(folder, settings)
 
 
@@ -226,7 +253,8 @@ def new_store(settings, dim: int, name: str, searchable: bool = True, embedder: 
         raise ConfigError(f"unknown store {settings.store!r}; choose one of {', '.join(STORES)}")
     if settings.store == "faiss":
         return FaissStore(dim, settings.ann_min_passages, settings.ann_factory, settings.ann_search_params, searchable,
-                          settings.ann_refine)
+                          settings.ann_refine, settings.ann_large_min_passages, settings.ann_large_factory,
+                          settings.ann_large_search_params)
     return _backend(settings.store).create(settings, dim, name, searchable, embedder)
 
 

@@ -70,3 +70,39 @@ def test_top_k_breaks_ties_by_row():
 def test_unknown_tokenizer_is_rejected():
     with pytest.raises(ValueError, match="unknown tokenizer"):
         BM25("words")
+
+
+def test_postings_equal_those_bm25s_builds_itself(monkeypatch):
+    """The score matrix assembled from word ids (in worker processes too) is bm25s's own, bit for bit."""
+    import bm25s
+
+    from rag import lexical
+
+    texts = [f"{a}{b}" for a in TEXTS for b in TEXTS] * 3
+    ours = BM25(k1=0.8, b=0.75).index(texts)
+    vocab = ours._model.vocab_dict
+    ids = [np.array([vocab[w] for w in char_unigrams_bigrams(t)], dtype=np.int32) for t in texts]
+    theirs = bm25s.BM25(k1=0.8, b=0.75, method="lucene")
+    theirs.index((ids, dict(vocab)), create_empty_token=False, show_progress=False)
+    for key in ("data", "indices", "indptr"):
+        assert ours._model.scores[key].dtype == theirs.scores[key].dtype
+        assert np.array_equal(ours._model.scores[key], theirs.scores[key])
+    monkeypatch.setattr(lexical, "PARALLEL_MIN_TEXTS", 10)
+    monkeypatch.setattr(lexical, "CHUNK_TEXTS", 7)
+    parallel = BM25(k1=0.8, b=0.75).index(texts, workers=2)
+    assert parallel._model.vocab_dict == vocab
+    assert np.array_equal(parallel._forward, ours._forward)
+    assert all(np.array_equal(parallel._model.scores[k], ours._model.scores[k]) for k in ("data", "indices", "indptr"))
+
+
+def test_top_from_rarer_words_only():
+    texts = TEXTS * 4 + ["清水寺", "の" * 3]
+    bm25 = BM25().index(texts)
+    query = "清水寺の柱"
+    scores = bm25.scores(query)
+    every_word = bm25.top(query, 5)
+    assert every_word.tolist() == [r for r in top_k(scores, 5).tolist() if scores[r] > 0]
+    rare = bm25.top(query, 50, max_df_share=0.3)  # の (in most texts) is left out of the search, not of the scores
+    assert len(rare) and all("柱" in texts[r] or "清水" in texts[r] for r in rare.tolist())
+    assert (len(texts) - 1) not in rare.tolist()
+    assert bm25.top("zzz", 5).tolist() == [] and BM25().index([]).top("東京", 5).tolist() == []

@@ -117,3 +117,20 @@ def test_few_candidates_rank_only_the_nearest_and_best_matching(approximate_inde
     assert "足利義満" in approximate_index.documents[hits[0].passage.doc_id].text[slice(*hits[0].best_sentence)]
     for h in hits:  # raw scores are the exact ones, whatever the candidate source
         assert h.dense == pytest.approx(float(approximate_index.passage_vectors.scores_of(q, [rows[h.passage.passage_id]])[0]), abs=1e-6)
+
+
+def test_large_collections_switch_to_the_large_factory(settings, embedder, index):
+    large = settings.replace(ann_min_passages=1, ann_factory="PQ8x4fs", ann_large_min_passages=2,
+                             ann_large_factory="IVF2,Flat", ann_large_search_params="nprobe=2",
+                             index_dir=settings.index_dir + "-large")
+    built = build_index(large, embedder, progress=False)[0]
+    store = built.passage_vectors
+    assert store.factory == "IVF2,Flat" and not store.exact
+    import faiss
+
+    assert faiss.extract_index_ivf(store._index).nprobe == 2  # the large tier's parameters, not ann_search_params
+    q = embedder.embed_query("金閣寺を建てたのは誰")
+    assert store.search(q, 3)[1].tolist() == np.argsort(-store.scores_of(q), kind="stable")[:3].tolist()
+    small = settings.replace(ann_min_passages=1, ann_factory="IVF1,Flat", ann_large_min_passages=10**6)
+    assert build_index(small.replace(index_dir=settings.index_dir + "-small"), embedder, progress=False)[0] \
+        .passage_vectors.factory == "IVF1,Flat"
