@@ -29,6 +29,8 @@ from rag.config import Settings
 from rag.embed.base import Embedder
 from rag.load import Document, load_corpus
 
+from .metrics import latency_summary
+
 log = logging.getLogger(__name__)
 
 DIM = 384
@@ -163,9 +165,20 @@ def _build(settings: Settings, pool: list[str], n: int, pool_vectors: np.ndarray
             "build_peak_rss_mb": round(_rss_mb()[1])}
 
 
-def _queries(pool: list[str], n_queries: int) -> list[str]:
+def _pool_and_queries(settings: Settings, n_queries: int, jsquad: str | None, vectors: str,
+                      embedder: Embedder | None, work_dir: Path) -> tuple[list[str], list[str], np.ndarray | None,
+                                                                         np.ndarray]:
+    """(sentence pool, query texts drawn from it, the pool's vectors or None for random ones, query vectors)."""
+    if vectors not in VECTORS:
+        raise ValueError(f"vectors must be one of {', '.join(VECTORS)}")
+    pool = sentence_pool(settings.corpus_dir, jsquad)
+    log.info("%d distinct sentences to recombine", len(pool))
     rng = random.Random(1)
-    return [rng.choice(pool) for _ in range(n_queries)]
+    texts = [rng.choice(pool) for _ in range(n_queries)]
+    if vectors == "random":
+        return pool, texts, None, RandomEmbedder(seed=1).embed_queries(texts)
+    cache = work_dir / "pool-vectors"
+    return pool, texts, cached_vectors(pool, embedder, cache), cached_vectors(texts, embedder, cache, queries=True)
 
 
 def _search(settings: Settings, texts: list[str], vectors: np.ndarray, k: int = 10) -> dict:
@@ -197,13 +210,11 @@ def _search(settings: Settings, texts: list[str], vectors: np.ndarray, k: int = 
         if best and not store.exact:
             found = set(index.passage_lexical.top(text, settings.candidates, settings.lexical_max_df).tolist())
             lexical_recall.append(len(found.intersection(best)) / len(best))
-    ms = np.array(seconds) * 1000
     # After the searches the mapped files (vectors, postings) read so far count too: page cache, which the kernel
     # takes back under pressure; RssAnon is the process's own memory.
     return {"rss_mb": round(rss_loaded), "rss_after_search_mb": round(_rss_mb()[0]),
             "anon_after_search_mb": round(_rss_mb("RssAnon")[0]),
-            "p50_ms": round(float(np.percentile(ms, 50)), 1), "p95_ms": round(float(np.percentile(ms, 95)), 1),
-            "ann_recall@10": round(float(np.mean(ann_recall)), 4), "recall@10": round(float(np.mean(recall)), 4),
+            **latency_summary(seconds), "ann_recall@10": round(float(np.mean(ann_recall)), 4), "recall@10": round(float(np.mean(recall)), 4),
             "bm25_recall@10": round(float(np.mean(lexical_recall)), 4) if lexical_recall else 1.0,
             "factory": getattr(store, "factory", settings.store)}
 
@@ -227,17 +238,9 @@ def _exact_top(store, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarr
 def run(settings: Settings, sizes: list[int], work_dir: Path, n_queries: int, jsquad: str | None,
         keep: bool = False, vectors: str = "random", embedder: Embedder | None = None) -> dict:
     """Build and search every size in turn; returns {size: row}. vectors "real" needs the `embedder`."""
-    if vectors not in VECTORS:
-        raise ValueError(f"vectors must be one of {', '.join(VECTORS)}")
-    pool = sentence_pool(settings.corpus_dir, jsquad)
-    log.info("%d distinct sentences to recombine", len(pool))
-    texts = _queries(pool, n_queries)
-    if vectors == "real":
-        pool_vectors = cached_vectors(pool, embedder, work_dir / "pool-vectors")
-        query_vectors = cached_vectors(texts, embedder, work_dir / "pool-vectors", queries=True)
-        model = embedder.name
-    else:
-        pool_vectors, query_vectors, model = None, RandomEmbedder(seed=1).embed_queries(texts), ""
+    pool, texts, pool_vectors, query_vectors = _pool_and_queries(settings, n_queries, jsquad, vectors, embedder,
+                                                                 work_dir)
+    model = embedder.name if pool_vectors is not None else ""
     rows = {}
     context = multiprocessing.get_context("spawn")
     for n in sizes:
@@ -265,17 +268,14 @@ def dense_sweep(settings: Settings, n: int, n_queries: int, jsquad: str | None, 
     recall is that of the blend's dense candidates, as in `run`."""
     from rag.store import FaissStore
 
-    pool = sentence_pool(settings.corpus_dir, jsquad)
-    texts = _queries(pool, n_queries)
-    if vectors == "real":
-        pool_vectors = cached_vectors(pool, embedder, work_dir / "pool-vectors")
-        queries = cached_vectors(texts, embedder, work_dir / "pool-vectors", queries=True)
+    pool, _, pool_vectors, queries = _pool_and_queries(settings, n_queries, jsquad, vectors, embedder, work_dir)
+    if pool_vectors is not None:
         passages = PoolEmbedder(pool, pool_vectors, synthetic_choices(len(pool), n), embedder.name)
         matrix = np.empty((n, pool_vectors.shape[1]), dtype=np.float32)
         for i in tqdm(range(n), desc="passage vectors", unit="passage", mininterval=2):
             matrix[i] = passages._passage(i)
     else:
-        matrix, queries = RandomEmbedder().embed_passages([""] * n), RandomEmbedder(seed=1).embed_queries(texts)
+        matrix = RandomEmbedder().embed_passages([""] * n)
     kth = np.array([np.partition(matrix @ q, n - k)[n - k] for q in queries]) - TIE_TOLERANCE
     rows = {}
     for spec in specs:
@@ -291,9 +291,8 @@ def dense_sweep(settings: Settings, n: int, n_queries: int, jsquad: str | None, 
             scores = store.search(query, settings.candidates)[0]
             seconds.append(time.perf_counter() - started)
             recall.append(float((np.sort(scores)[::-1][:k] >= threshold).sum()) / k)
-        ms = np.array(seconds) * 1000
-        rows[spec] = {"build_s": round(build_s, 1), "p50_ms": round(float(np.percentile(ms, 50)), 1),
-                      "p95_ms": round(float(np.percentile(ms, 95)), 1), "recall@10": round(float(np.mean(recall)), 4)}
+        rows[spec] = {"build_s": round(build_s, 1), **latency_summary(seconds),
+                      "recall@10": round(float(np.mean(recall)), 4)}
         log.info("%s: %s", spec, rows[spec])
     return rows
 

@@ -135,12 +135,12 @@ def coverage(question: str, text: str) -> float:
     return sum(1 for g in grams if g in joined) / len(grams)
 
 
-def holds_name(name: str, text: str) -> bool:
-    """Whether `text` holds `name`: spelled as it is, or, for a name of four characters or more, with at least
-    three quarters of its character bigrams in it, so that a long name written with one slip holds
-    (「コミュニテイセンター」 for 「コミュニティセンター」), while 「西口店」 is not held by a text that names only
-    「東口店」."""
-    name, text = squash(name), squash(text)
+def holds_name(name: str, squashed: str) -> bool:
+    """Whether a text (given `squash`ed, as a whole article is squashed once for all the names asked about) holds
+    `name`: spelled as it is, or, for a name of four characters or more, with at least three quarters of its
+    character bigrams in it, so that a long name written with one slip holds (「コミュニテイセンター」 for
+    「コミュニティセンター」), while 「西口店」 is not held by a text that names only 「東口店」."""
+    name, text = squash(name), squashed
     if name in text:
         return True
     grams = [name[i:i + 2] for i in range(len(name) - 1)]

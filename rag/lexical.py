@@ -321,6 +321,7 @@ def _score_matrix(forward: np.ndarray, offsets: np.ndarray, n_vocab: int, k1: fl
     return {"data": matrix.data.astype(np.float32, copy=False), "indices": matrix.indices.astype(np.int32, copy=False),
             "indptr": matrix.indptr.astype(np.int64), "num_docs": n_docs}
 
+
 def top_k(scores: np.ndarray, k: int) -> np.ndarray:
     """Rows of the k largest scores, largest first (ties: lower row first)."""
     k = min(k, len(scores))

@@ -169,8 +169,8 @@ class FaissStore(VectorStore):
     def _tune(self, index) -> None:
         import faiss
 
-        large = self.large_factory and self.large_min_rows and self.size >= self.large_min_rows
-        params = self.large_search_params if large else self.search_params
+        # the large tier's parameters go with its factory string, chosen by a build or read from the saved store
+        params = self.large_search_params if self.factory == self.large_factory else self.search_params
         if params and self.factory != "Flat":
             faiss.ParameterSpace().set_index_parameters(index, params)
 

@@ -379,7 +379,7 @@ class Verifier:
             doc = self.documents.get(doc_id)
             cited = next(c for c in verdict.citations if c.doc_id == doc_id)
             # the publisher names the organisation a notice speaks for (ソラノ電機) though its text may not
-            text = f"{doc.title}\n{doc.publisher}\n{doc.text}" if doc else f"{cited.title}\n{cited.text}"
+            text = squash(f"{doc.title}\n{doc.publisher}\n{doc.text}" if doc else f"{cited.title}\n{cited.text}")
             missing += [name for name in names if not holds_name(name, text) and name not in missing]
         return missing
 

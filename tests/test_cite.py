@@ -12,6 +12,7 @@ from rag.cite import (
     residue,
     support,
 )
+from rag.japanese import squash
 
 PASSAGES = [
     Passage("a#0", "a", "t", 0, 0, 30, "東京タワーは1958年に完成した。高さは333メートルだ。"),
@@ -124,8 +125,8 @@ def test_words_repeated_from_the_question_with_one_garbled_character_need_no_sup
 
 
 def test_a_name_is_held_as_spelt_or_written_shorter_but_not_as_another_name():
-    assert holds_name("西口店", "店舗名: 西口店、席数: 20席。")
-    assert not holds_name("西口店", "店舗名: 東口店、席数: 20席。")
-    assert holds_name("コミュニティセンター", "コミュニテイセンターの利用案内")
-    assert not holds_name("プレミアムプラン", "ライトプラン、スタンダードプラン、プロプラン")
-    assert holds_name("ＳＣ－３００", "SC-300の重さ")
+    assert holds_name("西口店", squash("店舗名: 西口店、席数: 20席。"))
+    assert not holds_name("西口店", squash("店舗名: 東口店、席数: 20席。"))
+    assert holds_name("コミュニティセンター", squash("コミュニテイセンターの利用案内"))
+    assert not holds_name("プレミアムプラン", squash("ライトプラン、スタンダードプラン、プロプラン"))
+    assert holds_name("ＳＣ－３００", squash("SC-300の重さ"))
