@@ -100,6 +100,10 @@ class Settings:
     # answering
     generator: str = "auto"
     generator_model: str = ""
+    # OpenVINO runs the GGUF's K-quant weights (the bundled Q4_K_M) far slower than Q4_0 or Q8_0 blocks: it loads a
+    # copy rewritten once in this format (rag/generate/requantize.py). Q4_0 decodes fastest and rounds the weights
+    # a second time; Q8_0 keeps them almost exactly and decodes slower; "" loads the file as it is.
+    openvino_weights: str = "Q4_0"
     n_ctx: int = 4096
     # llama.cpp keeps earlier prompts' KV state in RAM to reuse them; its own default (8 GiB) lets a long-running
     # app grow far past the model's size. Our prompts share their fixed prefix in the slot itself, so little is needed.

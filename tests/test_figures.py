@@ -99,6 +99,13 @@ def test_a_value_from_the_row_of_another_branch_than_the_one_asked_about_is_refu
     assert result.answer == "20席です。[1]" and result.citations[0].quote == "店舗名: 東口店、席数: 20席。"
 
 
+def test_a_place_named_in_hiragana_that_the_notice_does_not_hold_is_refused(ask):
+    result = ask("回答: 28台です。[1]\n要点: 28台", "うみねこ島へのフェリー「しおかぜ丸」は車を何台積めますか？")
+    assert result.refused and result.answer == "資料には「うみねこ島」についての記載がありません。"
+    result = ask("回答: 28台です。[1]\n要点: 28台", "フェリー「しおかぜ丸」は車を何台積めますか？")
+    assert result.answer == "28台です。[1]"
+
+
 def test_figures_named_by_the_same_word_in_two_notices_are_a_conflict(ask):
     result = ask("回答: 350名です。[1]\n要点: 350名", "フェリーしおかぜ丸には何人まで乗れますか？")
     assert result.answer.startswith(CONFLICT) and "350名" in result.answer and "320名" in result.answer

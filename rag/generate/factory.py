@@ -47,7 +47,7 @@ def create_generator(settings: Settings) -> Generator:
         from .openvino_backend import OpenVinoGenerator
 
         return OpenVinoGenerator(settings.generator_model, settings.threads, settings.generator_timeout_s,
-                                 settings.prompt_cache_mib)
+                                 settings.prompt_cache_mib, settings.openvino_weights)
     if name == "transformers":
         from .transformers_backend import TransformersGenerator
 

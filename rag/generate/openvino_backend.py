@@ -9,7 +9,8 @@ from collections.abc import Iterator
 
 from ..errors import GeneratorError
 from .base import Generator
-from .model_files import model_file
+from .model_files import cache_dir, model_file
+from .requantize import requantized
 from .threaded import Emit, stream_in_thread
 
 log = logging.getLogger(__name__)
@@ -24,14 +25,19 @@ class OpenVinoGenerator(Generator):
         timeout_s: seconds without a new piece of text before the request counts as failed.
         prompt_cache_mib: RAM for KV blocks, the shared prompt prefix's among them (rounded up to whole GiB,
             OpenVINO's unit).
+        weights: the block format ("Q4_0", "Q8_0") its K-quant weights are rewritten in once, into the model
+            cache, before loading ("Q4_0"; rag/generate/requantize.py says why); "" loads the file as it is.
     """
 
-    def __init__(self, model_path: str = "", threads: int = 0, timeout_s: float = 120.0, prompt_cache_mib: int = 256):
+    def __init__(self, model_path: str = "", threads: int = 0, timeout_s: float = 120.0, prompt_cache_mib: int = 256,
+                 weights: str = "Q4_0"):
         try:
             import openvino_genai
         except ImportError as exc:  # pragma: no cover - depends on the install
             raise GeneratorError("openvino-genai is not installed (pip install -r requirements.txt)") from exc
         path = model_file(model_path)
+        if weights:
+            path = requantized(path, weights, cache_dir())
         scheduler = openvino_genai.SchedulerConfig()
         scheduler.enable_prefix_caching = True  # the fixed instructions and examples are prefilled once
         scheduler.cache_size = max(1, -(-prompt_cache_mib // 1024))
