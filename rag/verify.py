@@ -62,6 +62,7 @@ QUOTED_ANSWER = re.compile(r"記事には「(.*)」とあります。")
 _MARKERS = re.compile(r"\[\d+\]")
 FIGURES_ONLY = "資料に答えそのものは書かれておらず、計算の結果を確かめられませんでした。もとになる数値:"
 CONFLICT = "資料によって記載が異なります。"
+MAX_RESIDUE_CHARS = 15
 
 
 @dataclass
@@ -180,7 +181,7 @@ class Verifier:
             derivations = self._derivations(answer, invented, list(evidence), parsed.cited, question)
             if derivations is None:
                 answer, derivations = "", []
-        key_text = self._without_unstated_years(parsed.key, held)
+        key_text = self._without_unstated_years(parsed.key or self._answer_residue(answer, question), held)
         key_text = key_text if not self._invented_numbers(key_text, held) else ""
         unchecked = computed and not answer
         citations: list[Citation] = []
@@ -550,6 +551,13 @@ class Verifier:
                         return spelled, self.citation(0, passage, quote.quote_start, quote.quote_end)
                 return spelled, self.citation(0, passage, start, end)
         return None
+
+    @staticmethod
+    def _answer_residue(answer: str, question: str) -> str:
+        """For a reply without its short answer (要点): the words a short answer sentence adds to the question
+        (「5点です。」 gives 「5点」), read as the short answer. A long answer's residue is no short answer."""
+        words = residue(answer, question) if answer else ""
+        return words if 0 < len(squash(words)) <= MAX_RESIDUE_CHARS else ""
 
     @staticmethod
     def _key_readings(key: str, question: str) -> list[list[str]]:

@@ -294,6 +294,15 @@ def test_a_cited_number_no_sentence_has_is_ignored(make):
     assert result.answer == "東京タワーの高さは333メートルです。[1]" and "333メートル" in result.citations[0].quote
 
 
+def test_a_reply_without_its_short_answer_that_cites_the_wrong_sentence_is_found_by_its_words(make):
+    # no 要点: the words the answer adds to the question (「333メートル」) are looked up as its short answer
+    generator = ScriptedGenerator("回答: 333メートルです。[3]")
+    result = make(generator, evidence_chars=80).answer("東京タワーの高さを教えて。")
+    assert "\n[2] 高さは333メートルで" in generator.calls[0][-1]["content"]  # [3] is the visitors' sentence
+    assert result.answer == "333メートルです。[1]" and result.short_answer == "333メートル"
+    assert result.citations[0].quote == "高さは333メートルで、当時は世界一高い鉄塔だった。"
+
+
 def test_answer_first_reply_not_backed_by_its_sentence_is_refused(make):
     reply = "回答: 日本の首相は安倍晋三です。[1]\n要点: 安倍晋三"
     result = make(ScriptedGenerator(reply)).answer("東京タワーの高さは？")
