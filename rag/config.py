@@ -102,7 +102,8 @@ class Settings:
     generator_model: str = ""
     # OpenVINO runs the GGUF's K-quant weights (the bundled Q4_K_M) far slower than Q4_0 or Q8_0 blocks: it loads a
     # copy rewritten once in this format (rag/generate/requantize.py). Q4_0 decodes fastest and rounds the weights
-    # a second time; Q8_0 keeps them almost exactly and decodes slower; "" loads the file as it is.
+    # a second time; Q4_1 rounds them half as much and Q8_0 hardly at all, each decoding slower; "" loads the file
+    # as it is.
     openvino_weights: str = "Q4_0"
     n_ctx: int = 4096
     # llama.cpp keeps earlier prompts' KV state in RAM to reuse them; its own default (8 GiB) lets a long-running

@@ -294,7 +294,7 @@ _ASKED_BEFORE = re.compile(rf"(?:{ASKING_WORD.pattern})の?$")
 PLACE_SUFFIXES = ("店", "駅", "港", "島", "町", "村", "市", "区", "県")
 _HIRAGANA_PLACE = re.compile(
     rf"[{HIRAGANA}]{{2,}}(?<![のなにへをがはとでもたるいうからずよておりけ])({'|'.join(PLACE_SUFFIXES)})")
-_LEADING_PARTICLE = re.compile(r"^(?:から|まで|より|[のをにがはでとへも])(?=[\u3041-\u309f]{3})")
+_LEADING_PARTICLE = re.compile(rf"^(?:から|まで|より|[のをにがはでとへも])(?=[{HIRAGANA}]{{3}})")
 
 
 def _named(folded: str) -> list[tuple[int, str]]:

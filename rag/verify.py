@@ -62,6 +62,7 @@ QUOTED_ANSWER = re.compile(r"記事には「(.*)」とあります。")
 _MARKERS = re.compile(r"\[\d+\]")
 FIGURES_ONLY = "資料に答えそのものは書かれておらず、計算の結果を確かめられませんでした。もとになる数値:"
 CONFLICT = "資料によって記載が異なります。"
+# Longer, the words an answer adds to its question are a clause restating it, not the words asked for.
 MAX_RESIDUE_CHARS = 15
 
 

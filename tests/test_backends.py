@@ -189,3 +189,17 @@ def test_a_rewritten_model_is_reused_while_its_source_is_unchanged(small_k_quant
     assert copy.stat().st_mtime_ns != written
     with pytest.raises(ModelFileError, match="cannot rewrite a model as 'Q5_K'"):
         requantized(source, "Q5_K", tmp_path / "cache")
+
+
+def test_a_rewrite_that_cannot_be_written_says_what_to_do_and_leaves_nothing_behind(small_k_quant_gguf, tmp_path,
+                                                                                     monkeypatch):
+    import rag.generate.requantize as requantize
+
+    def full_disk(reader, path, formats, progress):
+        path.write_bytes(b"GGUF")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(requantize, "_write", full_disk)
+    with pytest.raises(ModelFileError, match='No space left on device.*openvino_weights = ""'):
+        requantized(small_k_quant_gguf, "Q4_0", tmp_path / "cache", progress=False)
+    assert list((tmp_path / "cache").iterdir()) == []

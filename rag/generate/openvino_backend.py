@@ -25,8 +25,8 @@ class OpenVinoGenerator(Generator):
         timeout_s: seconds without a new piece of text before the request counts as failed.
         prompt_cache_mib: RAM for KV blocks, the shared prompt prefix's among them (rounded up to whole GiB,
             OpenVINO's unit).
-        weights: the block format ("Q4_0", "Q8_0") its K-quant weights are rewritten in once, into the model
-            cache, before loading ("Q4_0"; rag/generate/requantize.py says why); "" loads the file as it is.
+        weights: the block format ("Q4_0", "Q4_1", "Q8_0") its K-quant weights are rewritten in once, into the
+            model cache, before loading ("Q4_0"; rag/generate/requantize.py says why); "" loads the file as it is.
     """
 
     def __init__(self, model_path: str = "", threads: int = 0, timeout_s: float = 120.0, prompt_cache_mib: int = 256,

@@ -65,9 +65,12 @@ def requantized(source: Path, target_type: str, folder: Path, progress: bool = T
     try:
         _write(reader, partial, formats, progress)
         os.replace(partial, target)
+        marker.write_text(stamp + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise ModelFileError(f"could not write {target} ({exc}): free some disk space there, or set "
+                             "openvino_weights = \"\" to load the model as it is") from exc
     finally:
         partial.unlink(missing_ok=True)
-    marker.write_text(stamp + "\n", encoding="utf-8")
     log.info("wrote %s (%.0f MB): %s weights for OpenVINO", target, target.stat().st_size / 1e6, target_type)
     return target
 
