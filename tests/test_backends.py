@@ -193,7 +193,7 @@ def test_a_rewritten_model_is_reused_while_its_source_is_unchanged(small_k_quant
 
 def test_a_rewrite_that_cannot_be_written_says_what_to_do_and_leaves_nothing_behind(small_k_quant_gguf, tmp_path,
                                                                                      monkeypatch):
-    import rag.generate.requantize as requantize
+    from rag.generate import requantize
 
     def full_disk(reader, path, formats, progress):
         path.write_bytes(b"GGUF")
