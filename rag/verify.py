@@ -6,8 +6,9 @@ its answer cites by number, or verbatim quotes; the short answer (要点) as a p
 
 1. `computed_answer`: the model's sentence stating a figure no passage holds, when code derives it from the shown
    figures (rag/arithmetic.py); it stands with the calculation written out.
-2. `model_answer`: the model's own sentence, when the sentences it cites back what it adds to the question and it
-   states words of the kind the question asks for (「何日前」 a number of days, 「いつ」 a date).
+2. `model_answer`: the model's own sentence, when the sentences it cites back what it adds to the question, say more
+   than that (a byline's name cited for 「首相は誰」 ties nothing to the question) and it states words of the kind
+   the question asks for (「何日前」 a number of days, 「いつ」 a date).
 3. `short_answer`: the short answer found in a shown passage, when its sentence speaks about the question.
 4. `agreed_sentence`: the cited sentence itself, when it is also retrieval's best sentence of the top passage
    and speaks about the question (「記事には「…」とあります。」).
@@ -236,7 +237,8 @@ class Verifier:
 
     def model_answer(self, claim: Claim) -> Verdict | None:
         """The model's sentence, when the sentences it cites back what it adds to the question (its closing
-        copula and the words it repeats from the question prove nothing) and it states words of the asked kind.
+        copula and the words it repeats from the question prove nothing), say more than that, and it states words
+        of the asked kind.
 
         When the model's short answer stands in a passage but its sentence does not state it, the one of the two
         resting on the sentence that speaks more about the question answers."""
@@ -245,6 +247,9 @@ class Verifier:
             return None
         if support(COPULA_END.sub("", answer), [c.text for c in citations], question) < self.min_support:
             return None
+        added = squash(residue(answer, question))
+        if all(squash(c.quote) in added for c in citations):
+            return None  # sentences that say nothing but the answer (a byline's name) do not tie it to the question
         if key is None:
             return self._cited(answer, citations) if holds_answer(answer, claim.wanted) else None
         span, where = key

@@ -9,8 +9,8 @@ from rag.chunk import Passage
 from rag.errors import GeneratorError
 from rag.generate import Generator
 from rag.generate.extractive import ExtractiveGenerator
-from rag.prompt import REFUSAL
-from rag.retrieve import Retriever
+from rag.prompt import REFUSAL, Evidence
+from rag.retrieve import Hit, Retriever
 from rag.verify import Citation, Verifier
 
 
@@ -301,6 +301,19 @@ def test_a_reply_without_its_short_answer_that_cites_the_wrong_sentence_is_found
     assert "\n[2] 高さは333メートルで" in generator.calls[0][-1]["content"]  # [3] is the visitors' sentence
     assert result.answer == "333メートルです。[1]" and result.short_answer == "333メートル"
     assert result.citations[0].quote == "高さは333メートルで、当時は世界一高い鉄塔だった。"
+
+
+def test_a_cited_sentence_that_says_nothing_but_the_answer_does_not_back_it():
+    # a byline on a line of its own: the model names its author when asked about something no article says
+    text = "首脳会談は北京で開かれた。\n及川 正也 (おいかわ・まさや)"
+    passage = Passage("a#0", "a", "記事", 0, 0, len(text), text)
+    hit = Hit(passage, 1.0, 0.9, 1.0, 0, (0, 14))
+    byline = text.index("及川")
+    evidence = [Evidence(1, "首脳会談は北京で開かれた。", "a", 0, 13, 0), Evidence(2, text[byline:], "a", byline, len(text), 0)]
+    verdict = Verifier()("回答: 及川 正也 (おいかわ・まさや)です。[2]", [hit], "日本の首相の名前を自由に答えて。", evidence)
+    assert verdict.refused and not verdict.citations
+    verdict = Verifier()("回答: 北京です。[1]", [hit], "首脳会談はどこで開かれた？", evidence)
+    assert verdict.answer == "北京です。[1]" and not verdict.refused
 
 
 def test_answer_first_reply_not_backed_by_its_sentence_is_refused(make):
