@@ -1,4 +1,4 @@
-"""Command line: `python -m evals retrieval | jsquad | answers | load`."""
+"""Command line: `python -m evals retrieval | jsquad | answers | evidence | load | scale | update | short-answer`."""
 
 from __future__ import annotations
 
@@ -312,6 +312,18 @@ def cmd_scale(args) -> int:
     return 0
 
 
+def cmd_short_answer(args) -> int:
+    from . import short_answer
+
+    out = short_answer.run(args.data or list(short_answer.DEFAULT_FILES), args.limit, args.seed)
+    report.write_json({"kind": "short-answer", **out}, args.out)
+    print(f"short answer read from the gold answer's sentence, {out['n']} questions of {', '.join(out['data'])}")
+    print("| reader | exact match | char F1 |\n|---|---|---|")
+    for name, scores in out["readers"].items():
+        print(f"| {name} | {scores['exact_match']:.3f} | {scores['char_f1']:.3f} |")
+    return 0
+
+
 def cmd_update(args) -> int:
     from rag.service import open_embedder
 
@@ -414,6 +426,14 @@ def main(argv: list[str] | None = None) -> int:
                         "(repeatable), e.g. --dense PQ192x4fs --dense IVF1024,PQ192x4fs:nprobe=256")
     p.add_argument("--out", default="reports/scale.json")
     p.set_defaults(func=cmd_scale)
+
+    p = sub.add_parser("short-answer", help="the short answer read from the gold answer's sentence, without the model")
+    p.add_argument("--data", action="append", metavar="FILE",
+                   help="a SQuAD-format file, JaQuAD or JSQuAD (repeatable; default: JaQuAD train 0003-0005)")
+    p.add_argument("--limit", type=int, default=0, help="a random sample of N questions (default: all)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--out", default="reports/short-answer.json")
+    p.set_defaults(func=cmd_short_answer)
 
     p = sub.add_parser("update", help="seconds of a full build against an update after one document changed")
     p.add_argument("--documents", type=int, default=200)

@@ -6,9 +6,11 @@ import re
 from difflib import SequenceMatcher
 from typing import NamedTuple
 
+from .answer_type import answer_span, expected_answer, holds_answer
 from .chunk import Passage
 from .japanese import (
     ASKED_COUNT,
+    ASKING_PARTICLE,
     ASKING_WORD,
     CLOSING_BRACKETS,
     COPULA_END,
@@ -16,6 +18,8 @@ from .japanese import (
     HIRAGANA,
     KATAKANA,
     LIST_SEPARATOR,
+    NOUN_END,
+    NOUN_LETTERS,
     OPENING_BRACKETS,
     QUESTION_WORDS,
     asked_kinds,
@@ -184,12 +188,21 @@ def support(answer: str, sources: list[str], given: str = "") -> float:
 
 _UNOPENED = re.compile(f"^[{re.escape(CLOSING_BRACKETS)}]+|[{re.escape(OPENING_BRACKETS)}]+$")
 MAX_TRIMMED_CHARS = 25
+# The question's words next to its asking word that place the answer in a sentence (`filled_part`): two characters,
+# found within six characters of an added piece. Longer contexts are more often reworded by the sentence.
+CONTEXT_CHARS = 2
+CONTEXT_WINDOW = 6
+# An added piece longer than this is a clause rather than the phrase asked for.
+MAX_PHRASE_CHARS = 8
+_ASKING_PARTICLE = re.compile(f"^(?:{ASKING_PARTICLE})")
+NOUN_RUN_AT_START = re.compile(f"^{NOUN_LETTERS}")
+NOUN_RUN_AT_END = re.compile(f"{NOUN_LETTERS}$")
 
 
-def residue(answer: str, question: str) -> str:
-    """What an answer sentence adds to its question: 「東京タワーの高さは333メートルです。」 to 「東京タワーの高さは？」
-    gives 「333メートル」. The answer is cut where it repeats two or more characters of the question in a row;
-    the longest piece left (the last of equal ones), without the particles and copula at its edges, is returned."""
+def _added_pieces(answer: str, question: str) -> tuple[str, list[tuple[str, int, int]]]:
+    """The answer sentence (without its closing copula) and the pieces of it that do not repeat the question, each
+    with the span it was cut from: the answer is cut where it repeats two or more characters of the question in a
+    row, and a piece loses the particles at its edges."""
     text = COPULA_END.sub("", re.sub(r"\[\d+\]", "", answer).strip().rstrip("。．."))
     # the counter of the number asked for (「何時間」) is the answer's own word where the answer repeats it
     asked = QUESTION_WORDS.sub(" ", ASKED_COUNT.sub(" ", question))
@@ -211,14 +224,69 @@ def residue(answer: str, question: str) -> str:
         elif flag and start is not None:
             piece = EDGE_PARTICLES.sub("", text[start:j].strip())
             if squash(piece):  # a lone mark left between repeats is no answer
-                pieces.append((piece, text.find(piece, start) + len(piece)))
+                pieces.append((piece, start, j))
             start = None
+    return text, pieces
+
+
+def residue(answer: str, question: str) -> str:
+    """What an answer sentence adds to its question: 「東京タワーの高さは333メートルです。」 to 「東京タワーの高さは？」
+    gives 「333メートル」: the longest piece that does not repeat the question (the last of equal ones)."""
+    text, pieces = _added_pieces(answer, question)
     if not pieces:
         return ""
-    piece, end = max(reversed(pieces), key=lambda p: len(p[0]))
-    # 「何製品」 asks for a kind of 製品: the answer keeps that word (「石油製品」), though the question holds it too
-    piece += next((kind for kind in asked_kinds(question) if text.startswith(kind, end)), "")
-    return piece
+    piece, start, _ = max(reversed(pieces), key=lambda p: len(p[0]))
+    return piece + _kind_after(text, text.find(piece, start) + len(piece), question)
+
+
+def filled_part(answer: str, question: str) -> str:
+    """The words of an answer sentence that stand where the question has its asking word: the short answer to
+    read from a sentence. The first of these rules that finds them decides:
+
+    1. A question asking for a kind of words (「いつ」 a date, 「何人」 a number of people): the first such words
+       among the pieces the sentence adds to the question.
+    2. The added piece right before the words that follow the asking word in the question (「どこに位置している」:
+       the piece before 「位置」).
+    3. The added piece right after the words that come before it (「効くものは何」: the piece after 「効くもの」).
+    4. Else the longest added piece (`residue`).
+
+    A piece of rules 2 and 3 longer than a phrase is a clause; the name in it next to the question's words (its
+    last or first run of kanji, katakana, letters and digits) is taken. Cutting by the question's own words needs
+    no list of question patterns, and works for a sentence quoted from an article as for one the model wrote."""
+    text, pieces = _added_pieces(answer, question)
+    if not pieces:
+        return ""
+    if (wanted := expected_answer(question)) is not None:
+        # a phrase holding the asked words keeps what bounds them (「1925年ごろ」, 「9-10%」); a clause gives the words
+        typed = next((piece if len(piece) <= MAX_PHRASE_CHARS else answer_span(piece, wanted)
+                      for piece, _, _ in pieces if holds_answer(piece, wanted)), "")
+        if typed:
+            return typed
+    if asking := ASKING_WORD.search(question):
+        before = EDGE_PARTICLES.sub("", question[:asking.start()])[-CONTEXT_CHARS:]
+        after = EDGE_PARTICLES.sub("", _ASKING_PARTICLE.sub("", question[asking.end():]))[:CONTEXT_CHARS]
+        placed = [(_trimmed(_phrase(piece, NOUN_RUN_AT_END)), start) for piece, start, end in pieces
+                  if len(after) == CONTEXT_CHARS and after in text[end:end + CONTEXT_WINDOW]]
+        placed += [(_trimmed(_phrase(piece, NOUN_RUN_AT_START)), start) for piece, start, _ in pieces
+                   if len(before) == CONTEXT_CHARS and before in text[max(0, start - CONTEXT_WINDOW):start]]
+        for phrase, start in placed:
+            if NOUN_END.search(phrase.rstrip(CLOSING_BRACKETS)):  # a verb's ending (「ある)」) names nothing
+                return phrase + _kind_after(text, text.find(phrase, start) + len(phrase), question)
+    return residue(answer, question)
+
+
+def _kind_after(text: str, end: int, question: str) -> str:
+    """The word naming the kind 「何」 asks for (「何大学」: 「大学」) where `text` goes on with it at `end`: the
+    answer keeps it (「モンペリエ大学」, 「石油製品」), though the question holds it too."""
+    return next((kind for kind in asked_kinds(question) if text.startswith(kind, end)), "")
+
+
+def _phrase(piece: str, run: re.Pattern) -> str:
+    """`piece`, or when it is longer than a phrase, the run of noun letters at its edge that `run` finds."""
+    if len(piece) <= MAX_PHRASE_CHARS:
+        return piece
+    found = run.search(piece)
+    return found[0] if found else piece
 
 
 def list_items(text: str) -> list[str]:

@@ -262,6 +262,9 @@ COPULA_END = re.compile(r"(?:です|でした|である|であった|だった|�
 # Particles (and a comma) that tie a word to the rest of its sentence: at the edge of a phrase cut out of it,
 # they are not part of what the phrase names.
 EDGE_PARTICLES = re.compile(r"^(?:[はがのをにでともへや、,]|から|まで|より)+|(?:[はがのをにでともへや、,]|から|まで|より)+$")
+# The letters a name or other noun phrase is written in: kanji, katakana, Latin letters, digits and the marks
+# inside names (・, brackets, 「3.5%」). Hiragana ends a run of them, as particles and verb endings are written in it.
+NOUN_LETTERS = rf"[{KANJI}{KATAKANA}A-Za-z0-9・.,{OPENING_BRACKETS}{CLOSING_BRACKETS}%％-]+"
 # What separates the items of a list: 「、」, or 「と」「や」 between two words that are not hiragana (「英語やロシア
 # 語」), since inside a hiragana word they are letters (「ひとつ」).
 LIST_SEPARATOR = re.compile(rf"、|(?<=[^{HIRAGANA}、])[とや](?=[^{HIRAGANA}、])")

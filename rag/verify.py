@@ -40,7 +40,18 @@ from typing import NamedTuple
 from .answer_type import answer_span, expected_answer, holds_answer, of_another_kind
 from .arithmetic import MAX_TERMS, Derivation, derive, operands, shows_calculation
 from .chunk import Passage, split_sentences
-from .cite import asked_part, coverage, find_near_span, find_span, holds_name, list_items, locate, residue, support
+from .cite import (
+    asked_part,
+    coverage,
+    filled_part,
+    find_near_span,
+    find_span,
+    holds_name,
+    list_items,
+    locate,
+    residue,
+    support,
+)
 from .japanese import (
     CALCULATION_WORDS,
     COPULA_END,
@@ -472,15 +483,18 @@ class Verifier:
     @staticmethod
     def _with_short_answer(verdict: Verdict, question: str) -> Verdict:
         """The verdict with its short answer cut to what the question asks for (`asked_part`). When it has none,
-        the short answer is what its answer adds to the question, as a cited passage spells it
-        (「マーラーの交響曲は大規模なものが多い。」 to 「マーラーの何が…」 gives 「交響曲」)."""
+        the short answer is read from its answer sentence, as a cited passage spells it: the words standing where
+        the question asks (`filled_part`: 「マーラーの交響曲は大規模なものが多い。」 to 「マーラーの何が…」 gives
+        「交響曲」), else the longest piece the sentence adds to the question (`residue`)."""
         if verdict.refused or not verdict.citations:
             return verdict
         short = verdict.short_answer
         if not short:
             quoted = QUOTED_ANSWER.fullmatch(_MARKERS.sub("", verdict.answer))
-            words = residue(quoted[1] if quoted else verdict.answer, question)
-            found = find_span(words, verdict.citations) if words else None  # a citation carries its passage's text
+            sentence = quoted[1] if quoted else verdict.answer
+            # a citation carries its passage's text
+            found = next((f for words in (filled_part(sentence, question), residue(sentence, question))
+                          if words and (f := find_span(words, verdict.citations)) is not None), None)
             if found is None:
                 return verdict
             short = verdict.citations[found.passage].text[found.start:found.end]
@@ -560,9 +574,9 @@ class Verifier:
 
     @staticmethod
     def _answer_residue(answer: str, question: str) -> str:
-        """For a reply without its short answer (要点): the words a short answer sentence adds to the question
-        (「5点です。」 gives 「5点」), read as the short answer. A long answer's residue is no short answer."""
-        words = residue(answer, question) if answer else ""
+        """For a reply without its short answer (要点): the words of its answer sentence standing where the question
+        asks (「5点です。」 gives 「5点」, `filled_part`), read as the short answer. Longer words are no short answer."""
+        words = filled_part(answer, question) if answer else ""
         return words if 0 < len(squash(words)) <= MAX_RESIDUE_CHARS else ""
 
     @staticmethod

@@ -175,3 +175,21 @@ def test_non_news_question_sets_hold_their_evidence_in_their_corpus(folder, size
         assert q.answerable == bool(q.answers), q.id
         for evidence in q.evidence:
             assert any(squash(evidence) in text for text in texts), (q.id, evidence)
+
+
+def test_short_answer_harness_reads_each_gold_sentence(tmp_path):
+    from evals.short_answer import run
+
+    context = "耐性菌に効くものはヨーグルトを併用し除菌率が上がったとの報告がある。ピロリ菌は1983年に発見された。"
+    qas = [("耐性菌に効くものは何ですか？", "ヨーグルト"), ("ピロリ菌が発見されたのはいつですか？", "1983年"),
+           ("何が報告された？", "報告がある。ピロリ菌")]  # runs across a sentence end: left out
+    data = {"data": [{"title": "t", "paragraphs": [{"context": context, "qas": [
+        {"id": str(i), "question": q, "answers": [{"text": a, "answer_start": context.index(a)}]}
+        for i, (q, a) in enumerate(qas)]}]}]}
+    path = tmp_path / "squad.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    out = run([path])
+    assert out["n"] == 2
+    assert out["readers"]["filled_part"] == {"exact_match": 1.0, "char_f1": 1.0}
+    # the longest piece is the clause after the answer, and the date's sentence adds only the date
+    assert out["readers"]["residue"]["exact_match"] == 0.5

@@ -3,7 +3,7 @@
 import pytest
 
 from rag.answer_type import answer_span, expected_answer
-from rag.cite import asked_part, coverage, residue
+from rag.cite import asked_part, coverage, filled_part, residue
 from rag.japanese import (
     ASKING_WORD,
     COPULA_END,
@@ -51,6 +51,42 @@ def test_asked_part_keeps_the_words_that_answer(question, sentence, words, typed
 @pytest.mark.parametrize("question, sentence, words, typed", ANSWERS)
 def test_residue_is_the_words_that_answer(question, sentence, words, typed):
     assert residue(sentence, question) == words
+
+
+@pytest.mark.parametrize("question, sentence, words, typed", ANSWERS)
+def test_filled_part_is_the_words_that_answer(question, sentence, words, typed):
+    assert filled_part(sentence, question) == words
+
+
+# (question, a sentence that answers it with more than the answer, the words standing where the question asks, the
+# longest piece the sentence adds): the rules of `filled_part`, in order
+CLAUSES = [
+    # 1. the first words of the asked kind; a phrase keeps what bounds them
+    ("ピロリ菌が発見されたのはいつですか？", "ピロリ菌は1983年にオーストラリアの2人の医師により発見された。", "1983年",
+     "1983年にオーストラリアの2人の医師"),
+    ("除菌の対象は何歳からですか？", "除菌の対象は5歳以上です。", "5歳以上", "5歳以上"),
+    # 2. the piece right before the words after the asking word (「分類」)
+    ("IARCの一覧でピロリ菌はどこに分類されますか？", "IARCの一覧では長い議論の末、ピロリ菌はグループIに分類されている。",
+     "グループI", "長い議論の末"),
+    # ...but the end of a verb there is no name (「ある)」): rule 3 reads the piece after 「ピロリ菌」
+    ("IARCの一覧で発がん性のあるピロリ菌はどこに分類されますか？", "IARCの一覧でピロリ菌はグループI(発がん性がある)に分類されている。",
+     "グループI", "グループI("),
+    # 3. the piece right after the words before the asking word (「効くもの」); of a clause, its first name
+    ("耐性菌に効くものは何ですか？", "耐性菌に効くものはヨーグルトを併用し除菌率が上がったとの報告がある。", "ヨーグルト",
+     "ヨーグルトを併用し除菌率が上がったとの報告がある"),
+    ("1817年に日本で広まっていた救荒食は何ですか？",
+     "1817年に日本で広まっていた救荒食はサツマイモをはじめとする救荒食の普及が各地で進んでいた事による。", "サツマイモ",
+     "サツマイモをはじめとする"),
+    ("ノストラダムスが医学を学んだのは何大学？", "ノストラダムスはモンペリエ大学で医学を学んだ。", "モンペリエ大学", "モンペリエ大学"),
+    # 4. no asking word: the longest piece
+    ("東京タワーの高さは？", "東京タワーの高さは333メートルです。", "333メートル", "333メートル"),
+]
+
+
+@pytest.mark.parametrize("question, sentence, filled, longest", CLAUSES)
+def test_filled_part_reads_the_answer_out_of_a_clause(question, sentence, filled, longest):
+    assert filled_part(sentence, question) == filled
+    assert residue(sentence, question) == longest
 
 
 @pytest.mark.parametrize("question, sentence, words, typed", ANSWERS)
