@@ -105,9 +105,10 @@ def _spellings(counter: str) -> str:
 
 
 COUNTER = "|".join(_spellings(c) for c in COUNTERS)
-# What a number is counted in: a known counter, or a katakana word of two letters or more (メートル, キロ, ドル,
-# パーセント), taken whole. A lone katakana letter before a kanji is the 「カ」 of 「3カ所」, not a unit.
-UNIT = rf"{COUNTER}|[{KATAKANA}]{{2,}}"
+# What a number is counted in: a known counter, a katakana word of two letters or more (メートル, キロ, ドル,
+# パーセント), or a unit symbol in Latin letters (cm, km, kg, GB) or degrees (°C), taken whole. A lone katakana letter
+# before a kanji is the 「カ」 of 「3カ所」, not a unit.
+UNIT = rf"{COUNTER}|[{KATAKANA}]{{2,}}|[A-Za-z]{{1,3}}(?![A-Za-z])|°C|℃"
 _UNIT = re.compile(UNIT)
 # Words that bound a number and belong to it (15種類以上, 3日以内).
 BOUNDS = r"以上|以下|以内|未満"

@@ -251,3 +251,13 @@ def test_names_a_question_gives(question, names):
 ])
 def test_the_word_naming_a_figure(text, figure, label):
     assert label_before(text, text.index(figure)) == label
+
+
+@pytest.mark.parametrize("question, sentence, words", [
+    ("ケベックでは何cmの雪が積もりましたか？", "ケベックでは30cmの雪が積もった。", "30cm"),
+    ("ニューヨークでは何°Cまで下がった？", "ニューヨークでは-32°Cまで下がった。", "-32°C"),
+    ("容量は何GB？", "容量は128GBです。", "128GB"),
+])
+def test_a_unit_in_latin_letters_is_counted_whole(question, sentence, words):
+    assert filled_part(sentence, question) == words
+    assert answer_span(sentence, expected_answer(question)) == words.lstrip("-")
