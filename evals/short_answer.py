@@ -44,6 +44,8 @@ def answer_sentences(paths: list[str | Path]) -> list[AnswerSentence]:
                 context = paragraph["context"]
                 spans = split_sentences(context)
                 for qa in paragraph["qas"]:
+                    if not qa.get("answers"):  # an unanswerable question (SQuAD 2 style) has no sentence to read
+                        continue
                     answer = qa["answers"][0]
                     start, end = answer["answer_start"], answer["answer_start"] + len(answer["text"])
                     sentence = next(((s, e) for s, e in spans if s <= start and end <= e), None)
@@ -54,6 +56,8 @@ def answer_sentences(paths: list[str | Path]) -> list[AnswerSentence]:
 
 def evaluate(items: list[AnswerSentence], readers: dict[str, Callable[[str, str], str]] = READERS) -> dict:
     """Per reader: exact match and character F1 of `asked_part(reader(sentence, question))` against the gold."""
+    if not items:
+        raise ValueError("no questions to score")
     out = {}
     for name, reader in readers.items():
         read = [asked_part(reader(item.sentence, item.question), item.question) for item in items]
@@ -66,8 +70,8 @@ def run(paths: list[str | Path], limit: int = 0, seed: int = 0) -> dict:
     """The report: the files read, the number of questions scored (a random `limit` of them, if given), and the
     scores of each reader."""
     items = answer_sentences(paths)
-    if limit and limit < len(items):
-        items = random.Random(seed).sample(items, limit)
     if not items:
         raise ValueError("no question with its answer inside one sentence in " + ", ".join(map(str, paths)))
+    if limit and limit < len(items):
+        items = random.Random(seed).sample(items, limit)
     return {"data": [str(p) for p in paths], "n": len(items), "seed": seed, "readers": evaluate(items)}

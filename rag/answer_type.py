@@ -6,8 +6,9 @@ import re
 
 from .japanese import ASKED_COUNT, DATE, NUMBER, UNIT, fold_width, unit_pattern
 
-# 「いつ」 asks for a date, and so does 「何月」 (「何月何日」: 「5月7日」; a number of months is 「何か月」).
-_WHEN = re.compile(r"いつ|何月")
+_WHEN = re.compile(r"いつ")
+# 「何月」 asks for a date too, before the count after it (「何月何日」: 「5月7日」; a number of months is 「何か月」).
+_ASKED_MONTH = re.compile(r"何月")
 # 「どこ」 asks for a place and 「誰」 for a person or a body: a date or a figure alone answers neither.
 _PLACE_OR_PERSON = re.compile(r"どこ|誰|だれ")
 _DATE_OR_FIGURE = re.compile(rf"(?:{DATE.pattern}|{NUMBER}(?:{UNIT})?)(?:です|でした)?[。.]?")
@@ -16,11 +17,13 @@ _DATE_OR_FIGURE = re.compile(rf"(?:{DATE.pattern}|{NUMBER}(?:{UNIT})?)(?:です|
 def expected_answer(question: str) -> re.Pattern | None:
     """A pattern every answer to `question` must match, or None when the question does not say (誰, 何, なぜ...)."""
     question = fold_width(question)
-    if _WHEN.search(question):
+    if _ASKED_MONTH.search(question):
         return DATE
     # 「何日前」 wants 「6日前」, 「何カ国」 wants 「20か国」, 「何メートル」 wants 「333メートル」
     if match := ASKED_COUNT.search(question):
         return re.compile(f"{NUMBER}(?:{unit_pattern(match[1])})")
+    if _WHEN.search(question):
+        return DATE
     return None
 
 

@@ -19,8 +19,12 @@ from .japanese import (
     KATAKANA,
     LIST_SEPARATOR,
     NOUN_END,
-    NOUN_LETTERS,
+    NOUN_PHRASE,
+    NUMBER_BOUNDS,
+    NUMBER_PREFIXES,
     OPENING_BRACKETS,
+    PARTICLE,
+    QUESTION_ENDINGS,
     QUESTION_WORDS,
     asked_kinds,
     squash,
@@ -192,11 +196,14 @@ MAX_TRIMMED_CHARS = 25
 # found within six characters of an added piece. Longer contexts are more often reworded by the sentence.
 CONTEXT_CHARS = 2
 CONTEXT_WINDOW = 6
-# An added piece longer than this is a clause rather than the phrase asked for.
-MAX_PHRASE_CHARS = 8
 _ASKING_PARTICLE = re.compile(f"^(?:{ASKING_PARTICLE})")
-NOUN_RUN_AT_START = re.compile(f"^{NOUN_LETTERS}")
-NOUN_RUN_AT_END = re.compile(f"{NOUN_LETTERS}$")
+_QUESTION_END = re.compile(f"(?:{'|'.join(re.escape(e) for e in QUESTION_ENDINGS)})+$")
+_NOUN_PHRASE = re.compile(NOUN_PHRASE)
+NOUN_PHRASE_AT_START = re.compile(f"^{NOUN_PHRASE}")
+NOUN_PHRASE_AT_END = re.compile(f"{NOUN_PHRASE}$")
+_NUMBER_BOUND = re.compile(NUMBER_BOUNDS)
+_PARTICLE = re.compile(PARTICLE)
+_NUMBER_PREFIX = re.compile(f"(?:{NUMBER_PREFIXES})$")
 
 
 def _added_pieces(answer: str, question: str) -> tuple[str, list[tuple[str, int, int]]]:
@@ -244,30 +251,30 @@ def filled_part(answer: str, question: str) -> str:
     read from a sentence. The first of these rules that finds them decides:
 
     1. A question asking for a kind of words (「いつ」 a date, 「何人」 a number of people): the first such words
-       among the pieces the sentence adds to the question.
+       among the pieces the sentence adds to the question, with a word that bounds them (「1925年ごろ」).
     2. The added piece right before the words that follow the asking word in the question (「どこに位置している」:
        the piece before 「位置」).
     3. The added piece right after the words that come before it (「効くものは何」: the piece after 「効くもの」).
     4. Else the longest added piece (`residue`).
 
-    A piece of rules 2 and 3 longer than a phrase is a clause; the name in it next to the question's words (its
-    last or first run of kanji, katakana, letters and digits) is taken. Cutting by the question's own words needs
+    Of a piece of rules 2 and 3, the noun phrase next to the question's words is taken (its last or first run of
+    kanji, katakana, letters and digits, runs joined by 「の」 kept together): the rest is the clause around the
+    answer (「ヨーグルトを併用し…」). A list of noun phrases is kept whole. Cutting by the question's own words needs
     no list of question patterns, and works for a sentence quoted from an article as for one the model wrote."""
     text, pieces = _added_pieces(answer, question)
     if not pieces:
         return ""
     if (wanted := expected_answer(question)) is not None:
         # a phrase holding the asked words keeps what bounds them (「1925年ごろ」, 「9-10%」); a clause gives the words
-        typed = next((piece if len(piece) <= MAX_PHRASE_CHARS else answer_span(piece, wanted)
-                      for piece, _, _ in pieces if holds_answer(piece, wanted)), "")
-        if typed:
+        if typed := next((_typed_words(piece, wanted) for piece, _, _ in pieces if holds_answer(piece, wanted)), ""):
             return typed
     if asking := ASKING_WORD.search(question):
         before = EDGE_PARTICLES.sub("", question[:asking.start()])[-CONTEXT_CHARS:]
-        after = EDGE_PARTICLES.sub("", _ASKING_PARTICLE.sub("", question[asking.end():]))[:CONTEXT_CHARS]
-        placed = [(_trimmed(_phrase(piece, NOUN_RUN_AT_END)), start) for piece, start, end in pieces
+        rest = COPULA_END.sub("", _QUESTION_END.sub("", _ASKING_PARTICLE.sub("", question[asking.end():])))
+        after = EDGE_PARTICLES.sub("", rest)[:CONTEXT_CHARS]
+        placed = [(_trimmed(_phrase(piece, NOUN_PHRASE_AT_END)), start) for piece, start, end in pieces
                   if len(after) == CONTEXT_CHARS and after in text[end:end + CONTEXT_WINDOW]]
-        placed += [(_trimmed(_phrase(piece, NOUN_RUN_AT_START)), start) for piece, start, _ in pieces
+        placed += [(_trimmed(_phrase(piece, NOUN_PHRASE_AT_START)), start) for piece, start, _ in pieces
                    if len(before) == CONTEXT_CHARS and before in text[max(0, start - CONTEXT_WINDOW):start]]
         for phrase, start in placed:
             if NOUN_END.search(phrase.rstrip(CLOSING_BRACKETS)):  # a verb's ending (「ある)」) names nothing
@@ -281,12 +288,30 @@ def _kind_after(text: str, end: int, question: str) -> str:
     return next((kind for kind in asked_kinds(question) if text.startswith(kind, end)), "")
 
 
-def _phrase(piece: str, run: re.Pattern) -> str:
-    """`piece`, or when it is longer than a phrase, the run of noun letters at its edge that `run` finds."""
-    if len(piece) <= MAX_PHRASE_CHARS:
+def _typed_words(piece: str, wanted: re.Pattern) -> str:
+    """The words of the asked kind in `piece`, with the words that bound or round them or give their sign
+    (「1925年ごろ」, 「5歳以上」, 「約50%」, 「-32°C」)."""
+    words = answer_span(piece, wanted)
+    if (at := piece.find(words)) < 0:  # spelled in another width in the piece
+        return words
+    prefix = _NUMBER_PREFIX.search(piece[:at])
+    bound = _NUMBER_BOUND.match(piece, at + len(words))
+    return (prefix[0] if prefix else "") + words + (bound[0] if bound else "")
+
+
+def _phrase(piece: str, noun_phrase: re.Pattern) -> str:
+    """The noun phrase at the edge of `piece` that `noun_phrase` finds (the rest is the clause around the answer),
+    or the piece when it is a list of noun phrases (「小麦粉、砂糖、卵」, 「ロビン・ウォレンとバリー・マーシャル」) or
+    holds none."""
+    if all(_NOUN_PHRASE.fullmatch(item.strip()) for item in list_items(piece)):
         return piece
-    found = run.search(piece)
-    return found[0] if found else piece
+    found = noun_phrase.search(piece)
+    if found is None:
+        return piece
+    # kanji before their hiragana ending (「招かれた」, 「薄い」) are a verb or an adjective, not a name
+    if found.start() == 0 and found.end() < len(piece) and not _PARTICLE.match(piece, found.end()):
+        return ""
+    return found[0]
 
 
 def list_items(text: str) -> list[str]:

@@ -105,10 +105,15 @@ def _spellings(counter: str) -> str:
 
 
 COUNTER = "|".join(_spellings(c) for c in COUNTERS)
+# Unit symbols written in Latin letters or with a degree sign, listed: Latin letters after a number are as often part
+# of a name (3M, 5G, 2PM) or a word (何CM, 何TV), which no unit check may take for a figure.
+UNIT_SYMBOLS = ("km", "cm", "mm", "m", "kg", "mg", "g", "t", "ml", "mL", "L", "ha", "GB", "MB", "TB", "KB", "GHz",
+                "MHz", "Hz", "kWh", "kW", "W", "V", "mAh", "dB", "ppm", "°C", "℃", "°F")
 # What a number is counted in: a known counter, a katakana word of two letters or more (メートル, キロ, ドル,
-# パーセント), or a unit symbol in Latin letters (cm, km, kg, GB) or degrees (°C), taken whole. A lone katakana letter
-# before a kanji is the 「カ」 of 「3カ所」, not a unit.
-UNIT = rf"{COUNTER}|[{KATAKANA}]{{2,}}|[A-Za-z]{{1,3}}(?![A-Za-z])|°C|℃"
+# パーセント), or a listed unit symbol (cm, GB, °C), taken whole. A lone katakana letter before a kanji is the 「カ」
+# of 「3カ所」, not a unit.
+UNIT = (rf"{COUNTER}|[{KATAKANA}]{{2,}}|"
+        + "|".join(re.escape(u) for u in sorted(UNIT_SYMBOLS, key=len, reverse=True)) + "(?![A-Za-z])")
 _UNIT = re.compile(UNIT)
 # Words that bound a number and belong to it (15種類以上, 3日以内).
 BOUNDS = r"以上|以下|以内|未満"
@@ -262,10 +267,17 @@ COPULA_END = re.compile(r"(?:です|でした|である|であった|だった|�
                         r"[。．.]?$")
 # Particles (and a comma) that tie a word to the rest of its sentence: at the edge of a phrase cut out of it,
 # they are not part of what the phrase names.
-EDGE_PARTICLES = re.compile(r"^(?:[はがのをにでともへや、,]|から|まで|より)+|(?:[はがのをにでともへや、,]|から|まで|より)+$")
+PARTICLE = r"(?:[はがのをにでともへや、,]|から|まで|より)"
+EDGE_PARTICLES = re.compile(rf"^{PARTICLE}+|{PARTICLE}+$")
 # The letters a name or other noun phrase is written in: kanji, katakana, Latin letters, digits and the marks
 # inside names (・, brackets, 「3.5%」). Hiragana ends a run of them, as particles and verb endings are written in it.
 NOUN_LETTERS = rf"[{KANJI}{KATAKANA}A-Za-z0-9・.,{OPENING_BRACKETS}{CLOSING_BRACKETS}%％-]+"
+# A noun phrase: runs of those letters joined by 「の」 (「サロン市のフランシスコ会修道院」, 「関ヶ原の戦い」).
+NOUN_PHRASE = rf"{NOUN_LETTERS}(?:の{NOUN_LETTERS})*"
+# Words after a number that bound or round it and belong to it (「1925年ごろ」, 「15種類以上」), and before it: its
+# sign, 「約」, 「紀元前」 or the start of a range (「-32°C」, 「約50%」, 「9-10%」).
+NUMBER_BOUNDS = rf"ごろ|頃|前後|余り|程度|{BOUNDS}"
+NUMBER_PREFIXES = r"約|およそ|紀元前|[0-9.]+[-−～〜]|(?<![0-9])[-−－]"
 # What separates the items of a list: 「、」, or 「と」「や」 between two words that are not hiragana (「英語やロシア
 # 語」), since inside a hiragana word they are letters (「ひとつ」).
 LIST_SEPARATOR = re.compile(rf"、|(?<=[^{HIRAGANA}、])[とや](?=[^{HIRAGANA}、])")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from rag.answer_type import answer_span, expected_answer
+from rag.answer_type import answer_span, expected_answer, of_another_kind
 from rag.cite import asked_part, coverage, filled_part, residue
 from rag.japanese import (
     ASKING_WORD,
@@ -81,6 +81,22 @@ CLAUSES = [
     ("ノストラダムスが医学を学んだのは何大学？", "ノストラダムスはモンペリエ大学で医学を学んだ。", "モンペリエ大学", "モンペリエ大学"),
     # 4. no asking word: the longest piece
     ("東京タワーの高さは？", "東京タワーの高さは333メートルです。", "333メートル", "333メートル"),
+    # the words around the asked figure or date that belong to it, and only those
+    ("ピロリ菌はいつ発見された？", "ピロリ菌は1983年に再び発見された。", "1983年", "1983年に再び"),
+    ("芥川はいつ講師に就任したの？", "芥川は1925年ごろ講師に就任した。", "1925年ごろ", "1925年ごろ"),
+    ("小惑星が落下したのはいつですか？", "小惑星が落下したのは紀元前3123年とされる。", "紀元前3123年",
+     "紀元前3123年とされる"),
+    ("自殺完遂率は何%に至るか。", "自殺完遂率は9-10%に至る。", "9-10%", "9-10%"),
+    # a list of names stays whole; names joined by 「の」 stay together
+    ("主な材料は何？", "主な材料は小麦粉、砂糖、卵、バターです。", "小麦粉、砂糖、卵、バター", "小麦粉、砂糖、卵、バター"),
+    ("誰が発見した？", "ロビン・ウォレンとバリー・マーシャルが発見した。", "ロビン・ウォレンとバリー・マーシャル",
+     "ロビン・ウォレンとバリー・マーシャル"),
+    ("最初に月面を歩いたのは誰？", "最初に月面を歩いたのはアポロ11号の船長アームストロングだった。",
+     "アポロ11号の船長アームストロング", "アポロ11号の船長アームストロング"),
+    # kanji before a verb's hiragana ending are no name: 「ケンブリッジ」 before 「大学」, not 「彼はケンブリッジ」
+    ("彼が学んだのはどこの大学ですか？", "彼はケンブリッジ大学で物理学を学んだ。", "ケンブリッジ", "彼はケンブリッジ"),
+    ("その大会はどこで開かれる予定だった？", "その大会は2020年に東京で開かれる予定だったが延期された。", "東京",
+     "2020年に東京"),
 ]
 
 
@@ -262,3 +278,23 @@ def test_the_word_naming_a_figure(text, figure, label):
 def test_a_unit_in_latin_letters_is_counted_whole(question, sentence, words):
     assert filled_part(sentence, question) == words
     assert answer_span(sentence, expected_answer(question)) == words.lstrip("-")
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("このイベントにはいつも何人くらい集まりますか？", "人"),  # いつも is no いつ: the count is asked
+    ("一行が到着したのは何月何日？", "date"),
+    ("彼女が出演したのは何CMですか？", None),  # Latin letters after 何 that are no unit symbol
+])
+def test_what_kind_a_question_asks_for(question, kind):
+    wanted = expected_answer(question)
+    if kind is None:
+        assert wanted is None
+    elif kind == "date":
+        assert answer_span("5月7日に着いた", wanted) == "5月7日"
+    else:
+        assert answer_span(f"300{kind}が集まる", wanted) == f"300{kind}"
+
+
+@pytest.mark.parametrize("span, question", [("3M", "どこの会社が開発した？"), ("5G", "どこの規格？"), ("2PM", "誰が歌った？")])
+def test_a_name_with_digits_is_not_a_figure(span, question):
+    assert not of_another_kind(span, question)
