@@ -264,10 +264,10 @@ def filled_part(answer: str, question: str) -> str:
     text, pieces = _added_pieces(answer, question)
     if not pieces:
         return ""
-    if (wanted := expected_answer(question)) is not None:
-        # a phrase holding the asked words keeps what bounds them (「1925年ごろ」, 「9-10%」); a clause gives the words
-        if typed := next((_typed_words(piece, wanted) for piece, _, _ in pieces if holds_answer(piece, wanted)), ""):
-            return typed
+    wanted = expected_answer(question)
+    if wanted is not None and (typed := next((_typed_words(piece, wanted) for piece, _, _ in pieces
+                                              if holds_answer(piece, wanted)), "")):
+        return typed
     if asking := ASKING_WORD.search(question):
         before = EDGE_PARTICLES.sub("", question[:asking.start()])[-CONTEXT_CHARS:]
         rest = COPULA_END.sub("", _QUESTION_END.sub("", _ASKING_PARTICLE.sub("", question[asking.end():])))
