@@ -302,7 +302,7 @@ def _typed_words(piece: str, wanted: re.Pattern) -> str:
 def _phrase(piece: str, noun_phrase: re.Pattern) -> str:
     """The noun phrase at the edge of `piece` that `noun_phrase` finds (the rest is the clause around the answer),
     or the piece when it is a list of noun phrases (「小麦粉、砂糖、卵」, 「ロビン・ウォレンとバリー・マーシャル」) or
-    holds none."""
+    holds none; "" when the phrase is the kanji of a verb or an adjective (「招かれた」)."""
     if all(_NOUN_PHRASE.fullmatch(item.strip()) for item in list_items(piece)):
         return piece
     found = noun_phrase.search(piece)
