@@ -239,7 +239,12 @@ def _added_pieces(answer: str, question: str) -> tuple[str, list[tuple[str, int,
 def residue(answer: str, question: str) -> str:
     """What an answer sentence adds to its question: 「東京タワーの高さは333メートルです。」 to 「東京タワーの高さは？」
     gives 「333メートル」: the longest piece that does not repeat the question (the last of equal ones)."""
-    text, pieces = _added_pieces(answer, question)
+    return _longest(*_added_pieces(answer, question), question)
+
+
+def _longest(text: str, pieces: list[tuple[str, int, int]], question: str) -> str:
+    """The longest of the `pieces` cut from `text` (the last of equal ones), with the kind of word 「何」 asks for
+    where the text goes on with it."""
     if not pieces:
         return ""
     piece, start, _ = max(reversed(pieces), key=lambda p: len(p[0]))
@@ -279,7 +284,7 @@ def filled_part(answer: str, question: str) -> str:
         for phrase, start in placed:
             if NOUN_END.search(phrase.rstrip(CLOSING_BRACKETS)):  # a verb's ending (「ある)」) names nothing
                 return phrase + _kind_after(text, text.find(phrase, start) + len(phrase), question)
-    return residue(answer, question)
+    return _longest(text, pieces, question)
 
 
 def _kind_after(text: str, end: int, question: str) -> str:

@@ -290,7 +290,8 @@ NOUN_END = re.compile(rf"[{KANJI}{KATAKANA}A-Za-z0-9０-９Ａ-Ｚａ-ｚ{CLOSIN
 # Endings that make a kanji word the name of one place, branch, district, route or class of member (西口店, 中地区,
 # 潮見港, 法人会員): a question about 西口店 is not answered by a row about 東口店. Endings that also close common
 # words (館 of 休館 and 閉館, 室 of 和室) are not among them.
-NAME_SUFFIXES = ("店", "駅", "港", "島", "町", "村", "市", "区", "県", "線", "号", "会員")
+PLACE_SUFFIXES = ("店", "駅", "港", "島", "町", "村", "市", "区", "県")
+NAME_SUFFIXES = (*PLACE_SUFFIXES, "線", "号", "会員")
 _NAMED = re.compile(
     # a katakana word whole, not a unit after a number or 何 and not a verb (スタートした)
     rf"(?<![{KATAKANA}0-9何])[{KATAKANA}]{{3,}}(?![{KATAKANA}]|する|した|して|され|させ|しま)"
@@ -307,7 +308,6 @@ _ASKED_BEFORE = re.compile(rf"(?:{ASKING_WORD.pattern})の?$")
 # 「として県」, 「させて店」) or as the honorific お (「お店」) names nothing. Without a word splitter the start of
 # the name is unknown (「潮見港からうみねこ島」): its last four letters stand for it, and `holds_name` compares
 # those.
-PLACE_SUFFIXES = ("店", "駅", "港", "島", "町", "村", "市", "区", "県")
 _HIRAGANA_PLACE = re.compile(
     rf"[{HIRAGANA}]{{2,}}(?<![のなにへをがはとでもたるいうからずよておりけ])({'|'.join(PLACE_SUFFIXES)})")
 _LEADING_PARTICLE = re.compile(rf"^(?:から|まで|より|[のをにがはでとへも])(?=[{HIRAGANA}]{{3}})")

@@ -74,8 +74,8 @@ QUOTED_ANSWER = re.compile(r"記事には「(.*)」とあります。")
 _MARKERS = re.compile(r"\[\d+\]")
 FIGURES_ONLY = "資料に答えそのものは書かれておらず、計算の結果を確かめられませんでした。もとになる数値:"
 CONFLICT = "資料によって記載が異なります。"
-# Longer, the words an answer adds to its question are a clause restating it, not the words asked for.
-MAX_RESIDUE_CHARS = 15
+# Longer, the words an answer sentence gives where the question asks are a clause restating it, not a short answer.
+MAX_SHORT_ANSWER_CHARS = 15
 
 
 @dataclass
@@ -194,7 +194,7 @@ class Verifier:
             derivations = self._derivations(answer, invented, list(evidence), parsed.cited, question)
             if derivations is None:
                 answer, derivations = "", []
-        key_text = self._without_unstated_years(parsed.key or self._answer_residue(answer, question), held)
+        key_text = self._without_unstated_years(parsed.key or self._answer_words(answer, question), held)
         key_text = key_text if not self._invented_numbers(key_text, held) else ""
         unchecked = computed and not answer
         citations: list[Citation] = []
@@ -493,8 +493,9 @@ class Verifier:
             quoted = QUOTED_ANSWER.fullmatch(_MARKERS.sub("", verdict.answer))
             sentence = quoted[1] if quoted else verdict.answer
             # a citation carries its passage's text
-            found = next((f for words in (filled_part(sentence, question), residue(sentence, question))
-                          if words and (f := find_span(words, verdict.citations)) is not None), None)
+            readings = dict.fromkeys((filled_part(sentence, question), residue(sentence, question)))
+            found = next((f for words in readings if words and (f := find_span(words, verdict.citations)) is not None),
+                         None)
             if found is None:
                 return verdict
             short = verdict.citations[found.passage].text[found.start:found.end]
@@ -573,11 +574,11 @@ class Verifier:
         return None
 
     @staticmethod
-    def _answer_residue(answer: str, question: str) -> str:
+    def _answer_words(answer: str, question: str) -> str:
         """For a reply without its short answer (要点): the words of its answer sentence standing where the question
         asks (「5点です。」 gives 「5点」, `filled_part`), read as the short answer. Longer words are no short answer."""
         words = filled_part(answer, question) if answer else ""
-        return words if 0 < len(squash(words)) <= MAX_RESIDUE_CHARS else ""
+        return words if 0 < len(squash(words)) <= MAX_SHORT_ANSWER_CHARS else ""
 
     @staticmethod
     def _key_readings(key: str, question: str) -> list[list[str]]:
