@@ -6,6 +6,7 @@ import argparse
 import logging
 import os
 import sys
+import threading
 from pathlib import Path
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -42,6 +43,8 @@ def main(argv: list[str] | None = None) -> int:
     except USER_ERRORS as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    # in the background: the page is served at once, and a question asked meanwhile waits for the model's lock
+    threading.Thread(target=answerer.warm_up, name="generator-warm-up", daemon=True).start()
     import uvicorn
 
     log.info("chat page on http://%s:%d%s/", settings.host, settings.port, settings.root_path)

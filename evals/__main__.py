@@ -67,6 +67,7 @@ def cmd_jsquad(args) -> int:
             from .answers import evaluate_jsquad_answers
 
             answerer = open_answerer(settings, retriever=retriever)
+            out["warm_up_s"] = answerer.warm_up()  # as the chat page does at start: timed questions come after it
             row_log = report.RowLog(Path(args.out).with_suffix(".rows.jsonl"))
             print(f"rows as they are scored: {row_log.path}")
             out["answers"] = evaluate_jsquad_answers(answerer, questions, row_log)
@@ -106,13 +107,15 @@ def cmd_answers(args) -> int:
 
         answerer = open_answerer(settings.replace(generator="extractive"), open_retriever(settings))
         answerer.generator = RecordedGenerator.from_report(args.replay)
+        run = {"replayed_from": args.replay}
     else:
         answerer = open_answerer(settings)
+        run = {"warm_up_s": answerer.warm_up()}  # as the chat page does at start: timed questions come after it
     row_log = report.RowLog(Path(args.out).with_suffix(".rows.jsonl"))
     print(f"rows as they are scored: {row_log.path}")
     result = evaluate_answers(answerer, questions, row_log)
     out = {"kind": "answers", "questions_file": str(args.questions), "settings": vars(settings),
-           **({"replayed_from": args.replay} if args.replay else {}), **result}
+           **run, **result}
     path = report.write_json(out, args.out)
     row_log.done()
     markdown = write_markdown(out, path.with_suffix(".md"))

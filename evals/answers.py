@@ -146,8 +146,10 @@ def write_markdown(out: dict, path: Path) -> Path:
     chart = report.bar_chart(figures, f"Answers on {out['questions_file']}", path.with_suffix(".png"),
                              targets=TARGETS, seconds=seconds, second_targets=LATENCY_TARGETS)
     lines = [f"# Answer evaluation: {out['questions_file']}", "",
-             f"Generator: `{out['generator']}`; {out['n_questions']} questions.", "",
-             report.markdown_table({"result": summary}, list(summary)), ""]
+             f"Generator: `{out['generator']}`; {out['n_questions']} questions.", ""]
+    if out.get("warm_up_s") is not None:  # the fixed prompt, read once at start before the timed questions
+        lines += [f"Reading the prompt's fixed part at start took {out['warm_up_s']:.1f} s.", ""]
+    lines += [report.markdown_table({"result": summary}, list(summary)), ""]
     if chart:
         lines += [f"![headline figures]({chart.name})", ""]
     lines += ["## By kind of question", "", "| kind | n | correct (or refused, when unanswerable) |", "|---|---|---|"]

@@ -75,6 +75,26 @@ class Answerer:
         self.verify = Verifier(retriever.index.documents, settings.min_support, settings.min_coverage,
                                settings.near_chars, settings.min_typed_coverage, settings.min_backing_coverage)
 
+    def warm_up(self) -> float | None:
+        """Has the generator read the prompt's fixed part (instructions and examples) once, before any question;
+        returns the seconds it took (None when the generator failed).
+
+        Runtimes that keep a prompt prefix's KV cache (llama.cpp, OpenVINO, vLLM) then read only the evidence and
+        the question of each request; without this the first question after a start also waits for the whole
+        fixed part, several times the usual wait on a small CPU. A generator that fails here is only logged: the
+        question that meets the same failure gets its message then.
+        """
+        started = time.perf_counter()
+        try:
+            for _ in self.generator.stream(build_messages("", []), max_tokens=1, temperature=0.0):
+                pass
+        except GeneratorError as exc:
+            log.warning("generator warm-up failed: %s", exc)
+            return None
+        seconds = time.perf_counter() - started
+        log.info("generator read the fixed prompt in %.1f s", seconds)
+        return seconds
+
     def _passage_dict(self, hit: Hit) -> dict:
         doc = self.retriever.index.documents.get(hit.passage.doc_id)
         s, e = hit.best_sentence

@@ -9,7 +9,7 @@ from rag.chunk import Passage
 from rag.errors import GeneratorError
 from rag.generate import Generator
 from rag.generate.extractive import ExtractiveGenerator
-from rag.prompt import REFUSAL, Evidence
+from rag.prompt import EXAMPLES, REFUSAL, Evidence
 from rag.retrieve import Hit, Retriever
 from rag.verify import Citation, Verifier
 
@@ -75,6 +75,25 @@ def test_unbacked_answer_gives_way_to_the_quoted_sentence_when_retrieval_agrees(
     assert not result.refused and "安倍" not in result.answer
     assert result.answer == "記事には「高さは333メートルで、当時は世界一高い鉄塔だった。」とあります。[1]"
     assert result.citations[0].quote == "高さは333メートルで、当時は世界一高い鉄塔だった。"
+
+
+def test_warm_up_reads_the_fixed_part_every_question_shares(make):
+    generator = ScriptedGenerator("回答: 333メートルです。[1]\n要点: 333メートル")
+    answerer = make(generator)
+    assert answerer.warm_up() >= 0
+    result = answerer.answer("東京タワーの高さは？")
+    warm, asked = generator.calls
+    assert warm[:-1] == asked[:-1] and warm[0]["role"] == "system" and len(warm) == 2 * len(EXAMPLES) + 2
+    assert warm[-1]["role"] == asked[-1]["role"] == "user" and "[1]" not in warm[-1]["content"]
+    assert result.answer == "333メートルです。[1]"
+
+
+def test_warm_up_failure_is_logged_and_the_question_gets_the_message(make, caplog):
+    answerer = make(ScriptedGenerator(error=True))
+    assert answerer.warm_up() is None
+    assert "warm-up failed: model crashed" in caplog.text
+    result = answerer.answer("東京タワーの高さは？")
+    assert result.refused and result.reason == "generator error: model crashed"
 
 
 def test_weak_evidence_is_refused_without_calling_the_model(make):
