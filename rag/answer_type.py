@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 
-from .japanese import ASKED_COUNT, DATE, NUMBER, UNIT, fold_width, unit_pattern
+from .japanese import ASKED_COUNT, DATE, NUMBER, PREDICATE_END, UNIT, fold_width, unit_pattern
 
 _WHEN = re.compile(r"いつ")
 # 「何月」 asks for a date too, before the count after it (「何月何日」: 「5月7日」; a number of months is 「何か月」).
 _ASKED_MONTH = re.compile(r"何月")
-# 「どこ」 asks for a place and 「誰」 for a person or a body: a date or a figure alone answers neither.
-_PLACE_OR_PERSON = re.compile(r"どこ|誰|だれ")
+# 「どこ」 asks for a place, 「誰」 for a person or a body, 「名前」 and 「名称」 for a name: a date or a figure alone
+# answers none of them, nor does a clause (「…を模索したことがある」).
+_PLACE_OR_PERSON = re.compile(r"どこ|誰|だれ|名前|名称")
 _DATE_OR_FIGURE = re.compile(rf"(?:{DATE.pattern}|{NUMBER}(?:{UNIT})?)(?:です|でした)?[。.]?")
 
 
@@ -39,6 +40,9 @@ def answer_span(text: str, pattern: re.Pattern | None) -> str:
 
 
 def of_another_kind(span: str, question: str) -> bool:
-    """Whether `span` is words of a kind the question does not ask for: a date or a figure alone for 「どこ」 or
-    「誰」 (the model answering 「いつ生まれたか」 for 「どこで生まれたか」)."""
-    return bool(_PLACE_OR_PERSON.search(question)) and _DATE_OR_FIGURE.fullmatch(fold_width(span.strip())) is not None
+    """Whether `span` is words of a kind the question does not ask for: a date or a figure alone, or a clause,
+    for 「どこ」, 「誰」 or 「名前」 (the model answering 「いつ生まれたか」 for 「どこで生まれたか」)."""
+    if not _PLACE_OR_PERSON.search(question):
+        return False
+    span = fold_width(span.strip())
+    return _DATE_OR_FIGURE.fullmatch(span) is not None or PREDICATE_END.search(span) is not None

@@ -265,6 +265,10 @@ YEAR_BEFORE_MONTH = re.compile(r"([0-9０-９]+)年(?=[0-9０-９]+月)")
 # とされています, という), at the end of a sentence, repeated or not.
 COPULA_END = re.compile(r"(?:です|でした|である|であった|だった|だ|ます|ました|とされています|と呼ばれています|という)+"
                         r"[。．.]?$")
+# What ends a clause rather than a name: a verb or adjective in its plain or past form (ある, いる, した, する,
+# れる, った, ない), polite (ます, ました) or with a plain copula (だった, である). 「…です」 is left out: a name
+# stated as the answer (「ラブロフ外相です」) ends so.
+PREDICATE_END = re.compile(r"(?:ある|いる|した|する|れる|った|ない|ます|ました|だった|である)[。．.]?$")
 # Particles (and a comma) that tie a word to the rest of its sentence: at the edge of a phrase cut out of it,
 # they are not part of what the phrase names.
 PARTICLE = r"(?:[はがのをにでともへや、,]|から|まで|より)"

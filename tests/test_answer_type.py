@@ -35,6 +35,12 @@ def test_other_questions_accept_any_words():
     ("2人", "会談に出たのは何人？", False),
     ("マニング氏", "指摘したのは誰ですか？", False),
     ("", "どこで開かれた？", False),
+    ("ベーリング海を挟んだどちらかでの開催を模索したことがある", "日本の首相の名前を答えてください。", True),
+    ("アラスカで行われました。", "会談はどこで？", True),
+    ("チャーチル外しと呼ばれる前例だった", "その前例の名称は？", True),
+    ("ラブロフ外相です。", "アスタナで会談した外相の名前は？", False),
+    ("梅山号", "船の名称は？", False),
+    ("2023年にそう述べた。", "なぜですか？", False),
 ])
-def test_a_date_or_figure_alone_answers_no_where_or_who_question(span, question, other):
+def test_a_date_or_figure_or_a_clause_answers_no_where_who_or_name_question(span, question, other):
     assert of_another_kind(span, question) is other
