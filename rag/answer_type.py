@@ -11,7 +11,7 @@ _WHEN = re.compile(r"いつ")
 _ASKED_MONTH = re.compile(r"何月")
 # 「どこ」 asks for a place, 「誰」 for a person or a body, 「名前」 and 「名称」 for a name: a date or a figure alone
 # answers none of them, nor does a clause (「…を模索したことがある」).
-_PLACE_OR_PERSON = re.compile(r"どこ|誰|だれ|名前|名称")
+_ASKS_FOR_A_NAME = re.compile(r"どこ|誰|だれ|名前|名称")
 _DATE_OR_FIGURE = re.compile(rf"(?:{DATE.pattern}|{NUMBER}(?:{UNIT})?)(?:です|でした)?[。.]?")
 
 
@@ -42,7 +42,7 @@ def answer_span(text: str, pattern: re.Pattern | None) -> str:
 def of_another_kind(span: str, question: str) -> bool:
     """Whether `span` is words of a kind the question does not ask for: a date or a figure alone, or a clause,
     for 「どこ」, 「誰」 or 「名前」 (the model answering 「いつ生まれたか」 for 「どこで生まれたか」)."""
-    if not _PLACE_OR_PERSON.search(question):
+    if not _ASKS_FOR_A_NAME.search(question):
         return False
     span = fold_width(span.strip())
     return _DATE_OR_FIGURE.fullmatch(span) is not None or PREDICATE_END.search(span) is not None
