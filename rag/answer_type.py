@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .japanese import ASKED_COUNT, DATE, NUMBER, PREDICATE_END, UNIT, fold_width, unit_pattern
+from .japanese import ASKED_COUNT, DATE, NUMBER, PREDICATE_END, UNIT, fold_width, squash, unit_pattern
 
 _WHEN = re.compile(r"いつ")
 # 「何月」 asks for a date too, before the count after it (「何月何日」: 「5月7日」; a number of months is 「何か月」).
@@ -28,15 +28,25 @@ def expected_answer(question: str) -> re.Pattern | None:
     return None
 
 
-def holds_answer(text: str, pattern: re.Pattern | None) -> bool:
-    """Whether `text` holds words of the kind the question asks for (always true when it asks for no kind)."""
-    return pattern is None or pattern.search(fold_width(text)) is not None
+def holds_answer(text: str, pattern: re.Pattern | None, question: str = "") -> bool:
+    """Whether `text` holds words of the kind the question asks for (always true when it asks for no kind), other
+    than those the question states itself (`answer_span`)."""
+    return pattern is None or answer_span(text, pattern, question) != ""
 
 
-def answer_span(text: str, pattern: re.Pattern | None) -> str:
-    """The first words of the asked kind in `text` ("" when none or no kind)."""
-    match = pattern.search(fold_width(text)) if pattern is not None else None
-    return match[0] if match else ""
+def answer_span(text: str, pattern: re.Pattern | None, question: str = "", near: str = "") -> str:
+    """The words of the asked kind in `text` ("" when none or no kind): the first of them that the question does
+    not state itself (「28項目とされた和平案は、実は何項目」 is not answered by 「28項目」) unless it offers them as a
+    choice, and among those the first holding `near` or held by it (the model's words, 「30」 for 「30項目」)."""
+    if pattern is None:
+        return ""
+    # a question naming two or more such words offers a choice (「2014年と2017年のうち」): they may answer it
+    stated = squash(question) if len(pattern.findall(fold_width(question))) < 2 else ""
+    found = [m[0] for m in pattern.finditer(fold_width(text))
+             if not (stated and re.search(rf"(?<![0-9]){re.escape(squash(m[0]))}", stated))]
+    near = squash(near)
+    return next((words for words in found if near and (near in squash(words) or squash(words) in near)),
+                found[0] if found else "")
 
 
 def of_another_kind(span: str, question: str) -> bool:

@@ -262,7 +262,7 @@ class Verifier:
         if all(squash(c.quote) in added for c in citations):
             return None  # sentences that say nothing but the answer (a byline's name) do not tie it to the question
         if key is None:
-            return self._cited(answer, citations) if holds_answer(answer, claim.wanted) else None
+            return self._cited(answer, citations) if holds_answer(answer, claim.wanted, claim.question) else None
         span, where = key
         if squash(span) in squash(answer):  # cited: the sentences that state the short answer
             return self._cited(answer, [c for c in citations if squash(span) in squash(c.quote)] or [where], span)
@@ -296,12 +296,12 @@ class Verifier:
             return None
         sentence = citation.text[start:end]
         if self._coverage(claim.question, citation, sentence) < self.min_coverage \
-                or not holds_answer(sentence, claim.wanted):
+                or not holds_answer(sentence, claim.wanted, claim.question):
             return None
         citation.quote_start, citation.quote_end, citation.quote = start, end, sentence
         # the model's short answer where the sentence holds it, else words of the asked kind (a date for いつ)
         short = claim.key[0] if claim.key is not None and squash(claim.key[0]) in squash(sentence) else \
-            answer_span(sentence, claim.wanted)
+            answer_span(sentence, claim.wanted, claim.question)
         return self._cited(f"記事には「{sentence}」とあります。", [citation], short)
 
     def typed_answer(self, claim: Claim) -> Verdict | None:
@@ -313,7 +313,7 @@ class Verifier:
         for number, passage in enumerate(claim.passages):
             for start, end in split_sentences(passage.text):
                 sentence = passage.text[start:end]
-                if holds_answer(sentence, claim.wanted):
+                if holds_answer(sentence, claim.wanted, claim.question):
                     score = coverage(claim.question, f"{passage.title}\n{sentence}")
                     if score >= self.min_typed_coverage and (best is None or score > best[0]):
                         best = (score, number, start, end)
@@ -321,7 +321,7 @@ class Verifier:
             return None
         _, number, start, end = best
         citation = self.citation(0, claim.passages[number], start, end)
-        span = answer_span(citation.quote, claim.wanted)
+        span = answer_span(citation.quote, claim.wanted, claim.question)
         log.info("answered with the %r the question asks for, from %r", span, citation.quote)
         return self._cited(f"{span}です。", [citation], span)
 
@@ -562,8 +562,8 @@ class Verifier:
                 spelled = "、".join(passage.text[s:e] for s, e in spans)
                 sentences = [(s, e) for s, e in split_sentences(passage.text) if s < last and first < e]
                 start, end = (sentences[0][0], sentences[-1][1]) if sentences else (first, last)
-                if not holds_answer(spelled, wanted):
-                    spelled = answer_span(passage.text[start:end], wanted)
+                if not holds_answer(spelled, wanted, question):
+                    spelled = answer_span(passage.text[start:end], wanted, question, spelled)
                     if not spelled:
                         continue
                     return spelled, self.citation(0, passage, start, end)

@@ -335,6 +335,21 @@ def test_a_cited_sentence_that_says_nothing_but_the_answer_does_not_back_it():
     assert verdict.answer == "北京です。[1]" and not verdict.refused
 
 
+@pytest.mark.parametrize("reply, answer", [
+    ("回答: 30項目です。[1]\n要点: 30", "30項目です。[1]"),  # a bare number: the words of the asked kind holding it
+    ("回答: 30項目です。[1]", "30項目です。[1]"),
+    # the question's own figure answers nothing: the sentence that retrieval and the model agree on stands
+    ("回答: 28項目です。[1]\n要点: 28項目", "記事には「当初まとめた28項目からなる和平案は、実は30項目あると聞いた。」とあります。[1]"),
+])
+def test_the_questions_own_figure_is_no_answer_to_it(reply, answer):
+    text = "当初まとめた28項目からなる和平案は、実は30項目あると聞いた。"
+    passage = Passage("a#0", "a", "記事", 0, 0, len(text), text)
+    hit = Hit(passage, 1.0, 0.9, 1.0, 0, (0, len(text)))
+    evidence = [Evidence(1, text, "a", 0, len(text), 0)]
+    verdict = Verifier()(reply, [hit], "28項目とされた当初の和平案は、実は何項目あったと言われていますか？", evidence)
+    assert verdict.answer == answer and verdict.short_answer == "30項目"
+
+
 def test_answer_first_reply_not_backed_by_its_sentence_is_refused(make):
     reply = "回答: 日本の首相は安倍晋三です。[1]\n要点: 安倍晋三"
     result = make(ScriptedGenerator(reply)).answer("東京タワーの高さは？")

@@ -14,6 +14,21 @@ def test_counter_questions_want_a_number_with_that_counter():
     assert answer_span("「19項目の和平案」を示した", expected_answer("和平案は何項目でしたか？")) == "19項目"
 
 
+@pytest.mark.parametrize("text, question, near, words", [
+    ("28項目からなる和平案は、実は30項目ある", "28項目とされた和平案は、実は何項目？", "", "30項目"),
+    ("28項目からなる和平案は、実は30項目ある", "和平案は何項目？", "", "28項目"),
+    ("28項目からなる和平案は、実は30項目ある", "和平案は何項目？", "30", "30項目"),
+    ("28項目からなる和平案", "28項目とされた和平案は、実は何項目？", "", ""),
+    ("5日に始まり、15日に終わった", "5日に始まった会議は何日に終わった？", "", "15日"),
+    ("15日に始まり、5日後に終わった", "15日に始まった会議は何日後に終わった？", "", "5日後"),
+    ("2021年に会談し、2022年に再会した", "2021年に会談した二人が再会したのはいつ？", "", "2022年"),
+])
+def test_the_asked_words_are_not_those_the_question_states(text, question, near, words):
+    wanted = expected_answer(question)
+    assert answer_span(text, wanted, question, near) == words
+    assert holds_answer(text, wanted, question) == bool(words)
+
+
 def test_when_questions_want_a_date_in_digits():
     when = expected_answer("合同パトロールはいつ実施された？")
     assert answer_span("その直後の7月25日、ロシアと中国は", when) == "7月25日"
