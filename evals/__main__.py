@@ -66,8 +66,15 @@ def cmd_jsquad(args) -> int:
 
             from .answers import evaluate_jsquad_answers
 
-            answerer = open_answerer(settings, retriever=retriever)
-            out["warm_up_s"] = answerer.warm_up()  # as the chat page does at start: timed questions come after it
+            if args.replay:  # the recorded replies of an earlier report stand in for the model
+                from .replay import RecordedGenerator
+
+                answerer = open_answerer(settings.replace(generator="extractive"), retriever=retriever)
+                answerer.generator = RecordedGenerator.from_report(args.replay)
+                out["replayed_from"] = args.replay
+            else:
+                answerer = open_answerer(settings, retriever=retriever)
+                out["warm_up_s"] = answerer.warm_up()  # as the chat page does at start: timed questions come after it
             row_log = report.RowLog(Path(args.out).with_suffix(".rows.jsonl"))
             print(f"rows as they are scored: {row_log.path}")
             out["answers"] = evaluate_jsquad_answers(answerer, questions, row_log)
@@ -366,6 +373,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--index-dir", help="keep the paragraph index in this folder and reuse it on the next run")
     p.add_argument("--answers", action="store_true", help="score generated answers (EM / character F1)")
     p.add_argument("--generator", help="generator backend for --answers")
+    p.add_argument("--replay", metavar="REPORT",
+                   help="with --answers: score the model replies recorded in an earlier report instead of running the model")
     p.add_argument("--out", default="reports/jsquad.json")
     p.set_defaults(func=cmd_jsquad)
 

@@ -30,7 +30,8 @@ class RecordedGenerator(Generator):
 
     @classmethod
     def from_report(cls, path: str | Path) -> RecordedGenerator:
-        rows = json.loads(Path(path).read_text(encoding="utf-8"))["rows"]
+        report = json.loads(Path(path).read_text(encoding="utf-8"))
+        rows = report["rows"] if "rows" in report else report["answers"]["rows"]  # a JSQuAD report nests them
         return cls({row["question"]: row.get("model_reply", "") for row in rows})
 
     def stream(self, messages: list[dict], max_tokens: int = 256, temperature: float = 0.0) -> Iterator[str]:

@@ -118,6 +118,7 @@ class Claim:
     derivations: list[Derivation] = ()  # how the figures the answer computed follow from the shown ones
     unchecked: bool = False  # the model computed a number (wrote out its sum) that code could not derive
     related: list[Hit] = ()  # every passage retrieved, the shown ones first: where another source may disagree
+    invented_key: bool = False  # the model wrote a short answer (要点) that no shown passage holds
 
     @property
     def passages(self) -> list[Passage]:
@@ -194,7 +195,10 @@ class Verifier:
             derivations = self._derivations(answer, invented, list(evidence), parsed.cited, question)
             if derivations is None:
                 answer, derivations = "", []
-        key_text = self._without_unstated_years(parsed.key or self._answer_words(answer, question), held)
+        # a 要点 that only repeats the question's words says nothing: the answer sentence's words are read instead
+        readings = self._key_readings(parsed.key, question) if parsed.key else []
+        own_key = parsed.key if readings else ""
+        key_text = self._without_unstated_years(own_key or self._answer_words(answer, question), held)
         key_text = key_text if not self._invented_numbers(key_text, held) else ""
         unchecked = computed and not answer
         citations: list[Citation] = []
@@ -223,7 +227,14 @@ class Verifier:
                 add(passage, start, end)
         wanted = expected_answer(question)
         key = self._key_citation(key_text, question, passages, citations, wanted)
-        return Claim(question, answer, wanted, shown, citations, key, list(evidence), derivations, unchecked)
+        # The model's own short answer, with words beyond the question's, that its answer sentence does not hold
+        # and of which no two characters stand in a shown passage: its two lines disagree, and the sentence, copied
+        # from a passage, says something else than what the model took for the answer (「ブラジル」 beside a
+        # sentence on meetings, asked where someone was born).
+        invented_key = key is None and bool(own_key) and not any(squash(word) in squash(answer) for word in readings[0]) \
+            and support(own_key, [p.text for p in passages], question) == 0
+        return Claim(question, answer, wanted, shown, citations, key, list(evidence), derivations, unchecked,
+                     invented_key=invented_key)
 
     # --- the rules, in order -----------------------------------------------------------------------------------
 
@@ -254,7 +265,7 @@ class Verifier:
         When the model's short answer stands in a passage but its sentence does not state it, the one of the two
         resting on the sentence that speaks more about the question answers."""
         answer, key, citations, question = claim.answer, claim.key, claim.citations, claim.question
-        if not answer or not citations:
+        if not answer or not citations or claim.invented_key:
             return None
         if support(COPULA_END.sub("", answer), [c.text for c in citations], question) < self.min_support:
             return None

@@ -350,6 +350,35 @@ def test_the_questions_own_figure_is_no_answer_to_it(reply, answer):
     assert verdict.answer == answer and verdict.short_answer == "30項目"
 
 
+def _one_passage(*sentences: str) -> tuple[list[Hit], list[Evidence]]:
+    """One shown passage of `sentences`, each a numbered evidence sentence."""
+    text = "".join(sentences)
+    passage = Passage("a#0", "a", "記事", 0, 0, len(text), text)
+    evidence, start = [], 0
+    for n, sentence in enumerate(sentences, start=1):
+        evidence.append(Evidence(n, sentence, "a", start, start + len(sentence), 0))
+        start += len(sentence)
+    return [Hit(passage, 1.0, 0.9, 1.0, 0, (0, len(sentences[0])))], evidence
+
+
+def test_a_short_answer_that_neither_the_passages_nor_its_sentence_hold_leaves_the_sentence_unbacked():
+    shown, evidence = _one_passage("大統領は11月15日に首脳会談に臨んだ。", "会談は北京で開かれた。")
+    question = "大統領が生まれた州はどこですか？"
+    verdict = Verifier()("回答: 大統領は11月15日に首脳会談に臨んだ。[1]\n要点: ブラジル", shown, question, evidence)
+    assert verdict.refused and verdict.answer == REFUSAL
+    # the same sentence with its short answer in it stands
+    verdict = Verifier()("回答: 会談は北京で開かれた。[2]\n要点: 北京", shown, "会談はどこで開かれた？", evidence)
+    assert verdict.answer == "北京です。[1]" and verdict.short_answer == "北京"
+
+
+def test_a_short_answer_repeating_the_question_gives_way_to_the_answer_sentences_words():
+    shown, evidence = _one_passage("制裁見送りを民主党のロバート・メネンデス上院議員が批判した。")
+    reply = "回答: 制裁見送りを批判した上院議員はロバート・メネデス上院議員です。[1]\n要点: 制裁見送り"
+    verdict = Verifier()(reply, shown, "制裁見送りを批判した上院議員は誰ですか？", evidence)
+    # the misspelt name is read from the answer sentence and answered as the article spells it
+    assert verdict.answer == "ロバート・メネンデスです。[1]" and verdict.short_answer == "ロバート・メネンデス"
+
+
 def test_answer_first_reply_not_backed_by_its_sentence_is_refused(make):
     reply = "回答: 日本の首相は安倍晋三です。[1]\n要点: 安倍晋三"
     result = make(ScriptedGenerator(reply)).answer("東京タワーの高さは？")
