@@ -374,7 +374,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--answers", action="store_true", help="score generated answers (EM / character F1)")
     p.add_argument("--generator", help="generator backend for --answers")
     p.add_argument("--replay", metavar="REPORT",
-                   help="with --answers: score the model replies recorded in an earlier report instead of running the model")
+                   help="with --answers: score the model replies recorded in an earlier report, without the model")
     p.add_argument("--out", default="reports/jsquad.json")
     p.set_defaults(func=cmd_jsquad)
 

@@ -231,7 +231,8 @@ class Verifier:
         # and of which no two characters stand in a shown passage: its two lines disagree, and the sentence, copied
         # from a passage, says something else than what the model took for the answer (「ブラジル」 beside a
         # sentence on meetings, asked where someone was born).
-        invented_key = key is None and bool(own_key) and not any(squash(word) in squash(answer) for word in readings[0]) \
+        invented_key = key is None and bool(own_key) \
+            and not any(squash(word) in squash(answer) for word in readings[0]) \
             and support(own_key, [p.text for p in passages], question) == 0
         return Claim(question, answer, wanted, shown, citations, key, list(evidence), derivations, unchecked,
                      invented_key=invented_key)
