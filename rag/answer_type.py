@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import re
 
-from .japanese import ASKED_COUNT, DATE, NUMBER, PREDICATE_END, UNIT, fold_width, squash, unit_pattern
+from .japanese import (
+    ASKED_COUNT,
+    DATE,
+    NUMBER,
+    PREDICATE_END,
+    UNIT,
+    fold_width,
+    lists_options,
+    named_option,
+    squash,
+    unit_pattern,
+)
 
 _WHEN = re.compile(r"いつ")
 # 「何月」 asks for a date too, before the count after it (「何月何日」: 「5月7日」; a number of months is 「何か月」).
@@ -50,8 +61,11 @@ def answer_span(text: str, pattern: re.Pattern | None, question: str = "", near:
 
 
 def of_another_kind(span: str, question: str) -> bool:
-    """Whether `span` is words of a kind the question does not ask for: a date or a figure alone, or a clause,
-    for 「どこ」, 「誰」 or 「名前」 (the model answering 「いつ生まれたか」 for 「どこで生まれたか」)."""
+    """Whether `span` is words of a kind the question does not ask for: none of the options a choice question
+    lists (「両方」 or a figure for 「町と村のどちら」), or a date or a figure alone, or a clause, for 「どこ」, 「誰」
+    or 「名前」 (the model answering 「いつ生まれたか」 for 「どこで生まれたか」)."""
+    if lists_options(question):
+        return not named_option(span, question)
     if not _ASKS_FOR_A_NAME.search(question):
         return False
     span = fold_width(span.strip())

@@ -285,6 +285,48 @@ NUMBER_PREFIXES = r"約|およそ|紀元前|[0-9.]+[-−～〜]|(?<![0-9])[-−�
 # What separates the items of a list: 「、」, or 「と」「や」 between two words that are not hiragana (「英語やロシア
 # 語」), since inside a hiragana word they are letters (「ひとつ」).
 LIST_SEPARATOR = re.compile(rf"、|(?<=[^{HIRAGANA}、])[とや](?=[^{HIRAGANA}、])")
+# A question asking to choose among the words it lists (「洞穴と深海のどっち」, 「町と村のどちら」, 「A、B、Cのうちどれ」);
+# 「どれくらい」 and the like ask for an amount instead.
+CHOICE_WORD = re.compile(r"どちら|どっち|どれ(?!くらい|ぐらい|ほど|だけ)")
+# What joins the options of such a question: 「と」, 「や」, 「か」, 「、」 or 「または」 right before or after one.
+_OPTION_BEFORE = re.compile(r"(?:[とやか、,]|または)$")
+_OPTION_AFTER = re.compile(r"^(?:[とやか、,]|または)")
+
+
+_CHOSEN_END = re.compile(r"の(?:方|ほう)$")
+# Two options joined before the choice word: 「と」, 「や」 or 「、」 between two letters that are not hiragana.
+_LISTED_OPTIONS = re.compile(rf"[^{HIRAGANA}、][とや、][^{HIRAGANA}、]")
+
+
+def lists_options(question: str) -> bool:
+    """Whether a choice question names its options (「町と村のどちら」); 「機体のどちらに損傷」 names none."""
+    question = fold(question)
+    choice = CHOICE_WORD.search(question)
+    return choice is not None and _LISTED_OPTIONS.search(question[:choice.start()]) is not None
+
+
+def named_option(answer: str, question: str) -> str:
+    """The option of a choice question that a short answer or an answer sentence names, as it spells it
+    (「洞穴の方です。」 names 「洞穴」), or "" when it names none."""
+    words = _CHOSEN_END.sub("", COPULA_END.sub("", answer.strip())).strip()
+    return words if offered_option(words, question) else ""
+
+
+def offered_option(words: str, question: str) -> bool:
+    """Whether `words` are one of the options a choice question lists (`CHOICE_WORD`): the question holds them
+    joined to the next or the previous option (「洞穴と深海のどっち」 offers 「洞穴」 and 「深海」, not 「光量」)."""
+    words, question = fold(words.strip()), fold(question)
+    if not words or not CHOICE_WORD.search(question):
+        return False
+    start = question.find(words)
+    while start >= 0:
+        end = start + len(words)
+        if _OPTION_BEFORE.search(question[:start]) or _OPTION_AFTER.match(question[end:]):
+            return True
+        start = question.find(words, start + 1)
+    return False
+
+
 # A phrase ending in a kanji, katakana, letter, digit, closing bracket or 「%」 reads as a noun phrase: 「…です。」
 # fits it; one ending in hiragana is a clause.
 NOUN_END = re.compile(rf"[{KANJI}{KATAKANA}A-Za-z0-9０-９Ａ-Ｚａ-ｚ{CLOSING_BRACKETS}%％]$")

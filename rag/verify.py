@@ -8,13 +8,16 @@ its answer cites by number, or verbatim quotes; the short answer (要点) as a p
    figures (rag/arithmetic.py); it stands with the calculation written out.
 2. `model_answer`: the model's own sentence, when the sentences it cites back what it adds to the question, say more
    than that (a byline's name cited for 「首相は誰」 ties nothing to the question) and it states words of the kind
-   the question asks for (「何日前」 a number of days, 「いつ」 a date).
-3. `short_answer`: the short answer found in a shown passage, when its sentence speaks about the question.
-4. `agreed_sentence`: the cited sentence itself, when it is also retrieval's best sentence of the top passage
+   the question asks for (「何日前」 a number of days, 「いつ」 a date); not when its short answer stands neither in
+   a shown passage nor in the sentence (its two lines disagree).
+3. `chosen_option`: for a question listing its options (「洞穴と深海のどっち」), the option the model named, citing
+   a shown sentence that names it and speaks about the question.
+4. `short_answer`: the short answer found in a shown passage, when its sentence speaks about the question.
+5. `agreed_sentence`: the cited sentence itself, when it is also retrieval's best sentence of the top passage
    and speaks about the question (「記事には「…」とあります。」).
-5. `typed_answer`: words of the asked kind (「19項目」) in a shown sentence that speaks about most of the question,
+6. `typed_answer`: words of the asked kind (「19項目」) in a shown sentence that speaks about most of the question,
    unless the question asks for a calculation (「合計でいくら」): one stated figure is not its result.
-6. `figures`: for a calculation no rule could answer, the figures it needs, each cited, and no result: the
+7. `figures`: for a calculation no rule could answer, the figures it needs, each cited, and no result: the
    question counts as refused.
 
 When none does, the question is refused. Words stating a number that no passage or the question holds are never
@@ -63,6 +66,7 @@ from .japanese import (
     fold_width,
     label_before,
     names_in,
+    named_option,
     squash,
 )
 from .prompt import REFUSAL, Evidence, parse_reply
@@ -119,6 +123,7 @@ class Claim:
     unchecked: bool = False  # the model computed a number (wrote out its sum) that code could not derive
     related: list[Hit] = ()  # every passage retrieved, the shown ones first: where another source may disagree
     invented_key: bool = False  # the model wrote a short answer (要点) that no shown passage holds
+    option: str = ""  # the option of a choice question (「洞穴と深海のどっち」) the model named, as the question spells it
 
     @property
     def passages(self) -> list[Passage]:
@@ -154,8 +159,8 @@ class Verifier:
         self.min_typed_coverage = min_typed_coverage
         self.min_backing_coverage = min_backing_coverage
         self.rules: list[Callable[[Claim], Verdict | None]] = [
-            self.computed_answer, self.model_answer, self.short_answer, self.agreed_sentence, self.typed_answer,
-            self.figures]
+            self.computed_answer, self.model_answer, self.chosen_option, self.short_answer, self.agreed_sentence,
+            self.typed_answer, self.figures]
 
     def __call__(self, reply: str, shown: list[Hit], question: str, evidence: list[Evidence] = (),
                  related: list[Hit] = ()) -> Verdict:
@@ -234,8 +239,9 @@ class Verifier:
         invented_key = key is None and bool(own_key) \
             and not any(squash(word) in squash(answer) for word in readings[0]) \
             and support(own_key, [p.text for p in passages], question) == 0
+        option = named_option(parsed.key or answer, question)
         return Claim(question, answer, wanted, shown, citations, key, list(evidence), derivations, unchecked,
-                     invented_key=invented_key)
+                     invented_key=invented_key, option=option)
 
     # --- the rules, in order -----------------------------------------------------------------------------------
 
@@ -281,6 +287,20 @@ class Verifier:
         if self._answer_sentence_coverage(answer, citations, question) <= self._coverage(question, where, where.quote):
             return self._cited(self._answer_from_span(span, where), [where], span)
         return self._cited(answer, citations)
+
+    def chosen_option(self, claim: Claim) -> Verdict | None:
+        """For a question listing its options (「洞穴と深海のどっち」), the option the model named, citing a sentence
+        it was shown that names that option and speaks about the question (`min_coverage`), the cited ones first.
+        The option's words are the question's own, so no sentence backs them as `model_answer` asks; the cited sentence is
+        what the reader checks the choice against."""
+        if not claim.option:
+            return None
+        shown = [c for i in range(len(claim.evidence)) if (c := self._evidence_citation(claim, i)) is not None]
+        for citation in claim.citations + shown:
+            if squash(claim.option) in squash(citation.quote) \
+                    and self._coverage(claim.question, citation, citation.quote) >= self.min_coverage:
+                return self._cited(f"{claim.option}です。", [citation], claim.option)
+        return None
 
     def short_answer(self, claim: Claim) -> Verdict | None:
         """The short answer the model copied, found in a shown passage, when its sentence (read with the cited

@@ -379,6 +379,20 @@ def test_a_short_answer_repeating_the_question_gives_way_to_the_answer_sentences
     assert verdict.answer == "ロバート・メネンデスです。[1]" and verdict.short_answer == "ロバート・メネンデス"
 
 
+@pytest.mark.parametrize("reply, answer", [
+    ("回答: 深海です。[2]\n要点: 深海", "深海です。[1]"),  # the model's choice stands, cited for the reader to check
+    ("回答: 深海の方です。", "深海です。[1]"),  # citing nothing: the shown sentence about the option
+    ("回答: 洞穴です。[1]\n要点: 洞穴", REFUSAL),  # no sentence shown speaks about the question and that option
+    ("回答: 光量です。[2]\n要点: 光量", REFUSAL),  # the question's topic is none of its options
+])
+def test_a_choice_question_is_answered_with_the_option_named_citing_a_sentence_about_it(reply, answer):
+    shown, evidence = _one_passage("洞穴の入り口からは光が入る。", "深海では入ってくる光量が少ない。")
+    verdict = Verifier()(reply, shown, "入ってくる光量が少ないのは洞穴と深海のどっちか?", evidence)
+    assert verdict.answer == answer
+    if not verdict.refused:
+        assert verdict.short_answer == "深海" and verdict.citations[0].quote == "深海では入ってくる光量が少ない。"
+
+
 def test_answer_first_reply_not_backed_by_its_sentence_is_refused(make):
     reply = "回答: 日本の首相は安倍晋三です。[1]\n要点: 安倍晋三"
     result = make(ScriptedGenerator(reply)).answer("東京タワーの高さは？")

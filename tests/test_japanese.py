@@ -14,6 +14,7 @@ from rag.japanese import (
     column_unit,
     fold,
     label_before,
+    named_option,
     names_in,
     squash,
     squash_with_offsets,
@@ -298,3 +299,19 @@ def test_what_kind_a_question_asks_for(question, kind):
 @pytest.mark.parametrize("span, question", [("3M", "どこの会社が開発した？"), ("5G", "どこの規格？"), ("2PM", "誰が歌った？")])
 def test_a_name_with_digits_is_not_a_figure(span, question):
     assert not of_another_kind(span, question)
+
+
+@pytest.mark.parametrize("answer, question, option", [
+    ("洞穴です。", "入ってくる光量が少ないのは洞穴と深海のどっちか?", "洞穴"),
+    ("深海の方です。", "入ってくる光量が少ないのは洞穴と深海のどっちか?", "深海"),
+    ("村", "豊田市に編入合併した数が多かったのは町と村のどちらですか?", "村"),
+    ("巨瀬川の堤防", "筑後川堤防、巨瀬川の堤防で時間的に後に破壊されたのはどれ?", "巨瀬川の堤防"),
+    ("1951年です。", "蔵書数が多かったのは1950年と1951年のどちらですか?", "1951年"),
+    ("ロシアまたはウクライナ", "どちらに近い立場ですか？", ""),
+    ("光量です。", "入ってくる光量が少ないのは洞穴と深海のどっちか?", ""),  # no option: the question's topic
+    ("1950年と1951年の両方です。", "蔵書数が多かったのは1950年と1951年のどちらですか?", ""),
+    ("尾部です。", "機体のどちらに損傷があったか?", ""),  # 「どちら」 without options asks for a place
+    ("町です。", "町と村ではどれくらい差があった?", ""),  # 「どれくらい」 asks for an amount
+])
+def test_the_option_a_choice_question_lists_that_an_answer_names(answer, question, option):
+    assert named_option(answer, question) == option
