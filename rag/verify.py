@@ -65,8 +65,8 @@ from .japanese import (
     amounts,
     fold_width,
     label_before,
-    names_in,
     named_option,
+    names_in,
     squash,
 )
 from .prompt import REFUSAL, Evidence, parse_reply
