@@ -291,11 +291,10 @@ CHOICE_WORD = re.compile(r"どちら|どっち|どれ(?!くらい|ぐらい|ほ�
 # What joins the options of such a question: 「と」, 「や」, 「か」, 「、」 or 「または」 right before or after one.
 _OPTION_BEFORE = re.compile(r"(?:[とやか、,]|または)$")
 _OPTION_AFTER = re.compile(r"^(?:[とやか、,]|または)")
-
-
-_CHOSEN_END = re.compile(r"の(?:方|ほう)$")
 # Two options joined before the choice word: 「と」, 「や」 or 「、」 between two letters that are not hiragana.
 _LISTED_OPTIONS = re.compile(rf"[^{HIRAGANA}、][とや、][^{HIRAGANA}、]")
+# 「洞穴の方です。」 names the option 「洞穴」.
+_CHOSEN_END = re.compile(r"の(?:方|ほう)$")
 
 
 def lists_options(question: str) -> bool:

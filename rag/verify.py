@@ -291,8 +291,8 @@ class Verifier:
     def chosen_option(self, claim: Claim) -> Verdict | None:
         """For a question listing its options (「洞穴と深海のどっち」), the option the model named, citing a sentence
         it was shown that names that option and speaks about the question (`min_coverage`), the cited ones first.
-        The option's words are the question's own, so no sentence backs them as `model_answer` asks; the cited sentence is
-        what the reader checks the choice against."""
+        The option's words are the question's own, so no sentence backs them as `model_answer` asks; the cited
+        sentence is what the reader checks the choice against."""
         if not claim.option:
             return None
         shown = [c for i in range(len(claim.evidence)) if (c := self._evidence_citation(claim, i)) is not None]
