@@ -136,6 +136,11 @@ def test_recorded_replies_stand_in_for_the_model(tmp_path):
     assert generator.complete(messages) == "回答: 333メートルです。[1]"
     with pytest.raises(KeyError):
         generator.complete(build_messages("幅は？", []))
+    # a JSQuAD or JaQuAD answer report keeps its rows under "answers"
+    nested = tmp_path / "jsquad.json"
+    nested.write_text(json.dumps({"answers": {"rows": [{"question": "幅は？", "model_reply": "回答: 5メートル。"}]}}),
+                      encoding="utf-8")
+    assert RecordedGenerator.from_report(nested).complete(build_messages("幅は？", [])) == "回答: 5メートル。"
 
 
 def test_table_row_evidence_and_unchecked_numbers():
