@@ -288,11 +288,13 @@ LIST_SEPARATOR = re.compile(rf"、|(?<=[^{HIRAGANA}、])[とや](?=[^{HIRAGANA}�
 # A question asking to choose among the words it lists (「洞穴と深海のどっち」, 「町と村のどちら」, 「A、B、Cのうちどれ」);
 # 「どれくらい」 and the like ask for an amount instead.
 CHOICE_WORD = re.compile(r"どちら|どっち|どれ(?!くらい|ぐらい|ほど|だけ)")
-# What joins the options of such a question: 「と」, 「や」, 「か」, 「、」 or 「または」 right before or after one.
-_OPTION_BEFORE = re.compile(r"(?:[とやか、,]|または)$")
-_OPTION_AFTER = re.compile(r"^(?:[とやか、,]|または)")
-# Two options joined before the choice word: 「と」, 「や」 or 「、」 between two letters that are not hiragana.
-_LISTED_OPTIONS = re.compile(rf"[^{HIRAGANA}、][とや、][^{HIRAGANA}、]")
+# What joins the options of such a question: 「と」, 「や」, 「か」, 「、」 or 「または」.
+_OPTION_JOINER = r"(?:[とやか、,]|または)"
+_OPTION_BEFORE = re.compile(f"{_OPTION_JOINER}$")
+_OPTION_AFTER = re.compile(f"^{_OPTION_JOINER}")
+# Two options joined before the choice word: a joiner between two letters that are not hiragana (in 「あるか」 or
+# 「のと」 the letters are a word's own).
+_LISTED_OPTIONS = re.compile(rf"[^{HIRAGANA}、,]{_OPTION_JOINER}[^{HIRAGANA}、,]")
 # 「洞穴の方です。」 names the option 「洞穴」.
 _CHOSEN_END = re.compile(r"の(?:方|ほう)$")
 
