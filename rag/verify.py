@@ -5,7 +5,8 @@ its answer cites by number, or verbatim quotes; the short answer (要点) as a p
 `Verifier.rules` run in order, and the first that gives a verdict decides:
 
 1. `computed_answer`: the model's sentence stating a figure no passage holds, when code derives it from the shown
-   figures (rag/arithmetic.py); it stands with the calculation written out.
+   figures (rag/arithmetic.py); it stands with the calculation written out. Where the model wrote its working out
+   over shown figures, code computes it, and its result replaces the model's.
 2. `model_answer`: the model's own sentence, when the sentences it cites back what it adds to the question, say more
    than that (a byline's name cited for 「首相は誰」 ties nothing to the question) and it states words of the kind
    the question asks for (「何日前」 a number of days, 「いつ」 a date); not when its short answer stands neither in
@@ -41,7 +42,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from .answer_type import answer_span, expected_answer, holds_answer, of_another_kind
-from .arithmetic import MAX_TERMS, Derivation, derive, operands, shows_calculation
+from .arithmetic import MAX_TERMS, Derivation, derive, evaluate, operands, shows_calculation
 from .chunk import Passage, split_sentences
 from .cite import (
     asked_part,
@@ -470,15 +471,22 @@ class Verifier:
                      question: str) -> list[Derivation] | None:
         """How each figure of `answer` that neither the sentences shown nor the question state follows from the
         figures of the sentences the model cited, or else from two figures of any it was shown (and the question's:
-        MAX_TERMS says why); None when one does not, or when a number no passage holds (`invented`) is in no
+        MAX_TERMS says why); a calculation the model wrote out over shown figures is computed as written, its
+        written result replaced (`evaluate`). None when one does not, or when a number no passage holds (`invented`) is in no
         derived figure (a made-up date beside a right sum). Operands name their sentence by its position in
         `evidence`."""
         folded = fold_width(answer)
         cited_positions = [i for i, e in enumerate(evidence) if e.n in cited]
         stated = {o.value for o in operands([e.text for e in evidence], question)}
-        found, derived_digits = [], ""
+        found, derived_digits, written = [], "", (0, 0)
+        # the model's written-out working is computed by code, and the result it wrote is replaced
+        if shows_calculation(folded) and (worked := evaluate(folded, [e.text for e in evidence], question)):
+            derivation, *written = worked
+            found.append(derivation)
+            derived_digits += " ".join("".join(DIGITS.findall(q.written(folded))) for q in amounts(folded)
+                                       if written[0] <= q.start < written[1]) + " "
         for q in amounts(folded):
-            if q.value in stated:
+            if q.value in stated or written[0] <= q.start < written[1]:
                 continue
             start = q.start - 1 if folded[q.start - 1:q.start] == "約" else q.start
             for positions, terms in ((cited_positions, MAX_TERMS), (list(range(len(evidence))), 2)):

@@ -63,3 +63,33 @@ def test_a_written_out_calculation_is_recognised(text, shown):
     from rag.arithmetic import shows_calculation
 
     assert shows_calculation(text) is shown
+
+
+SHOWN = ["年月: 2026年1月、乗船者数(人): 18760人。", "年月: 2026年2月、乗船者数(人): 17920人、うち高速船(人): 6130人。"]
+
+
+@pytest.mark.parametrize("text, expression, span", [
+    ("18,760人 + 17,920人 = 34,680人です", "18760人 + 17920人 = 36,680人", (0, 27)),  # the wrong result replaced
+    ("合計は18760＋17920で36680人", "18760人 + 17920人 = 36,680人", (3, 14)),  # bare figures, full-width sign
+    ("17920人 - 6130人 = 11790人", "17920人 − 6130人 = 11,790人", (0, 23)),
+    ("17,920人÷6,130人=約2.9倍", "17920人 ÷ 6130人 = 2.92倍", (0, 20)),
+    ("1万8760人×2で", "18760人 × 2人 = 37,520人", (0, 9)),  # the question's 2人, written bare
+    ("17920 + 18760 × 2 − 6130人", "17920人 + 18760人 × 2人 − 6130人 = 49,310人", (0, 25)),  # × before + and −
+])
+def test_a_written_out_calculation_is_computed_by_code(text, expression, span):
+    from rag.arithmetic import evaluate
+
+    derivation, start, end = evaluate(text, SHOWN, "2人で分けると？")
+    assert (derivation.expression, (start, end)) == (expression, span)
+
+
+@pytest.mark.parametrize("text", [
+    "18760人 + 999人 = 19759人",  # 999人 is stated nowhere
+    "営業は10:00-18:00です", "18760人です",  # no calculation
+    "18760人 + 2人",  # 2人 is stated by no sentence, and no question is given
+    "6130人 − 18760人",  # less than nothing
+])
+def test_what_is_not_a_checked_calculation(text):
+    from rag.arithmetic import evaluate
+
+    assert evaluate(text, SHOWN) is None

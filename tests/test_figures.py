@@ -110,3 +110,16 @@ def test_figures_named_by_the_same_word_in_two_notices_are_a_conflict(ask):
     result = ask("回答: 350名です。[1]\n要点: 350名", "フェリーしおかぜ丸には何人まで乗れますか？")
     assert result.answer.startswith(CONFLICT) and "350名" in result.answer and "320名" in result.answer
     assert [c.title for c in result.citations] == ["船舶紹介", "ダイヤ改正のお知らせ"]
+
+
+def test_a_written_out_sum_is_computed_by_code_and_its_wrong_result_replaced(ask):
+    # the model picked the right figures and added them wrong: code adds them, and shows the working
+    result = ask("回答: 1,320円 + 660円 = 1,890円です。[1][2]\n要点: 1,890円", "大人と子どもの料金の合計はいくら？")
+    assert not result.refused and "1,890" not in result.answer
+    assert result.answer == "1,980円です。(計算: 1,320円 + 660円 = 1,980円)[1][2]"
+    assert [c.quote for c in result.citations] == ["区分: 大人、料金: 1,320円。", "区分: 子ども、料金: 660円。"]
+
+
+def test_a_written_out_sum_over_a_figure_no_passage_states_shows_the_figures(ask):
+    result = ask("回答: 1,320円 + 700円 = 2,020円です。[1]\n要点: 2,020円", "大人と子どもの料金の合計はいくら？")
+    assert result.refused and result.answer.startswith(FIGURES_ONLY) and "2,020" not in result.answer

@@ -67,3 +67,17 @@ def test_a_range_of_cited_sentences_cites_each_and_leaves_no_mark_in_the_answer(
         shown.append(answer_part(reply[:end]))
     assert shown[-1] == "30,850人です。" and all(b.startswith(a) for a, b in itertools.pairwise(shown))
     assert answer_part("回答: 10:00-18:00です。[1]") == "10:00-18:00です。"  # a hyphen between figures stays
+
+
+def test_a_short_answer_that_is_only_the_cited_sentence_number_is_no_answer():
+    parsed = parse_reply("回答: [4]\n要点: 4")
+    assert (parsed.answer, parsed.key, parsed.cited) == ("", "", [4])
+    assert parse_reply("回答: 4回です。[2]\n要点: 4").key == "4"  # a number the answer states, not the one it cites
+
+
+def test_words_the_model_looped_on_are_said_once():
+    loop = "配備されたのは西安H-6爆撃機だ"
+    parsed = parse_reply(f"回答: 例として、{loop}、{loop}、{loop}、配備されたのは西安[3]\n要点: なし")
+    assert parsed.answer == f"例として、{loop}"
+    assert parse_reply(f"回答: {loop}、{loop}。次に東京。[1]").answer == f"{loop}。次に東京。"
+    assert parse_reply("回答: 東京、大阪、東京です。[1]").answer == "東京、大阪、東京です。"  # a short word twice is a list
