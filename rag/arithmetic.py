@@ -145,10 +145,10 @@ def operands(texts: Sequence[str], question: str = "") -> list[Operand]:
     return list(first.values())
 
 
-# The signs of a written-out calculation, as `expression` writes them. A hyphen is a minus sign only with spaces
-# around it (「24310 - 18870」): times (10:00-18:00) and model numbers hold one.
+# The signs of a written-out calculation, as `expression` writes them. A hyphen or a slash is a sign only with
+# spaces around it (「24310 - 18870」): times (10:00-18:00), model numbers and dates (2026/4/1) hold them.
 _SIGNS = {"+": "+", "−": "−", "-": "−", "×": "×", "*": "×", "÷": "÷", "/": "÷"}
-_SIGN = re.compile(r"\s*([+−×*÷/])\s*|\s+(-)\s+")
+_SIGN = re.compile(r"\s*([+−×*÷])\s*|\s+([-/])\s+")
 _RESULT = re.compile(r"\s*[=＝]\s*約?")
 
 

@@ -167,11 +167,13 @@ def answer_part(partial_reply: str) -> str:
     """The answer line produced so far (for streaming to the user), or "" before the 回答: line starts, without
     the [n] markers, whose numbers are the prompt's (the final answer numbers its citations itself). It only grows
     as the reply does: it ends at the line's end, and a marker or a range of them (「[3]～[6]」) still being written
-    is held back."""
+    is held back, as is the result of a calculation written out (after its 「=」): code computes that result again
+    (rag/arithmetic.py), and the model's own is often wrong."""
     match = _ANSWER.search(partial_reply)
     if not match:
         return ""
-    written = match[1].split("\n")[0]
+    # spaces are held back until what follows them comes: those before a 「=」 are not shown
+    written = re.split(r"[=＝]", match[1].split("\n")[0])[0].rstrip()
     line = _OPEN_MARKER.sub("", _CITED.sub("", _CITED_RANGE.sub(_spelled_range, written)))
     if _OPEN_RANGE.search(written):
         line = re.sub(r"\s*[～〜~－-]\s*$", "", line)

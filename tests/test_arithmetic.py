@@ -73,6 +73,7 @@ SHOWN = ["年月: 2026年1月、乗船者数(人): 18760人。", "年月: 2026�
     ("合計は18760＋17920で36680人", "18760人 + 17920人 = 36,680人", (3, 14)),  # bare figures, full-width sign
     ("17920人 - 6130人 = 11790人", "17920人 − 6130人 = 11,790人", (0, 23)),
     ("17,920人÷6,130人=約2.9倍", "17920人 ÷ 6130人 = 2.92倍", (0, 20)),
+    ("17920 / 6130", "17920人 ÷ 6130人 = 2.92倍", (0, 12)),
     ("1万8760人×2で", "18760人 × 2人 = 37,520人", (0, 9)),  # the question's 2人, written bare
     ("17920 + 18760 × 2 − 6130人", "17920人 + 18760人 × 2人 − 6130人 = 49,310人", (0, 25)),  # × before + and −
 ])
@@ -85,7 +86,7 @@ def test_a_written_out_calculation_is_computed_by_code(text, expression, span):
 
 @pytest.mark.parametrize("text", [
     "18760人 + 999人 = 19759人",  # 999人 is stated nowhere
-    "営業は10:00-18:00です", "18760人です",  # no calculation
+    "営業は10:00-18:00です", "18760人です", "6130/17920",  # no calculation: a slash without spaces is no sign
     "18760人 + 2人",  # 2人 is stated by no sentence, and no question is given
     "6130人 − 18760人",  # less than nothing
 ])

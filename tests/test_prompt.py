@@ -58,6 +58,13 @@ def test_streamed_answer_ends_at_its_line_and_leaves_out_the_markers():
     assert answer_part("回答: 配列a[i]") == "配列a[i]"  # a bracket that is no marker is shown once it is clear
 
 
+def test_a_written_out_calculation_streams_without_the_models_result():
+    reply = "回答: 1,200円 × 2 + 500円 = 3,100円です。[1]\n要点: 3,100円"
+    shown = [answer_part(reply[:n]) for n in range(len(reply) + 1)]
+    assert shown[-1] == "1,200円 × 2 + 500円" and "3,100" not in "".join(shown)
+    assert all(later.startswith(earlier) for earlier, later in zip(shown, shown[1:]))
+
+
 def test_a_range_of_cited_sentences_cites_each_and_leaves_no_mark_in_the_answer():
     parsed = parse_reply("回答: 合計は30,850人です。[3]～[6]\n要点: 30,850人")
     assert parsed.answer == "合計は30,850人です。" and parsed.cited == [3, 4, 5, 6]
