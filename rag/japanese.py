@@ -340,10 +340,8 @@ NOUN_END = re.compile(rf"[{KANJI}{KATAKANA}A-Za-z0-9０-９Ａ-Ｚａ-ｚ{CLOSIN
 PLACE_SUFFIXES = ("店", "駅", "港", "島", "町", "村", "市", "区", "県")
 NAME_SUFFIXES = (*PLACE_SUFFIXES, "線", "号", "会員")
 _NAMED = re.compile(
-    # a katakana word whole, not a unit after a number or 何 and not a verb (スタートした), with the kanji word
-    # written on to it (ミナモ経費, a product of ミナモ: not the one its sister product's price list names)
+    # a katakana word whole, not a unit after a number or 何 and not a verb (スタートした)
     rf"(?<![{KATAKANA}0-9何])[{KATAKANA}]{{3,}}(?![{KATAKANA}]|する|した|して|され|させ|しま)"
-    rf"(?:(?:(?!何)[{KANJI}]){{2,}}(?![{KANJI}]))?"
     r"|[A-Za-z]+-?[0-9][A-Za-z0-9-]*|[0-9]+-?[A-Za-z][A-Za-z0-9-]*"  # a model number: SC-300, 5G
     # a kanji name with its suffix; one holding 何 (何府県, 条約何号) asks for the name instead
     rf"|(?<![{KANJI}])(?:(?!何)[{KANJI}]){{2,}}(?:{'|'.join(NAME_SUFFIXES)})(?![{KANJI}])")
