@@ -121,20 +121,20 @@ def parse_reply(reply: str) -> ParsedReply:
     return ParsedReply(quotes, answer, says_unknown, key, list(dict.fromkeys(cited)))
 
 
-# Words said again and again, joined by 「、」 or a space: a small model caught in a loop until its length limit.
-_REPEATED = re.compile(r"(.{8,}?)(?:[、,，]\s*\1)+")
+# Words said again and again, joined by 「、」: a small model caught in a loop until its length limit. Words of a
+# clause's length said twice, or a short word three times in a row (「中国、中国、中国」; twice may be a list).
+_REPEATED = re.compile(r"(.{8,}?)(?:[、,，]\s*\1)+|(.+?)(?:[、,，]\s*\2){2,}")
 
 
 def without_repeats(text: str) -> str:
     """`text` with words the model looped on said once; the piece of them the length limit cut off at the end
     goes too (「…配備された、…配備された、ロシアのTU」 to 「…配備された」)."""
-    match = _REPEATED.search(text)
-    if match is None:
-        return text
-    rest = text[match.end():]
-    if match[1].startswith(re.sub(r"^[、,，]\s*", "", rest)):
-        rest = ""
-    return text[:match.start()] + match[1] + rest
+    while (match := _REPEATED.search(text)) is not None:  # a loop of loops (「中国、中国、中国」 twice) is one loop
+        words, rest = match[1] or match[2], text[match.end():]
+        if words.startswith(re.sub(r"^[、,，]\s*", "", rest)):
+            rest = ""
+        text = text[:match.start()] + words + rest
+    return text
 
 
 def _spelled_range(match: re.Match) -> str:

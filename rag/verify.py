@@ -7,12 +7,13 @@ its answer cites by number, or verbatim quotes; the short answer (要点) as a p
 1. `computed_answer`: the model's sentence stating a figure no passage holds, when code derives it from the shown
    figures (rag/arithmetic.py); it stands with the calculation written out. Where the model wrote its working out
    over shown figures, code computes it, and its result replaces the model's.
-2. `model_answer`: the model's own sentence, when the sentences it cites back what it adds to the question, say more
+2. `chosen_option`: for a question listing its options (「洞穴と深海のどっち」), the option the model named, citing
+   a shown sentence that names it and speaks about the question. It comes before the model's sentence: the option
+   is the answer, and the rest of a sentence (「ラカタ島は1883年の噴火が先」) would be read for a short answer.
+3. `model_answer`: the model's own sentence, when the sentences it cites back what it adds to the question, say more
    than that (a byline's name cited for 「首相は誰」 ties nothing to the question) and it states words of the kind
    the question asks for (「何日前」 a number of days, 「いつ」 a date); not when its short answer stands neither in
    a shown passage nor in the sentence (its two lines disagree).
-3. `chosen_option`: for a question listing its options (「洞穴と深海のどっち」), the option the model named, citing
-   a shown sentence that names it and speaks about the question.
 4. `short_answer`: the short answer found in a shown passage, when its sentence speaks about the question.
 5. `agreed_sentence`: the cited sentence itself, when it is also retrieval's best sentence of the top passage
    and speaks about the question (「記事には「…」とあります。」).
@@ -160,7 +161,7 @@ class Verifier:
         self.min_typed_coverage = min_typed_coverage
         self.min_backing_coverage = min_backing_coverage
         self.rules: list[Callable[[Claim], Verdict | None]] = [
-            self.computed_answer, self.model_answer, self.chosen_option, self.short_answer, self.agreed_sentence,
+            self.computed_answer, self.chosen_option, self.model_answer, self.short_answer, self.agreed_sentence,
             self.typed_answer, self.figures]
 
     def __call__(self, reply: str, shown: list[Hit], question: str, evidence: list[Evidence] = (),

@@ -384,6 +384,8 @@ def test_a_short_answer_repeating_the_question_gives_way_to_the_answer_sentences
     ("回答: 深海の方です。", "深海です。[1]"),  # citing nothing: the shown sentence about the option
     ("回答: 洞穴です。[1]\n要点: 洞穴", REFUSAL),  # no sentence shown speaks about the question and that option
     ("回答: 光量です。[2]\n要点: 光量", REFUSAL),  # the question's topic is none of its options
+    # a sentence naming the option: the option answers, not the rest of the sentence (「光量が少ない」)
+    ("回答: 深海では光量が少ない。[2]\n要点: 深海", "深海です。[1]"),
 ])
 def test_a_choice_question_is_answered_with_the_option_named_citing_a_sentence_about_it(reply, answer):
     shown, evidence = _one_passage("洞穴の入り口からは光が入る。", "深海では入ってくる光量が少ない。")
@@ -391,6 +393,16 @@ def test_a_choice_question_is_answered_with_the_option_named_citing_a_sentence_a
     assert verdict.answer == answer
     if not verdict.refused:
         assert verdict.short_answer == "深海" and verdict.citations[0].quote == "深海では入ってくる光量が少ない。"
+
+
+def test_a_choice_answered_in_a_sentence_is_the_option_it_names():
+    # the model's sentence stands on its cited sentence, but a figure of it would be read as its short answer, of
+    # another kind than the options asked for: the option it names answers
+    shown, evidence = _one_passage("ラカタ島はピナトゥボ山より先に、1883年に噴火した。", "ピナトゥボ山は1991年に噴火した。")
+    reply = "回答: ラカタ島は1883年の噴火が先です。[1]\n要点: ラカタ島"
+    verdict = Verifier()(reply, shown, "ラカタ島とピナトゥボ山はどちらが先に噴火しましたか?", evidence)
+    assert (verdict.answer, verdict.short_answer) == ("ラカタ島です。[1]", "ラカタ島")
+    assert verdict.citations[0].quote == "ラカタ島はピナトゥボ山より先に、1883年に噴火した。"
 
 
 def test_answer_first_reply_not_backed_by_its_sentence_is_refused(make):

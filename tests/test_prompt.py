@@ -88,3 +88,5 @@ def test_words_the_model_looped_on_are_said_once():
     assert parsed.answer == f"例として、{loop}"
     assert parse_reply(f"回答: {loop}、{loop}。次に東京。[1]").answer == f"{loop}。次に東京。"
     assert parse_reply("回答: 東京、大阪、東京です。[1]").answer == "東京、大阪、東京です。"  # a short word twice is a list
+    assert parse_reply("回答: 東京、東京です。[1]").answer == "東京、東京です。"
+    assert parse_reply("回答: イタリア、中国、日本、中国、中国、中国、中国、中国、中国、中国、").answer == "イタリア、中国、日本、中国"
