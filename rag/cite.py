@@ -159,19 +159,28 @@ REPEAT_WINDOW = 3
 
 
 def repeated_from(text: str, given: str) -> list[bool]:
-    """Which characters of `text` (squashed) stand in a run of REPEAT_WINDOW characters that `given` holds with at
-    most one character changed: words repeated from the question with one garbled character (「翱近平」 for
-    「習近平」). A changed digit is not a garble: 「37回」 does not repeat 「何回」 or 「36回」."""
-    marked = [False] * len(text)
+    """Which characters of `text` (squashed) repeat `given`: those in a run of REPEAT_WINDOW characters that `given`
+    holds as it is, and a garbled character between two such (「翱近平」 for 「習近平」: one character changed in such a
+    run, its neighbours repeated exactly, or the text's end). Two changed characters side by side are other words,
+    not a garble (「球審」 where the question says 「役割」), and neither is a digit (「37回」 does not repeat 「何回」 or
+    「36回」) nor a character standing where the question asks with 「何」 (「赤色」 answers 「何色」)."""
     n = REPEAT_WINDOW
     windows = {given[j:j + n] for j in range(len(given) - n + 1)}
+    marked = [False] * len(text)
+    for i in range(len(text) - n + 1):
+        if text[i:i + n] in windows:
+            marked[i:i + n] = [True] * n
+    garbled = set()
     for i in range(len(text) - n + 1):
         piece = text[i:i + n]
         for window in windows:
             changed = [k for k in range(n) if piece[k] != window[k]]
-            if len(changed) <= 1 and not any(piece[k].isdigit() or window[k].isdigit() for k in changed):
-                marked[i:i + n] = [True] * n
+            if len(changed) == 1 and not (piece[changed[0]].isdigit() or window[changed[0]].isdigit() or window[changed[0]] == "何"):
+                garbled.add(i + changed[0])
                 break
+    for j in garbled:
+        if (j == 0 or marked[j - 1]) and (j == len(text) - 1 or marked[j + 1]):
+            marked[j] = True
     return marked
 
 

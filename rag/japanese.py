@@ -306,17 +306,33 @@ def lists_options(question: str) -> bool:
     return choice is not None and _LISTED_OPTIONS.search(question[:choice.start()]) is not None
 
 
+_BRACKETS = re.compile(f"[{OPENING_BRACKETS}{CLOSING_BRACKETS}]")
+
+
+def _unbracketed(text: str) -> str:
+    return _BRACKETS.sub("", text)
+
+
+# A word of a sentence, for finding the option it names: a run of letters that are not hiragana or punctuation.
+_WORD_RUN = re.compile(rf"[^{HIRAGANA}、。,.!?！？\s]+")
+
+
 def named_option(answer: str, question: str) -> str:
     """The option of a choice question that a short answer or an answer sentence names, as it spells it
-    (「洞穴の方です。」 names 「洞穴」), or "" when it names none."""
+    (「洞穴の方です。」 names 「洞穴」; 「ラカタ島は1883年の噴火が先です。」 names 「ラカタ島」), or "" when it names none or
+    more than one (「うつ病とBPDでは…」 chooses neither)."""
     words = _CHOSEN_END.sub("", COPULA_END.sub("", answer.strip())).strip()
-    return words if offered_option(words, question) else ""
+    if offered_option(words, question):
+        return words
+    named = {run for run in _WORD_RUN.findall(words) if offered_option(run, question)}
+    return named.pop() if len(named) == 1 else ""
 
 
 def offered_option(words: str, question: str) -> bool:
     """Whether `words` are one of the options a choice question lists (`CHOICE_WORD`): the question holds them
-    joined to the next or the previous option (「洞穴と深海のどっち」 offers 「洞穴」 and 「深海」, not 「光量」)."""
-    words, question = fold(words.strip()), fold(question)
+    joined to the next or the previous option (「洞穴と深海のどっち」 offers 「洞穴」 and 「深海」, not 「光量」). Brackets
+    do not count: 「『羅生門』と『老年』と、どっち」 offers 「老年」 and 「『老年』」."""
+    words, question = _unbracketed(fold(words.strip())), _unbracketed(fold(question))
     if not words or not CHOICE_WORD.search(question):
         return False
     start = question.find(words)

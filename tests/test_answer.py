@@ -368,7 +368,7 @@ def test_a_short_answer_that_neither_the_passages_nor_its_sentence_hold_leaves_t
     assert verdict.refused and verdict.answer == REFUSAL
     # the same sentence with its short answer in it stands
     verdict = Verifier()("回答: 会談は北京で開かれた。[2]\n要点: 北京", shown, "会談はどこで開かれた？", evidence)
-    assert verdict.answer == "北京です。[1]" and verdict.short_answer == "北京"
+    assert verdict.answer == "会談は北京で開かれた。[1]" and verdict.short_answer == "北京"
 
 
 def test_a_short_answer_repeating_the_question_gives_way_to_the_answer_sentences_words():

@@ -124,6 +124,16 @@ def test_words_repeated_from_the_question_with_one_garbled_character_need_no_sup
     assert repeated_from("36回目", "37回目") == [False] * 4
 
 
+def test_the_words_an_answer_puts_in_the_questions_frame_are_no_garble():
+    # 「球審」 in place of 「何の役割」: each of its characters is one change in some window, but two side by side are
+    # another word, which the sources must back
+    answer, question = "小林氏は決戦において球審を務めました", "小林氏は決戦において何の役割を務めましたか"
+    assert repeated_from(answer, question) == [True] * 10 + [False] * 2 + [True] * 6
+    assert support(answer, ["球審を務めた小林氏も述べている。"], question) >= 0.6
+    assert support(answer, ["警備は厳重だった。"], question) == 0.0
+    assert repeated_from("バラは赤色です", "バラは何色ですか") == [True] * 3 + [False] + [True] * 3  # 赤 answers 何
+
+
 def test_a_name_is_held_as_spelt_or_written_shorter_but_not_as_another_name():
     assert holds_name("西口店", squash("店舗名: 西口店、席数: 20席。"))
     assert not holds_name("西口店", squash("店舗名: 東口店、席数: 20席。"))

@@ -312,6 +312,13 @@ def test_a_name_with_digits_is_not_a_figure(span, question):
     ("1950年と1951年の両方です。", "蔵書数が多かったのは1950年と1951年のどちらですか?", ""),
     ("尾部です。", "機体のどちらに損傷があったか?", ""),  # 「どちら」 without options asks for a place
     ("町です。", "町と村ではどれくらい差があった?", ""),  # 「どれくらい」 asks for an amount
+    # a sentence naming one option names it; naming both, neither
+    ("ラカタ島は1883年の噴火が先です。", "ラカタ島とピナトゥボ山はどちらが先に噴火しましたか?", "ラカタ島"),
+    ("ラカタ島とピナトゥボ山は同じ年です。", "ラカタ島とピナトゥボ山はどちらが先に噴火しましたか?", ""),
+    ("深海では光量が少ない。", "入ってくる光量が少ないのは洞穴と深海のどっちか?", "深海"),
+    # the options' brackets do not count
+    ("老年", "『羅生門』と『老年』と、どっちの方が先に発表されたの?", "老年"),
+    ("『老年』の方が先に発表された。", "『羅生門』と『老年』と、どっちの方が先に発表されたの?", "『老年』"),
 ])
 def test_the_option_a_choice_question_lists_that_an_answer_names(answer, question, option):
     assert named_option(answer, question) == option
