@@ -175,9 +175,11 @@ def repeated_from(text: str, given: str) -> list[bool]:
         piece = text[i:i + n]
         for window in windows:
             changed = [k for k in range(n) if piece[k] != window[k]]
-            if len(changed) == 1 and not (piece[changed[0]].isdigit() or window[changed[0]].isdigit() or window[changed[0]] == "何"):
-                garbled.add(i + changed[0])
-                break
+            if len(changed) == 1:
+                was, now = window[changed[0]], piece[changed[0]]
+                if not (now.isdigit() or was.isdigit() or was == "何"):
+                    garbled.add(i + changed[0])
+                    break
     for j in garbled:
         if (j == 0 or marked[j - 1]) and (j == len(text) - 1 or marked[j + 1]):
             marked[j] = True

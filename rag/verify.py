@@ -473,9 +473,9 @@ class Verifier:
         """How each figure of `answer` that neither the sentences shown nor the question state follows from the
         figures of the sentences the model cited, or else from two figures of any it was shown (and the question's:
         MAX_TERMS says why); a calculation the model wrote out over shown figures is computed as written, its
-        written result replaced (`evaluate`). None when one does not, or when a number no passage holds (`invented`) is in no
-        derived figure (a made-up date beside a right sum). Operands name their sentence by its position in
-        `evidence`."""
+        written result replaced (`evaluate`). None when one does not, or when a number no passage holds
+        (`invented`) is in no derived figure (a made-up date beside a right sum). Operands name their sentence by
+        its position in `evidence`."""
         folded = fold_width(answer)
         cited_positions = [i for i, e in enumerate(evidence) if e.n in cited]
         stated = {o.value for o in operands([e.text for e in evidence], question)}
