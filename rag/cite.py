@@ -173,6 +173,8 @@ def repeated_from(text: str, given: str) -> list[bool]:
     garbled = set()
     for i in range(len(text) - n + 1):
         piece = text[i:i + n]
+        if piece in windows:
+            continue
         for window in windows:
             changed = [k for k in range(n) if piece[k] != window[k]]
             if len(changed) == 1:

@@ -306,13 +306,8 @@ def lists_options(question: str) -> bool:
     return choice is not None and _LISTED_OPTIONS.search(question[:choice.start()]) is not None
 
 
+# Brackets around an option (「『羅生門』と『老年』」) are no part of it.
 _BRACKETS = re.compile(f"[{OPENING_BRACKETS}{CLOSING_BRACKETS}]")
-
-
-def _unbracketed(text: str) -> str:
-    return _BRACKETS.sub("", text)
-
-
 # A word of a sentence, for finding the option it names: a run of letters that are not hiragana or punctuation.
 _WORD_RUN = re.compile(rf"[^{HIRAGANA}、。,.!?！？\s]+")
 
@@ -332,7 +327,7 @@ def offered_option(words: str, question: str) -> bool:
     """Whether `words` are one of the options a choice question lists (`CHOICE_WORD`): the question holds them
     joined to the next or the previous option (「洞穴と深海のどっち」 offers 「洞穴」 and 「深海」, not 「光量」). Brackets
     do not count: 「『羅生門』と『老年』と、どっち」 offers 「老年」 and 「『老年』」."""
-    words, question = _unbracketed(fold(words.strip())), _unbracketed(fold(question))
+    words, question = _BRACKETS.sub("", fold(words.strip())), _BRACKETS.sub("", fold(question))
     if not words or not CHOICE_WORD.search(question):
         return False
     start = question.find(words)

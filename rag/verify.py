@@ -479,14 +479,14 @@ class Verifier:
         folded = fold_width(answer)
         cited_positions = [i for i, e in enumerate(evidence) if e.n in cited]
         stated = {o.value for o in operands([e.text for e in evidence], question)}
-        found, derived_digits, written = [], "", (0, 0)
+        figures, found, derived_digits, written = amounts(folded), [], "", (0, 0)
         # the model's written-out working is computed by code, and the result it wrote is replaced
         if shows_calculation(folded) and (worked := evaluate(folded, [e.text for e in evidence], question)):
             derivation, *written = worked
             found.append(derivation)
-            derived_digits += " ".join("".join(DIGITS.findall(q.written(folded))) for q in amounts(folded)
+            derived_digits += " ".join("".join(DIGITS.findall(q.written(folded))) for q in figures
                                        if written[0] <= q.start < written[1]) + " "
-        for q in amounts(folded):
+        for q in figures:
             if q.value in stated or written[0] <= q.start < written[1]:
                 continue
             start = q.start - 1 if folded[q.start - 1:q.start] == "約" else q.start
