@@ -1,7 +1,8 @@
 """Evidence selection: fitting the sentence ranker on JaQuAD, and how often the answer reaches the generator.
 
-"Answer in evidence" is the share of questions whose gold answer string lies in one of the sentences picked
-for the generator under a character budget, from the top distinct passages the Answerer shows.
+"Answer in evidence" is the share of questions whose gold answer string lies in the text the generator reads: the
+sentences picked under a character budget from the top distinct passages the Answerer shows, and the titles of their
+articles, which the prompt shows above them.
 """
 
 from __future__ import annotations
@@ -147,15 +148,17 @@ def rankings(question: str, hits: list[Hit], documents, ranker: SentenceRanker) 
 def answer_in_evidence(questions: list[str], golds: list[list[str]], hits: list[list[Hit]], documents,
                        ranker: SentenceRanker, budgets=BUDGETS, passages: int = 3,
                        spans: list[tuple[str, int, int]] | None = None) -> dict:
-    """Per method and budget: share of questions with a gold answer in the picked sentences, mean characters
-    picked, and (with `spans`, the answer's doc_id and offsets) share whose answer-bearing sentence is picked."""
+    """Per method and budget: share of questions with a gold answer in the picked sentences or their articles'
+    titles, mean characters picked, and (with `spans`, the answer's doc_id and offsets) share whose answer-bearing
+    sentence is picked."""
     rows: dict[str, dict[str, list[tuple]]] = {}  # method -> budget -> per question (found, chars, span found)
     for i, question in enumerate(tqdm(questions, desc="ranking sentences", unit="q")):
         answers = [squash(a) for a in golds[i]]
         for method, ranked in rankings(question, hits[i][:passages], documents, ranker).items():
             for budget in budgets:
                 picked = pick(ranked, budget)
-                texts = [squash(documents[s.doc_id].text[s.start:s.end]) for s in picked]
+                texts = [squash(documents[s.doc_id].text[s.start:s.end]) for s in picked] + \
+                    [squash(documents[doc_id].title) for doc_id in {s.doc_id for s in picked}]
                 doc_id, start, end = spans[i] if spans else ("", 0, 0)
                 rows.setdefault(method, {}).setdefault(str(budget), []).append((
                     any(a in t for a in answers for t in texts),

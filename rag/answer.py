@@ -125,8 +125,9 @@ class Answerer:
         picked = pick(self.ranker.rank(question, hits, documents), self.settings.evidence_chars)
         # In the order of the passages, and of the article within each, so that sentences read on from each other.
         picked.sort(key=lambda s: (s.rank, s.start))
-        return [Evidence(n, documents[s.doc_id].text[s.start:s.end], s.doc_id, s.start, s.end, s.rank)
-                for n, s in enumerate(picked, start=1)]
+        titled = self.settings.evidence_titles
+        return [Evidence(n, documents[s.doc_id].text[s.start:s.end], s.doc_id, s.start, s.end, s.rank,
+                         documents[s.doc_id].title if titled else "") for n, s in enumerate(picked, start=1)]
 
     def stream(self, question: str, history: list[dict] | None = None) -> Iterator[AnswerEvent]:
         started = time.perf_counter()

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 REFUSAL = "資料には記載がありません。"
 
 SYSTEM = """あなたは、与えられた資料だけに基づいて日本語で質問に答えるアシスタントです。
-資料は番号の付いた文です。
+資料は番号の付いた文で、【】の中はその下の文が載っている記事の題名です。文が主語を省いているときは、題名が主語のことがあります。
 規則:
 1. 答えは「資料」に書かれている内容だけから作る。自分の知識や推測で補わない。
 2. まず、質問への答えを短い1文で書き(質問の言葉は繰り返さない)、文末に根拠にした資料の番号を[番号]の形で付ける。
@@ -20,21 +20,22 @@ SYSTEM = """あなたは、与えられた資料だけに基づいて日本語�
 回答: 答え[番号]
 要点: 資料の中の語句"""
 
-# Three answerable examples and one unanswerable: they teach the format, the short span, a calculation written
-# out (code computes it again from the figures, rag/arithmetic.py) and the refusal, and stay cached in the KV
-# prefix. The answer comes first so that the user reads it while the short span is written; citing a numbered
-# sentence costs one token where copying a quote cost dozens.
+# Three answerable examples and one unanswerable: they teach the format, the short span, the title read as the
+# topic a sentence leaves out (「1958年に完成した。」 under 【東京タワー】), a calculation written out (code computes it
+# again from the figures, rag/arithmetic.py) and the refusal, and stay cached in the KV prefix. The answer comes
+# first so that the user reads it while the short span is written; citing a numbered sentence costs one token where
+# copying a quote cost dozens.
 EXAMPLES = [
-    ("資料:\n[1] 東京タワーは1958年に完成した。\n[2] 高さは333メートルで、当時は世界一高い鉄塔だった。\n"
-     "[3] 年間の来場者数は約300万人にのぼる。\n\n質問: 東京タワーの高さは？",
+    ("資料:\n【東京タワー】\n[1] 1958年に完成した。\n[2] 高さは333メートルで、当時は世界一高い鉄塔だった。\n"
+     "【東京の観光】\n[3] 東京タワーの年間の来場者数は約300万人にのぼる。\n\n質問: 東京タワーの高さは？",
      "回答: 333メートルです。[2]\n要点: 333メートル"),
-    ("資料:\n[1] 会議には20か国の代表が参加した。\n[2] 2023年の会議では、山田太郎外相が開会のあいさつをした。\n\n"
+    ("資料:\n【国際会議が開幕】\n[1] 会議には20か国の代表が参加した。\n[2] 2023年の会議では、山田太郎外相が開会のあいさつをした。\n\n"
      "質問: 開会のあいさつをしたのは誰？",
      "回答: 山田太郎外相です。[2]\n要点: 山田太郎外相"),
-    ("資料:\n[1] 入館料は大人1,200円、子ども500円です。\n[2] 駐車料金は1日600円です。\n\n"
+    ("資料:\n【料金のご案内】\n[1] 入館料は大人1,200円、子ども500円です。\n[2] 駐車料金は1日600円です。\n\n"
      "質問: 大人2人と子ども1人で入館すると、入館料は合計いくら？",
      "回答: 1,200円 × 2 + 500円 = 2,900円です。[1]\n要点: 2,900円"),
-    ("資料:\n[1] 東京タワーは1958年に完成した。\n[2] 高さは333メートルで、当時は世界一高い鉄塔だった。\n\n"
+    ("資料:\n【東京タワー】\n[1] 1958年に完成した。\n[2] 高さは333メートルで、当時は世界一高い鉄塔だった。\n\n"
      "質問: 東京タワーの建設費はいくらか。",
      f"回答: {REFUSAL}\n要点: なし"),
 ]
@@ -63,6 +64,7 @@ class Evidence:
     start: int = 0
     end: int = 0
     rank: int = 0
+    title: str = ""  # its article's title, shown once above the article's sentences
 
 
 def build_messages(question: str, evidence: list[Evidence]) -> list[dict]:
@@ -74,7 +76,13 @@ def build_messages(question: str, evidence: list[Evidence]) -> list[dict]:
     messages = [{"role": "system", "content": SYSTEM}]
     for user, assistant in EXAMPLES:
         messages += [{"role": "user", "content": user}, {"role": "assistant", "content": assistant}]
-    block = "\n".join(f"[{e.n}] {' '.join(e.text.split())}" for e in evidence)
+    lines, title = [], ""
+    for e in evidence:
+        if e.title and e.title != title:
+            lines.append(f"【{' '.join(e.title.split())}】")
+        title = e.title
+        lines.append(f"[{e.n}] {' '.join(e.text.split())}")
+    block = "\n".join(lines)
     messages.append({"role": "user", "content": f"資料:\n{block}\n\n質問: {question}"})
     return messages
 

@@ -10,7 +10,8 @@ its answer cites by number, or verbatim quotes; the short answer (要点) as a p
 2. `chosen_option`: for a question listing its options (「洞穴と深海のどっち」), the option the model named, citing
    a shown sentence that names it and speaks about the question. It comes before the model's sentence: the option
    is the answer, and the rest of a sentence (「ラカタ島は1883年の噴火が先」) would be read for a short answer.
-3. `model_answer`: the model's own sentence, when the sentences it cites back what it adds to the question, say more
+3. `model_answer`: the model's own sentence, when the sentences it cites (with their articles' titles, which the
+   prompt shows: a sentence leaves out the topic its article is named for) back what it adds to the question, say more
    than that (a byline's name cited for 「首相は誰」 ties nothing to the question) and it states words of the kind
    the question asks for (「何日前」 a number of days, 「いつ」 a date); not when its short answer stands neither in
    a shown passage nor in the sentence (its two lines disagree).
@@ -240,7 +241,7 @@ class Verifier:
         # sentence on meetings, asked where someone was born).
         invented_key = key is None and bool(own_key) \
             and not any(squash(word) in squash(answer) for word in readings[0]) \
-            and support(own_key, [p.text for p in passages], question) == 0
+            and support(own_key, [f"{p.title}\n{p.text}" for p in passages], question) == 0
         option = named_option(parsed.key or answer, question)
         return Claim(question, answer, wanted, shown, citations, key, list(evidence), derivations, unchecked,
                      invented_key=invented_key, option=option)
@@ -276,7 +277,13 @@ class Verifier:
         answer, key, citations, question = claim.answer, claim.key, claim.citations, claim.question
         if not answer or not citations or claim.invented_key:
             return None
-        if support(COPULA_END.sub("", answer), [c.text for c in citations], question) < self.min_support:
+        # The title of a cited article counts, as a sentence leaves out the topic its article is named for
+        # (「国会開会式を欠席。」 in 「日本共産党」); then a cited sentence must speak about the question: a headline
+        # copied as the answer is backed by nothing the question asks about.
+        said = COPULA_END.sub("", answer)
+        if support(said, [c.text for c in citations], question) < self.min_support and (
+                support(said, [f"{c.title}\n{c.text}" for c in citations], question) < self.min_support
+                or max(self._coverage(question, c, c.quote) for c in citations) < self.min_coverage):
             return None
         added = squash(residue(answer, question))
         if all(squash(c.quote) in added for c in citations):
@@ -526,7 +533,8 @@ class Verifier:
         """The verdict with its short answer cut to what the question asks for (`asked_part`). When it has none,
         the short answer is read from its answer sentence, as a cited passage spells it: the words standing where
         the question asks (`filled_part`: 「マーラーの交響曲は大規模なものが多い。」 to 「マーラーの何が…」 gives
-        「交響曲」), else the longest piece the sentence adds to the question (`residue`)."""
+        「交響曲」), else the longest piece the sentence adds to the question (`residue`), or those words as the title
+        of a cited article gives them."""
         if verdict.refused or not verdict.citations:
             return verdict
         short = verdict.short_answer
@@ -537,9 +545,13 @@ class Verifier:
             readings = dict.fromkeys((filled_part(sentence, question), residue(sentence, question)))
             found = next((f for words in readings if words and (f := find_span(words, verdict.citations)) is not None),
                          None)
-            if found is None:
-                return verdict
-            short = verdict.citations[found.passage].text[found.start:found.end]
+            if found is not None:
+                short = verdict.citations[found.passage].text[found.start:found.end]
+            else:  # the words a cited article's title gives (the topic its sentence leaves out)
+                short = next((words for words in readings for c in verdict.citations
+                              if words and squash(words) in squash(c.title)), "")
+                if not short:
+                    return verdict
         return verdict._replace(short_answer=asked_part(short, question))
 
     def _key_coverage(self, key: Citation, citations: list[Citation], passages: list[Passage], question: str) -> float:

@@ -208,7 +208,8 @@ def test_evidence_never_sends_a_sentence_twice(make):
     answerer = make(generator, answer_passages=5, evidence_chars=2000)
     answerer.answer("東京タワーの高さと来場者数は？")
     block = generator.calls[0][-1]["content"].split("質問:")[0]
-    sentences = [s for line in block.splitlines()[1:] for s in line.split("] ", 1)[-1].split("。") if s]
+    sentences = [s for line in block.splitlines()[1:] if line.startswith("[")
+                 for s in line.split("] ", 1)[-1].split("。") if s]
     assert sentences and len(sentences) == len(set(sentences))
 
 
@@ -299,7 +300,10 @@ def test_short_answer_sentence_is_read_with_the_quote_right_before_it():
 def test_answer_first_reply_cites_the_numbered_sentence_it_names(make):
     generator = ScriptedGenerator("回答: 東京タワーの高さは333メートルです。[1]\n要点: 333メートル")
     result = make(generator, evidence_chars=40).answer("東京タワーの高さは何メートル？")
-    assert generator.calls[0][-1]["content"].startswith("資料:\n[1] 高さは333メートルで")
+    # the article's title above its sentences, once; none when the setting is off
+    assert generator.calls[0][-1]["content"].startswith("資料:\n【東京タワーの歴史】\n[1] 高さは333メートルで")
+    make(generator, evidence_chars=40, evidence_titles=False).answer("東京タワーの高さは何メートル？")
+    assert generator.calls[1][-1]["content"].startswith("資料:\n[1] 高さは333メートルで")
     assert result.answer == "東京タワーの高さは333メートルです。[1]" and result.short_answer == "333メートル"
     citation = result.citations[0]
     assert citation.quote == "高さは333メートルで、当時は世界一高い鉄塔だった。"
@@ -333,6 +337,23 @@ def test_a_cited_sentence_that_says_nothing_but_the_answer_does_not_back_it():
     assert verdict.refused and not verdict.citations
     verdict = Verifier()("回答: 北京です。[1]", [hit], "首脳会談はどこで開かれた？", evidence)
     assert verdict.answer == "北京です。[1]" and not verdict.refused
+
+
+def test_an_answer_its_cited_articles_title_names_is_backed():
+    # Japanese leaves out the topic an article is named for: 「国会開会式を欠席。」 in the article 「日本共産党」
+    text = "1947年の第1回国会以降、2016年まで国会開会式を欠席。党員数は約25万人。"
+    end = text.index("。") + 1
+    passage = Passage("a#0", "a", "日本共産党", 0, 0, len(text), text)
+    hit = Hit(passage, 1.0, 0.9, 1.0, 0, (0, end))
+    evidence = [Evidence(1, text[:end], "a", 0, end, 0, "日本共産党")]
+    question = "2016年まで国会開会式を欠席したのは？"
+    verdict = Verifier()("回答: 日本共産党です。[1]\n要点: 日本共産党", [hit], question, evidence)
+    assert (verdict.answer, verdict.short_answer, verdict.refused) == ("日本共産党です。[1]", "日本共産党", False)
+    assert verdict.citations[0].quote == text[:end]
+    # a name neither the article's title nor its text holds is not stated: the sentence itself answers
+    other = Passage("a#0", "a", "政党の一覧", 0, 0, len(text), text)
+    verdict = Verifier()("回答: 日本共産党です。[1]\n要点: 日本共産党", [hit._replace(passage=other)], question, evidence)
+    assert verdict.answer == f"記事には「{text[:end]}」とあります。[1]"
 
 
 @pytest.mark.parametrize("reply, answer", [

@@ -134,6 +134,15 @@ def test_baseline_orders_by_retrieval_score_and_can_move_a_sentence_of_the_asked
     assert result["mean_chars"]["ranker"]["20"] == len("東京タワーは1958年に完成した。")
 
 
+def test_an_answer_the_title_of_a_picked_sentences_article_gives_is_in_the_evidence():
+    # the prompt shows each article's title above its sentences: 「京都の寺院」 is read with 「清水寺は…」
+    hits = [hit("kyoto", 0, [0.9, 0.1])]
+    result = answer_in_evidence(["清水寺は何？"], [["寺院"]], [hits], DOCUMENTS, SentenceRanker(), budgets=(30,))
+    assert result["answer_in_evidence"]["ranker"] == {"30": 1.0}
+    result = answer_in_evidence(["清水寺は何？"], [["大阪"]], [hits], DOCUMENTS, SentenceRanker(), budgets=(30,))
+    assert result["answer_in_evidence"]["ranker"] == {"30": 0.0}
+
+
 def test_jaquad_answer_offsets_map_into_the_indexed_text(tmp_path):
     context = "  東京タワーは1958年に完成した。\n高さは333メートル。"
     data = {"data": [{"title": "東京タワー", "paragraphs": [{"context": context, "qas": [

@@ -13,6 +13,17 @@ def test_fixed_prefix_comes_first_and_evidence_last():
     assert (evidence[0].text, question) == ("資料二", "質問B")
 
 
+def test_each_article_title_stands_once_above_its_sentences():
+    evidence = [Evidence(1, "1958年に完成した。", "a", title="東京タワー"), Evidence(2, "高さは333メートル。", "a", title="東京タワー"),
+                Evidence(3, "清水寺がある。", "b", title="京都"), Evidence(4, "来場者は多い。", "a", title="東京タワー"),
+                Evidence(5, "題名のない文。", "c")]
+    block = build_messages("質問", evidence)[-1]["content"]
+    assert block == ("資料:\n【東京タワー】\n[1] 1958年に完成した。\n[2] 高さは333メートル。\n【京都】\n[3] 清水寺がある。\n"
+                     "【東京タワー】\n[4] 来場者は多い。\n[5] 題名のない文。\n\n質問: 質問")
+    parsed, question = parse_evidence_block(block)
+    assert [e.text for e in parsed] == [e.text for e in evidence] and question == "質問"
+
+
 def test_reply_is_parsed_into_quotes_and_answer():
     reply = "根拠: 「高さは333メートル」[2]\n回答: 333メートルです。"
     parsed = parse_reply(reply)
