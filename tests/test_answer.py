@@ -356,6 +356,16 @@ def test_an_answer_its_cited_articles_title_names_is_backed():
     assert verdict.answer == f"記事には「{text[:end]}」とあります。[1]"
 
 
+def test_a_headline_copied_as_the_answer_is_not_backed_by_its_title():
+    text = "会談は北京で開かれた。"
+    passage = Passage("a#0", "a", "米、ロシアと関係改善探る", 0, 0, len(text), text)
+    hit = Hit(passage, 1.0, 0.9, 1.0, 0, (0, len(text)))
+    evidence = [Evidence(1, text, "a", 0, len(text), 0, passage.title)]
+    verdict = Verifier()("回答: 米、ロシアと関係改善探るです。[1]", [hit], "米国の対中政策について記事は何と書いていますか？",
+                         evidence)
+    assert verdict.refused and verdict.answer == REFUSAL
+
+
 @pytest.mark.parametrize("reply, answer", [
     ("回答: 30項目です。[1]\n要点: 30", "30項目です。[1]"),  # a bare number: the words of the asked kind holding it
     ("回答: 30項目です。[1]", "30項目です。[1]"),
