@@ -227,7 +227,7 @@ def cmd_evidence(args) -> int:
                 print(f"{part}: {result['n_questions']} questions, answer in evidence "
                       f"(top {settings.answer_passages} distinct passages)")
                 print(report.table(ev.budget_table(result), [f"@{b}" for b in budgets]))
-                print("mean characters picked:")
+                print("mean characters read, title lines included:")
                 print(report.table({m: {k: round(v) for k, v in row.items()}
                                     for m, row in ev.budget_table(result, "mean_chars").items()},
                                    [f"@{b}" for b in budgets]))

@@ -25,9 +25,19 @@ from rag.answer_type import expected_answer, holds_answer
 from rag.config import Settings
 from rag.embed import Embedder
 from rag.errors import IndexUnavailable
-from rag.evidence import FEATURE_NAMES, ScoredSentence, SentenceRanker, candidates, feature_matrix, fit_logistic, pick
+from rag.evidence import (
+    FEATURE_NAMES,
+    ScoredSentence,
+    SentenceRanker,
+    candidates,
+    chars_read,
+    feature_matrix,
+    fit_logistic,
+    pick,
+)
 from rag.index import Index, build_lock, write_index
 from rag.load import Document
+from rag.prompt import title_heading
 from rag.retrieve import Hit, Retriever
 
 from .metrics import squash
@@ -149,20 +159,22 @@ def answer_in_evidence(questions: list[str], golds: list[list[str]], hits: list[
                        ranker: SentenceRanker, budgets=BUDGETS, passages: int = 3,
                        spans: list[tuple[str, int, int]] | None = None) -> dict:
     """Per method and budget: share of questions with a gold answer in the picked sentences or their articles'
-    titles, mean characters picked, and (with `spans`, the answer's doc_id and offsets) share whose answer-bearing
-    sentence is picked."""
+    titles, mean characters read (title lines included, as `pick` charges them), and (with `spans`, the answer's
+    doc_id and offsets) share whose answer-bearing sentence is picked."""
     rows: dict[str, dict[str, list[tuple]]] = {}  # method -> budget -> per question (found, chars, span found)
     for i, question in enumerate(tqdm(questions, desc="ranking sentences", unit="q")):
         answers = [squash(a) for a in golds[i]]
+        headings = {h.passage.doc_id: len(title_heading(documents[h.passage.doc_id].title))
+                    for h in hits[i][:passages]}
         for method, ranked in rankings(question, hits[i][:passages], documents, ranker).items():
             for budget in budgets:
-                picked = pick(ranked, budget)
+                picked = pick(ranked, budget, headings)
                 texts = [squash(documents[s.doc_id].text[s.start:s.end]) for s in picked] + \
                     [squash(documents[doc_id].title) for doc_id in {s.doc_id for s in picked}]
                 doc_id, start, end = spans[i] if spans else ("", 0, 0)
                 rows.setdefault(method, {}).setdefault(str(budget), []).append((
                     any(a in t for a in answers for t in texts),
-                    sum(s.end - s.start for s in picked),
+                    chars_read(picked, headings),
                     any(s.doc_id == doc_id and s.start <= start and end <= s.end for s in picked)))
     columns = ["answer_in_evidence", "mean_chars", "answer_sentence_picked"][:3 if spans else 2]
     out: dict = {"n_questions": len(questions)}

@@ -9,10 +9,10 @@ from dataclasses import asdict, dataclass, field
 
 from .config import Settings
 from .errors import GeneratorError
-from .evidence import SentenceRanker, pick
+from .evidence import SentenceRanker, pick, reading_order
 from .followup import standalone_query
 from .generate import Generator
-from .prompt import REFUSAL, Evidence, answer_part, build_messages
+from .prompt import REFUSAL, Evidence, answer_part, build_messages, title_heading
 from .retrieve import Hit, Retriever
 from .verify import Citation, Verifier
 
@@ -119,13 +119,14 @@ class Answerer:
         character budget lasts, each numbered on its own so that the model cites it by number.
 
         Sentences compete across passages, so a passage holding two relevant sentences can give both and a weak
-        passage none; no sentence of an article is sent twice.
+        passage none; no sentence of an article is sent twice. The budget counts each article's title line too.
         """
         documents = self.retriever.index.documents
-        picked = pick(self.ranker.rank(question, hits, documents), self.settings.evidence_chars)
-        # In the order of the passages, and of the article within each, so that sentences read on from each other.
-        picked.sort(key=lambda s: (s.rank, s.start))
         titled = self.settings.evidence_titles
+        headings = {h.passage.doc_id: len(title_heading(documents[h.passage.doc_id].title))
+                    for h in hits if titled and documents[h.passage.doc_id].title}
+        picked = reading_order(pick(self.ranker.rank(question, hits, documents), self.settings.evidence_chars,
+                                    headings))
         return [Evidence(n, documents[s.doc_id].text[s.start:s.end], s.doc_id, s.start, s.end, s.rank,
                          documents[s.doc_id].title if titled else "") for n, s in enumerate(picked, start=1)]
 

@@ -249,15 +249,35 @@ def _overlap(a: ScoredSentence, b: ScoredSentence) -> bool:
     return a.doc_id == b.doc_id and a.start < b.end and b.start < a.end
 
 
-def pick(ranked: list[ScoredSentence], budget_chars: int) -> list[ScoredSentence]:
+def reading_order(picked: list[ScoredSentence]) -> list[ScoredSentence]:
+    """Picked sentences in the order of their passages, and of the article within each, so that sentences read
+    on from each other."""
+    return sorted(picked, key=lambda s: (s.rank, s.start))
+
+
+def chars_read(picked: list[ScoredSentence], headings: Mapping[str, int]) -> int:
+    """Characters the model reads of `picked`: the sentences, and in reading order a title line above each run of
+    one article's sentences (`headings`: doc_id -> characters of its line; an article not in it has none)."""
+    total, previous = 0, None
+    for s in reading_order(picked):
+        total += s.end - s.start + (headings.get(s.doc_id, 0) if s.doc_id != previous else 0)
+        previous = s.doc_id
+    return total
+
+
+def pick(ranked: list[ScoredSentence], budget_chars: int,
+         headings: Mapping[str, int] | None = None) -> list[ScoredSentence]:
     """Sentences in ranked order while `budget_chars` lasts: the first is always taken, one that does not fit
-    is passed over for a shorter one further down, and none overlapping one already picked is taken."""
+    is passed over for a shorter one further down, and none overlapping one already picked is taken.
+
+    With `headings` (doc_id -> characters of the title line shown above its sentences) the budget counts the
+    title lines too (`chars_read`), so that it bounds what the model reads.
+    """
+    headings = headings or {}
     picked: list[ScoredSentence] = []
-    used = 0
     for sentence in ranked:
-        length = sentence.end - sentence.start
-        if (picked and used + length > budget_chars) or any(_overlap(sentence, p) for p in picked):
+        if any(_overlap(sentence, p) for p in picked):
             continue
-        picked.append(sentence)
-        used += length
+        if not picked or chars_read([*picked, sentence], headings) <= budget_chars:
+            picked.append(sentence)
     return picked

@@ -67,6 +67,11 @@ class Evidence:
     title: str = ""  # its article's title, shown once above the article's sentences
 
 
+def title_heading(title: str) -> str:
+    """The line that names an article above its sentences."""
+    return f"【{' '.join(title.split())}】"
+
+
 def build_messages(question: str, evidence: list[Evidence]) -> list[dict]:
     """Chat messages: fixed system prompt and examples first (a stable, cacheable prefix), then this question.
 
@@ -79,7 +84,7 @@ def build_messages(question: str, evidence: list[Evidence]) -> list[dict]:
     lines, title = [], ""
     for e in evidence:
         if e.title and e.title != title:
-            lines.append(f"【{' '.join(e.title.split())}】")
+            lines.append(title_heading(e.title))
         title = e.title
         lines.append(f"[{e.n}] {' '.join(e.text.split())}")
     block = "\n".join(lines)

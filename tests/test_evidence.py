@@ -15,11 +15,13 @@ from rag.evidence import (
     asked_kind,
     bigram_share,
     candidates,
+    chars_read,
     content_bigrams,
     feature_matrix,
     fit_logistic,
     longest_common_run,
     pick,
+    reading_order,
 )
 from rag.load import Document
 from rag.retrieve import Hit
@@ -87,6 +89,28 @@ def test_pick_keeps_to_the_budget_and_never_takes_an_overlapping_sentence():
     assert pick([], 100) == []
 
 
+def test_pick_charges_a_title_line_above_each_run_of_one_articles_sentences():
+    ranked = [ScoredSentence(0, "a", 0, 100, 0.9), ScoredSentence(1, "b", 0, 30, 0.8),
+              ScoredSentence(0, "a", 100, 130, 0.7), ScoredSentence(2, "c", 0, 10, 0.5)]
+    headings = {"a": 10, "b": 15, "c": 20}
+    # a: 100 + 10; b: 30 + 15 = 155 > 150, passed over; a again: 30 (no second title) = 140; c: 10 + 20 > 150
+    assert pick(ranked, 150, headings) == [ranked[0], ranked[2]]
+    assert pick(ranked, 155, headings) == [ranked[0], ranked[1]]
+    assert pick(ranked, 150) == [ranked[0], ranked[1], ranked[3]]  # no titles shown: nothing charged
+    assert pick(ranked, 50, headings) == [ranked[0]]  # the best is sent, its title with it
+
+
+def test_chars_read_counts_a_title_again_where_another_article_came_between():
+    a0, b1 = ScoredSentence(0, "a", 0, 40, 0.9), ScoredSentence(1, "b", 0, 30, 0.8)
+    a2 = ScoredSentence(2, "a", 90, 110, 0.7)
+    headings = {"a": 10, "b": 15}
+    assert reading_order([a2, b1, a0]) == [a0, b1, a2]  # passage order, then article order
+    assert chars_read([a0, a2], headings) == 40 + 20 + 10  # one run of article a: one title line
+    assert chars_read([a2, b1, a0], headings) == 40 + 30 + 20 + 10 + 15 + 10  # a, b, a: a's title twice
+    assert chars_read([a0, b1], {}) == 70
+    assert chars_read([], headings) == 0
+
+
 def test_committed_weights_rank_the_answer_bearing_sentence_first():
     ranker = SentenceRanker()
     assert set(ranker.names) <= set(FEATURE_NAMES) and len(ranker.coef) == len(ranker.names)
@@ -131,7 +155,8 @@ def test_baseline_orders_by_retrieval_score_and_can_move_a_sentence_of_the_asked
                                 budgets=(20, 200), spans=[("tokyo", 6, 11)])
     assert result["answer_in_evidence"]["baseline"] == {"20": 0.0, "200": 1.0}
     assert result["answer_sentence_picked"]["ranker"] == {"20": 1.0, "200": 1.0}
-    assert result["mean_chars"]["ranker"]["20"] == len("東京タワーは1958年に完成した。")
+    # what the model reads: the sentence and, above it, its article's title line
+    assert result["mean_chars"]["ranker"]["20"] == len("【東京タワーの歴史】東京タワーは1958年に完成した。")
 
 
 def test_an_answer_the_title_of_a_picked_sentences_article_gives_is_in_the_evidence():
