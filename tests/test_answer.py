@@ -467,3 +467,11 @@ def test_a_date_for_a_where_question_is_refused(make):
     assert result.refused and result.answer == REFUSAL
     result = make(ScriptedGenerator(reply)).answer("東京タワーはいつ完成した？")
     assert not result.refused and result.short_answer == "1958年"
+
+
+def test_the_short_answer_is_the_words_standing_where_the_question_asks_whatever_the_model_marks(make):
+    # the model's sentence answers 「誰」 with 足利義満; its 要点 marks the year, which would be refused as no person
+    reply = "回答: 金閣寺は1397年に足利義満が建てた山荘を起源とする。[1]\n要点: 1397年"
+    result = make(ScriptedGenerator(reply)).answer("金閣寺は誰が建てた山荘を起源とする？")
+    assert result.answer == "金閣寺は1397年に足利義満が建てた山荘を起源とする。[1]"
+    assert result.short_answer == "足利義満" and not result.refused

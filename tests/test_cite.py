@@ -1,5 +1,7 @@
 """Quotes located in code; unsupported answers detected."""
 
+import pytest
+
 from rag.chunk import Passage
 from rag.cite import (
     asked_part,
@@ -11,6 +13,7 @@ from rag.cite import (
     repeated_from,
     residue,
     support,
+    with_counter,
 )
 from rag.japanese import squash
 
@@ -91,6 +94,32 @@ def test_residue_is_what_an_answer_adds_to_its_question():
     # the word after 何 belongs to the answer, and a closing copula does not
     assert residue("ナフサから作られる石油製品である。", "ナフサから作られるのは何製品？") == "石油製品"
     assert residue("東京タワーの高さは？", "東京タワーの高さは？") == ""
+
+
+def test_residue_keeps_a_katakana_word_that_shares_letters_with_the_question_whole():
+    question = "ジブラルタルに寄港していたアメリカ海軍の司令官は誰でしたか?"
+    # 「ブラ」 of 「ニブラック」 and 「ジブラルタル」: two letters inside other words repeat nothing
+    assert residue("アルバート・パーカー・ニブラック中将です。", question) == "アルバート・パーカー・ニブラック中将"
+    assert residue("アメリカンフットボールです。", "アメリカで人気のスポーツは何？") == "アメリカンフットボール"
+    # a katakana word the question gives is still cut, whole
+    assert residue("ミナモ勤怠のスタンダードプランは9,800円です。", "ミナモ勤怠のスタンダードプランはいくら？") == "9,800円"
+    assert residue("アメリカ海軍のニブラック中将です。", question) == "ニブラック中将"
+
+
+COUNTED = [  # (short answer, cited sentences, short answer with its counter)
+    ("90", ["モンモランシー公と同じだけ、90歳まで生きると予言した。"], "90歳"),
+    ("90", ["1990年の調査では90人だった。"], "90人"),  # not the 90 of a year
+    ("3", ["3.5倍に増えた。", "3か国が参加した。"], "3か国"),  # the first sentence that counts it
+    ("333", ["高さは333メートルだ。"], "333メートル"),
+    ("90歳", ["90歳以上"], "90歳"),  # not a bare number: as it is
+    ("90", ["90を超えた。"], "90"),  # nothing counts it
+    ("山田", ["山田さん"], "山田"),
+]
+
+
+@pytest.mark.parametrize("span, texts, counted", COUNTED)
+def test_a_bare_number_takes_the_counter_a_cited_sentence_gives_it(span, texts, counted):
+    assert with_counter(span, texts) == counted
 
 
 def test_asked_part_cuts_a_short_answer_to_what_the_question_asks():
