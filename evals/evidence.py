@@ -37,7 +37,7 @@ from rag.evidence import (
 )
 from rag.index import Index, build_lock, write_index
 from rag.load import Document
-from rag.prompt import title_heading
+from rag.prompt import title_lines
 from rag.retrieve import Hit, Retriever
 
 from .metrics import squash
@@ -164,8 +164,7 @@ def answer_in_evidence(questions: list[str], golds: list[list[str]], hits: list[
     rows: dict[str, dict[str, list[tuple]]] = {}  # method -> budget -> per question (found, chars, span found)
     for i, question in enumerate(tqdm(questions, desc="ranking sentences", unit="q")):
         answers = [squash(a) for a in golds[i]]
-        headings = {h.passage.doc_id: len(title_heading(documents[h.passage.doc_id].title))
-                    for h in hits[i][:passages]}
+        headings = title_lines(documents, [h.passage.doc_id for h in hits[i][:passages]])
         for method, ranked in rankings(question, hits[i][:passages], documents, ranker).items():
             for budget in budgets:
                 picked = pick(ranked, budget, headings)

@@ -12,7 +12,7 @@ from .errors import GeneratorError
 from .evidence import SentenceRanker, pick, reading_order
 from .followup import standalone_query
 from .generate import Generator
-from .prompt import REFUSAL, Evidence, answer_part, build_messages, title_heading
+from .prompt import REFUSAL, Evidence, answer_part, build_messages, title_lines
 from .retrieve import Hit, Retriever
 from .verify import Citation, Verifier
 
@@ -123,8 +123,7 @@ class Answerer:
         """
         documents = self.retriever.index.documents
         titled = self.settings.evidence_titles
-        headings = {h.passage.doc_id: len(title_heading(documents[h.passage.doc_id].title))
-                    for h in hits if titled and documents[h.passage.doc_id].title}
+        headings = title_lines(documents, [h.passage.doc_id for h in hits]) if titled else {}
         picked = reading_order(pick(self.ranker.rank(question, hits, documents), self.settings.evidence_chars,
                                     headings))
         return [Evidence(n, documents[s.doc_id].text[s.start:s.end], s.doc_id, s.start, s.end, s.rank,

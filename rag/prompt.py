@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 REFUSAL = "資料には記載がありません。"
@@ -70,6 +71,11 @@ class Evidence:
 def title_heading(title: str) -> str:
     """The line that names an article above its sentences."""
     return f"【{' '.join(title.split())}】"
+
+
+def title_lines(documents: Mapping, doc_ids: Iterable[str]) -> dict[str, int]:
+    """Characters of the title line shown above each article's sentences, by doc_id; an untitled one has none."""
+    return {d: len(title_heading(documents[d].title)) for d in doc_ids if documents[d].title}
 
 
 def build_messages(question: str, evidence: list[Evidence]) -> list[dict]:
