@@ -131,6 +131,39 @@ def cmd_answers(args) -> int:
     return 0
 
 
+def cmd_prefill(args) -> int:
+    from rag.answer import Answerer
+    from rag.service import open_answerer
+
+    from .prefill import compare_prefill
+    from .questions import load_questions
+
+    base = {"config_file": args.config, "index_dir": args.index, "corpus_dir": args.corpus, "generator": args.generator}
+    changes = {}
+    for pair in args.b:
+        name, sep, value = pair.partition("=")
+        if not sep:
+            raise ValueError(f"--b expects SETTING=VALUE, got {pair!r}")
+        changes[name.strip()] = value.strip()
+    settings = load_settings(**base)
+    other = load_settings(**base, **changes)
+    logging.getLogger("evals").info("settings:\n%s", settings.describe())
+    questions = [q.question for q in load_questions(args.questions)][:args.limit or None]
+    answerer = open_answerer(settings)
+    warm_up_s = answerer.warm_up()  # the fixed part of the prompt is read once, as the chat page does at start
+    label = "b: " + ", ".join(f"{k}={v}" for k, v in changes.items())
+    result = compare_prefill({"a: settings": answerer, label: Answerer(answerer.retriever, answerer.generator, other)},
+                             questions)
+    path = report.write_json({"kind": "prefill", "questions_file": str(args.questions), "generator":
+                              answerer.generator.name, "warm_up_s": warm_up_s, "changes": changes,
+                              "settings": vars(settings), "results": result}, args.out)
+    print(f"time to the first token, {answerer.generator.name}, {len(questions)} questions of {args.questions}:")
+    print(report.table(result, ["n", "prompt_chars_mean", "first_token_p50_s", "first_token_p95_s",
+                                "first_token_mean_s"]))
+    print(f"report: {path}")
+    return 0
+
+
 def cmd_evidence(args) -> int:
     import json
     from contextlib import ExitStack
@@ -388,6 +421,17 @@ def main(argv: list[str] | None = None) -> int:
                    help="score the model replies recorded in an earlier answer report instead of running the model")
     p.add_argument("--out", default="reports/answers.json")
     p.set_defaults(func=cmd_answers)
+
+    p = sub.add_parser("prefill", help="time to the first token for the settings and a changed copy, asked in turn")
+    p.add_argument("--questions", default="evals/questions-test.jsonl")
+    p.add_argument("--index", help="index folder (default: settings)")
+    p.add_argument("--corpus", help="corpus folder (default: settings)")
+    p.add_argument("--generator", help="generator backend (default: settings)")
+    p.add_argument("--limit", type=int, default=30, help="only the first N questions (0: all)")
+    p.add_argument("--b", action="append", required=True, metavar="SETTING=VALUE",
+                   help="a setting of the second prompt, e.g. evidence_titles=false (repeatable)")
+    p.add_argument("--out", default="reports/prefill.json")
+    p.set_defaults(func=cmd_prefill)
 
     p = sub.add_parser("evidence", help="fit the evidence sentence ranker on JaQuAD, or report answer-in-evidence")
     p.add_argument("mode", choices=["fit", "report"])

@@ -198,3 +198,30 @@ def test_short_answer_harness_reads_each_gold_sentence(tmp_path):
     assert out["readers"]["filled_part"] == {"exact_match": 1.0, "char_f1": 1.0}
     # the longest piece is the clause after the answer, and the date's sentence adds only the date
     assert out["readers"]["residue"]["exact_match"] == 0.5
+
+
+def test_prefill_asks_each_questions_two_prompts_in_turn_on_one_generator(index, embedder, settings):
+    from evals.prefill import compare_prefill
+    from rag.answer import Answerer
+    from rag.generate import Generator
+
+    class Recording(Generator):
+        name = "recording"
+
+        def __init__(self):
+            self.prompts = []
+
+        def stream(self, messages, max_tokens=256, temperature=0.0):
+            self.prompts.append(messages[-1]["content"])
+            yield "回答"
+
+    generator, retriever = Recording(), Retriever(index, embedder)
+    answerers = {"titles": Answerer(retriever, generator, settings),
+                 "bare": Answerer(retriever, generator, settings.replace(evidence_titles=False))}
+    result = compare_prefill(answerers, ["東京タワーの高さは？", "清水寺の舞台を支える柱は何本？"])
+    titled = [p for p in generator.prompts if "【東京タワーの歴史】" in p or "【京都の寺院】" in p]
+    # the first question's titled prompt goes first, the second question's goes second
+    assert len(generator.prompts) == 4 and generator.prompts.index(titled[0]) == 0 and generator.prompts[3] == titled[1]
+    assert result["titles"]["n"] == result["bare"]["n"] == 2
+    assert result["titles"]["prompt_chars_mean"] != result["bare"]["prompt_chars_mean"]
+    assert result["titles"]["first_token_p50_s"] >= 0
