@@ -40,6 +40,7 @@ QUOTE_CHARS_PER_EDIT = 20
 NEAR_CHARS_PER_EDIT = 4
 MAX_NEAR_EDITS = 2
 _HIRAGANA_RUN = re.compile(f"[{HIRAGANA}]+")
+_HIRAGANA_ONLY = re.compile(f"[{HIRAGANA}]*")
 _KATAKANA_LETTER = re.compile(f"[{KATAKANA}]")
 
 
@@ -264,10 +265,12 @@ def residue(answer: str, question: str) -> str:
 
 def _longest(text: str, pieces: list[tuple[str, int, int]], question: str) -> str:
     """The longest of the `pieces` cut from `text` (the last of equal ones), with the kind of word 「何」 asks for
-    where the text goes on with it."""
+    where the text goes on with it. A piece of hiragana alone is the sentence's grammar (the 「こ」 of 「することに」),
+    taken only when no other piece is left: 「鼠がペストを媒介することに気付きました。」 gives 「鼠」."""
     if not pieces:
         return ""
-    piece, start, _ = max(reversed(pieces), key=lambda p: len(p[0]))
+    worded = [p for p in pieces if not _HIRAGANA_ONLY.fullmatch(squash(p[0]))] or pieces
+    piece, start, _ = max(reversed(worded), key=lambda p: len(p[0]))
     return piece + _kind_after(text, text.find(piece, start) + len(piece), question)
 
 

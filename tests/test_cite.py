@@ -94,6 +94,9 @@ def test_residue_is_what_an_answer_adds_to_its_question():
     # the word after 何 belongs to the answer, and a closing copula does not
     assert residue("ナフサから作られる石油製品である。", "ナフサから作られるのは何製品？") == "石油製品"
     assert residue("東京タワーの高さは？", "東京タワーの高さは？") == ""
+    # a piece of hiragana alone is grammar, unless nothing else is left
+    assert residue("鼠がペストを媒介することに気付きました。", "ペストが媒介する原因が何だと気付きましたか?") == "鼠"
+    assert residue("ひとつです。", "いくつある？") == "ひとつ"
 
 
 def test_residue_keeps_a_katakana_word_that_shares_letters_with_the_question_whole():
