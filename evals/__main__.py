@@ -384,6 +384,15 @@ def cmd_update(args) -> int:
     return 0
 
 
+def _question_run_arguments(p: argparse.ArgumentParser, questions: str, limit: int) -> None:
+    """The options of a run of the pipeline over a question file."""
+    p.add_argument("--questions", default=questions)
+    p.add_argument("--index", help="index folder (default: settings)")
+    p.add_argument("--corpus", help="corpus folder (default: settings)")
+    p.add_argument("--generator", help="generator backend (default: settings)")
+    p.add_argument("--limit", type=int, default=limit, help=f"only the first N questions (0: all; default {limit})")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m evals", description="Evaluate retrieval and answers.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -412,22 +421,14 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_jsquad)
 
     p = sub.add_parser("answers", help="run the whole pipeline on a question file")
-    p.add_argument("--questions", default="evals/questions-dev.jsonl")
-    p.add_argument("--index", help="index folder (default: settings)")
-    p.add_argument("--corpus", help="corpus folder (default: settings)")
-    p.add_argument("--generator", help="generator backend (default: settings)")
-    p.add_argument("--limit", type=int, default=0, help="only the first N questions")
+    _question_run_arguments(p, "evals/questions-dev.jsonl", limit=0)
     p.add_argument("--replay", metavar="REPORT",
                    help="score the model replies recorded in an earlier answer report instead of running the model")
     p.add_argument("--out", default="reports/answers.json")
     p.set_defaults(func=cmd_answers)
 
     p = sub.add_parser("prefill", help="time to the first token for the settings and a changed copy, asked in turn")
-    p.add_argument("--questions", default="evals/questions-test.jsonl")
-    p.add_argument("--index", help="index folder (default: settings)")
-    p.add_argument("--corpus", help="corpus folder (default: settings)")
-    p.add_argument("--generator", help="generator backend (default: settings)")
-    p.add_argument("--limit", type=int, default=30, help="only the first N questions (0: all)")
+    _question_run_arguments(p, "evals/questions-test.jsonl", limit=30)
     p.add_argument("--b", action="append", required=True, metavar="SETTING=VALUE",
                    help="a setting of the second prompt, e.g. evidence_titles=false (repeatable)")
     p.add_argument("--out", default="reports/prefill.json")
