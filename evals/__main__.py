@@ -135,19 +135,23 @@ def cmd_prefill(args) -> int:
     from rag.answer import Answerer
     from rag.service import open_answerer
 
-    from .prefill import compare_prefill
+    from .prefill import PROMPT_SETTINGS, compare_prefill
     from .questions import load_questions
 
-    base = {"config_file": args.config, "index_dir": args.index, "corpus_dir": args.corpus, "generator": args.generator}
+    if args.limit < 0:
+        raise ValueError(f"--limit must be 0 (all) or more, got {args.limit}")
     changes = {}
     for pair in args.b:
         name, sep, value = pair.partition("=")
         if not sep:
             raise ValueError(f"--b expects SETTING=VALUE, got {pair!r}")
+        if name.strip() not in PROMPT_SETTINGS:
+            raise ValueError(f"--b can change what a prompt is made of ({', '.join(PROMPT_SETTINGS)}), "
+                             f"not {name.strip()!r}: both prompts go to one generator over one index")
         changes[name.strip()] = value.strip()
-    settings = load_settings(**base)
-    other = load_settings(**base, **changes)
-    logging.getLogger("evals").info("settings:\n%s", settings.describe())
+    settings = _settings(args)
+    other = load_settings(args.config, **{"index_dir": args.index, "corpus_dir": args.corpus,
+                                          "generator": args.generator, **changes})
     questions = [q.question for q in load_questions(args.questions)][:args.limit or None]
     answerer = open_answerer(settings)
     warm_up_s = answerer.warm_up()  # the fixed part of the prompt is read once, as the chat page does at start
@@ -158,7 +162,7 @@ def cmd_prefill(args) -> int:
                               answerer.generator.name, "warm_up_s": warm_up_s, "changes": changes,
                               "settings": vars(settings), "results": result}, args.out)
     print(f"time to the first token, {answerer.generator.name}, {len(questions)} questions of {args.questions}:")
-    print(report.table(result, ["n", "prompt_chars_mean", "first_token_p50_s", "first_token_p95_s",
+    print(report.table(result, ["n", "not_asked", "prompt_chars_mean", "first_token_p50_s", "first_token_p95_s",
                                 "first_token_mean_s"]))
     print(f"report: {path}")
     return 0

@@ -16,17 +16,14 @@ from tqdm import tqdm
 
 from rag.answer import Answerer
 from rag.generate import Generator
-from rag.prompt import build_messages
 
 from .metrics import latency_summary
 
 
-def prompt_for(answerer: Answerer, question: str) -> list[dict]:
-    """The messages the Answerer would send the model for `question` (retrieval and evidence as it picks them)."""
-    settings = answerer.settings
-    hits = answerer.retriever.search(question, k=max(settings.top_k, settings.answer_passages)).hits
-    shown = answerer.distinct(hits)[:settings.answer_passages]
-    return build_messages(question, answerer.evidence(question, shown))
+# What the second prompt may change: the settings the Answerer reads to make a question's prompt. Both prompts go
+# to one generator over one index, so a setting of those would not be compared.
+PROMPT_SETTINGS = ("answer_passages", "evidence_chars", "evidence_titles", "max_question_chars", "min_evidence",
+                   "top_k")
 
 
 def first_token_s(generator: Generator, messages: list[dict]) -> float:
@@ -41,19 +38,25 @@ def first_token_s(generator: Generator, messages: list[dict]) -> float:
 
 def compare_prefill(answerers: dict[str, Answerer], questions: Iterable[str]) -> dict[str, dict[str, float]]:
     """Per named Answerer (all sharing one generator): mean characters of the prompt's last message and time to
-    the first token (p50, p95, mean) over `questions`, each question's prompts asked in turn."""
+    the first token (p50, p95, mean) over `questions`, each question's prompts asked in turn (`Answerer.prepare`
+    makes them as a user's question gets them). A question that an Answerer asks the model nothing about (weak
+    retrieval) is counted under "not_asked" and timed for neither."""
     names = list(answerers)
     chars: dict[str, list[int]] = {name: [] for name in names}
     seconds: dict[str, list[float]] = {name: [] for name in names}
+    not_asked = 0
     for i, question in enumerate(tqdm(list(questions), desc="first tokens", unit="q")):
+        prompts = {name: answerers[name].prepare(question).messages for name in names}
+        if any(messages is None for messages in prompts.values()):
+            not_asked += 1
+            continue
         for name in names if i % 2 == 0 else names[::-1]:
-            messages = prompt_for(answerers[name], question)
-            chars[name].append(len(messages[-1]["content"]))
-            seconds[name].append(first_token_s(answerers[name].generator, messages))
+            chars[name].append(len(prompts[name][-1]["content"]))
+            seconds[name].append(first_token_s(answerers[name].generator, prompts[name]))
     out = {}
     for name in names:
         latency = latency_summary(seconds[name])
-        out[name] = {"n": len(seconds[name]),
+        out[name] = {"n": len(seconds[name]), "not_asked": not_asked,
                      "prompt_chars_mean": round(statistics.fmean(chars[name]), 1) if chars[name] else 0.0,
                      "first_token_p50_s": round(latency["p50_ms"] / 1000, 2),
                      "first_token_p95_s": round(latency["p95_ms"] / 1000, 2),

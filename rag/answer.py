@@ -6,6 +6,7 @@ import logging
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
+from typing import NamedTuple
 
 from .config import Settings
 from .errors import GeneratorError
@@ -20,6 +21,21 @@ log = logging.getLogger(__name__)
 
 EMPTY_QUESTION = "質問を入力してください。"
 TRUNCATED_NOTICE = "質問が長すぎるため、先頭の{n}文字だけを使いました。"
+
+
+class Prepared(NamedTuple):
+    """What `Answerer.prepare` gives: the question as answered, a notice for the reader ("" or that it was cut),
+    the retrieval query, the hits and the seconds retrieval took, the passages shown, the evidence and the messages
+    for the model (None: nothing to ask it)."""
+
+    question: str
+    notice: str
+    query: str
+    hits: list[Hit]
+    retrieval_s: float
+    shown: list[Hit]
+    evidence: list[Evidence]
+    messages: list[dict] | None
 
 
 @dataclass
@@ -129,22 +145,37 @@ class Answerer:
         return [Evidence(n, documents[s.doc_id].text[s.start:s.end], s.doc_id, s.start, s.end, s.rank,
                          documents[s.doc_id].title if titled else "") for n, s in enumerate(picked, start=1)]
 
-    def stream(self, question: str, history: list[dict] | None = None) -> Iterator[AnswerEvent]:
-        started = time.perf_counter()
+    def prepare(self, question: str, history: list[dict] | None = None) -> Prepared:
+        """Everything before the model: the question with its spaces folded and cut to `max_question_chars`, the
+        query retrieval reads (a follow-up made standalone), the passages, the evidence and the messages. No
+        messages when there is nothing to ask: an empty question, or retrieval below `min_evidence`."""
         question = " ".join((question or "").split())
-        notice = ""
-        limit = self.settings.max_question_chars
+        notice, limit = "", self.settings.max_question_chars
         if len(question) > limit:
             question, notice = question[:limit], TRUNCATED_NOTICE.format(n=limit)
+        if not question:
+            return Prepared(question, notice, "", [], 0.0, [], [], None)
+        query = standalone_query(question, history)
+        search = self.retriever.search(query, k=max(self.settings.top_k, self.settings.answer_passages))
+        hits = search.hits
+        if not hits or hits[0].dense < self.settings.min_evidence:
+            return Prepared(question, notice, query, hits, search.seconds, [], [], None)
+        shown = self.distinct(hits)[:self.settings.answer_passages]
+        evidence = self.evidence(query, shown)
+        return Prepared(question, notice, query, hits, search.seconds, shown, evidence,
+                        build_messages(question, evidence))
+
+    def stream(self, question: str, history: list[dict] | None = None) -> Iterator[AnswerEvent]:
+        started = time.perf_counter()
+        prepared = self.prepare(question, history)
+        question, query, hits, evidence, shown = (prepared.question, prepared.query, prepared.hits,
+                                                  prepared.evidence, prepared.shown)
         if not question:
             result = AnswerResult(question, "", EMPTY_QUESTION, refused=True, reason="empty question",
                                   generator=self.generator.name)
             yield AnswerEvent("final", result=result)
             return
-        query = standalone_query(question, history)
-        search = self.retriever.search(query, k=max(self.settings.top_k, self.settings.answer_passages))
-        hits = search.hits
-        timings = {"retrieval_s": round(search.seconds, 4)}
+        timings = {"retrieval_s": round(prepared.retrieval_s, 4)}
         passages = [self._passage_dict(h) for h in hits]
         yield AnswerEvent("retrieved", hits=hits)
 
@@ -154,15 +185,13 @@ class Answerer:
                    short_answer: str = "") -> AnswerEvent:
             timings["total_s"] = round(time.perf_counter() - started, 3)
             return AnswerEvent("final", result=AnswerResult(
-                question, query, answer, refused, reason, notice, citations or [], passages, timings,
+                question, query, answer, refused, reason, prepared.notice, citations or [], passages, timings,
                 self.generator.name, short_answer, reply))
 
-        if not hits or hits[0].dense < self.settings.min_evidence:
+        if prepared.messages is None:
             yield finish(REFUSAL, True, "weak retrieval evidence")
             return
-        shown = self.distinct(hits)[:self.settings.answer_passages]
-        evidence = self.evidence(query, shown)
-        messages = build_messages(question, evidence)
+        messages = prepared.messages
         streamed = 0
         try:
             for piece in self.generator.stream(messages, self.settings.max_new_tokens, self.settings.temperature):

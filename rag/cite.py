@@ -16,6 +16,7 @@ from .japanese import (
     COPULA_END,
     EDGE_PARTICLES,
     HIRAGANA,
+    KANJI_NUMERALS,
     KATAKANA,
     LIST_SEPARATOR,
     NOUN_END,
@@ -29,8 +30,10 @@ from .japanese import (
     QUESTION_WORDS,
     UNIT,
     asked_kinds,
+    fold_width,
     squash,
     squash_with_offsets,
+    unit_pattern,
 )
 
 _BARE_NUMBER = re.compile(NUMBER)
@@ -40,7 +43,6 @@ QUOTE_CHARS_PER_EDIT = 20
 NEAR_CHARS_PER_EDIT = 4
 MAX_NEAR_EDITS = 2
 _HIRAGANA_RUN = re.compile(f"[{HIRAGANA}]+")
-_HIRAGANA_ONLY = re.compile(f"[{HIRAGANA}]*")
 _KATAKANA_LETTER = re.compile(f"[{KATAKANA}]")
 
 
@@ -223,6 +225,11 @@ _PARTICLE = re.compile(PARTICLE)
 _NUMBER_PREFIX = re.compile(f"(?:{NUMBER_PREFIXES})$")
 
 
+def _in_katakana_word(text: str, at: int) -> bool:
+    """Whether `at` falls between two letters of one katakana word."""
+    return bool(_KATAKANA_LETTER.match(text[at - 1]) and _KATAKANA_LETTER.match(text[at]))
+
+
 def _added_pieces(answer: str, question: str) -> tuple[str, list[tuple[str, int, int]]]:
     """The answer sentence (without its closing copula) and the pieces of it that do not repeat the question, each
     with the span it was cut from: the answer is cut where it repeats two or more characters of the question in a
@@ -237,12 +244,14 @@ def _added_pieces(answer: str, question: str) -> tuple[str, list[tuple[str, int,
         length = 2
         while i + length <= len(text) and text[i:i + length] in asked and not text[i:i + length].isspace():
             length += 1
-        end = i + length - 1
-        inside_word = (0 < i and all(_KATAKANA_LETTER.match(c) for c in text[i - 1:i + 1])) or \
-            (end < len(text) and all(_KATAKANA_LETTER.match(c) for c in text[end - 1:end + 1]))
-        if length > 2 and not inside_word:
-            repeated[i:i + length - 1] = [True] * (length - 1)
-            i += length - 1
+        start, end = i, i + length - 1  # the repeated run, cut back to the edges of the katakana words it reaches into
+        while start < end and 0 < start and _in_katakana_word(text, start):
+            start += 1
+        while start < end < len(text) and _in_katakana_word(text, end):
+            end -= 1
+        if end - start >= 2:
+            repeated[start:end] = [True] * (end - start)
+            i = end
         else:
             i += 1
     pieces, start = [], None
@@ -269,7 +278,7 @@ def _longest(text: str, pieces: list[tuple[str, int, int]], question: str) -> st
     taken only when no other piece is left: 「鼠がペストを媒介することに気付きました。」 gives 「鼠」."""
     if not pieces:
         return ""
-    worded = [p for p in pieces if not _HIRAGANA_ONLY.fullmatch(squash(p[0]))] or pieces
+    worded = [p for p in pieces if not _HIRAGANA_RUN.fullmatch(squash(p[0]))] or pieces
     piece, start, _ = max(reversed(worded), key=lambda p: len(p[0]))
     return piece + _kind_after(text, text.find(piece, start) + len(piece), question)
 
@@ -376,13 +385,18 @@ def asked_part(span: str, question: str) -> str:
     return span
 
 
-def with_counter(span: str, texts: list[str]) -> str:
+def with_counter(span: str, texts: list[str], question: str = "") -> str:
     """A bare number as the first of `texts` that counts it goes on with its counter or unit (「90」 where a
-    passage says 「90歳」): the counter is part of the answer, taken whole."""
+    passage says 「90歳」): the counter is part of the answer, taken whole. The counter the question asks in
+    (「何人」) is the only one taken where it asks in one; widths are folded (「９０歳」 gives 「90歳」)."""
+    span = fold_width(span)
     if not _BARE_NUMBER.fullmatch(span):
         return span
-    counted = re.compile(rf"(?<![0-9０-９.,]){re.escape(span)}(?:{UNIT})")
-    return next((match[0] for text in texts if (match := counted.search(text))), span)
+    asked = ASKED_COUNT.search(fold_width(question))
+    units = unit_pattern(asked[1]) if asked else UNIT
+    # not the end of a longer figure (「1990年」, 「百二十人」) nor of a name (「A3サイズ」)
+    counted = re.compile(rf"(?<![0-9.,A-Za-z{KANJI_NUMERALS}]){re.escape(span)}(?:{units})")
+    return next((match[0] for text in texts if (match := counted.search(fold_width(text)))), span)
 
 
 def _trimmed(text: str) -> str:

@@ -112,9 +112,9 @@ class Settings:
     max_new_tokens: int = 256
     temperature: float = 0.0
     answer_passages: int = 3
-    # Characters the model reads per question (sentences, and their title lines when shown): more holds the
-    # answer more often, and each character is read before the first answer word (slowest with llama.cpp's AVX2
-    # kernels).
+    # Characters of evidence the model reads per question (sentences, and their title lines when shown): more
+    # holds the answer more often, and each character is read before the first answer word (slowest with
+    # llama.cpp's AVX2 kernels).
     evidence_chars: int = 300
     # Each article's title shown above its sentences: a sentence leaves out the topic its article is named for.
     # The title lines count against evidence_chars, so they take the place of some sentences; off, answers that

@@ -255,23 +255,25 @@ def reading_order(picked: list[ScoredSentence]) -> list[ScoredSentence]:
     return sorted(picked, key=lambda s: (s.rank, s.start))
 
 
-def chars_read(picked: list[ScoredSentence], headings: Mapping[str, int]) -> int:
-    """Characters the model reads of `picked`: the sentences, and in reading order a title line above each run of
-    one article's sentences (`headings`: doc_id -> characters of its line; an article not in it has none)."""
-    total, previous = 0, None
+def chars_read(picked: list[ScoredSentence], headings: Mapping[str, str]) -> int:
+    """Characters of `picked` and their title lines: in reading order, a title line stands above each run of
+    sentences under one title, as the prompt shows them (`headings`: doc_id -> its line; an article not in it has
+    none)."""
+    total, previous = 0, ""
     for s in reading_order(picked):
-        total += s.end - s.start + (headings.get(s.doc_id, 0) if s.doc_id != previous else 0)
-        previous = s.doc_id
+        line = headings.get(s.doc_id, "")
+        total += s.end - s.start + (len(line) if line and line != previous else 0)
+        previous = line
     return total
 
 
 def pick(ranked: list[ScoredSentence], budget_chars: int,
-         headings: Mapping[str, int] | None = None) -> list[ScoredSentence]:
+         headings: Mapping[str, str] | None = None) -> list[ScoredSentence]:
     """Sentences in ranked order while `budget_chars` lasts: the first is always taken, one that does not fit
     is passed over for a shorter one further down, and none overlapping one already picked is taken.
 
-    With `headings` (doc_id -> characters of the title line shown above its sentences) the budget counts the
-    title lines too (`chars_read`), so that it bounds what the model reads.
+    With `headings` (doc_id -> the title line shown above its sentences) the budget counts the title lines too
+    (`chars_read`), so that it bounds the sentences and titles the model reads.
     """
     headings = headings or {}
     picked: list[ScoredSentence] = []

@@ -112,8 +112,8 @@ UNIT_SYMBOLS = ("km", "cm", "mm", "m", "kg", "mg", "g", "t", "ml", "mL", "L", "h
 # What a number is counted in: a known counter, a katakana word of two letters or more (メートル, キロ, ドル,
 # パーセント), or a listed unit symbol (cm, GB, °C), taken whole. A lone katakana letter before a kanji is the 「カ」
 # of 「3カ所」, not a unit.
-UNIT = (rf"{COUNTER}|[{KATAKANA}]{{2,}}|"
-        + "|".join(re.escape(u) for u in sorted(UNIT_SYMBOLS, key=len, reverse=True)) + "(?![A-Za-z])")
+UNIT = (rf"{COUNTER}|[{KATAKANA}]{{2,}}|(?:"
+        + "|".join(re.escape(u) for u in sorted(UNIT_SYMBOLS, key=len, reverse=True)) + ")(?![A-Za-z])")
 _UNIT = re.compile(UNIT)
 # Words that bound a number and belong to it (15種類以上, 3日以内).
 BOUNDS = r"以上|以下|以内|未満"

@@ -73,9 +73,9 @@ def title_heading(title: str) -> str:
     return f"【{' '.join(title.split())}】"
 
 
-def title_lines(documents: Mapping, doc_ids: Iterable[str]) -> dict[str, int]:
-    """Characters of the title line shown above each article's sentences, by doc_id; an untitled one has none."""
-    return {d: len(title_heading(documents[d].title)) for d in doc_ids if documents[d].title}
+def title_lines(documents: Mapping, doc_ids: Iterable[str]) -> dict[str, str]:
+    """The title line shown above each article's sentences, by doc_id; an untitled one has none."""
+    return {d: title_heading(documents[d].title) for d in doc_ids if documents[d].title}
 
 
 def build_messages(question: str, evidence: list[Evidence]) -> list[dict]:
@@ -87,11 +87,13 @@ def build_messages(question: str, evidence: list[Evidence]) -> list[dict]:
     messages = [{"role": "system", "content": SYSTEM}]
     for user, assistant in EXAMPLES:
         messages += [{"role": "user", "content": user}, {"role": "assistant", "content": assistant}]
-    lines, title = [], ""
+    lines, previous = [], ""
     for e in evidence:
-        if e.title and e.title != title:
-            lines.append(title_heading(e.title))
-        title = e.title
+        # once above each run of sentences under one title (the paragraphs of one article are one run)
+        line = title_heading(e.title) if e.title else ""
+        if line and line != previous:
+            lines.append(line)
+        previous = line
         lines.append(f"[{e.n}] {' '.join(e.text.split())}")
     block = "\n".join(lines)
     messages.append({"role": "user", "content": f"資料:\n{block}\n\n質問: {question}"})

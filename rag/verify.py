@@ -15,7 +15,7 @@ its answer cites by number, or verbatim quotes; the short answer (要点) as a p
    than that (a byline's name cited for 「首相は誰」 ties nothing to the question) and it states words of the kind
    the question asks for (「何日前」 a number of days, 「いつ」 a date); not when its short answer stands neither in
    a shown passage nor in the sentence (its two lines disagree). The words of the sentence standing where the
-   question asks are the short answer, over other words of it the model marked.
+   question asks are the short answer, over other words of it the model marked that are not of the asked kind.
 4. `short_answer`: the short answer found in a shown passage, when its sentence speaks about the question.
 5. `agreed_sentence`: the cited sentence itself, when it is also retrieval's best sentence of the top passage
    and speaks about the question (「記事には「…」とあります。」).
@@ -569,7 +569,7 @@ class Verifier:
                               if words and squash(words) in squash(c.title)), "")
                 if not short:
                     return verdict
-        short = with_counter(asked_part(short, question), [c.quote for c in verdict.citations])
+        short = with_counter(asked_part(short, question), [c.quote for c in verdict.citations], question)
         return verdict._replace(short_answer=short)
 
     def _key_coverage(self, key: Citation, citations: list[Citation], passages: list[Passage], question: str) -> float:

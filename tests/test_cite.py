@@ -107,22 +107,31 @@ def test_residue_keeps_a_katakana_word_that_shares_letters_with_the_question_who
     # a katakana word the question gives is still cut, whole
     assert residue("ミナモ勤怠のスタンダードプランは9,800円です。", "ミナモ勤怠のスタンダードプランはいくら？") == "9,800円"
     assert residue("アメリカ海軍のニブラック中将です。", question) == "ニブラック中将"
+    # a repeat that runs into a katakana word is cut back to the word's edge, not dropped
+    assert residue("首都はイタリアのローマです。", "首都はイギリスのどこ？") == "イタリアのローマ"
 
 
-COUNTED = [  # (short answer, cited sentences, short answer with its counter)
-    ("90", ["モンモランシー公と同じだけ、90歳まで生きると予言した。"], "90歳"),
-    ("90", ["1990年の調査では90人だった。"], "90人"),  # not the 90 of a year
-    ("3", ["3.5倍に増えた。", "3か国が参加した。"], "3か国"),  # the first sentence that counts it
-    ("333", ["高さは333メートルだ。"], "333メートル"),
-    ("90歳", ["90歳以上"], "90歳"),  # not a bare number: as it is
-    ("90", ["90を超えた。"], "90"),  # nothing counts it
-    ("山田", ["山田さん"], "山田"),
+COUNTED = [  # (short answer, cited sentences, question, short answer with its counter)
+    ("90", ["モンモランシー公と同じだけ、90歳まで生きると予言した。"], "何歳まで生きる？", "90歳"),
+    ("90", ["1990年の調査では90人だった。"], "", "90人"),  # not the 90 of a year
+    ("3", ["3.5倍に増えた。", "3か国が参加した。"], "", "3か国"),  # the first sentence that counts it
+    ("3", ["3年間で3人が入れ替わった。"], "何人入れ替わった？", "3人"),  # the counter the question asks in
+    ("3", ["3年間で3名が入れ替わった。"], "何人入れ替わった？", "3名"),  # 名 counts people as 人 does
+    ("333", ["高さは333メートルだ。"], "", "333メートル"),
+    ("90", ["９０歳まで"], "", "90歳"),  # widths folded
+    ("９０", ["90歳まで"], "", "90歳"),
+    ("二十", ["百二十人"], "", "二十"),  # not the end of a longer figure
+    ("3", ["A3サイズの紙"], "", "3"),  # nor of a name
+    ("90", ["90minの番組"], "", "90"),  # a unit symbol is not the start of a word
+    ("90歳", ["90歳以上"], "", "90歳"),  # not a bare number: as it is
+    ("90", ["90を超えた。"], "", "90"),  # nothing counts it
+    ("山田", ["山田さん"], "", "山田"),
 ]
 
 
-@pytest.mark.parametrize("span, texts, counted", COUNTED)
-def test_a_bare_number_takes_the_counter_a_cited_sentence_gives_it(span, texts, counted):
-    assert with_counter(span, texts) == counted
+@pytest.mark.parametrize("span, texts, question, counted", COUNTED)
+def test_a_bare_number_takes_the_counter_a_cited_sentence_gives_it(span, texts, question, counted):
+    assert with_counter(span, texts, question) == counted
 
 
 def test_asked_part_cuts_a_short_answer_to_what_the_question_asks():

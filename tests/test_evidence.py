@@ -92,7 +92,7 @@ def test_pick_keeps_to_the_budget_and_never_takes_an_overlapping_sentence():
 def test_pick_charges_a_title_line_above_each_run_of_one_articles_sentences():
     ranked = [ScoredSentence(0, "a", 0, 100, 0.9), ScoredSentence(1, "b", 0, 30, 0.8),
               ScoredSentence(0, "a", 100, 130, 0.7), ScoredSentence(2, "c", 0, 10, 0.5)]
-    headings = {"a": 10, "b": 15, "c": 20}
+    headings = {"a": "a" * 10, "b": "b" * 15, "c": "c" * 20}
     # a: 100 + 10; b: 30 + 15 = 155 > 150, passed over; a again: 30 (no second title) = 140; c: 10 + 20 > 150
     assert pick(ranked, 150, headings) == [ranked[0], ranked[2]]
     assert pick(ranked, 155, headings) == [ranked[0], ranked[1]]
@@ -103,12 +103,14 @@ def test_pick_charges_a_title_line_above_each_run_of_one_articles_sentences():
 def test_chars_read_counts_a_title_again_where_another_article_came_between():
     a0, b1 = ScoredSentence(0, "a", 0, 40, 0.9), ScoredSentence(1, "b", 0, 30, 0.8)
     a2 = ScoredSentence(2, "a", 90, 110, 0.7)
-    headings = {"a": 10, "b": 15}
+    headings = {"a": "【" + "a" * 8 + "】", "b": "【" + "b" * 13 + "】"}
     assert reading_order([a2, b1, a0]) == [a0, b1, a2]  # passage order, then article order
     assert chars_read([a0, a2], headings) == 40 + 20 + 10  # one run of article a: one title line
     assert chars_read([a2, b1, a0], headings) == 40 + 30 + 20 + 10 + 15 + 10  # a, b, a: a's title twice
     assert chars_read([a0, b1], {}) == 70
     assert chars_read([], headings) == 0
+    # two articles under one title (paragraphs of one article) are one run, as the prompt shows them
+    assert chars_read([a0, b1], {"a": "【同じ】", "b": "【同じ】"}) == 40 + 30 + 4
 
 
 def test_committed_weights_rank_the_answer_bearing_sentence_first():
