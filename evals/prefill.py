@@ -32,7 +32,8 @@ def first_token_s(generator: Generator, messages: list[dict]) -> float:
     started = time.perf_counter()
     first = None
     for _ in generator.stream(messages, 1, 0.0):
-        first = first or time.perf_counter() - started
+        if first is None:
+            first = time.perf_counter() - started
     return time.perf_counter() - started if first is None else first
 
 

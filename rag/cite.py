@@ -389,13 +389,13 @@ def with_counter(span: str, texts: list[str], question: str = "") -> str:
     """A bare number as the first of `texts` that counts it goes on with its counter or unit (「90」 where a
     passage says 「90歳」): the counter is part of the answer, taken whole. The counter the question asks in
     (「何人」) is the only one taken where it asks in one; widths are folded (「９０歳」 gives 「90歳」)."""
-    span = fold_width(span)
-    if not _BARE_NUMBER.fullmatch(span):
+    number = fold_width(span)
+    if not _BARE_NUMBER.fullmatch(number):
         return span
     asked = ASKED_COUNT.search(fold_width(question))
     units = unit_pattern(asked[1]) if asked else UNIT
     # not the end of a longer figure (「1990年」, 「百二十人」) nor of a name (「A3サイズ」)
-    counted = re.compile(rf"(?<![0-9.,A-Za-z{KANJI_NUMERALS}]){re.escape(span)}(?:{units})")
+    counted = re.compile(rf"(?<![0-9.,A-Za-z{KANJI_NUMERALS}]){re.escape(number)}(?:{units})")
     return next((match[0] for text in texts if (match := counted.search(fold_width(text)))), span)
 
 

@@ -126,6 +126,7 @@ COUNTED = [  # (short answer, cited sentences, question, short answer with its c
     ("90歳", ["90歳以上"], "", "90歳"),  # not a bare number: as it is
     ("90", ["90を超えた。"], "", "90"),  # nothing counts it
     ("山田", ["山田さん"], "", "山田"),
+    ("ＡＢＣ", ["ＡＢＣ社"], "", "ＡＢＣ"),  # no number: spelt as it is
 ]
 
 
