@@ -30,7 +30,8 @@ class JsquadQuestion:
 
 
 def load_jsquad(path: str | Path, limit: int | None = None, seed: int = 0) -> tuple[list[Document], list[JsquadQuestion]]:
-    """Distinct paragraphs as documents (title and paragraph split at [SEP]) and their questions.
+    """Distinct paragraphs as documents (title and paragraph split at [SEP] as JSQuAD writes them; a context without
+    one, as in JaQuAD, is all text, under its article's title) and their questions.
 
     `limit` keeps a random sample of that many questions (fixed seed), with every paragraph still indexed.
     """
@@ -42,7 +43,10 @@ def load_jsquad(path: str | Path, limit: int | None = None, seed: int = 0) -> tu
         for paragraph in article["paragraphs"]:
             context = paragraph["context"]
             if context not in by_context:
-                title, _, body = context.partition(" [SEP] ")
+                # JSQuAD writes 「title [SEP] text」; JaQuAD gives the text alone, its title with the article
+                title, sep, body = context.partition(" [SEP] ")
+                if not sep:
+                    title, body = article["title"], context
                 by_context[context] = len(documents)
                 documents.append(Document(doc_id=f"p{len(documents):05d}", title=title.strip() or article["title"],
                                           text=body.strip() or context))

@@ -103,6 +103,17 @@ def test_jsquad_harness_on_a_tiny_file(tmp_path, settings, embedder):
     assert result["rows"]["hybrid"]["hit@1"] == 1.0 and result["rows"]["hybrid"]["answer@1"] == 1.0
 
 
+def test_a_context_without_a_title_mark_is_all_text_under_its_articles_title(tmp_path):
+    # JaQuAD's contexts: no 「title [SEP]」, the title is the article's
+    data = {"data": [{"title": "東京タワー", "paragraphs": [
+        {"context": "1958年に完成した。高さは333メートル。",
+         "qas": [{"id": "q1", "question": "高さは？", "answers": [{"text": "333メートル"}]}]}]}]}
+    path = tmp_path / "train.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    documents, _ = load_jsquad(path)
+    assert [(d.title, d.text) for d in documents] == [("東京タワー", "1958年に完成した。高さは333メートル。")]
+
+
 def test_load_test_counts_every_answer_and_checks_who_got_it(index, embedder, settings):
     from evals import load
     from rag.answer import Answerer
