@@ -405,7 +405,7 @@ class Verifier:
                        verdict.citations)
 
     def conflicting(self, verdict: Verdict, claim: Claim) -> Verdict:
-        """The verdict, or, when a sentence of another retrieved article states a different figure (same unit) or
+        """The verdict, or, when a sentence of another retrieved article (`_same_source`) states a different figure (same unit) or
         date about the question, a reply that the sources differ, citing both with their dates: the newer notice
         may correct the older, and only the reader can tell. About the question means: it speaks about the question
         as much as the answer's sentence does (and at least `min_coverage`), or at least `min_coverage` when the
@@ -422,7 +422,7 @@ class Verifier:
         kinds = {kind for kind, _ in stated}
         for hit in claim.related:
             passage = hit.passage
-            if passage.doc_id == first.doc_id:
+            if self._same_source(passage, first):
                 continue
             for start, end in split_sentences(passage.text):
                 sentence = passage.text[start:end]
@@ -443,6 +443,15 @@ class Verifier:
                 return Verdict(f"{CONFLICT}{'、'.join(said)}とあります。", False, "the sources differ",
                                [first, second], verdict.short_answer)
         return verdict
+
+    def _same_source(self, passage: Passage, citation: Citation) -> bool:
+        """Whether `passage` comes from the article `citation` quotes: the same document, or one of the same title
+        and publisher (a long article indexed as one document per paragraph). Its figures are not another source's:
+        they are about other things in the same story (the score of another inning)."""
+        if passage.doc_id == citation.doc_id:
+            return True
+        doc = self.documents.get(passage.doc_id)
+        return bool(doc) and doc.title == citation.title and (doc.publisher or "") == (citation.publisher or "")
 
     def unnamed(self, verdict: Verdict, question: str) -> list[str]:
         """The names the question gives (`names_in`) that an article the answer cites does not hold: the model

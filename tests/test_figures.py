@@ -123,3 +123,24 @@ def test_a_written_out_sum_is_computed_by_code_and_its_wrong_result_replaced(ask
 def test_a_written_out_sum_over_a_figure_no_passage_states_shows_the_figures(ask):
     result = ask("回答: 1,320円 + 700円 = 2,020円です。[1]\n要点: 2,020円", "大人と子どもの料金の合計はいくら？")
     assert result.refused and result.answer.startswith(FIGURES_ONLY) and "2,020" not in result.answer
+
+
+def test_paragraphs_of_one_article_are_one_source_and_no_conflict_between_them():
+    from rag.chunk import Passage
+    from rag.load import Document
+    from rag.verify import Citation, Verifier
+
+    documents = {"p1": Document("p1", "10.8決戦", "3回表に1点を勝ち越した。"),
+                 "p2": Document("p2", "10.8決戦", "4回裏には3点をリードしていた。"),
+                 "p3": Document("p3", "10.8決戦", "5回に2点。", publisher="別の新聞"),
+                 "n1": Document("n1", "募集期間延長のお知らせ", "締め切りを3月22日に延長します。")}
+    verifier = Verifier(documents)
+    cited = Citation(1, "p2", "10.8決戦", "p2#0", "4回裏には3点をリードしていた。", "4回裏には3点をリードしていた。", 0, 15)
+
+    def passage(doc_id: str) -> Passage:
+        doc = documents[doc_id]
+        return Passage(f"{doc_id}#0", doc_id, doc.title, 0, 0, len(doc.text), doc.text)
+
+    assert verifier._same_source(passage("p2"), cited) and verifier._same_source(passage("p1"), cited)
+    assert not verifier._same_source(passage("p3"), cited)  # the same title from another publisher
+    assert not verifier._same_source(passage("n1"), cited)
