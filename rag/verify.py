@@ -407,10 +407,10 @@ class Verifier:
     def conflicting(self, verdict: Verdict, claim: Claim) -> Verdict:
         """The verdict, or, when a sentence of another retrieved article (not `_same_source`) states a different
         figure (same unit) or date about the question, a reply that the sources differ, citing both with their
-        dates: the newer notice may correct the older, and only the reader can tell. About the question means: it speaks about the question
-        as much as the answer's sentence does (and at least `min_coverage`), or at least `min_coverage` when the
-        two figures are named by the same word (「旅客定員350名」, 「旅客定員: 320名」). A lower bar finds the dates of
-        other events in news articles."""
+        dates: the newer notice may correct the older, and only the reader can tell. About the question means: it
+        speaks about the question as much as the answer's sentence does (and at least `min_coverage`), or at least
+        `min_coverage` when the two figures are named by the same word (「旅客定員350名」, 「旅客定員: 320名」). A
+        lower bar finds the dates of other events in news articles."""
         answered = self._stated_values(verdict.short_answer)
         if not answered or not verdict.citations:
             return verdict
