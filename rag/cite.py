@@ -14,6 +14,7 @@ from .japanese import (
     ASKING_WORD,
     CLOSING_BRACKETS,
     COPULA_END,
+    DIGITS,
     EDGE_PARTICLES,
     HIRAGANA,
     KANJI_NUMERALS,
@@ -329,11 +330,16 @@ def _typed_words(piece: str, wanted: re.Pattern) -> str:
     """The words of the asked kind in `piece`, with the words that bound or round them or give their sign
     (「1925年ごろ」, 「5歳以上」, 「約50%」, 「-32°C」)."""
     words = answer_span(piece, wanted)
-    if (at := piece.find(words)) < 0:  # spelled in another width in the piece
-        return words
-    prefix = _NUMBER_PREFIX.search(piece[:at])
-    bound = _NUMBER_BOUND.match(piece, at + len(words))
-    return (prefix[0] if prefix else "") + words + (bound[0] if bound else "")
+    at = piece.find(words)
+    return words if at < 0 else _bounded(piece, at, at + len(words))  # not found: spelled in another width
+
+
+def _bounded(text: str, start: int, end: int) -> str:
+    """`text[start:end]` with the words before and after it in `text` that bound or round a number or give its
+    sign (「ごろ」, 「以上」, 「約」, 「-」): they are part of the figure stated."""
+    prefix = _NUMBER_PREFIX.search(text[:start])
+    bound = _NUMBER_BOUND.match(text, end)
+    return (prefix[0] if prefix else "") + text[start:end] + (bound[0] if bound else "")
 
 
 def _phrase(piece: str, noun_phrase: re.Pattern) -> str:
@@ -397,6 +403,18 @@ def with_counter(span: str, texts: list[str], question: str = "") -> str:
     # not the end of a longer figure (「1990年」, 「百二十人」) nor of a name (「A3サイズ」)
     counted = re.compile(rf"(?<![0-9.,A-Za-z{KANJI_NUMERALS}]){re.escape(number)}(?:{units})")
     return next((match[0] for text in texts if (match := counted.search(fold_width(text)))), span)
+
+
+def with_bounds(span: str, texts: list[str]) -> str:
+    """A figure with the words that bound or round it where the first of `texts` that states it has them
+    (「1793年」 where a passage says 「1793年頃」, 「25%」 in 「約25%」): the figure stated is the answer, whatever
+    the model copied of it. Words that are no figure are returned as they are."""
+    folded = fold_width(span)
+    if not DIGITS.search(folded):
+        return span
+    figure = re.compile(rf"(?<![0-9.,]){re.escape(folded)}(?![0-9])")
+    return next((_bounded(text, match.start(), match.end()) for text in map(fold_width, texts)
+                 if (match := figure.search(text))), span)
 
 
 def _trimmed(text: str) -> str:

@@ -58,6 +58,7 @@ from .cite import (
     locate,
     residue,
     support,
+    with_bounds,
     with_counter,
 )
 from .japanese import (
@@ -379,7 +380,7 @@ class Verifier:
             return None
         _, number, start, end = best
         citation = self.citation(0, claim.passages[number], start, end)
-        span = answer_span(citation.quote, claim.wanted, claim.question)
+        span = with_bounds(answer_span(citation.quote, claim.wanted, claim.question), [citation.quote])
         log.info("answered with the %r the question asks for, from %r", span, citation.quote)
         return self._cited(f"{span}です。", [citation], span)
 
@@ -560,7 +561,8 @@ class Verifier:
         the short answer is read from its answer sentence, as a cited passage spells it: the words standing where
         the question asks (`filled_part`: 「マーラーの交響曲は大規模なものが多い。」 to 「マーラーの何が…」 gives
         「交響曲」), else the longest piece the sentence adds to the question (`residue`), or those words as the title
-        of a cited article gives them. A bare number takes its counter from the cited sentence (「90」: 「90歳」)."""
+        of a cited article gives them. A bare number takes its counter from the cited sentence (「90」: 「90歳」), and a
+        figure the words that bound or round it there (「1793年」: 「1793年頃」)."""
         if verdict.refused or not verdict.citations:
             return verdict
         short = verdict.short_answer
@@ -578,7 +580,8 @@ class Verifier:
                               if words and squash(words) in squash(c.title)), "")
                 if not short:
                     return verdict
-        short = with_counter(asked_part(short, question), [c.quote for c in verdict.citations], question)
+        quotes = [c.quote for c in verdict.citations]
+        short = with_bounds(with_counter(asked_part(short, question), quotes, question), quotes)
         return verdict._replace(short_answer=short)
 
     def _key_coverage(self, key: Citation, citations: list[Citation], passages: list[Passage], question: str) -> float:
@@ -684,9 +687,10 @@ class Verifier:
 
     @staticmethod
     def _answer_from_span(span: str, citation: Citation) -> str:
-        """A short answer built on the verified span: 「…です。」 for a noun phrase, else the sentence holding it."""
+        """A short answer built on the verified span: 「…です。」 for a noun phrase (a figure with the words that
+        bound it there, 「約300万人」), else the sentence holding it."""
         if NOUN_END.search(span):
-            return f"{span}です。"
+            return f"{with_bounds(span, [citation.quote])}です。"
         return f"記事には「{citation.quote}」とあります。"
 
     def _backing_sentence(self, answer: str, passages: list) -> tuple[int, int, int] | None:

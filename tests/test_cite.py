@@ -13,6 +13,7 @@ from rag.cite import (
     repeated_from,
     residue,
     support,
+    with_bounds,
     with_counter,
 )
 from rag.japanese import squash
@@ -133,6 +134,26 @@ COUNTED = [  # (short answer, cited sentences, question, short answer with its c
 @pytest.mark.parametrize("span, texts, question, counted", COUNTED)
 def test_a_bare_number_takes_the_counter_a_cited_sentence_gives_it(span, texts, question, counted):
     assert with_counter(span, texts, question) == counted
+
+
+BOUNDED = [  # (short answer, cited sentences, short answer with the words that bound or round it)
+    ("1793年", ["墓は1793年頃に暴かれた。"], "1793年頃"),
+    ("1925年", ["1925年ごろから講師を務めた。"], "1925年ごろ"),
+    ("25%", ["感染率は約25%程度とされる。"], "約25%程度"),
+    ("20万人", ["およそ20万人が参加した。"], "およそ20万人"),
+    ("5歳", ["5歳以上の子ども"], "5歳以上"),
+    ("50m", ["水深40-50m付近まで"], "40-50m"),  # the range it ends
+    ("１７９３年", ["1793年頃"], "1793年頃"),  # widths folded
+    ("3日", ["13日頃に着いた。", "3日前後に"], "3日前後"),  # not the end of a longer figure
+    ("2月", ["1921年2月に"], "2月"),  # a date's year is no bound
+    ("1793年", ["1793年に暴かれた。"], "1793年"),  # nothing bounds it
+    ("ロシア", ["約ロシア"], "ロシア"),  # no figure: as it is
+]
+
+
+@pytest.mark.parametrize("span, texts, bounded", BOUNDED)
+def test_a_figure_takes_the_words_that_bound_it_in_a_cited_sentence(span, texts, bounded):
+    assert with_bounds(span, texts) == bounded
 
 
 def test_asked_part_cuts_a_short_answer_to_what_the_question_asks():
