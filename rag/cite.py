@@ -13,6 +13,7 @@ from .japanese import (
     ASKING_PARTICLE,
     ASKING_WORD,
     CLOSING_BRACKETS,
+    DATE_PART,
     COPULA_END,
     DIGITS,
     EDGE_PARTICLES,
@@ -160,6 +161,12 @@ def holds_name(name: str, squashed: str) -> bool:
         return True
     grams = [name[i:i + 2] for i in range(len(name) - 1)]
     return len(grams) > 2 and sum(g in text for g in grams) >= 0.75 * len(grams)
+
+
+def holds_date(date: str, squashed: str) -> bool:
+    """Whether a text (`squash`ed after `dates_spelled`) holds a date a question states: its year, month and day
+    each, as an article names the year once and its days after (「1948年…6月19日」)."""
+    return all(part in squashed for part in DATE_PART.findall(squash(date)))
 
 
 REPEAT_WINDOW = 3

@@ -96,7 +96,7 @@ SMALL_KA = "かカヵヶケ"
 COUNTERS = tuple(sorted(
     ["年前", "年後", "年間", "年", "か月", "週間", "日前", "日後", "日間", "日", "時間", "分", "秒", "人", "歳",
      "回目", "回", "倍", "%", "か国", "項目", "か条", "隻", "機", "両", "台", "本", "個", "件", "社", "位", "票",
-     "発", "冊", "枚", "頭", "円", "席", "店", "名", "泊", "部屋", "点"], key=len, reverse=True))
+     "発", "冊", "枚", "頭", "円", "席", "店", "名", "泊", "部屋", "点", "便"], key=len, reverse=True))
 
 
 def _spellings(counter: str) -> str:
@@ -257,6 +257,32 @@ DATE = re.compile(r"[0-9]+年(?:[0-9]+月(?:[0-9]+日)?)?|[0-9]+月(?:[0-9]+日)
                   r"|[昨今来翌前同][年月]|先月|先週|今週|来週|昨日|今日|明日")
 # The year of a date written with its month (「2023年7月25日」, in any width), the year's digits as group 1.
 YEAR_BEFORE_MONTH = re.compile(r"([0-9０-９]+)年(?=[0-9０-９]+月)")
+
+# A date the question states to the month or the day (「2025年3月」, 「4月1日」), in digits. A year alone is often
+# the setting of a whole article that one paragraph leaves unsaid (「1994年のリーグ公式戦」), and a month or a day
+# alone (「4月から」) or a relative date (「昨年」) pins too little.
+# An era's year (平成24年) is not the calendar's, and is left out.
+_STATED_DATE = re.compile(rf"(?<![0-9{KANJI}])(?:[0-9]+年[0-9]+月(?:[0-9]+日)?|[0-9]+月[0-9]+日)(?![0-9])")
+DATE_PART = re.compile(r"[0-9]+[年月日]")
+_ISO_DATE = re.compile(r"(?<![0-9])([0-9]{4})[-/.]([0-9]{1,2})(?:[-/.]([0-9]{1,2}))?(?![0-9])")
+_LEADING_ZERO = re.compile(r"(?<![0-9])0([0-9])(?=[月日])")
+# the era year written beside the year (「1952年(昭和27年)4月」), and the day of the week after a day
+_ASIDE = re.compile(r"(?<=[年日])\s*[(（][^()（）]{1,12}[)）]")
+
+
+def stated_dates(question: str) -> list[str]:
+    """The dates `question` states (「2025年3月の時点では何社」 gives 「2025年3月」), leading zeros dropped: an
+    article answering it holds them too."""
+    return list(dict.fromkeys(_LEADING_ZERO.sub(r"\1", m[0]) for m in _STATED_DATE.finditer(fold_width(question))))
+
+
+def dates_spelled(text: str) -> str:
+    """`text` with its dates written as questions write them: 「2026-03-10」 and 「2026/3/10」 as 「2026年3月10日」,
+    「03月」 as 「3月」, an aside after a year or a day left out (「1952年(昭和27年)4月」, 「7日(月)」)."""
+    def spelled(m: re.Match) -> str:
+        return f"{m[1]}年{int(m[2])}月" + (f"{int(m[3])}日" if m[3] else "")
+    return _LEADING_ZERO.sub(r"\1", _ISO_DATE.sub(spelled, _ASIDE.sub("", fold_width(text))))
+
 
 # --- phrases ----------------------------------------------------------------------------------------------------
 

@@ -30,10 +30,10 @@ A year the model puts before a date that the passages state without one (「2023
 is taken off first: the model supplies years from what it knows, and the date itself is the passages'.
 
 An answer that stands is refused when its short answer is of another kind than asked (`of_another_kind`: a date
-for 「どこ」) or when an article it cites does not hold a name the question gives (`unnamed`: 「西口店」 answered from
-a row about 東口店), and last checked against the other articles retrieved (`conflicting`): when another article's
-sentence about the question states a different figure or date of the same kind, the reply says that the sources
-differ and cites both, with their dates, instead of choosing one.
+for 「どこ」) or when an article it cites does not hold a name or a date the question gives (`unnamed`: 「西口店」
+answered from a row about 東口店), and last checked against the other articles retrieved (`conflicting`): when
+another article's sentence about the question states a different figure or date of the same kind, the reply says
+that the sources differ and cites both, with their dates, instead of choosing one.
 """
 
 from __future__ import annotations
@@ -53,6 +53,7 @@ from .cite import (
     filled_part,
     find_near_span,
     find_span,
+    holds_date,
     holds_name,
     list_items,
     locate,
@@ -69,11 +70,13 @@ from .japanese import (
     NOUN_END,
     YEAR_BEFORE_MONTH,
     amounts,
+    dates_spelled,
     fold_width,
     label_before,
     named_option,
     names_in,
     squash,
+    stated_dates,
 )
 from .prompt import REFUSAL, Evidence, parse_reply
 from .retrieve import Hit
@@ -252,9 +255,13 @@ class Verifier:
     # --- the rules, in order -----------------------------------------------------------------------------------
 
     def computed_answer(self, claim: Claim) -> Verdict | None:
-        """The model's answer stating a figure it computed, when code derives that figure from shown figures: it
-        stands with the calculation written out, citing the sentences that state the operands."""
+        """The model's answer stating a figure it computed, when code derives that figure, of the kind the question
+        asks for, from shown figures: it stands with the calculation written out, citing the sentences that state
+        the operands."""
         if not claim.derivations or not claim.answer:
+            return None
+        # a figure in another unit than the one asked for (「何便」 answered in 人) answers another question
+        if not all(holds_answer(d.expression.rsplit("= ", 1)[1], claim.wanted) for d in claim.derivations):
             return None
         citations: list[Citation] = []
         for derivation in claim.derivations:
@@ -455,18 +462,23 @@ class Verifier:
         return bool(doc) and doc.title == citation.title and (doc.publisher or "") == (citation.publisher or "")
 
     def unnamed(self, verdict: Verdict, question: str) -> list[str]:
-        """The names the question gives (`names_in`) that an article the answer cites does not hold: the model
-        answered about another branch, plan or product than the one asked about."""
-        names = names_in(question)
-        if not names:
+        """The names the question gives (`names_in`) and the dates it states (`stated_dates`) that an article the
+        answer cites does not hold (its date line counts): the model answered about another branch, plan or
+        product than the one asked about, or from a figure of another month (「2026年3月時点で約4,200社」 asked
+        「2025年3月の時点では」)."""
+        names, dates = names_in(question), stated_dates(question)
+        if not names and not dates:
             return []
         missing = []
         for doc_id in dict.fromkeys(c.doc_id for c in verdict.citations):
             doc = self.documents.get(doc_id)
             cited = next(c for c in verdict.citations if c.doc_id == doc_id)
             # the publisher names the organisation a notice speaks for (ソラノ電機) though its text may not
-            text = squash(f"{doc.title}\n{doc.publisher}\n{doc.text}" if doc else f"{cited.title}\n{cited.text}")
-            missing += [name for name in names if not holds_name(name, text) and name not in missing]
+            text = f"{doc.title}\n{doc.publisher}\n{doc.date}\n{doc.text}" if doc else f"{cited.title}\n{cited.text}"
+            squashed = squash(text)
+            missing += [name for name in names if not holds_name(name, squashed) and name not in missing]
+            written = squash(dates_spelled(text))
+            missing += [date for date in dates if not holds_date(date, written) and date not in missing]
         return missing
 
     # --- parts the rules share ---------------------------------------------------------------------------------

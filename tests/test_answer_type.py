@@ -22,6 +22,8 @@ def test_counter_questions_want_a_number_with_that_counter():
     ("5日に始まり、15日に終わった", "5日に始まった会議は何日に終わった？", "", "15日"),
     ("15日に始まり、5日後に終わった", "15日に始まった会議は何日後に終わった？", "", "5日後"),
     ("2021年に会談し、2022年に再会した", "2021年に会談した二人が再会したのはいつ？", "", "2022年"),
+    ("8月は12便が欠航し、乗船者は5万人だった", "8月は何便欠航した？", "", "12便"),  # 便 counts sailings
+    ("8月の乗船者は5万人だった", "8月は何便欠航した？", "", ""),
 ])
 def test_the_asked_words_are_not_those_the_question_states(text, question, near, words):
     wanted = expected_answer(question)

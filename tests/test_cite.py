@@ -8,6 +8,7 @@ from rag.cite import (
     coverage,
     find_near_span,
     find_span,
+    holds_date,
     holds_name,
     locate,
     repeated_from,
@@ -16,7 +17,7 @@ from rag.cite import (
     with_bounds,
     with_counter,
 )
-from rag.japanese import squash
+from rag.japanese import dates_spelled, squash
 
 PASSAGES = [
     Passage("a#0", "a", "t", 0, 0, 30, "東京タワーは1958年に完成した。高さは333メートルだ。"),
@@ -203,3 +204,13 @@ def test_a_name_is_held_as_spelt_or_written_shorter_but_not_as_another_name():
     assert holds_name("コミュニティセンター", squash("コミュニテイセンターの利用案内"))
     assert not holds_name("プレミアムプラン", squash("ライトプラン、スタンダードプラン、プロプラン"))
     assert holds_name("ＳＣ－３００", squash("SC-300の重さ"))
+
+
+@pytest.mark.parametrize("date, text, held", [
+    ("2025年3月", "2025年3月時点で約4,200社", True),
+    ("1948年6月19日", "1948年、…6月19日に遺体が発見された", True),  # the year named once, the day after
+    ("2025年3月", "2026年3月時点で約4,200社", False),
+    ("4月23日", "23日の夜", False),
+])
+def test_a_text_holds_a_date_when_it_holds_its_year_month_and_day(date, text, held):
+    assert holds_date(date, squash(dates_spelled(text))) == held

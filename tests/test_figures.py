@@ -48,6 +48,12 @@ def test_a_computed_total_code_derives_stands_with_its_calculation(ask):
     assert result.citations[0].quote == "区分: 大人、料金: 1,320円。"
 
 
+def test_a_computed_figure_in_another_unit_than_asked_is_not_stated(ask):
+    # 1,320円 × 2 is derived, but 「何席」 asks for seats, not yen
+    result = ask("回答: 合計で2,640円です。[1]\n要点: 2,640円", "大人2人で行くと合計で何席必要？")
+    assert result.refused and "2,640" not in result.answer
+
+
 def test_a_wrong_total_is_not_stated_and_the_figures_are_shown(ask):
     result = ask("回答: 合計で2,460円です。[1]\n要点: 2,460円", "大人2人で行くと料金は合計でいくら？")
     assert result.refused and "2,460" not in result.answer and result.answer.startswith(FIGURES_ONLY)
@@ -104,6 +110,14 @@ def test_a_place_named_in_hiragana_that_the_notice_does_not_hold_is_refused(ask)
     assert result.refused and result.answer == "資料には「うみねこ島」についての記載がありません。"
     result = ask("回答: 28台です。[1]\n要点: 28台", "フェリー「しおかぜ丸」は車を何台積めますか？")
     assert result.answer == "28台です。[1]"
+
+
+def test_a_date_the_cited_notice_does_not_hold_is_refused(ask):
+    result = ask("回答: 660円です。[1]\n要点: 660円", "2025年3月の時点で子どもの料金はいくら？")
+    assert result.refused and result.answer == "資料には「2025年3月」についての記載がありません。"
+    # its date line holds 2026年3月 (written 2026-03-01)
+    result = ask("回答: 660円です。[1]\n要点: 660円", "2026年3月の時点で子どもの料金はいくら？")
+    assert result.answer == "660円です。[1]"
 
 
 def test_figures_named_by_the_same_word_in_two_notices_are_a_conflict(ask):

@@ -12,12 +12,14 @@ from rag.japanese import (
     NOUN_END,
     asked_kinds,
     column_unit,
+    dates_spelled,
     fold,
     label_before,
     named_option,
     names_in,
     squash,
     squash_with_offsets,
+    stated_dates,
     unspaced,
 )
 
@@ -260,6 +262,28 @@ def test_a_column_name_gives_the_unit_of_its_figures(name, unit):
 ])
 def test_names_a_question_gives(question, names):
     assert names_in(question) == names
+
+
+@pytest.mark.parametrize("question, dates", [
+    ("ミナモ勤怠って2025年3月の時点では何社くらい？", ["2025年3月"]),
+    ("12月2日に王毅外相が会ったのは誰？", ["12月2日"]),
+    ("２０２６年０４月１日から何が変わる？", ["2026年4月1日"]),  # widths folded, leading zeros dropped
+    ("2026年1月から3月までの乗船者数は？", ["2026年1月"]),  # a month alone pins too little
+    ("1994年のリーグ公式戦は？", []), ("4月からの営業時間は？", []), ("7日に何があった？", []),
+    ("平成24年1月27日時点の首相は誰？", []),  # an era's year
+    ("昨年12月7日の会談は？", []),
+    ("何年何月に完成した？", []),
+])
+def test_dates_a_question_states(question, dates):
+    assert stated_dates(question) == dates
+
+
+@pytest.mark.parametrize("text, spelled", [
+    ("2026-03-10", "2026年3月10日"), ("2026/3/1に", "2026年3月1日に"), ("2025年04月", "2025年4月"),
+    ("1952年(昭和27年)4月", "1952年4月"), ("7日(月)に", "7日に"), ("1.5倍", "1.5倍"), ("03-1234-5678", "03-1234-5678"),
+])
+def test_dates_are_spelled_as_questions_spell_them(text, spelled):
+    assert dates_spelled(text) == spelled
 
 
 @pytest.mark.parametrize("text, figure, label", [
