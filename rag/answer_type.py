@@ -39,6 +39,20 @@ def expected_answer(question: str) -> re.Pattern | None:
     return None
 
 
+# 「誰」 and 「どこ」 ask for a person or a place by name: of 「漫画家の手塚治虫」 the name is the answer
+_ASKS_WHO_OR_WHERE = re.compile(r"誰|だれ|どこ")
+
+
+def asks_who_or_where(question: str) -> bool:
+    """Whether `question` asks for a person or a place (「誰」, 「どこ」)."""
+    return _ASKS_WHO_OR_WHERE.search(question) is not None
+
+
+def asks_when(question: str) -> bool:
+    """Whether `question` asks when (「いつ」): a date answers it, written whole."""
+    return _WHEN.search(question) is not None
+
+
 def holds_answer(text: str, pattern: re.Pattern | None, question: str = "") -> bool:
     """Whether `text` holds words of the kind the question asks for (always true when it asks for no kind), other
     than those the question states itself (`answer_span`)."""

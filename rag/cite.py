@@ -12,9 +12,10 @@ from .japanese import (
     ASKED_COUNT,
     ASKING_PARTICLE,
     ASKING_WORD,
+    CALENDAR_DATE,
     CLOSING_BRACKETS,
-    DATE_PART,
     COPULA_END,
+    DATE_PART,
     DIGITS,
     EDGE_PARTICLES,
     HIRAGANA,
@@ -22,6 +23,7 @@ from .japanese import (
     KATAKANA,
     LIST_SEPARATOR,
     NOUN_END,
+    NOUN_LETTERS,
     NOUN_PHRASE,
     NUMBER,
     NUMBER_BOUNDS,
@@ -161,6 +163,22 @@ def holds_name(name: str, squashed: str) -> bool:
         return True
     grams = [name[i:i + 2] for i in range(len(name) - 1)]
     return len(grams) > 2 and sum(g in text for g in grams) >= 0.75 * len(grams)
+
+
+def whole_date(span: str, texts: list[str]) -> str:
+    """A date as the first of `texts` that holds it writes it whole (「1915年」 where a passage says 「1915年10月」,
+    「2月」 in 「1921年2月」): asked when, the date written is the answer, not the part the model copied."""
+    folded = fold_width(span)
+    if not CALENDAR_DATE.fullmatch(folded):
+        return span
+    for text in map(fold_width, texts):
+        for match in CALENDAR_DATE.finditer(text):
+            at = match[0].find(folded)
+            while at > 0 and match[0][at - 1].isdigit():  # 「2月」 is no part of 「12月」
+                at = match[0].find(folded, at + 1)
+            if at >= 0:
+                return match[0]
+    return span
 
 
 def holds_date(date: str, squashed: str) -> bool:
@@ -422,6 +440,30 @@ def with_bounds(span: str, texts: list[str]) -> str:
     figure = re.compile(rf"(?<![0-9.,]){re.escape(folded)}(?![0-9])")
     return next((_bounded(text, match.start(), match.end()) for text in map(fold_width, texts)
                  if (match := figure.search(text))), span)
+
+
+_DESCRIBED = re.compile(rf"{NOUN_LETTERS}(?:の{NOUN_LETTERS})*の({NOUN_LETTERS})")
+
+
+def described_name(span: str) -> str:
+    """Of a name with the words that describe it before 「の」 (「漫画家の手塚治虫」, 「ウェストミンスターの
+    チェスターフィールドハウス」), the name; a span in quote marks (『リボンの騎士』) or of another shape as it is."""
+    match = _DESCRIBED.fullmatch(span)
+    if match is None or any(mark in span for mark in OPENING_BRACKETS + CLOSING_BRACKETS):
+        return span
+    return match[1] if len(match[1]) >= 2 else span
+
+
+def with_quote_marks(span: str, texts: list[str]) -> str:
+    """The span with the 「」 or 『』 that enclose exactly it in the first of `texts` that has it so (「10.8決戦」,
+    『羅生門』): a title or a term quoted is named with its marks."""
+    if span[:1] in OPENING_BRACKETS:
+        return span
+    for text in texts:
+        for opening, closing in (("「", "」"), ("『", "』")):
+            if f"{opening}{span}{closing}" in text:
+                return f"{opening}{span}{closing}"
+    return span
 
 
 def _trimmed(text: str) -> str:

@@ -252,9 +252,11 @@ def decimals(figure: str) -> int:
     return len(match[1]) if match else 0
 
 
+_CALENDAR = r"[0-9]+年(?:[0-9]+月(?:[0-9]+日)?)?|[0-9]+月(?:[0-9]+日)?"
+# A date of the calendar as written, its parts together (「1915年10月」, 「3月3日」).
+CALENDAR_DATE = re.compile(rf"(?<![0-9])(?:{_CALENDAR})")
 # Dates in digits only (「一日」 in 「丸一日」 is not a date), or named by their distance from today.
-DATE = re.compile(r"[0-9]+年(?:[0-9]+月(?:[0-9]+日)?)?|[0-9]+月(?:[0-9]+日)?|[0-9]+日|[0-9]+年代|[0-9]+世紀"
-                  r"|[昨今来翌前同][年月]|先月|先週|今週|来週|昨日|今日|明日")
+DATE = re.compile(rf"{_CALENDAR}|[0-9]+日|[0-9]+年代|[0-9]+世紀|[昨今来翌前同][年月]|先月|先週|今週|来週|昨日|今日|明日")
 # The year of a date written with its month (「2023年7月25日」, in any width), the year's digits as group 1.
 YEAR_BEFORE_MONTH = re.compile(r"([0-9０-９]+)年(?=[0-9０-９]+月)")
 

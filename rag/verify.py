@@ -44,12 +44,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from .answer_type import answer_span, expected_answer, holds_answer, of_another_kind
+from .answer_type import answer_span, asks_when, asks_who_or_where, expected_answer, holds_answer, of_another_kind
 from .arithmetic import MAX_TERMS, Derivation, derive, evaluate, operands, shows_calculation
 from .chunk import Passage, split_sentences
 from .cite import (
     asked_part,
     coverage,
+    described_name,
     filled_part,
     find_near_span,
     find_span,
@@ -59,8 +60,10 @@ from .cite import (
     locate,
     residue,
     support,
+    whole_date,
     with_bounds,
     with_counter,
+    with_quote_marks,
 )
 from .japanese import (
     CALCULATION_WORDS,
@@ -593,7 +596,12 @@ class Verifier:
                 if not short:
                     return verdict
         quotes = [c.quote for c in verdict.citations]
-        short = with_bounds(with_counter(asked_part(short, question), quotes, question), quotes)
+        short = with_counter(asked_part(short, question), quotes, question)
+        if asks_when(question):
+            short = whole_date(short, quotes)
+        if asks_who_or_where(question):
+            short = described_name(short)
+        short = with_quote_marks(with_bounds(short, quotes), quotes)
         return verdict._replace(short_answer=short)
 
     def _key_coverage(self, key: Citation, citations: list[Citation], passages: list[Passage], question: str) -> float:

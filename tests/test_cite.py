@@ -6,6 +6,7 @@ from rag.chunk import Passage
 from rag.cite import (
     asked_part,
     coverage,
+    described_name,
     find_near_span,
     find_span,
     holds_date,
@@ -14,8 +15,10 @@ from rag.cite import (
     repeated_from,
     residue,
     support,
+    whole_date,
     with_bounds,
     with_counter,
+    with_quote_marks,
 )
 from rag.japanese import dates_spelled, squash
 
@@ -214,3 +217,37 @@ def test_a_name_is_held_as_spelt_or_written_shorter_but_not_as_another_name():
 ])
 def test_a_text_holds_a_date_when_it_holds_its_year_month_and_day(date, text, held):
     assert holds_date(date, squash(dates_spelled(text))) == held
+
+
+@pytest.mark.parametrize("span, texts, whole", [
+    ("1915年", ["1915年10月、代表作の1つとなる『羅生門』を発表した。"], "1915年10月"),
+    ("2月", ["1921年2月に退職した。"], "1921年2月"),
+    ("2月", ["1921年12月に着任し、翌年2月に退職した。"], "2月"),  # not the 2月 of 12月
+    ("１９１５年", ["1915年10月"], "1915年10月"),  # widths folded
+    ("1915年", ["1915年に"], "1915年"),
+    ("10.8決戦", ["10.8決戦"], "10.8決戦"),  # no date: as it is
+])
+def test_a_date_asked_when_of_is_taken_as_its_sentence_writes_it_whole(span, texts, whole):
+    assert whole_date(span, texts) == whole
+
+
+@pytest.mark.parametrize("span, texts, marked", [
+    ("論語", ["この文句は『論語』に記されている。"], "『論語』"),
+    ("10.8決戦", ["その日は「10.8決戦」の実況を担当した。"], "「10.8決戦」"),
+    ("論語", ["論語と『論語集注』"], "論語"),  # marks that enclose more than the span
+    ("「交渉」", ["「交渉」"], "「交渉」"),  # marked already
+])
+def test_a_quoted_term_is_named_with_its_quote_marks(span, texts, marked):
+    assert with_quote_marks(span, texts) == marked
+
+
+@pytest.mark.parametrize("span, name", [
+    ("漫画家の手塚治虫", "手塚治虫"),
+    ("ウェストミンスターのチェスターフィールドハウス", "チェスターフィールドハウス"),
+    ("『リボンの騎士』", "『リボンの騎士』"),  # a title in quote marks is one name
+    ("王毅外相", "王毅外相"),
+    ("AのB", "AのB"),  # a letter is no name
+    ("ロシアと中国", "ロシアと中国"),
+])
+def test_a_name_is_read_without_the_words_that_describe_it(span, name):
+    assert described_name(span) == name
