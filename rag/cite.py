@@ -183,8 +183,13 @@ def whole_date(span: str, texts: list[str]) -> str:
 
 def holds_date(date: str, squashed: str) -> bool:
     """Whether a text (`squash`ed after `dates_spelled`) holds a date a question states: its year, month and day
-    each, as an article names the year once and its days after (「1948年…6月19日」)."""
-    return all(part in squashed for part in DATE_PART.findall(squash(date)))
+    each, as an article names the year once and its days after (「1948年…6月19日」), a year also by its last two
+    digits, as news writes it after the first mention (「20年12月」 for 2020年12月)."""
+    def held(part: str) -> bool:
+        if re.fullmatch(r"[0-9]{4}年", part):  # 「20年」 only before a month: 「創業20年」 is no year
+            return re.search(rf"(?<![0-9])(?:{part}|{part[2:]}(?=[0-9]+月))", squashed) is not None
+        return re.search(rf"(?<![0-9]){part}", squashed) is not None
+    return all(held(part) for part in DATE_PART.findall(squash(date)))
 
 
 REPEAT_WINDOW = 3
@@ -452,18 +457,6 @@ def described_name(span: str) -> str:
     if match is None or any(mark in span for mark in OPENING_BRACKETS + CLOSING_BRACKETS):
         return span
     return match[1] if len(match[1]) >= 2 else span
-
-
-def with_quote_marks(span: str, texts: list[str]) -> str:
-    """The span with the 「」 or 『』 that enclose exactly it in the first of `texts` that has it so (「10.8決戦」,
-    『羅生門』): a title or a term quoted is named with its marks."""
-    if span[:1] in OPENING_BRACKETS:
-        return span
-    for text in texts:
-        for opening, closing in (("「", "」"), ("『", "』")):
-            if f"{opening}{span}{closing}" in text:
-                return f"{opening}{span}{closing}"
-    return span
 
 
 def _trimmed(text: str) -> str:

@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -63,7 +63,6 @@ from .cite import (
     whole_date,
     with_bounds,
     with_counter,
-    with_quote_marks,
 )
 from .japanese import (
     CALCULATION_WORDS,
@@ -188,8 +187,8 @@ class Verifier:
                     return verdict
                 if of_another_kind(verdict.short_answer, question):
                     return Verdict(REFUSAL, True, "the answer is not of the kind the question asks for")
-                if missing := self.unnamed(verdict, question):
-                    # the reader learns which of the names asked about the documents do not speak of
+                if missing := self.unnamed(verdict, question, [h.passage.doc_id for h in claim.related]):
+                    # the reader learns which of the names or dates asked about the documents do not speak of
                     return Verdict(f"資料には「{'」「'.join(missing)}」についての記載がありません。", True,
                                    f"the cited articles do not name {'、'.join(missing)}")
                 return self.conflicting(verdict, claim)
@@ -464,25 +463,29 @@ class Verifier:
         doc = self.documents.get(passage.doc_id)
         return bool(doc) and doc.title == citation.title and (doc.publisher or "") == (citation.publisher or "")
 
-    def unnamed(self, verdict: Verdict, question: str) -> list[str]:
-        """The names the question gives (`names_in`) and the dates it states (`stated_dates`) that an article the
-        answer cites does not hold (its date line counts): the model answered about another branch, plan or
-        product than the one asked about, or from a figure of another month (「2026年3月時点で約4,200社」 asked
-        「2025年3月の時点では」)."""
+    def unnamed(self, verdict: Verdict, question: str, retrieved: Sequence[str] = ()) -> list[str]:
+        """The names the question gives (`names_in`) that an article the answer cites does not hold, and the dates
+        it states (`stated_dates`) that no article cited or `retrieved` (doc_ids) holds, its date line counted: the
+        model answered about another branch, plan or product than the one asked about, or from a figure of another
+        month (「2026年3月時点で約4,200社」 asked 「2025年3月の時点では」). A date is looked for in every article
+        found, as a question stating two dates is often answered from two articles, and the reader is told only
+        what none of them holds."""
         names, dates = names_in(question), stated_dates(question)
         if not names and not dates:
             return []
-        missing = []
+        missing, written = [], []
         for doc_id in dict.fromkeys(c.doc_id for c in verdict.citations):
             doc = self.documents.get(doc_id)
             cited = next(c for c in verdict.citations if c.doc_id == doc_id)
             # the publisher names the organisation a notice speaks for (ソラノ電機) though its text may not
-            text = f"{doc.title}\n{doc.publisher}\n{doc.date}\n{doc.text}" if doc else f"{cited.title}\n{cited.text}"
-            squashed = squash(text)
-            missing += [name for name in names if not holds_name(name, squashed) and name not in missing]
-            written = squash(dates_spelled(text))
-            missing += [date for date in dates if not holds_date(date, written) and date not in missing]
-        return missing
+            text = squash(f"{doc.title}\n{doc.publisher}\n{doc.text}" if doc else f"{cited.title}\n{cited.text}")
+            missing += [name for name in names if not holds_name(name, text) and name not in missing]
+        for doc_id in dict.fromkeys([*(c.doc_id for c in verdict.citations), *retrieved]) if dates else ():
+            if (doc := self.documents.get(doc_id)) is not None:
+                written.append(squash(dates_spelled(f"{doc.title}\n{doc.date}\n{doc.text}")))
+        written += [squash(dates_spelled(f"{c.title}\n{c.text}")) for c in verdict.citations
+                    if c.doc_id not in self.documents]
+        return missing + [date for date in dates if not any(holds_date(date, text) for text in written)]
 
     # --- parts the rules share ---------------------------------------------------------------------------------
 
@@ -576,8 +579,9 @@ class Verifier:
         the short answer is read from its answer sentence, as a cited passage spells it: the words standing where
         the question asks (`filled_part`: 「マーラーの交響曲は大規模なものが多い。」 to 「マーラーの何が…」 gives
         「交響曲」), else the longest piece the sentence adds to the question (`residue`), or those words as the title
-        of a cited article gives them. A bare number takes its counter from the cited sentence (「90」: 「90歳」), and a
-        figure the words that bound or round it there (「1793年」: 「1793年頃」)."""
+        of a cited article gives them. A bare number takes its counter from the cited sentence (「90」: 「90歳」), a
+        figure the words that bound or round it there (「1793年」: 「1793年頃」); asked 「いつ」, a date is taken whole
+        (「1915年10月」), and asked 「誰」 or 「どこ」, a name without the words before its 「の」 that describe it."""
         if verdict.refused or not verdict.citations:
             return verdict
         short = verdict.short_answer
@@ -601,7 +605,7 @@ class Verifier:
             short = whole_date(short, quotes)
         if asks_who_or_where(question):
             short = described_name(short)
-        short = with_quote_marks(with_bounds(short, quotes), quotes)
+        short = with_bounds(short, quotes)
         return verdict._replace(short_answer=short)
 
     def _key_coverage(self, key: Citation, citations: list[Citation], passages: list[Passage], question: str) -> float:

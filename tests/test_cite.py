@@ -18,7 +18,6 @@ from rag.cite import (
     whole_date,
     with_bounds,
     with_counter,
-    with_quote_marks,
 )
 from rag.japanese import dates_spelled, squash
 
@@ -214,6 +213,10 @@ def test_a_name_is_held_as_spelt_or_written_shorter_but_not_as_another_name():
     ("1948年6月19日", "1948年、…6月19日に遺体が発見された", True),  # the year named once, the day after
     ("2025年3月", "2026年3月時点で約4,200社", False),
     ("4月23日", "23日の夜", False),
+    ("2020年12月", "中ロ両軍は20年12月、合同パトロールを実施し", True),  # a year by its last two digits
+    ("2020年12月", "2120年12月", False),
+    ("2020年12月", "創業20年を迎え、12月に記念式典を開く", False),
+    ("3月", "13月", False),
 ])
 def test_a_text_holds_a_date_when_it_holds_its_year_month_and_day(date, text, held):
     assert holds_date(date, squash(dates_spelled(text))) == held
@@ -229,16 +232,6 @@ def test_a_text_holds_a_date_when_it_holds_its_year_month_and_day(date, text, he
 ])
 def test_a_date_asked_when_of_is_taken_as_its_sentence_writes_it_whole(span, texts, whole):
     assert whole_date(span, texts) == whole
-
-
-@pytest.mark.parametrize("span, texts, marked", [
-    ("論語", ["この文句は『論語』に記されている。"], "『論語』"),
-    ("10.8決戦", ["その日は「10.8決戦」の実況を担当した。"], "「10.8決戦」"),
-    ("論語", ["論語と『論語集注』"], "論語"),  # marks that enclose more than the span
-    ("「交渉」", ["「交渉」"], "「交渉」"),  # marked already
-])
-def test_a_quoted_term_is_named_with_its_quote_marks(span, texts, marked):
-    assert with_quote_marks(span, texts) == marked
 
 
 @pytest.mark.parametrize("span, name", [

@@ -7,9 +7,10 @@ import pytest
 
 from rag.answer import Answerer
 from rag.index import build_index
+from rag.load import Document
 from rag.prompt import REFUSAL
 from rag.retrieve import Retriever
-from rag.verify import CONFLICT, FIGURES_ONLY
+from rag.verify import CONFLICT, FIGURES_ONLY, Citation, Verdict, Verifier
 
 from .test_answer import ScriptedGenerator
 
@@ -158,3 +159,19 @@ def test_paragraphs_of_one_article_are_one_source_and_no_conflict_between_them()
     assert verifier._same_source(passage("p2"), cited) and verifier._same_source(passage("p1"), cited)
     assert not verifier._same_source(passage("p3"), cited)  # the same title from another publisher
     assert not verifier._same_source(passage("n1"), cited)
+
+
+def test_two_dates_a_question_states_may_stand_in_two_articles():
+    documents = {"a": Document("a", "合同パトロール", "2020年12月、両国の爆撃機が北太平洋を飛行した。"),
+                 "b": Document("b", "合同パトロール続報", "2024年7月には、ベーリング海上空で実施した。")}
+
+    def cited(*doc_ids: str) -> Verdict:
+        return Verdict("北太平洋とベーリング海です。", False, "", [
+            Citation(n, d, documents[d].title, f"{d}#0", documents[d].text, documents[d].text, 0,
+                     len(documents[d].text)) for n, d in enumerate(doc_ids, start=1)])
+
+    question = "2020年12月と2024年7月の合同パトロールはそれぞれどこで行われた？"
+    assert Verifier(documents).unnamed(cited("a", "b"), question) == []
+    assert Verifier(documents).unnamed(cited("a"), question) == ["2024年7月"]
+    # a date one of the articles retrieved holds is not said to be missing, though the answer cites another
+    assert Verifier(documents).unnamed(cited("a"), question, ["a", "b"]) == []
