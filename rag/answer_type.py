@@ -40,7 +40,7 @@ def expected_answer(question: str) -> re.Pattern | None:
 
 
 # 「誰」 and 「どこ」 ask for a person or a place by name: of 「漫画家の手塚治虫」 the name is the answer
-_ASKS_WHO_OR_WHERE = re.compile(r"誰|だれ|どこ")
+_ASKS_WHO_OR_WHERE = re.compile(r"誰|(?<![ぁ-ゖ])だれ|どこ(?!とな)")  # not the だれ of なだれ, どことなく
 
 
 def asks_who_or_where(question: str) -> bool:

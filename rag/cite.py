@@ -15,8 +15,6 @@ from .japanese import (
     CALENDAR_DATE,
     CLOSING_BRACKETS,
     COPULA_END,
-    DATE_PART,
-    DIGITS,
     EDGE_PARTICLES,
     HIRAGANA,
     KANJI_NUMERALS,
@@ -166,30 +164,31 @@ def holds_name(name: str, squashed: str) -> bool:
 
 
 def whole_date(span: str, texts: list[str]) -> str:
-    """A date as the first of `texts` that holds it writes it whole (「1915年」 where a passage says 「1915年10月」,
-    「2月」 in 「1921年2月」): asked when, the date written is the answer, not the part the model copied."""
+    """A date as `texts` write it whole where they hold it (「1915年」 where a passage says 「1915年10月」, 「2月」 in
+    「1921年2月」): asked when, the date written is the answer, not the part the model copied. Where the texts hold
+    it in two dates (「2019年10月」 and 「2020年10月」 for 「10月」), which the model meant is unknown: as it is."""
     folded = fold_width(span)
     if not CALENDAR_DATE.fullmatch(folded):
         return span
-    for text in map(fold_width, texts):
-        for match in CALENDAR_DATE.finditer(text):
-            at = match[0].find(folded)
-            while at > 0 and match[0][at - 1].isdigit():  # 「2月」 is no part of 「12月」
-                at = match[0].find(folded, at + 1)
-            if at >= 0:
-                return match[0]
-    return span
+    part = re.compile(rf"(?<![0-9]){re.escape(folded)}")
+    whole = {match[0] for text in texts for match in CALENDAR_DATE.finditer(fold_width(text))
+             if part.search(match[0])}
+    return whole.pop() if len(whole) == 1 else span
 
 
-def holds_date(date: str, squashed: str) -> bool:
-    """Whether a text (`squash`ed after `dates_spelled`) holds a date a question states: its year, month and day
-    each, as an article names the year once and its days after (「1948年…6月19日」), a year also by its last two
-    digits, as news writes it after the first mention (「20年12月」 for 2020年12月)."""
+_DATED_PART = re.compile(r"[0-9]+[年月]")
+
+
+def holds_date(date: str, text: str) -> bool:
+    """Whether a text (after `dates_spelled`) holds a date a question states: its year and month each, as an
+    article names the year once and its months after (「1948年…6月19日」), a year also by its last two digits
+    before a month, as news writes it after the first mention (「20年12月」 for 2020年12月). The day is not
+    checked: it often stands inside a range (「12月29日～1月3日」)."""
     def held(part: str) -> bool:
         if re.fullmatch(r"[0-9]{4}年", part):  # 「20年」 only before a month: 「創業20年」 is no year
-            return re.search(rf"(?<![0-9])(?:{part}|{part[2:]}(?=[0-9]+月))", squashed) is not None
-        return re.search(rf"(?<![0-9]){part}", squashed) is not None
-    return all(held(part) for part in DATE_PART.findall(squash(date)))
+            return re.search(rf"(?<![0-9])(?:{part}|{part[2:]}(?=[0-9]+月))", text) is not None
+        return re.search(rf"(?<![0-9]){part}", text) is not None
+    return all(held(part) for part in _DATED_PART.findall(fold_width(date)))
 
 
 REPEAT_WINDOW = 3
@@ -435,16 +434,21 @@ def with_counter(span: str, texts: list[str], question: str = "") -> str:
     return next((match[0] for text in texts if (match := counted.search(fold_width(text)))), span)
 
 
+_FIGURE = re.compile(rf"{NUMBER}(?:{UNIT})?")
+
+
 def with_bounds(span: str, texts: list[str]) -> str:
-    """A figure with the words that bound or round it where the first of `texts` that states it has them
-    (「1793年」 where a passage says 「1793年頃」, 「25%」 in 「約25%」): the figure stated is the answer, whatever
-    the model copied of it. Words that are no figure are returned as they are."""
+    """A figure with the words that bound or round it where `texts` state it with them (「1793年」 where a passage
+    says 「1793年頃」, 「25%」 in 「約25%」): the figure stated is the answer, whatever the model copied of it. Where
+    they state it twice, bounded differently (「前年は約300人、今年は300人」), it stays as it is, and so do words
+    that are no figure (「第2次世界大戦」)."""
     folded = fold_width(span)
-    if not DIGITS.search(folded):
+    if not (_FIGURE.fullmatch(folded) or CALENDAR_DATE.fullmatch(folded)):
         return span
     figure = re.compile(rf"(?<![0-9.,]){re.escape(folded)}(?![0-9])")
-    return next((_bounded(text, match.start(), match.end()) for text in map(fold_width, texts)
-                 if (match := figure.search(text))), span)
+    bounded = {_bounded(text, match.start(), match.end()) for text in map(fold_width, texts)
+               for match in figure.finditer(text)}
+    return bounded.pop() if len(bounded) == 1 else span
 
 
 _DESCRIBED = re.compile(rf"{NOUN_LETTERS}(?:の{NOUN_LETTERS})*の({NOUN_LETTERS})")
@@ -452,11 +456,14 @@ _DESCRIBED = re.compile(rf"{NOUN_LETTERS}(?:の{NOUN_LETTERS})*の({NOUN_LETTERS
 
 def described_name(span: str) -> str:
     """Of a name with the words that describe it before 「の」 (「漫画家の手塚治虫」, 「ウェストミンスターの
-    チェスターフィールドハウス」), the name; a span in quote marks (『リボンの騎士』) or of another shape as it is."""
+    チェスターフィールドハウス」), the name. As it is: a span in quote marks (『リボンの騎士』), one whose 「の」 is
+    part of a name (「井の頭公園」, 「道の駅富士」: one letter before it) and one whose last words are a common
+    noun of two letters (「トヨタの社長」), which names nothing without what is before it."""
     match = _DESCRIBED.fullmatch(span)
     if match is None or any(mark in span for mark in OPENING_BRACKETS + CLOSING_BRACKETS):
         return span
-    return match[1] if len(match[1]) >= 2 else span
+    before = span[:match.start(1) - 1].rsplit("の", 1)[-1]
+    return match[1] if len(match[1]) >= 3 and len(before) >= 2 else span
 
 
 def _trimmed(text: str) -> str:

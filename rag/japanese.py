@@ -253,37 +253,44 @@ def decimals(figure: str) -> int:
 
 
 _CALENDAR = r"[0-9]+年(?:[0-9]+月(?:[0-9]+日)?)?|[0-9]+月(?:[0-9]+日)?"
-# A date of the calendar as written, its parts together (「1915年10月」, 「3月3日」).
-CALENDAR_DATE = re.compile(rf"(?<![0-9])(?:{_CALENDAR})")
+# Japanese eras and the year before each one's first: 令和7年 is 2025年.
+ERAS = {"明治": 1867, "大正": 1911, "昭和": 1925, "平成": 1988, "令和": 2018}
+_NOT_AFTER_ERA = "".join(f"(?<!{era})" for era in ERAS)
+# A date of the calendar as written, its parts together (「1915年10月」, 「3月3日」); not the year of an era.
+CALENDAR_DATE = re.compile(rf"(?<![0-9]){_NOT_AFTER_ERA}(?:{_CALENDAR})")
 # Dates in digits only (「一日」 in 「丸一日」 is not a date), or named by their distance from today.
 DATE = re.compile(rf"{_CALENDAR}|[0-9]+日|[0-9]+年代|[0-9]+世紀|[昨今来翌前同][年月]|先月|先週|今週|来週|昨日|今日|明日")
 # The year of a date written with its month (「2023年7月25日」, in any width), the year's digits as group 1.
 YEAR_BEFORE_MONTH = re.compile(r"([0-9０-９]+)年(?=[0-9０-９]+月)")
 
-# A date the question states to the month or the day (「2025年3月」, 「4月1日」), in digits. A year alone is often
-# the setting of a whole article that one paragraph leaves unsaid (「1994年のリーグ公式戦」), and a month or a day
-# alone (「4月から」) or a relative date (「昨年」) pins too little.
-# An era's year (平成24年) is not the calendar's, and is left out.
-_STATED_DATE = re.compile(rf"(?<![0-9{KANJI}])(?:[0-9]+年[0-9]+月(?:[0-9]+日)?|[0-9]+月[0-9]+日)(?![0-9])")
-DATE_PART = re.compile(r"[0-9]+[年月日]")
+# A date the question states to the month (「2025年3月」, 「4月1日」), in digits. A year alone is often the setting
+# of a whole article that one paragraph leaves unsaid (「1994年のリーグ公式戦」), and a month or a day alone
+# (「4月から」) or a relative date (「昨年」) pins too little.
+_STATED_DATE = re.compile(r"(?<![0-9])(?:[0-9]+年[0-9]+月(?:[0-9]+日)?|[0-9]+月[0-9]+日)(?![0-9])")
 _ISO_DATE = re.compile(r"(?<![0-9])([0-9]{4})[-/.]([0-9]{1,2})(?:[-/.]([0-9]{1,2}))?(?![0-9])")
+_ERA_YEAR = re.compile(rf"({'|'.join(ERAS)})(元|[0-9]+)年")
 _LEADING_ZERO = re.compile(r"(?<![0-9])0([0-9])(?=[月日])")
-# the era year written beside the year (「1952年(昭和27年)4月」), and the day of the week after a day
-_ASIDE = re.compile(r"(?<=[年日])\s*[(（][^()（）]{1,12}[)）]")
-
-
-def stated_dates(question: str) -> list[str]:
-    """The dates `question` states (「2025年3月の時点では何社」 gives 「2025年3月」), leading zeros dropped: an
-    article answering it holds them too."""
-    return list(dict.fromkeys(_LEADING_ZERO.sub(r"\1", m[0]) for m in _STATED_DATE.finditer(fold_width(question))))
+# an era's year written beside the calendar's (「1952年(昭和27年)4月」), a day of the week after a day (「7日(月)」)
+_ASIDE = re.compile(rf"(?<=[年日])\s*[(（](?:(?:{'|'.join(ERAS)})(?:元|[0-9]+)年|[月火水木金土日](?:曜日?)?(?:・?祝)?)[)）]")
 
 
 def dates_spelled(text: str) -> str:
     """`text` with its dates written as questions write them: 「2026-03-10」 and 「2026/3/10」 as 「2026年3月10日」,
-    「03月」 as 「3月」, an aside after a year or a day left out (「1952年(昭和27年)4月」, 「7日(月)」)."""
+    「令和7年」 as 「2025年」, 「03月」 as 「3月」, an era's year or a weekday beside a date left out
+    (「1952年(昭和27年)4月」, 「7日(月)」)."""
     def spelled(m: re.Match) -> str:
         return f"{m[1]}年{int(m[2])}月" + (f"{int(m[3])}日" if m[3] else "")
-    return _LEADING_ZERO.sub(r"\1", _ISO_DATE.sub(spelled, _ASIDE.sub("", fold_width(text))))
+
+    def era(m: re.Match) -> str:
+        return f"{ERAS[m[1]] + (1 if m[2] == '元' else int(m[2]))}年"
+    text = _ASIDE.sub("", fold_width(text))
+    return _LEADING_ZERO.sub(r"\1", _ERA_YEAR.sub(era, _ISO_DATE.sub(spelled, text)))
+
+
+def stated_dates(question: str) -> list[str]:
+    """The dates `question` states (「2025年3月の時点では何社」 gives 「2025年3月」, 「令和7年3月」 too), leading zeros
+    dropped: an article answering it holds their year and month."""
+    return list(dict.fromkeys(m[0] for m in _STATED_DATE.finditer(dates_spelled(question))))
 
 
 # --- phrases ----------------------------------------------------------------------------------------------------
@@ -309,7 +316,10 @@ NOUN_PHRASE = rf"{NOUN_LETTERS}(?:の{NOUN_LETTERS})*"
 # Words after a number that bound or round it and belong to it (「1925年ごろ」, 「15種類以上」), and before it: its
 # sign, 「約」, 「紀元前」 or the start of a range (「-32°C」, 「約50%」, 「9-10%」).
 NUMBER_BOUNDS = rf"ごろ|頃|前後|余り|程度|{BOUNDS}"
-NUMBER_PREFIXES = r"約|およそ|紀元前|[0-9.]+[-−～〜]|(?<![0-9])[-−－]"
+# 「約」 is no rounding at the end of a word (予約, 契約, 条約); a range's start is a whole number (not the 00 of 10:00);
+# a minus sign follows no digit, letter, katakana or date (「6月-7月」, 「SC-300」 hold none).
+NUMBER_PREFIXES = (rf"(?<![予契節集要規条制公婚特誓倹解])約|およそ|紀元前|(?<![0-9.:])[0-9.]+[-−～〜~]"
+                   rf"|(?<![0-9A-Za-z{KATAKANA}年月日時分秒])[-−－]")
 # What separates the items of a list: 「、」, or 「と」「や」 between two words that are not hiragana (「英語やロシア
 # 語」), since inside a hiragana word they are letters (「ひとつ」).
 LIST_SEPARATOR = re.compile(rf"、|(?<=[^{HIRAGANA}、])[とや](?=[^{HIRAGANA}、])")

@@ -30,10 +30,10 @@ A year the model puts before a date that the passages state without one (「2023
 is taken off first: the model supplies years from what it knows, and the date itself is the passages'.
 
 An answer that stands is refused when its short answer is of another kind than asked (`of_another_kind`: a date
-for 「どこ」) or when an article it cites does not hold a name or a date the question gives (`unnamed`: 「西口店」
-answered from a row about 東口店), and last checked against the other articles retrieved (`conflicting`): when
-another article's sentence about the question states a different figure or date of the same kind, the reply says
-that the sources differ and cites both, with their dates, instead of choosing one.
+for 「どこ」), when an article it cites does not hold a name the question gives (`unnamed`: 「西口店」 answered
+from a row about 東口店) or no article found holds a date it states, and last checked against the other articles
+retrieved (`conflicting`): when another article's sentence about the question states a different figure or date of
+the same kind, the reply says that the sources differ and cites both, with their dates, instead of choosing one.
 """
 
 from __future__ import annotations
@@ -465,7 +465,8 @@ class Verifier:
 
     def unnamed(self, verdict: Verdict, question: str, retrieved: Sequence[str] = ()) -> list[str]:
         """The names the question gives (`names_in`) that an article the answer cites does not hold, and the dates
-        it states (`stated_dates`) that no article cited or `retrieved` (doc_ids) holds, its date line counted: the
+        it states (`stated_dates`) whose year and month no article cited or `retrieved` (doc_ids) holds, its date
+        line counted: the
         model answered about another branch, plan or product than the one asked about, or from a figure of another
         month (「2026年3月時点で約4,200社」 asked 「2025年3月の時点では」). A date is looked for in every article
         found, as a question stating two dates is often answered from two articles, and the reader is told only
@@ -482,9 +483,8 @@ class Verifier:
             missing += [name for name in names if not holds_name(name, text) and name not in missing]
         for doc_id in dict.fromkeys([*(c.doc_id for c in verdict.citations), *retrieved]) if dates else ():
             if (doc := self.documents.get(doc_id)) is not None:
-                written.append(squash(dates_spelled(f"{doc.title}\n{doc.date}\n{doc.text}")))
-        written += [squash(dates_spelled(f"{c.title}\n{c.text}")) for c in verdict.citations
-                    if c.doc_id not in self.documents]
+                written.append(dates_spelled(f"{doc.title}\n{doc.date}\n{doc.text}"))
+        written += [dates_spelled(f"{c.title}\n{c.text}") for c in verdict.citations if c.doc_id not in self.documents]
         return missing + [date for date in dates if not any(holds_date(date, text) for text in written)]
 
     # --- parts the rules share ---------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 import pytest
 
-from rag.answer_type import answer_span, expected_answer, holds_answer, of_another_kind
+from rag.answer_type import answer_span, asks_who_or_where, expected_answer, holds_answer, of_another_kind
 
 
 def test_counter_questions_want_a_number_with_that_counter():
@@ -61,3 +61,11 @@ def test_other_questions_accept_any_words():
 ])
 def test_a_date_or_figure_or_a_clause_answers_no_where_who_or_name_question(span, question, other):
     assert of_another_kind(span, question) is other
+
+
+@pytest.mark.parametrize("question, asks", [
+    ("会見したのは誰？", True), ("生まれたのはどこ？", True), ("だれが来た？", True),
+    ("なだれが起きたのはいつ？", False), ("どことなく似ている二人の名前は？", False),
+])
+def test_who_or_where_is_asked_by_its_words_not_by_their_letters_inside_others(question, asks):
+    assert asks_who_or_where(question) == asks

@@ -113,10 +113,10 @@ def test_a_place_named_in_hiragana_that_the_notice_does_not_hold_is_refused(ask)
     assert result.answer == "28台です。[1]"
 
 
-def test_a_date_the_cited_notice_does_not_hold_is_refused(ask):
+def test_a_date_no_notice_found_holds_is_refused(ask):
     result = ask("回答: 660円です。[1]\n要点: 660円", "2025年3月の時点で子どもの料金はいくら？")
     assert result.refused and result.answer == "資料には「2025年3月」についての記載がありません。"
-    # its date line holds 2026年3月 (written 2026-03-01)
+    # the notices' date lines hold 2026年3月 (written 2026-03-01)
     result = ask("回答: 660円です。[1]\n要点: 660円", "2026年3月の時点で子どもの料金はいくら？")
     assert result.answer == "660円です。[1]"
 

@@ -270,8 +270,9 @@ def test_names_a_question_gives(question, names):
     ("２０２６年０４月１日から何が変わる？", ["2026年4月1日"]),  # widths folded, leading zeros dropped
     ("2026年1月から3月までの乗船者数は？", ["2026年1月"]),  # a month alone pins too little
     ("1994年のリーグ公式戦は？", []), ("4月からの営業時間は？", []), ("7日に何があった？", []),
-    ("平成24年1月27日時点の首相は誰？", []),  # an era's year
-    ("昨年12月7日の会談は？", []),
+    ("平成24年1月27日時点の首相は誰？", ["2012年1月27日"]),  # an era's year as the calendar's
+    ("西暦2025年3月の売上は？", ["2025年3月"]),
+    ("昨年12月7日の会談は？", ["12月7日"]),  # the year is relative: the month and day are stated
     ("何年何月に完成した？", []),
 ])
 def test_dates_a_question_states(question, dates):
@@ -281,6 +282,8 @@ def test_dates_a_question_states(question, dates):
 @pytest.mark.parametrize("text, spelled", [
     ("2026-03-10", "2026年3月10日"), ("2026/3/1に", "2026年3月1日に"), ("2025年04月", "2025年4月"),
     ("1952年(昭和27年)4月", "1952年4月"), ("7日(月)に", "7日に"), ("1.5倍", "1.5倍"), ("03-1234-5678", "03-1234-5678"),
+    ("令和7年3月31日まで", "2025年3月31日まで"), ("令和元年5月", "2019年5月"),
+    ("本日(3月10日)より", "本日(3月10日)より"),  # a date in brackets is no aside
 ])
 def test_dates_are_spelled_as_questions_spell_them(text, spelled):
     assert dates_spelled(text) == spelled
