@@ -448,7 +448,8 @@ def with_bounds(span: str, texts: list[str]) -> str:
     figure = re.compile(rf"(?<![0-9.,]){re.escape(folded)}(?![0-9])")
     bounded = {_bounded(text, match.start(), match.end()) for text in map(fold_width, texts)
                for match in figure.finditer(text)}
-    return bounded.pop() if len(bounded) == 1 else span
+    # the range mark as Japanese writes it (folding made 「40～50m」 「40~50m」)
+    return re.sub(r"(?<=[0-9])~(?=[0-9])", "～", bounded.pop()) if len(bounded) == 1 else span
 
 
 _DESCRIBED = re.compile(rf"{NOUN_LETTERS}(?:の{NOUN_LETTERS})*の({NOUN_LETTERS})")

@@ -153,7 +153,7 @@ BOUNDED = [  # (short answer, cited sentences, short answer with the words that 
     ("ロシア", ["約ロシア"], "ロシア"),  # no figure: as it is
     ("第2次世界大戦", ["第2次世界大戦前後の日本"], "第2次世界大戦"),
     ("100件", ["契約100件を締結した。"], "100件"),  # the 約 of 契約 rounds nothing
-    ("50m", ["水深40～50m付近まで"], "40~50m"),
+    ("50m", ["水深40～50m付近まで"], "40～50m"),
     ("18:00", ["営業時間は10:00-18:00です。"], "18:00"),  # not the 00 of 10:00
     ("2025年3月", ["期間は2024年4月-2025年3月です。"], "2025年3月"),  # a dash after a date is no minus sign
     ("300", ["型番SC-300"], "300"),
