@@ -466,26 +466,30 @@ class Verifier:
     def unnamed(self, verdict: Verdict, question: str, retrieved: Sequence[str] = ()) -> list[str]:
         """The names the question gives (`names_in`) that an article the answer cites does not hold, and the dates
         it states (`stated_dates`) whose year and month no article cited or `retrieved` (doc_ids) holds, its date
-        line counted: the
-        model answered about another branch, plan or product than the one asked about, or from a figure of another
-        month (「2026年3月時点で約4,200社」 asked 「2025年3月の時点では」). A date is looked for in every article
-        found, as a question stating two dates is often answered from two articles, and the reader is told only
-        what none of them holds."""
+        line counted: the model answered about another branch, plan or product than the one asked about, or from a
+        figure of another month (「2026年3月時点で約4,200社」 asked 「2025年3月の時点では」). A date is looked for in
+        every article found, as a question stating two dates is often answered from two articles, and the reader is
+        told only what none of them holds."""
         names, dates = names_in(question), stated_dates(question)
         if not names and not dates:
             return []
-        missing, written = [], []
+        missing = []
         for doc_id in dict.fromkeys(c.doc_id for c in verdict.citations):
             doc = self.documents.get(doc_id)
             cited = next(c for c in verdict.citations if c.doc_id == doc_id)
             # the publisher names the organisation a notice speaks for (ソラノ電機) though its text may not
             text = squash(f"{doc.title}\n{doc.publisher}\n{doc.text}" if doc else f"{cited.title}\n{cited.text}")
             missing += [name for name in names if not holds_name(name, text) and name not in missing]
-        for doc_id in dict.fromkeys([*(c.doc_id for c in verdict.citations), *retrieved]) if dates else ():
-            if (doc := self.documents.get(doc_id)) is not None:
-                written.append(dates_spelled(f"{doc.title}\n{doc.date}\n{doc.text}"))
-        written += [dates_spelled(f"{c.title}\n{c.text}") for c in verdict.citations if c.doc_id not in self.documents]
-        return missing + [date for date in dates if not any(holds_date(date, text) for text in written)]
+        # the cited articles first, and no further article read once every date is found
+        quoted = {c.doc_id: f"{c.title}\n{c.text}" for c in verdict.citations}  # for an article not in the index
+        for doc_id in dict.fromkeys([*quoted, *retrieved]):
+            if not dates:
+                break
+            doc = self.documents.get(doc_id)
+            if (text := f"{doc.title}\n{doc.date}\n{doc.text}" if doc else quoted.get(doc_id)) is not None:
+                written = dates_spelled(text)
+                dates = [date for date in dates if not holds_date(date, written)]
+        return missing + dates
 
     # --- parts the rules share ---------------------------------------------------------------------------------
 
