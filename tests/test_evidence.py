@@ -24,6 +24,7 @@ from rag.evidence import (
     reading_order,
 )
 from rag.load import Document
+from rag.prompt import Evidence, build_messages, title_heading
 from rag.retrieve import Hit
 
 TOKYO = "東京タワーは1958年に完成した。展望台からは富士山が見えることもある。年間の来場者数は約300万人にのぼる。"
@@ -178,3 +179,16 @@ def test_jaquad_answer_offsets_map_into_the_indexed_text(tmp_path):
     documents, questions = load_jaquad(tmp_path, paragraphs=5)
     q = questions[0]
     assert documents[0].text[q.start:q.end] == "333メートル" and documents[0].title == "東京タワー"
+
+
+def test_the_budget_counts_the_title_lines_the_prompt_shows():
+    titles = {"a": "記事A", "b": "記事B", "c": "記事A"}  # c: another paragraph under a's title
+    picked = [ScoredSentence(0, "a", 0, 40, 0.9), ScoredSentence(1, "b", 0, 30, 0.8),
+              ScoredSentence(2, "c", 0, 20, 0.7), ScoredSentence(3, "a", 50, 60, 0.6)]
+    ordered = reading_order(picked)
+    evidence = [Evidence(n, "x" * (s.end - s.start), s.doc_id, title=titles[s.doc_id])
+                for n, s in enumerate(ordered, start=1)]
+    block = build_messages("質問", evidence)[-1]["content"]
+    shown_titles = sum(len(line) for line in block.splitlines() if line.startswith("【"))
+    headings = {d: title_heading(t) for d, t in titles.items()}
+    assert chars_read(picked, headings) == sum(s.end - s.start for s in picked) + shown_titles
