@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from difflib import SequenceMatcher
 from typing import NamedTuple
 
@@ -33,6 +34,7 @@ from .japanese import (
     UNIT,
     asked_kinds,
     fold_width,
+    fold_width_with_offsets,
     squash,
     squash_with_offsets,
     unit_pattern,
@@ -171,9 +173,8 @@ def whole_date(span: str, texts: list[str]) -> str:
     if not CALENDAR_DATE.fullmatch(folded):
         return span
     part = re.compile(rf"(?<![0-9]){re.escape(folded)}")
-    whole = {match[0] for text in texts for match in CALENDAR_DATE.finditer(fold_width(text))
-             if part.search(match[0])}
-    return whole.pop() if len(whole) == 1 else span
+    return _one_spelling(texts, CALENDAR_DATE, lambda text, match: (match.start(), match.end())
+                         if part.search(match[0]) else None) or span
 
 
 _DATED_PART = re.compile(r"[0-9]+[年月]")
@@ -360,15 +361,18 @@ def _typed_words(piece: str, wanted: re.Pattern) -> str:
     (「1925年ごろ」, 「5歳以上」, 「約50%」, 「-32°C」)."""
     words = answer_span(piece, wanted)
     at = piece.find(words)
-    return words if at < 0 else _bounded(piece, at, at + len(words))  # not found: spelled in another width
+    if at < 0:  # not found: spelled in another width
+        return words
+    start, end = _bounds(piece, at, at + len(words))
+    return piece[start:end]
 
 
-def _bounded(text: str, start: int, end: int) -> str:
-    """`text[start:end]` with the words before and after it in `text` that bound or round a number or give its
-    sign (「ごろ」, 「以上」, 「約」, 「-」): they are part of the figure stated."""
+def _bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span `start:end` of `text` widened to the words before and after it that bound or round a number or
+    give its sign (「ごろ」, 「以上」, 「約」, 「-」): they are part of the figure stated."""
     prefix = _NUMBER_PREFIX.search(text[:start])
     bound = _NUMBER_BOUND.match(text, end)
-    return (prefix[0] if prefix else "") + text[start:end] + (bound[0] if bound else "")
+    return (prefix.start() if prefix else start), (bound.end() if bound else end)
 
 
 def _phrase(piece: str, noun_phrase: re.Pattern) -> str:
@@ -423,7 +427,8 @@ def asked_part(span: str, question: str) -> str:
 def with_counter(span: str, texts: list[str], question: str = "") -> str:
     """A bare number as the first of `texts` that counts it goes on with its counter or unit (「90」 where a
     passage says 「90歳」): the counter is part of the answer, taken whole. The counter the question asks in
-    (「何人」) is the only one taken where it asks in one; widths are folded (「９０歳」 gives 「90歳」)."""
+    (「何人」) is the only one taken where it asks in one; it is found in any width and given as the passage writes
+    it (「９０歳」)."""
     number = fold_width(span)
     if not _BARE_NUMBER.fullmatch(number):
         return span
@@ -431,7 +436,11 @@ def with_counter(span: str, texts: list[str], question: str = "") -> str:
     units = unit_pattern(asked[1]) if asked else UNIT
     # not the end of a longer figure (「1990年」, 「百二十人」) nor of a name (「A3サイズ」)
     counted = re.compile(rf"(?<![0-9.,A-Za-z{KANJI_NUMERALS}]){re.escape(number)}(?:{units})")
-    return next((match[0] for text in texts if (match := counted.search(fold_width(text)))), span)
+    for text in texts:
+        folded, at = fold_width_with_offsets(text)
+        if match := counted.search(folded):
+            return text[at[match.start()]:at[match.end() - 1] + 1]
+    return span
 
 
 _FIGURE = re.compile(rf"{NUMBER}(?:{UNIT})?")
@@ -446,10 +455,21 @@ def with_bounds(span: str, texts: list[str]) -> str:
     if not (_FIGURE.fullmatch(folded) or CALENDAR_DATE.fullmatch(folded)):
         return span
     figure = re.compile(rf"(?<![0-9.,]){re.escape(folded)}(?![0-9])")
-    bounded = {_bounded(text, match.start(), match.end()) for text in map(fold_width, texts)
-               for match in figure.finditer(text)}
-    # the range mark as Japanese writes it (folding made 「40～50m」 「40~50m」)
-    return re.sub(r"(?<=[0-9])~(?=[0-9])", "～", bounded.pop()) if len(bounded) == 1 else span
+    return _one_spelling(texts, figure, lambda text, match: _bounds(text, match.start(), match.end())) or span
+
+
+def _one_spelling(texts: list[str], pattern: re.Pattern, span_of: Callable[[str, re.Match], tuple[int, int] | None]
+                  ) -> str:
+    """The words `span_of` gives for each match of `pattern` in `texts` (width-folded), as the texts write them,
+    where all of them are one words (widths aside); else "": which one the model meant is unknown."""
+    found: dict[str, str] = {}
+    for text in texts:
+        folded, at = fold_width_with_offsets(text)
+        for match in pattern.finditer(folded):
+            if (where := span_of(folded, match)) is not None:
+                written = text[at[where[0]]:at[where[1] - 1] + 1]
+                found.setdefault(fold_width(written), written)
+    return next(iter(found.values())) if len(found) == 1 else ""
 
 
 _DESCRIBED = re.compile(rf"{NOUN_LETTERS}(?:の{NOUN_LETTERS})*の({NOUN_LETTERS})")

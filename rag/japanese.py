@@ -6,8 +6,10 @@ rules can be built from them; the rules themselves are compiled patterns or smal
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+from collections.abc import Callable
 from typing import NamedTuple
 
 # --- normalisation ---------------------------------------------------------------------------------------------
@@ -17,6 +19,16 @@ def fold_width(text: str) -> str:
     """NFKC: full-width digits and letters, half-width katakana and compatibility characters (㍍, ①) in their
     ordinary form, so that 「３３３」 and 「333」 are one number to a pattern."""
     return unicodedata.normalize("NFKC", text)
+
+
+def fold_width_with_offsets(text: str) -> tuple[str, list[int]]:
+    """`fold_width` character by character, with the offset in `text` of each folded character, so that words
+    found in the folded form are shown as `text` writes them (`text[at[start]:at[end - 1] + 1]`)."""
+    folded, offsets = [], []
+    for i, ch in enumerate(text):
+        folded.append(norm := fold_width(ch))
+        offsets.extend([i] * len(norm))
+    return "".join(folded), offsets
 
 
 def fold(text: str) -> str:
@@ -52,6 +64,28 @@ def squash_with_offsets(text: str) -> tuple[str, list[int]]:
 def squash(text: str) -> str:
     """The comparable form of a text: folded (`fold`), without spaces or punctuation (`PUNCTUATION`)."""
     return squash_with_offsets(text)[0]
+
+
+@functools.cache
+def _to_japanese_forms() -> Callable[[str], str]:
+    """Simplified Chinese to traditional, then traditional to the forms Japan writes (OpenCC's s2t and t2jp)."""
+    import opencc
+
+    to_traditional, to_japanese = opencc.OpenCC("s2t"), opencc.OpenCC("t2jp")
+    return lambda text: to_japanese.convert(to_traditional.convert(text))
+
+
+def spelled_as(text: str, written: str) -> str:
+    """`text` with each character that `written` never uses spelled as `written` spells it, where that is its
+    Japanese form: a generator trained on much Chinese writes 「习」「韩国」「长嶋」 for the 「習」「韓国」「長嶋」 it
+    was shown. A character `written` uses stays, though OpenCC would change it (「龍」, 「据え置き」)."""
+    used = set(written)
+    if all(ch in used or ord(ch) < 0x3400 for ch in text):
+        return text
+    converted = _to_japanese_forms()(text)  # whole, as OpenCC reads a character by its phrase (脏器: 臓, not 髒)
+    if len(converted) != len(text):
+        return text
+    return "".join(new if old not in used and new in used else old for old, new in zip(text, converted))
 
 
 # --- character classes ------------------------------------------------------------------------------------------

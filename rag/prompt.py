@@ -6,6 +6,8 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from .japanese import KANJI, KATAKANA, squash
+
 REFUSAL = "資料には記載がありません。"
 
 SYSTEM = """あなたは、与えられた資料だけに基づいて日本語で質問に答えるアシスタントです。
@@ -156,6 +158,18 @@ def without_repeats(text: str) -> str:
             rest = ""
         text = text[:match.start()] + words + rest
     return text
+
+
+# A name or word of kanji, katakana or Latin letters written twice with nothing between (「村田村田」): the small
+# model's stutter, shorter than the loops `without_repeats` reads.
+_DOUBLED = re.compile(f"([{KANJI}{KATAKANA}A-Za-z]{{2,}}?)\\1")
+
+
+def said_once(text: str, written: str) -> str:
+    """`text` with a word the model wrote twice in a row said once, where `written` (`squash`ed: the passages and
+    the question) holds the word but not the two together (「セザールセザール」 where the passage names 「セザール」);
+    words the passages themselves double (「ワンワン」) stay."""
+    return _DOUBLED.sub(lambda m: m[1] if squash(m[0]) not in written and squash(m[1]) in written else m[0], text)
 
 
 def _spelled_range(match: re.Match) -> str:

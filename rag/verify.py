@@ -41,7 +41,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from .answer_type import answer_span, asks_when, asks_who_or_where, expected_answer, holds_answer, of_another_kind
@@ -77,10 +77,11 @@ from .japanese import (
     label_before,
     named_option,
     names_in,
+    spelled_as,
     squash,
     stated_dates,
 )
-from .prompt import REFUSAL, Evidence, parse_reply
+from .prompt import REFUSAL, Evidence, parse_reply, said_once
 from .retrieve import Hit
 
 log = logging.getLogger(__name__)
@@ -205,6 +206,9 @@ class Verifier:
         # A made-up date or amount drops the model's words that state it: only what the passages show may answer,
         # and a figure the model computed only when code derives it from the figures of what it cites.
         held = "\n".join(squash(source) for source in [question] + [p.text for p in passages])
+        # the reply as the passages spell it: the model writes a kanji in its Chinese form or a name twice
+        parsed = replace(parsed, answer=said_once(spelled_as(parsed.answer, held), held),
+                         key=said_once(spelled_as(parsed.key, held), held))
         answer, derivations = self._without_unstated_years(parsed.answer.strip(), held), []
         invented, computed = self._invented_numbers(answer, held), shows_calculation(answer)
         if invented or computed:

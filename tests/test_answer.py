@@ -160,6 +160,16 @@ def test_answer_stating_its_short_answer_is_kept(make):
     assert result.answer == "東京タワーの高さは333メートルです。[1]" and result.short_answer == "333メートル"
 
 
+def test_the_reply_is_read_as_the_passages_spell_it(make):
+    # 「东」 is the Chinese form of the 「東」 the article writes; 「鉄塔鉄塔」 a stutter of the 「鉄塔」 it writes once
+    reply = "根拠: 「高さは333メートルで」[1]\n要点: 333メートル\n回答: 东京タワーの高さは333メートルです。"
+    result = make(ScriptedGenerator(reply)).answer("東京タワーの高さは？")
+    assert result.answer == "東京タワーの高さは333メートルです。[1]"
+    reply = "根拠: 「当時は世界一高い鉄塔だった」[1]\n要点: 鉄塔鉄塔\n回答: 鉄塔鉄塔です。"
+    result = make(ScriptedGenerator(reply)).answer("東京タワーは当時世界一高い何だった？")
+    assert result.answer == "鉄塔です。[1]" and result.short_answer == "鉄塔"
+
+
 def test_short_answer_not_in_the_passages_or_only_repeating_the_question_is_ignored(make):
     for key in ("350メートル", "東京タワー"):
         reply = f"根拠: 「高さは333メートルで」[1]\n要点: {key}\n回答: 東京タワーの高さは333メートルです。"

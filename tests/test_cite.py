@@ -122,7 +122,7 @@ COUNTED = [  # (short answer, cited sentences, question, short answer with its c
     ("3", ["3年間で3人が入れ替わった。"], "何人入れ替わった？", "3人"),  # the counter the question asks in
     ("3", ["3年間で3名が入れ替わった。"], "何人入れ替わった？", "3名"),  # 名 counts people as 人 does
     ("333", ["高さは333メートルだ。"], "", "333メートル"),
-    ("90", ["９０歳まで"], "", "90歳"),  # widths folded
+    ("90", ["９０歳まで"], "", "９０歳"),  # found in any width, shown as the passage writes it
     ("９０", ["90歳まで"], "", "90歳"),
     ("二十", ["百二十人"], "", "二十"),  # not the end of a longer figure
     ("3", ["A3サイズの紙"], "", "3"),  # nor of a name
@@ -154,10 +154,12 @@ BOUNDED = [  # (short answer, cited sentences, short answer with the words that 
     ("第2次世界大戦", ["第2次世界大戦前後の日本"], "第2次世界大戦"),
     ("100件", ["契約100件を締結した。"], "100件"),  # the 約 of 契約 rounds nothing
     ("50m", ["水深40～50m付近まで"], "40～50m"),
+    ("50m", ["水深40~50m付近まで"], "40~50m"),  # as written: the mark is the passage's
+    ("25%", ["約２５％と、前年の約25%から"], "約２５％"),  # one figure in two widths: one spelling, the first
     ("18:00", ["営業時間は10:00-18:00です。"], "18:00"),  # not the 00 of 10:00
     ("2025年3月", ["期間は2024年4月-2025年3月です。"], "2025年3月"),  # a dash after a date is no minus sign
     ("300", ["型番SC-300"], "300"),
-    ("5℃", ["最低気温は-5℃だった。"], "-5°C"),
+    ("5℃", ["最低気温は-5℃だった。"], "-5℃"),  # not 「°C」, as folding writes it
     ("300人", ["前年は約300人、今年は300人だった。"], "300人"),  # stated twice, bounded differently
 ]
 

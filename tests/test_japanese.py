@@ -17,6 +17,7 @@ from rag.japanese import (
     label_before,
     named_option,
     names_in,
+    spelled_as,
     squash,
     squash_with_offsets,
     stated_dates,
@@ -349,3 +350,18 @@ def test_a_name_with_digits_is_not_a_figure(span, question):
 ])
 def test_the_option_a_choice_question_lists_that_an_answer_names(answer, question, option):
     assert named_option(answer, question) == option
+
+
+@pytest.mark.parametrize(("text", "written", "spelled"), [
+    ("习氏はプーチン氏を「古き良き友」と呼んだ。", "習氏はプーチン氏を呼んだ", "習氏はプーチン氏を「古き良き友」と呼んだ。"),
+    ("韩国(大韓帝国)", "韓国(大韓帝国)に併合", "韓国(大韓帝国)"),
+    ("长嶋茂雄", "監督の長嶋茂雄", "長嶋茂雄"),
+    ("脏器の粘液層", "臓器の粘液層に", "臓器の粘液層"),  # read with its phrase: 臓, not 髒
+    ("强権的体制", "強権的体制の維持", "強権的体制"),
+    ("芥川龍之介", "芥川龍之介の作品", "芥川龍之介"),  # written 龍: stays, though t2jp writes 竜
+    ("月額料金は据え置き", "全プランとも据え置き", "月額料金は据え置き"),  # 据 is Japanese too
+    ("长嶋茂雄", "監督の中嶋", "长嶋茂雄"),  # the passages never write 長: nothing to spell it as
+    ("東京タワー", "", "東京タワー"),
+])
+def test_chinese_forms_of_kanji_are_spelled_as_the_passages_spell_them(text, written, spelled):
+    assert spelled_as(text, written) == spelled
