@@ -327,6 +327,24 @@ def stated_dates(question: str) -> list[str]:
     return list(dict.fromkeys(m[0] for m in _STATED_DATE.finditer(dates_spelled(question))))
 
 
+# --- changes ----------------------------------------------------------------------------------------------------
+
+# A value changed to another (「始発便を午前7時10分から午前6時40分に繰り上げ」, 「4,200円から4,600円に改定」): the
+# second is the one in force. A value is a number with what follows it up to 「から」 or 「に」, no particle inside, so
+# that 「1日より開館時刻を午前6時」 is no value; 「AからBにかけて」 is a span of time, and no change.
+_CHANGE_VERB = r"変更|改定|改正|値上げ|値下げ|引き上げ|引き下げ|繰り上げ|繰り下げ|延長|短縮|増額|減額|拡大|縮小|移転|移行"
+_CHANGED_VALUE = rf"(?:午前|午後|約)?{NUMBER}[^{HIRAGANA}、。,\s「」()（）]{{0,8}}?"
+_CHANGE = re.compile(rf"({_CHANGED_VALUE})から({_CHANGED_VALUE})に(?:{_CHANGE_VERB})")
+# A question about what held before a change (「現行の料金」, 「改定前は」, 「これまでは」).
+ASKS_BEFORE_CHANGE = re.compile(r"現行|改定前|改正前|変更前|値上げ前|値下げ前|これまで|従来|今まで")
+
+
+def changed_values(text: str) -> list[tuple[str, str]]:
+    """(old, new) for each value `text` says is changed to another, as `text` writes them (in any width)."""
+    folded, at = fold_width_with_offsets(text)
+    return [tuple(text[at[m.start(g)]:at[m.end(g) - 1] + 1] for g in (1, 2)) for m in _CHANGE.finditer(folded)]
+
+
 # --- phrases ----------------------------------------------------------------------------------------------------
 
 # What closes a statement without adding to it: copulas, plain and polite, present and past (だ, だった, です,

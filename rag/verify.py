@@ -34,6 +34,8 @@ for 「どこ」), when an article it cites does not hold a name the question gi
 from a row about 東口店) or no article found holds a date it states, and last checked against the other articles
 retrieved (`conflicting`): when another article's sentence about the question states a different figure or date of
 the same kind, the reply says that the sources differ and cites both, with their dates, instead of choosing one.
+Before those checks, an answer stating a value its cited sentence changes to another (「午後10時から午後11時に延長」)
+states the new one (`_in_force`).
 """
 
 from __future__ import annotations
@@ -65,6 +67,7 @@ from .cite import (
     with_counter,
 )
 from .japanese import (
+    ASKS_BEFORE_CHANGE,
     CALCULATION_WORDS,
     COPULA_END,
     DATE,
@@ -72,6 +75,7 @@ from .japanese import (
     NOUN_END,
     YEAR_BEFORE_MONTH,
     amounts,
+    changed_values,
     dates_spelled,
     fold_width,
     label_before,
@@ -183,7 +187,7 @@ class Verifier:
         claim.related = list(related) or list(shown)
         for rule in self.rules:
             if (verdict := rule(claim)) is not None:
-                verdict = self._with_short_answer(verdict, question)
+                verdict = self._in_force(self._with_short_answer(verdict, question), question)
                 if verdict.refused:
                     return verdict
                 if of_another_kind(verdict.short_answer, question):
@@ -615,6 +619,22 @@ class Verifier:
             short = described_name(short)
         short = with_bounds(short, quotes)
         return verdict._replace(short_answer=short)
+
+    @staticmethod
+    def _in_force(verdict: Verdict, question: str) -> Verdict:
+        """The verdict stating the value in force where a cited sentence changes the value it states to another
+        (「始発便を午前7時10分から午前6時40分に繰り上げ」: 「午前6時40分」), in its answer and short answer, unless the
+        question asks about before the change (「現行の」, 「これまでは」): the model, and the reading of words of the
+        asked kind, take the first value of such a sentence, the old one."""
+        if verdict.refused or ASKS_BEFORE_CHANGE.search(question):
+            return verdict
+        answer, short = verdict.answer, verdict.short_answer
+        for old, new in (change for c in verdict.citations for change in changed_values(c.quote)):
+            if squash(short) == squash(old):
+                short = new
+            if old in answer and new not in answer:
+                answer = answer.replace(old, new)
+        return verdict._replace(answer=answer, short_answer=short)
 
     def _key_coverage(self, key: Citation, citations: list[Citation], passages: list[Passage], question: str) -> float:
         """How much of the question the short answer's sentence speaks about, read together with the cited

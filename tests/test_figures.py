@@ -25,6 +25,8 @@ NOTICES = {
                    "応募の締め切りは3月15日です。\n",
     "extended.md": "---\ntitle: 募集期間延長のお知らせ\ndate: 2026-03-05\n---\n図書館の事務補助の募集について、"
                    "応募の締め切りを3月22日に延長します。\n",
+    "hours.md": "---\ntitle: 営業時間変更のお知らせ\ndate: 2026-03-10\n---\n4月1日より、東口店は平日の閉店時刻を"
+                "午後10時から午後11時に延長します。\n",
 }
 
 
@@ -175,3 +177,15 @@ def test_two_dates_a_question_states_may_stand_in_two_articles():
     assert Verifier(documents).unnamed(cited("a"), question) == ["2024年7月"]
     # a date one of the articles retrieved holds is not said to be missing, though the answer cites another
     assert Verifier(documents).unnamed(cited("a"), question, ["a", "b"]) == []
+
+
+def test_a_value_a_notice_changes_is_answered_with_the_new_one_unless_the_old_one_is_asked(ask):
+    reply = "回答: 東口店は平日午後10時に閉店します。[1]\n要点: 午後10時"
+    result = ask(reply, "4月から東口店は平日何時に閉店しますか？")
+    assert result.answer == "東口店は平日午後11時に閉店します。[1]" and result.short_answer == "午後11時"
+    assert result.citations[0].quote == "4月1日より、東口店は平日の閉店時刻を午後10時から午後11時に延長します。"
+    result = ask(reply, "これまで東口店は平日何時に閉店していましたか？")
+    assert result.answer == "東口店は平日午後10時に閉店します。[1]" and result.short_answer == "午後10時"
+    # a sentence stating both keeps them; its short answer is the new one
+    result = ask("回答: 午後10時から午後11時に延長します。[1]\n要点: 午後10時", "東口店の閉店時刻はどう変わりますか？")
+    assert result.answer == "午後10時から午後11時に延長します。[1]" and result.short_answer == "午後11時"

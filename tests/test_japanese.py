@@ -11,6 +11,7 @@ from rag.japanese import (
     EDGE_PARTICLES,
     NOUN_END,
     asked_kinds,
+    changed_values,
     column_unit,
     dates_spelled,
     fold,
@@ -365,3 +366,16 @@ def test_the_option_a_choice_question_lists_that_an_answer_names(answer, questio
 ])
 def test_chinese_forms_of_kanji_are_spelled_as_the_passages_spell_them(text, written, spelled):
     assert spelled_as(text, written) == spelled
+
+
+@pytest.mark.parametrize(("text", "changes"), [
+    ("潮見港発の始発便を午前7時10分から午前6時40分に繰り上げます。", [("午前7時10分", "午前6時40分")]),
+    ("コーヒーチケットは、4,200円から4,600円に改定いたします。", [("4,200円", "4,600円")]),
+    ("料金を１，２００円から１，５００円に値上げします。", [("１，２００円", "１，５００円")]),  # as written
+    ("2026年4月1日より開館時刻を午前6時から午前7時に変更します。", [("午前6時", "午前7時")]),  # no particle in a value
+    ("1月から3月にかけて工事を行います。", []),  # a span of time
+    ("営業時間は10時から20時までです。", []),  # a range, no change
+    ("北京から「中心議題はウクライナ危機になる」と伝えた。", []),
+])
+def test_values_changed_to_others_are_read_old_then_new(text, changes):
+    assert changed_values(text) == changes
