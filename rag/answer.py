@@ -13,6 +13,7 @@ from .errors import GeneratorError
 from .evidence import SentenceRanker, pick, reading_order
 from .followup import standalone_query
 from .generate import Generator
+from .japanese import spelled_as
 from .prompt import REFUSAL, Evidence, answer_part, build_messages, title_lines
 from .retrieve import Hit, Retriever
 from .verify import Citation, Verifier
@@ -193,12 +194,14 @@ class Answerer:
             return
         messages = prepared.messages
         streamed = 0
+        # the answer streamed as the evidence spells it (「習」 where the model writes 「习」), as the final one is
+        written = question + "".join(e.text for e in evidence)
         try:
             for piece in self.generator.stream(messages, self.settings.max_new_tokens, self.settings.temperature):
                 if not reply:
                     timings["first_token_s"] = round(time.perf_counter() - started, 3)
                 reply += piece
-                visible = answer_part(reply)
+                visible = spelled_as(answer_part(reply), written)
                 if len(visible) > streamed and not visible.lstrip().startswith("資料には"):
                     if streamed == 0:
                         timings["first_answer_token_s"] = round(time.perf_counter() - started, 3)

@@ -163,8 +163,9 @@ def test_answer_stating_its_short_answer_is_kept(make):
 def test_the_reply_is_read_as_the_passages_spell_it(make):
     # 「东」 is the Chinese form of the 「東」 the article writes; 「鉄塔鉄塔」 a stutter of the 「鉄塔」 it writes once
     reply = "根拠: 「高さは333メートルで」[1]\n要点: 333メートル\n回答: 东京タワーの高さは333メートルです。"
-    result = make(ScriptedGenerator(reply)).answer("東京タワーの高さは？")
-    assert result.answer == "東京タワーの高さは333メートルです。[1]"
+    events = list(make(ScriptedGenerator(reply)).stream("東京タワーの高さは？"))
+    assert "".join(e.text for e in events if e.kind == "token") == "東京タワーの高さは333メートルです。"
+    assert events[-1].result.answer == "東京タワーの高さは333メートルです。[1]"
     reply = "根拠: 「当時は世界一高い鉄塔だった」[1]\n要点: 鉄塔鉄塔\n回答: 鉄塔鉄塔です。"
     result = make(ScriptedGenerator(reply)).answer("東京タワーは当時世界一高い何だった？")
     assert result.answer == "鉄塔です。[1]" and result.short_answer == "鉄塔"
