@@ -9,6 +9,7 @@ from .japanese import (
     DATE,
     NUMBER,
     PREDICATE_END,
+    TIME_OF_DAY,
     UNIT,
     fold_width,
     lists_options,
@@ -20,6 +21,8 @@ from .japanese import (
 _WHEN = re.compile(r"いつ")
 # 「何月」 asks for a date too, before the count after it (「何月何日」: 「5月7日」; a number of months is 「何か月」).
 _ASKED_MONTH = re.compile(r"何月")
+# 「何時」 asks for a time of day (「午前6時40分」); 「何時間」 for a count of hours, 「何時代」 for an era
+_ASKED_TIME = re.compile(r"何時(?!間|代)")
 # 「どこ」 asks for a place, 「誰」 for a person or a body, 「名前」 and 「名称」 for a name: a date or a figure alone
 # answers none of them, nor does a clause (「…を模索したことがある」).
 _ASKS_FOR_A_NAME = re.compile(r"どこ|誰|だれ|名前|名称")
@@ -31,6 +34,8 @@ def expected_answer(question: str) -> re.Pattern | None:
     question = fold_width(question)
     if _ASKED_MONTH.search(question):
         return DATE
+    if _ASKED_TIME.search(question):
+        return TIME_OF_DAY
     # 「何日前」 wants 「6日前」, 「何カ国」 wants 「20か国」, 「何メートル」 wants 「333メートル」
     if match := ASKED_COUNT.search(question):
         return re.compile(f"{NUMBER}(?:{unit_pattern(match[1])})")

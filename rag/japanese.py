@@ -297,6 +297,9 @@ DATE = re.compile(rf"{_CALENDAR}|[0-9]+日|[0-9]+年代|[0-9]+世紀|[昨今来�
 # The year of a date written with its month (「2023年7月25日」, in any width), the year's digits as group 1.
 YEAR_BEFORE_MONTH = re.compile(r"([0-9０-９]+)年(?=[0-9０-９]+月)")
 
+# A time of day as written (「午前6時40分」, 「午後5時半」, 「18:00」): what 「何時」 asks for, not 「何時間」.
+TIME_OF_DAY = re.compile(r"(?:午前|午後)?[0-9]{1,2}時(?:[0-9]{1,2}分|半)?|(?<![0-9])[0-9]{1,2}:[0-9]{2}(?![0-9])")
+
 # A date the question states to the month (「2025年3月」, 「4月1日」), in digits. A year alone is often the setting
 # of a whole article that one paragraph leaves unsaid (「1994年のリーグ公式戦」), and a month or a day alone
 # (「4月から」) or a relative date (「昨年」) pins too little.

@@ -38,6 +38,18 @@ def test_when_questions_want_a_date_in_digits():
     assert not holds_answer("二人は木曜日丸一日を一緒に過ごした", when)
 
 
+@pytest.mark.parametrize("text, question, words", [
+    ("始発便は午前6時40分に出ます。", "一番早い船は何時発ですか？", "午前6時40分"),
+    ("4月1日から、始発便は午前6時40分に出ます。", "4月から一番早い船は何時発？", "午前6時40分"),  # not the date
+    ("受付は18:00までです。", "受付は何時まで？", "18:00"),
+    ("閉館は午後5時半です。", "閉館は何時？", "午後5時半"),
+    ("話し合いは5時間に及んだ", "話し合いは何時間続いた？", "5時間"),  # 何時間: hours, not a time of day
+    ("奈良時代のものとされる。", "何時代のものですか？", ""),  # 何時代: an era, no kind of words
+])
+def test_what_time_questions_want_a_time_of_day(text, question, words):
+    assert answer_span(text, expected_answer(question), question) == words
+
+
 def test_other_questions_accept_any_words():
     for question in ("誰ですか？", "どこの国ですか？", "なぜですか？", "何と呼びましたか？"):
         assert expected_answer(question) is None and holds_answer("何でも", expected_answer(question))
