@@ -9,6 +9,8 @@ from .japanese import (
     DATE,
     NUMBER,
     PREDICATE_END,
+    RANGE_END_AFTER,
+    RANGE_END_BEFORE,
     TIME_OF_DAY,
     UNIT,
     fold_width,
@@ -23,6 +25,9 @@ _WHEN = re.compile(r"いつ")
 _ASKED_MONTH = re.compile(r"何月")
 # 「何時」 asks for a time of day (「午前6時40分」); 「何時間」 for a count of hours, 「何時代」 for an era
 _ASKED_TIME = re.compile(r"何時(?!間|代)")
+# 「何時まで」, 「いつまで」 ask for the end of a range; 「いつからいつまで」 for the whole of it
+_ASKS_END = re.compile(r"(?:いつ|何[時日月年]|何曜日?)(?:頃|ごろ)?まで")
+_ASKS_START = re.compile(r"(?:いつ|何[時日月年]|何曜日?)(?:頃|ごろ)?から")
 # 「どこ」 asks for a place, 「誰」 for a person or a body, 「名前」 and 「名称」 for a name: a date or a figure alone
 # answers none of them, nor does a clause (「…を模索したことがある」).
 _ASKS_FOR_A_NAME = re.compile(r"どこ|誰|だれ|名前|名称")
@@ -72,8 +77,14 @@ def answer_span(text: str, pattern: re.Pattern | None, question: str = "", near:
         return ""
     # a question naming two or more such words offers a choice (「2014年と2017年のうち」): they may answer it
     stated = squash(question) if len(pattern.findall(fold_width(question))) < 2 else ""
-    found = [m[0] for m in pattern.finditer(fold_width(text))
-             if not (stated and re.search(rf"(?<![0-9]){re.escape(squash(m[0]))}", stated))]
+    folded = fold_width(text)
+    matches = [m for m in pattern.finditer(folded)
+               if not (stated and re.search(rf"(?<![0-9]){re.escape(squash(m[0]))}", stated))]
+    if _ASKS_END.search(question) and not _ASKS_START.search(question):
+        # asked until when, the end of a range answers, where the text gives one
+        matches = [m for m in matches if RANGE_END_AFTER.match(folded, m.end())] \
+            or [m for m in matches if RANGE_END_BEFORE.search(folded, 0, m.start())] or matches
+    found = [m[0] for m in matches]
     near = squash(near)
     return next((words for words in found if near and (near in squash(words) or squash(words) in near)),
                 found[0] if found else "")

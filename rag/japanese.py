@@ -298,7 +298,13 @@ DATE = re.compile(rf"{_CALENDAR}|[0-9]+日|[0-9]+年代|[0-9]+世紀|[昨今来�
 YEAR_BEFORE_MONTH = re.compile(r"([0-9０-９]+)年(?=[0-9０-９]+月)")
 
 # A time of day as written (「午前6時40分」, 「午後5時半」, 「18:00」): what 「何時」 asks for, not 「何時間」.
-TIME_OF_DAY = re.compile(r"(?:午前|午後)?[0-9]{1,2}時(?:[0-9]{1,2}分|半)?|(?<![0-9])[0-9]{1,2}:[0-9]{2}(?![0-9])")
+# 「1時間」 is a length of time, not one o'clock.
+TIME_OF_DAY = re.compile(r"(?:午前|午後)?(?<![0-9])[0-9]{1,2}時(?!間)(?:[0-9]{1,2}分|半)?|(?<![0-9])[0-9]{1,2}:[0-9]{2}(?![0-9])")
+
+# The end of a range: words before 「まで」 (an aside between: 「2011年(平成23年)まで」), else after a range mark or
+# 「から」 (「午前9時～午後8時」, 「1701年から1714年」).
+RANGE_END_AFTER = re.compile(r"(?:\s*[(（][^)）]*[)）])?まで")
+RANGE_END_BEFORE = re.compile(r"(?:[-−－～〜~]|から)$")
 
 # A date the question states to the month (「2025年3月」, 「4月1日」), in digits. A year alone is often the setting
 # of a whole article that one paragraph leaves unsaid (「1994年のリーグ公式戦」), and a month or a day alone

@@ -43,10 +43,22 @@ def test_when_questions_want_a_date_in_digits():
     ("4月1日から、始発便は午前6時40分に出ます。", "4月から一番早い船は何時発？", "午前6時40分"),  # not the date
     ("受付は18:00までです。", "受付は何時まで？", "18:00"),
     ("閉館は午後5時半です。", "閉館は何時？", "午後5時半"),
+    ("開館時間を1時間延長し、午前9時～午後8時とします。", "開館は何時から？", "午前9時"),  # 1時間 is no time of day
     ("話し合いは5時間に及んだ", "話し合いは何時間続いた？", "5時間"),  # 何時間: hours, not a time of day
     ("奈良時代のものとされる。", "何時代のものですか？", ""),  # 何時代: an era, no kind of words
 ])
 def test_what_time_questions_want_a_time_of_day(text, question, words):
+    assert answer_span(text, expected_answer(question), question) == words
+
+
+@pytest.mark.parametrize("text, question, words", [
+    ("開館時間を1時間延長し、午前9時～午後8時とします。", "平日は何時まで開いてるの？", "午後8時"),
+    ("1972年から1991年に製造され、2011年(平成23年)まで運用された。", "何年まで運用されましたか？", "2011年"),
+    ("会議は2006年11月16-18日に開かれた。", "11月16日からいつまで開かれた？", "18日"),
+    ("1701年から1714年までの戦争", "何年から何年までの戦争？", "1701年"),  # a whole range asked: its first word
+    ("開館は午前9時です。", "何時まで開いてる？", "午前9時"),  # no range: the word of the asked kind there is
+])
+def test_until_when_questions_want_the_end_of_a_range(text, question, words):
     assert answer_span(text, expected_answer(question), question) == words
 
 
