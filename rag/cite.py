@@ -487,6 +487,16 @@ def described_name(span: str) -> str:
     return match[1] if len(match[1]) >= 3 and len(before) >= 2 else span
 
 
+_ENCLOSED = re.compile(r"[(（]([^()（）]+)[)）]")
+
+
+def unbracketed(span: str) -> str:
+    """A short answer that is wholly an aside in round brackets, without them (「(Observer Group)」): an answer
+    standing in brackets is given without them (JaQuAD: 475 answers so, none with its brackets). Quote marks stay."""
+    match = _ENCLOSED.fullmatch(span.strip())
+    return match[1].strip() if match else span
+
+
 def _trimmed(text: str) -> str:
     """`text` without particles or unmatched brackets at its edges (「専守防衛」の」 gives 「専守防衛」)."""
     text = _UNOPENED.sub("", EDGE_PARTICLES.sub("", text.strip()))

@@ -62,6 +62,7 @@ from .cite import (
     locate,
     residue,
     support,
+    unbracketed,
     whole_date,
     with_bounds,
     with_counter,
@@ -593,7 +594,8 @@ class Verifier:
         「交響曲」), else the longest piece the sentence adds to the question (`residue`), or those words as the title
         of a cited article gives them. A bare number takes its counter from the cited sentence (「90」: 「90歳」), a
         figure the words that bound or round it there (「1793年」: 「1793年頃」); asked 「いつ」, a date is taken whole
-        (「1915年10月」), and asked 「誰」 or 「どこ」, a name without the words before its 「の」 that describe it."""
+        (「1915年10月」), and asked 「誰」 or 「どこ」, a name without the words before its 「の」 that describe it; an
+        answer wholly in round brackets goes without them."""
         if verdict.refused or not verdict.citations:
             return verdict
         short = verdict.short_answer
@@ -617,7 +619,7 @@ class Verifier:
             short = whole_date(short, quotes)
         if asks_who_or_where(question):
             short = described_name(short)
-        short = with_bounds(short, quotes)
+        short = unbracketed(with_bounds(short, quotes))
         return verdict._replace(short_answer=short)
 
     @staticmethod

@@ -15,6 +15,7 @@ from rag.cite import (
     repeated_from,
     residue,
     support,
+    unbracketed,
     whole_date,
     with_bounds,
     with_counter,
@@ -260,3 +261,14 @@ def test_a_date_asked_when_of_is_taken_as_its_sentence_writes_it_whole(span, tex
 ])
 def test_a_name_is_read_without_the_words_that_describe_it(span, name):
     assert described_name(span) == name
+
+
+@pytest.mark.parametrize("span, answer", [
+    ("(Observer Group)", "Observer Group"),
+    ("（1793年）", "1793年"),
+    ("監視団(Observer Group)", "監視団(Observer Group)"),  # an aside after a name stays
+    ("(甲)と(乙)", "(甲)と(乙)"),  # two asides are no one answer in brackets
+    ("『リボンの騎士』", "『リボンの騎士』"),  # quote marks stay
+])
+def test_an_answer_wholly_in_round_brackets_goes_without_them(span, answer):
+    assert unbracketed(span) == answer
