@@ -195,7 +195,7 @@ class Answerer:
         messages = prepared.messages
         streamed = 0
         # the answer streamed as the evidence spells it (「習」 where the model writes 「习」), as the final one is
-        written = question + "".join(e.text for e in evidence)
+        written = set(question + "".join(e.text for e in evidence))
         try:
             for piece in self.generator.stream(messages, self.settings.max_new_tokens, self.settings.temperature):
                 if not reply:

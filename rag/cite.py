@@ -38,6 +38,7 @@ from .japanese import (
     squash,
     squash_with_offsets,
     unit_pattern,
+    written_part,
 )
 
 _BARE_NUMBER = re.compile(NUMBER)
@@ -437,9 +438,9 @@ def with_counter(span: str, texts: list[str], question: str = "") -> str:
     # not the end of a longer figure (「1990年」, 「百二十人」) nor of a name (「A3サイズ」)
     counted = re.compile(rf"(?<![0-9.,A-Za-z{KANJI_NUMERALS}]){re.escape(number)}(?:{units})")
     for text in texts:
-        folded, at = fold_width_with_offsets(text)
+        folded, spans = fold_width_with_offsets(text)
         if match := counted.search(folded):
-            return text[at[match.start()]:at[match.end() - 1] + 1]
+            return written_part(text, spans, *match.span())
     return span
 
 
@@ -464,10 +465,10 @@ def _one_spelling(texts: list[str], pattern: re.Pattern, span_of: Callable[[str,
     where all of them are one words (widths aside); else "": which one the model meant is unknown."""
     found: dict[str, str] = {}
     for text in texts:
-        folded, at = fold_width_with_offsets(text)
+        folded, spans = fold_width_with_offsets(text)
         for match in pattern.finditer(folded):
             if (where := span_of(folded, match)) is not None:
-                written = text[at[where[0]]:at[where[1] - 1] + 1]
+                written = written_part(text, spans, *where)
                 found.setdefault(fold_width(written), written)
     return next(iter(found.values())) if len(found) == 1 else ""
 

@@ -21,14 +21,28 @@ def fold_width(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
-def fold_width_with_offsets(text: str) -> tuple[str, list[int]]:
-    """`fold_width` character by character, with the offset in `text` of each folded character, so that words
-    found in the folded form are shown as `text` writes them (`text[at[start]:at[end - 1] + 1]`)."""
-    folded, offsets = [], []
-    for i, ch in enumerate(text):
-        folded.append(norm := fold_width(ch))
-        offsets.extend([i] * len(norm))
-    return "".join(folded), offsets
+# Marks that fold into the letter before them (「ｶﾞ」 is 「ガ」, 「か\u3099」 is 「が」): a letter and its marks fold as one.
+_VOICING_MARKS = "\uff9e\uff9f\u3099\u309a"
+
+
+def fold_width_with_offsets(text: str) -> tuple[str, list[tuple[int, int]]]:
+    """`fold_width`, with the span in `text` each folded character comes from, so that words found in the folded
+    form are shown as `text` writes them (`written_part`). A letter and the marks that fold into it (voicing marks,
+    combining accents) fold together, as `fold_width` folds them."""
+    folded, spans, i = [], [], 0
+    while i < len(text):
+        end = i + 1
+        while end < len(text) and (text[end] in _VOICING_MARKS or unicodedata.combining(text[end])):
+            end += 1
+        folded.append(norm := fold_width(text[i:end]))
+        spans.extend([(i, end)] * len(norm))
+        i = end
+    return "".join(folded), spans
+
+
+def written_part(text: str, spans: list[tuple[int, int]], start: int, end: int) -> str:
+    """The words of `text` that characters `start:end` of its folded form (`fold_width_with_offsets`) come from."""
+    return text[spans[start][0]:spans[end - 1][1]]
 
 
 def fold(text: str) -> str:
@@ -75,17 +89,31 @@ def _to_japanese_forms() -> Callable[[str], str]:
     return lambda text: to_japanese.convert(to_traditional.convert(text))
 
 
-def spelled_as(text: str, written: str) -> str:
-    """`text` with each character that `written` never uses spelled as `written` spells it, where that is its
-    Japanese form: a generator trained on much Chinese writes 「习」「韩国」「长嶋」 for the 「習」「韓国」「長嶋」 it
-    was shown. A character `written` uses stays, though OpenCC would change it (「龍」, 「据え置き」)."""
-    used = set(written)
-    if all(ch in used or ord(ch) < 0x3400 for ch in text):
+def spelled_as(text: str, written: str | set[str]) -> str:
+    """`text` with each character that Japanese text cannot hold (none of cp932, the Windows form of Shift_JIS)
+    and `written` (its text or set of characters) never uses spelled as `written` spells it, where that is its
+    Japanese form: a generator trained on much Chinese writes 「习」「韩国」「长嶋」 for the 「習」「韓国」「長嶋」 it was
+    shown. A character Japanese writes stays, though OpenCC would change it (「叶う」, 「机」, 「龍」, 「据え置き」)."""
+    used = written if isinstance(written, set) else set(written)
+    foreign = [not (ch in used or ord(ch) < 0x3400 or _in_japanese(ch)) for ch in text]
+    if not any(foreign):
         return text
-    converted = _to_japanese_forms()(text)  # whole, as OpenCC reads a character by its phrase (脏器: 臓, not 髒)
+    try:  # whole, as OpenCC reads a character by its phrase (脏器: 臓, not 髒)
+        converted = _to_japanese_forms()(text)
+    except (UnicodeError, RuntimeError):  # a lone surrogate
+        return text
     if len(converted) != len(text):
         return text
-    return "".join(new if old not in used and new in used else old for old, new in zip(text, converted))
+    return "".join(new if out and new in used else old for old, new, out in zip(text, converted, foreign))
+
+
+@functools.cache
+def _in_japanese(ch: str) -> bool:
+    try:
+        ch.encode("cp932")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 # --- character classes ------------------------------------------------------------------------------------------
@@ -298,8 +326,9 @@ DATE = re.compile(rf"{_CALENDAR}|[0-9]+日|[0-9]+年代|[0-9]+世紀|[昨今来�
 YEAR_BEFORE_MONTH = re.compile(r"([0-9０-９]+)年(?=[0-9０-９]+月)")
 
 # A time of day as written (「午前6時40分」, 「午後5時半」, 「18:00」): what 「何時」 asks for, not 「何時間」.
-# 「1時間」 is a length of time, not one o'clock.
-TIME_OF_DAY = re.compile(r"(?:午前|午後)?(?<![0-9])[0-9]{1,2}時(?!間)(?:[0-9]{1,2}分|半)?|(?<![0-9])[0-9]{1,2}:[0-9]{2}(?![0-9])")
+# 「1時間」 is a length of time, not one o'clock, and 「10時代」, 「3時限」, 「1:23:45」 are no time of day either.
+TIME_OF_DAY = re.compile(r"(?:午前|午後)?(?<![0-9])[0-9]{1,2}時(?!間|代|限|点)(?:[0-9]{1,2}分|半)?"
+                         r"|(?<![0-9:])[0-9]{1,2}:[0-9]{2}(?![0-9]|:[0-9])")
 
 # The end of a range: words before 「まで」 (an aside between: 「2011年(平成23年)まで」), else after a range mark or
 # 「から」 (「午前9時～午後8時」, 「1701年から1714年」).
@@ -342,16 +371,23 @@ def stated_dates(question: str) -> list[str]:
 # second is the one in force. A value is a number with what follows it up to 「から」 or 「に」, no particle inside, so
 # that 「1日より開館時刻を午前6時」 is no value; 「AからBにかけて」 is a span of time, and no change.
 _CHANGE_VERB = r"変更|改定|改正|値上げ|値下げ|引き上げ|引き下げ|繰り上げ|繰り下げ|延長|短縮|増額|減額|拡大|縮小|移転|移行"
-_CHANGED_VALUE = rf"(?:午前|午後|約)?{NUMBER}[^{HIRAGANA}、。,\s「」()（）]{{0,8}}?"
+_CHANGED_VALUE = rf"(?:午前|午後|約)?{NUMBER}[^{HIRAGANA}、。,\s「」()（）\-−－～〜~]{{0,8}}?"
 _CHANGE = re.compile(rf"({_CHANGED_VALUE})から({_CHANGED_VALUE})に(?:{_CHANGE_VERB})")
 # A question about what held before a change (「現行の料金」, 「改定前は」, 「これまでは」).
 ASKS_BEFORE_CHANGE = re.compile(r"現行|改定前|改正前|変更前|値上げ前|値下げ前|これまで|従来|今まで")
 
 
 def changed_values(text: str) -> list[tuple[str, str]]:
-    """(old, new) for each value `text` says is changed to another, as `text` writes them (in any width)."""
-    folded, at = fold_width_with_offsets(text)
-    return [tuple(text[at[m.start(g)]:at[m.end(g) - 1] + 1] for g in (1, 2)) for m in _CHANGE.finditer(folded)]
+    """(old, new) for each value `text` says is changed to another of the same unit (「午前7時10分」 to 「午前6時40分」,
+    not 「2024年4月」 to 「5月」, nor a bare number, 「レベルを1から3に」), as `text` writes them (in any width)."""
+    folded, spans = fold_width_with_offsets(text)
+    return [(written_part(text, spans, *m.span(1)), written_part(text, spans, *m.span(2)))
+            for m in _CHANGE.finditer(folded) if _unit_of(m[1]) and _unit_of(m[1]) == _unit_of(m[2])]
+
+
+def _unit_of(value: str) -> str:
+    """What a changed value counts in: its letters once its digits and 午前, 午後 or 約 are taken out (「時分」)."""
+    return re.sub(rf"^(?:午前|午後|約)|[0-9{KANJI_NUMERALS}.,]", "", value)
 
 
 # --- phrases ----------------------------------------------------------------------------------------------------

@@ -634,8 +634,8 @@ class Verifier:
         for old, new in (change for c in verdict.citations for change in changed_values(c.quote)):
             if squash(short) == squash(old):
                 short = new
-            if old in answer and new not in answer:
-                answer = answer.replace(old, new)
+            if new not in answer:  # the old value as a whole figure, not the end of 「11,200円」 for 「1,200円」
+                answer = re.sub(rf"(?<![0-9.,]){re.escape(old)}(?![0-9])", lambda _, value=new: value, answer)
         return verdict._replace(answer=answer, short_answer=short)
 
     def _key_coverage(self, key: Citation, citations: list[Citation], passages: list[Passage], question: str) -> float:

@@ -189,3 +189,12 @@ def test_a_value_a_notice_changes_is_answered_with_the_new_one_unless_the_old_on
     # a sentence stating both keeps them; its short answer is the new one
     result = ask("回答: 午後10時から午後11時に延長します。[1]\n要点: 午後10時", "東口店の閉店時刻はどう変わりますか？")
     assert result.answer == "午後10時から午後11時に延長します。[1]" and result.short_answer == "午後11時"
+
+
+def test_the_value_in_force_replaces_the_old_value_as_a_whole_figure_only():
+    quote = "会費を1,200円から1,500円に改定します。"
+    citation = Citation(1, "fees", "料金", "fees#0", quote, quote, 0, len(quote))
+    verdict = Verdict("入会金は11,200円、会費は1,200円です。[1]", False, "", [citation], "1,200円")
+    changed = Verifier._in_force(verdict, "会費はいくら？")
+    assert changed.answer == "入会金は11,200円、会費は1,500円です。[1]" and changed.short_answer == "1,500円"
+    assert Verifier._in_force(verdict, "改定前の会費はいくら？") == verdict

@@ -15,6 +15,8 @@ from rag.japanese import (
     column_unit,
     dates_spelled,
     fold,
+    fold_width,
+    fold_width_with_offsets,
     label_before,
     named_option,
     names_in,
@@ -23,6 +25,7 @@ from rag.japanese import (
     squash_with_offsets,
     stated_dates,
     unspaced,
+    written_part,
 )
 
 # (question, an answer sentence, the words that answer it, whether the question asks for a kind of words)
@@ -361,6 +364,8 @@ def test_the_option_a_choice_question_lists_that_an_answer_names(answer, questio
     ("强権的体制", "強権的体制の維持", "強権的体制"),
     ("芥川龍之介", "芥川龍之介の作品", "芥川龍之介"),  # written 龍: stays, though t2jp writes 竜
     ("月額料金は据え置き", "全プランとも据え置き", "月額料金は据え置き"),  # 据 is Japanese too
+    ("夢が叶う", "言葉で伝える", "夢が叶う"),  # 叶 is Japanese, though OpenCC writes it 葉
+    ("机の上に置いた", "機械を置いた", "机の上に置いた"),
     ("长嶋茂雄", "監督の中嶋", "长嶋茂雄"),  # the passages never write 長: nothing to spell it as
     ("東京タワー", "", "東京タワー"),
 ])
@@ -374,8 +379,21 @@ def test_chinese_forms_of_kanji_are_spelled_as_the_passages_spell_them(text, wri
     ("料金を１，２００円から１，５００円に値上げします。", [("１，２００円", "１，５００円")]),  # as written
     ("2026年4月1日より開館時刻を午前6時から午前7時に変更します。", [("午前6時", "午前7時")]),  # no particle in a value
     ("1月から3月にかけて工事を行います。", []),  # a span of time
+    ("警戒レベルを1から3に引き上げました。", []),  # bare numbers: no unit to tell them from others
+    ("受付を2024年4月から5月に延長します。", []),  # a date and a month are not one unit
+    ("7月1日から午前9時～午後8時に変更します。", []),  # a date, then a range: no change of one value
+    ("運賃を10ﾄﾞﾙから12ﾄﾞﾙに変更します。", [("10ﾄﾞﾙ", "12ﾄﾞﾙ")]),  # half-width katakana with voicing marks
     ("営業時間は10時から20時までです。", []),  # a range, no change
     ("北京から「中心議題はウクライナ危機になる」と伝えた。", []),
 ])
 def test_values_changed_to_others_are_read_old_then_new(text, changes):
     assert changed_values(text) == changes
+
+
+@pytest.mark.parametrize("text", ["原油は10ｶﾞﾛﾝ", "1925年こ\u3099ろ", "高さ333㍍", "①と②", "ＡＢＣ１２３", "東京タワー"])
+def test_folded_words_are_shown_as_the_text_writes_them(text):
+    folded, spans = fold_width_with_offsets(text)
+    assert folded == fold_width(text)  # a letter and its voicing mark fold together, as NFKC folds them
+    for start in range(len(folded)):
+        for end in range(start + 1, len(folded) + 1):
+            assert fold_width(written_part(text, spans, start, end)).find(folded[start:end]) >= 0

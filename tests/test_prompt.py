@@ -100,9 +100,13 @@ def test_a_short_answer_that_is_only_the_cited_sentence_number_is_no_answer():
     ("村田村田です。", "捕手の村田が救った。", "村田です。"),
     ("セザールセザール", "息子セザールが見つけた。", "セザール"),
     ("BPDBPDの患者", "BPDの患者の自殺企図率", "BPDの患者"),
+    ("村田村田村田です。", "捕手の村田が救った。", "村田です。"),
     ("ワンワンと鳴いた。", "犬がワンワンと鳴いた。", "ワンワンと鳴いた。"),  # the passage doubles it too
     ("村田村田です。", "捕手の田中が救った。", "村田村田です。"),  # nothing written to say it as
     ("ほどほどに", "ほどに", "ほどほどに"),  # hiragana doubles are words (ほどほど, まだまだ)
+    ("キラキラ光る", "キラと光る", "キラキラ光る"),  # two katakana doubled are a word
+    ("東京都京都", "東京都と京都", "東京都京都"),  # 「京都京都」 inside a longer kanji run is no stutter
+    ("Honolulu", "Honolu", "Honolulu"),  # nor 「lulu」 inside a longer word
 ])
 def test_a_word_the_model_wrote_twice_is_said_once_as_the_passages_write_it(text, written, said):
     assert said_once(text, squash(written)) == said
