@@ -23,8 +23,8 @@ from .japanese import (
 _WHEN = re.compile(r"いつ")
 # 「何月」 asks for a date too, before the count after it (「何月何日」: 「5月7日」; a number of months is 「何か月」).
 _ASKED_MONTH = re.compile(r"何月")
-# 「何時」 asks for a time of day (「午前6時40分」); not 「何時間」 (hours), 「何時代」 (an era), 「何時限」 (a period of a
-# school day) or 「何時点」 (a point in time)
+# 「何時」 asks for a time of day (「午前6時40分」); not 「何時間」 (hours), 「何時代」 or 「何時期」 (an era, a period),
+# 「何時限」 (a period of a school day) or 「何時点」 (a point in time)
 _ASKED_TIME = re.compile(r"何時(?!間|代|限|点|期)")
 # 「何時まで」, 「いつまで」 ask for the end of a range; 「いつからいつまで」 for the whole of it
 _ASKS_END = re.compile(r"(?:いつ|何[時日月年]|何曜日?)(?:頃|ごろ)?まで")

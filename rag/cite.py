@@ -462,7 +462,7 @@ def with_bounds(span: str, texts: list[str]) -> str:
 def _one_spelling(texts: list[str], pattern: re.Pattern, span_of: Callable[[str, re.Match], tuple[int, int] | None]
                   ) -> str:
     """The words `span_of` gives for each match of `pattern` in `texts` (width-folded), as the texts write them,
-    where all of them are one words (widths aside); else "": which one the model meant is unknown."""
+    where all of them are the same words (widths aside); else "": which one the model meant is unknown."""
     found: dict[str, str] = {}
     for text in texts:
         folded, spans = fold_width_with_offsets(text)
