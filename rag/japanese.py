@@ -326,8 +326,9 @@ DATE = re.compile(rf"{_CALENDAR}|[0-9]+日|[0-9]+年代|[0-9]+世紀|[昨今来�
 YEAR_BEFORE_MONTH = re.compile(r"([0-9０-９]+)年(?=[0-9０-９]+月)")
 
 # A time of day as written (「午前6時40分」, 「午後5時半」, 「18:00」): what 「何時」 asks for, not 「何時間」.
-# 「1時間」 is a length of time, not one o'clock, and 「10時代」, 「3時限」, 「1:23:45」 are no time of day either.
-TIME_OF_DAY = re.compile(r"(?:午前|午後)?(?<![0-9])[0-9]{1,2}時(?!間|代|限|点)(?:[0-9]{1,2}分|半)?"
+# 「1時間」 is a length of time, not one o'clock, and 「10時代」, 「3時限目」, 「1:23:45」 are no time of day either
+# (「17時限り」 is).
+TIME_OF_DAY = re.compile(r"(?:午前|午後)?(?<![0-9])[0-9]{1,2}時(?!間|代|限(?!り))(?:[0-9]{1,2}分|半)?"
                          r"|(?<![0-9:])[0-9]{1,2}:[0-9]{2}(?![0-9]|:[0-9])")
 
 # The end of a range: words before 「まで」 (an aside between: 「2011年(平成23年)まで」), else after a range mark or

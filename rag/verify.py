@@ -73,6 +73,7 @@ from .japanese import (
     COPULA_END,
     DATE,
     DIGITS,
+    KANJI_NUMERALS,
     NOUN_END,
     YEAR_BEFORE_MONTH,
     amounts,
@@ -634,8 +635,9 @@ class Verifier:
         for old, new in (change for c in verdict.citations for change in changed_values(c.quote)):
             if squash(short) == squash(old):
                 short = new
-            if new not in answer:  # the old value as a whole figure, not the end of 「11,200円」 for 「1,200円」
-                answer = re.sub(rf"(?<![0-9.,]){re.escape(old)}(?![0-9])", lambda _, value=new: value, answer)
+            if new not in answer:  # the old value as a whole figure: not in 「11,200円」, 「二十人」, 「12時30分」, 「10時間」
+                whole = rf"(?<![0-9.,:時{KANJI_NUMERALS}]){re.escape(old)}(?![0-9{KANJI_NUMERALS}]|間)"
+                answer = re.sub(whole, lambda _, value=new: value, answer)
         return verdict._replace(answer=answer, short_answer=short)
 
     def _key_coverage(self, key: Citation, citations: list[Citation], passages: list[Passage], question: str) -> float:

@@ -47,6 +47,7 @@ def test_when_questions_want_a_date_in_digits():
     ("話し合いは5時間に及んだ", "話し合いは何時間続いた？", "5時間"),  # 何時間: hours, not a time of day
     ("奈良時代のものとされる。", "何時代のものですか？", ""),  # 何時代: an era, no kind of words
     ("数学は3時限目です。", "数学は何時限目？", ""),  # a period of the school day, no time
+    ("受付は本日17時限りで終了します。", "受付は何時まで？", "17時"),  # 時限り: until then
     ("記録は1:23:45でした。", "記録は何時？", ""),  # a duration, no time of day
 ])
 def test_what_time_questions_want_a_time_of_day(text, question, words):

@@ -198,3 +198,10 @@ def test_the_value_in_force_replaces_the_old_value_as_a_whole_figure_only():
     changed = Verifier._in_force(verdict, "会費はいくら？")
     assert changed.answer == "入会金は11,200円、会費は1,500円です。[1]" and changed.short_answer == "1,500円"
     assert Verifier._in_force(verdict, "改定前の会費はいくら？") == verdict
+    for quote, answer, changed_answer in [
+        ("定員を十人から十五人に拡大します。", "参加者は二十人、定員は十人です。", "参加者は二十人、定員は十五人です。"),
+        ("開始を10時から9時に繰り上げます。", "10時開始で10時間営業です。", "9時開始で10時間営業です。"),
+        ("休憩を30分から45分に延長します。", "開始は12時30分です。", "開始は12時30分です。"),  # minutes of a time
+    ]:
+        citation = Citation(1, "d", "お知らせ", "d#0", quote, quote, 0, len(quote))
+        assert Verifier._in_force(Verdict(answer, False, "", [citation]), "いつ？").answer == changed_answer
