@@ -27,8 +27,9 @@ _ASKED_MONTH = re.compile(r"何月")
 # 「何時限」 (a period of a school day) or 「何時点」 (a point in time)
 _ASKED_TIME = re.compile(r"何時(?!間|代|限|点|期)")
 # 「何時まで」, 「いつまで」 ask for the end of a range; 「いつからいつまで」 for the whole of it
-_ASKS_END = re.compile(r"(?:いつ|何[時日月年]|何曜日?)(?:頃|ごろ)?まで")
-_ASKS_START = re.compile(r"(?:いつ|何[時日月年]|何曜日?)(?:頃|ごろ)?から")
+_ASKING_WHEN = r"(?:いつ|何[時日月年]|何曜日?)(?:頃|ごろ)?"
+_ASKS_END = re.compile(f"{_ASKING_WHEN}まで")
+_ASKS_START = re.compile(f"{_ASKING_WHEN}から")
 # 「どこ」 asks for a place, 「誰」 for a person or a body, 「名前」 and 「名称」 for a name: a date or a figure alone
 # answers none of them, nor does a clause (「…を模索したことがある」).
 _ASKS_FOR_A_NAME = re.compile(r"どこ|誰|だれ|名前|名称")

@@ -213,8 +213,9 @@ class Verifier:
         # and a figure the model computed only when code derives it from the figures of what it cites.
         held = "\n".join(squash(source) for source in [question] + [p.text for p in passages])
         # the reply as the passages spell it: the model writes a kanji in its Chinese form or a name twice
-        parsed = replace(parsed, answer=said_once(spelled_as(parsed.answer, held), held),
-                         key=said_once(spelled_as(parsed.key, held), held))
+        characters = set(held)
+        parsed = replace(parsed, answer=said_once(spelled_as(parsed.answer, characters), held),
+                         key=said_once(spelled_as(parsed.key, characters), held))
         answer, derivations = self._without_unstated_years(parsed.answer.strip(), held), []
         invented, computed = self._invented_numbers(answer, held), shows_calculation(answer)
         if invented or computed:
