@@ -192,6 +192,11 @@ class Answerer:
         if prepared.messages is None:
             yield finish(REFUSAL, True, "weak retrieval evidence")
             return
+        # a comparison code decides from the shown figures needs no model: it is answered at once
+        if (verdict := self.verify.before_reply(shown, question, evidence, hits)) is not None:
+            timings["first_answer_token_s"] = round(time.perf_counter() - started, 3)
+            yield finish(verdict.answer, verdict.refused, verdict.reason, verdict.citations, verdict.short_answer)
+            return
         messages = prepared.messages
         streamed = 0
         # the answer streamed as the evidence spells it (「習」 where the model writes 「习」), as the final one is

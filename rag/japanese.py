@@ -463,7 +463,7 @@ def offered_option(words: str, question: str) -> bool:
     """Whether `words` are one of the options a choice question lists (`CHOICE_WORD`): the question holds them
     joined to the next or the previous option (「洞穴と深海のどっち」 offers 「洞穴」 and 「深海」, not 「光量」). Brackets
     do not count: 「『羅生門』と『老年』と、どっち」 offers 「老年」 and 「『老年』」."""
-    words, question = _BRACKETS.sub("", fold(words.strip())), _BRACKETS.sub("", fold(question))
+    words, question = option_form(words.strip()), option_form(question)
     if not words or not CHOICE_WORD.search(question):
         return False
     start = question.find(words)
@@ -473,6 +473,108 @@ def offered_option(words: str, question: str) -> bool:
             return True
         start = question.find(words, start + 1)
     return False
+
+
+def option_form(words: str) -> str:
+    """The form in which options are compared: folded, without brackets (「『老年』」 is 「老年」)."""
+    return _BRACKETS.sub("", fold(words))
+
+
+def listed_options(question: str) -> list[str]:
+    """The options a choice question lists (`offered_option`) each joined to another, as it spells them without
+    brackets, in its order: 「スフリエール山と諏訪之瀬島はどちらが先に」 lists 「スフリエール山」 and 「諏訪之瀬島」;
+    「調査では、入院していた…うつ病とBPDと」 offers no 「入院」."""
+    text = _BRACKETS.sub("", fold_width(question))
+    runs = [m for m in _WORD_RUN.finditer(text)
+            if len(m[0]) >= 2 and not m[0].isdigit() and offered_option(m[0], question)]
+    joined = [run for run in runs
+              if any(re.fullmatch(_OPTION_JOINER, text[a.end():b.start()])
+                     for other in runs if other is not run for a, b in ((run, other), (other, run)))]
+    return list(dict.fromkeys(run[0] for run in joined))
+
+
+# What a choice question compares its options by, and which end answers: an earlier or later date (「先に」,
+# 「より早く」, 「後で」), a larger or smaller amount (「多い」, 「高い」, 「安い」). A question with words of both ends or
+# both kinds, a negated comparison (「高くない」) or an ordinal (「2番目に」) is not read.
+_COMPARATIVES = (
+    ("date", -1, re.compile(r"先に|早く|早い|早かった|古い|古く|昔")),
+    ("date", 1, re.compile(r"後に|後で|遅く|遅い|遅かった|新しい")),
+    ("amount", 1, re.compile(r"多い|多かった|多く|高い|高かった|大きい|大きかった|広い|長い|重い|深い|速い")),
+    ("amount", -1, re.compile(r"少ない|少なかった|少なく|低い|低かった|安い|安かった|小さい|狭い|短い|軽い|浅い")))
+_NOT_COMPARED = re.compile(r"くない|ではない|じゃない|番目")
+
+
+def compared_by(question: str) -> tuple[str, int] | None:
+    """("date" or "amount", -1 for the smallest or earliest, 1 for the largest or latest) that a choice question
+    listing its options asks for (「どちらが先に噴火」: ("date", -1)), or None."""
+    question = fold(question)
+    if not lists_options(question) or _NOT_COMPARED.search(question):
+        return None
+    asked = {(kind, sign) for kind, sign, words in _COMPARATIVES if words.search(question)}
+    return asked.pop() if len(asked) == 1 else None
+
+
+def clauses(text: str) -> list[str]:
+    """`text` cut at 「、」 and 「;」 (and at 「,」 between no two digits), but not inside brackets: the clause that
+    names a thing holds its figure (「1868年にロックスベリー、1879年にドーチェスターを併合」)."""
+    parts, start, depth = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch in OPENING_BRACKETS:
+            depth += 1
+        elif ch in CLOSING_BRACKETS:
+            depth = max(depth - 1, 0)
+        elif depth == 0 and (ch in "、;；" or ch == "," and not (text[i - 1:i] + text[i + 1:i + 2]).isdigit()):
+            parts.append(text[start:i])
+            start = i + 1
+    return [part for part in [*parts, text[start:]] if part.strip()]
+
+
+# A date as a comparison reads it: a year of three or four digits, with its month and day when written.
+_COMPARED_DATE = re.compile(r"(?<![0-9])([0-9]{3,4})年(?:([0-9]{1,2})月(?:([0-9]{1,2})日)?)?")
+
+
+def without_words(text: str, words: str) -> str:
+    """`text` (width folded, without brackets) with `words` taken out wherever it stands, in any case."""
+    return re.sub(re.escape(_BRACKETS.sub("", fold_width(words))), " ", _BRACKETS.sub("", fold_width(text)),
+                  flags=re.IGNORECASE)
+
+
+class Compared(NamedTuple):
+    """A figure as a comparison reads it: a value that sorts, its unit, and the figure as written."""
+
+    value: tuple
+    unit: str
+    written: str
+
+    def precedes(self, other: Compared) -> bool | None:
+        """Whether this value is the smaller, or None where the two do not tell: a date without the month (or day)
+        that sets it apart from the other (「1812年」 and 「1812年5月」)."""
+        for mine, theirs in zip(self.value, other.value):
+            if mine != theirs:
+                return None if 0 in (mine, theirs) and self.unit == "年" else mine < theirs
+        return None
+
+
+def compared_value(clause: str, kind: str) -> Compared | None:
+    """The one figure of `kind` ("date" or "amount") a clause states, or None when it states none or more than
+    one: a date as (year, month, day) (an era's year beside it left out), an amount with its unit and sign
+    (「−55.3°C」), a range (「1.5-4.9平方キロメートル」) being two figures."""
+    clause = dates_spelled(clause)
+    if kind == "date":
+        found = {(int(m[1]), int(m[2] or 0), int(m[3] or 0)): m[0] for m in _COMPARED_DATE.finditer(clause)}
+        if len(found) != 1:
+            return None
+        (value, written), = found.items()
+        return Compared(value, "年", written)
+    figures = amounts(clause)
+    if len(figures) != 1 or not figures[0].unit:
+        return None
+    figure = figures[0]
+    # a minus sign, not the mark of a range after a figure (「4,000-4,100kg」)
+    negative = clause[figure.start - 1:figure.start] in ("-", "−", "－") \
+        and not clause[figure.start - 2:figure.start - 1].isdigit()
+    return Compared((-figure.value if negative else figure.value,), figure.unit,
+                    ("-" if negative else "") + figure.written(clause))
 
 
 # A phrase ending in a kanji, katakana, letter, digit, closing bracket or 「%」 reads as a noun phrase: 「…です。」
@@ -505,6 +607,12 @@ _ASKED_BEFORE = re.compile(rf"(?:{ASKING_WORD.pattern})の?$")
 _HIRAGANA_PLACE = re.compile(
     rf"[{HIRAGANA}]{{2,}}(?<![のなにへをがはとでもたるいうからずよておりけ])({'|'.join(PLACE_SUFFIXES)})")
 _LEADING_PARTICLE = re.compile(rf"^(?:から|まで|より|[のをにがはでとへも])(?=[{HIRAGANA}]{{3}})")
+
+
+def names_stated(text: str) -> list[str]:
+    """Every name `text` writes as `names_in` reads names (katakana words, model numbers, kanji names with a
+    suffix, hiragana place names), the asked word included: the names an answer states."""
+    return list(dict.fromkeys(name for _, name in _named(fold_width(text))))
 
 
 def _named(folded: str) -> list[tuple[int, str]]:

@@ -7,21 +7,25 @@ its answer cites by number, or verbatim quotes; the short answer (要点) as a p
 1. `computed_answer`: the model's sentence stating a figure no passage holds, when code derives it from the shown
    figures (rag/arithmetic.py); it stands with the calculation written out. Where the model wrote its working out
    over shown figures, code computes it, and its result replaces the model's.
-2. `chosen_option`: for a question listing its options (「洞穴と深海のどっち」), the option the model named, citing
+2. `compared_options`: for a question choosing among its options by date or amount (「どちらが先に噴火」,
+   「どちらが安い」), the option the shown figures pick, when code reads one figure for every option; it stands with
+   the figures written out, whichever option the model named.
+3. `chosen_option`: for a question listing its options (「洞穴と深海のどっち」), the option the model named, citing
    a shown sentence that names it and speaks about the question. It comes before the model's sentence: the option
    is the answer, and the rest of a sentence (「ラカタ島は1883年の噴火が先」) would be read for a short answer.
-3. `model_answer`: the model's own sentence, when the sentences it cites (with their articles' titles, which the
+4. `model_answer`: the model's own sentence, when the sentences it cites (with their articles' titles, which the
    prompt shows: a sentence leaves out the topic its article is named for) back what it adds to the question, say more
    than that (a byline's name cited for 「首相は誰」 ties nothing to the question) and it states words of the kind
    the question asks for (「何日前」 a number of days, 「いつ」 a date); not when its short answer stands neither in
-   a shown passage nor in the sentence (its two lines disagree). The words of the sentence standing where the
-   question asks are the short answer, over other words of it the model marked that are not of the asked kind.
-4. `short_answer`: the short answer found in a shown passage, when its sentence speaks about the question.
-5. `agreed_sentence`: the cited sentence itself, when it is also retrieval's best sentence of the top passage
+   a shown passage nor in the sentence (its two lines disagree), nor when it names what no shown passage holds. The
+   words of the sentence standing where the question asks are the short answer, over other words of it the model
+   marked that are not of the asked kind.
+5. `short_answer`: the short answer found in a shown passage, when its sentence speaks about the question.
+6. `agreed_sentence`: the cited sentence itself, when it is also retrieval's best sentence of the top passage
    and speaks about the question (「記事には「…」とあります。」).
-6. `typed_answer`: words of the asked kind (「19項目」) in a shown sentence that speaks about most of the question,
+7. `typed_answer`: words of the asked kind (「19項目」) in a shown sentence that speaks about most of the question,
    unless the question asks for a calculation (「合計でいくら」): one stated figure is not its result.
-7. `figures`: for a calculation no rule could answer, the figures it needs, each cited, and no result: the
+8. `figures`: for a calculation no rule could answer, the figures it needs, each cited, and no result: the
    question counts as refused.
 
 When none does, the question is refused. Words stating a number that no passage or the question holds are never
@@ -60,6 +64,7 @@ from .cite import (
     holds_name,
     list_items,
     locate,
+    quoted_whole,
     residue,
     support,
     unbracketed,
@@ -76,16 +81,24 @@ from .japanese import (
     KANJI_NUMERALS,
     NOUN_END,
     YEAR_BEFORE_MONTH,
+    Compared,
     amounts,
     changed_values,
+    clauses,
+    compared_by,
+    compared_value,
     dates_spelled,
     fold_width,
     label_before,
+    listed_options,
     named_option,
     names_in,
+    names_stated,
+    option_form,
     spelled_as,
     squash,
     stated_dates,
+    without_words,
 )
 from .prompt import REFUSAL, Evidence, parse_reply, said_once
 from .retrieve import Hit
@@ -177,8 +190,8 @@ class Verifier:
         self.min_typed_coverage = min_typed_coverage
         self.min_backing_coverage = min_backing_coverage
         self.rules: list[Callable[[Claim], Verdict | None]] = [
-            self.computed_answer, self.chosen_option, self.model_answer, self.short_answer, self.agreed_sentence,
-            self.typed_answer, self.figures]
+            self.computed_answer, self.compared_options, self.chosen_option, self.model_answer, self.short_answer,
+            self.agreed_sentence, self.typed_answer, self.figures]
 
     def __call__(self, reply: str, shown: list[Hit], question: str, evidence: list[Evidence] = (),
                  related: list[Hit] = ()) -> Verdict:
@@ -189,19 +202,35 @@ class Verifier:
         claim.related = list(related) or list(shown)
         for rule in self.rules:
             if (verdict := rule(claim)) is not None:
-                verdict = self._in_force(self._with_short_answer(verdict, question), question)
-                if verdict.refused:
-                    return verdict
-                if of_another_kind(verdict.short_answer, question):
-                    return Verdict(REFUSAL, True, "the answer is not of the kind the question asks for")
-                if missing := self.unnamed(verdict, question, [h.passage.doc_id for h in claim.related]):
-                    # the reader learns which of the names or dates asked about the documents do not speak of
-                    return Verdict(f"資料には「{'」「'.join(missing)}」についての記載がありません。", True,
-                                   f"the cited articles do not name {'、'.join(missing)}")
-                return self.conflicting(verdict, claim)
+                return self._checked(verdict, claim)
         reason = "the answer is not backed by the quoted passages" if claim.citations else \
             "no quote could be found in the passages"
         return Verdict(REFUSAL, True, reason)
+
+    def before_reply(self, shown: list[Hit], question: str, evidence: list[Evidence] = (),
+                     related: list[Hit] = ()) -> Verdict | None:
+        """The verdict code reaches from the shown passages alone, before the model writes (a comparison of the
+        options' figures, `compared_options`), checked as any other; None when it needs the model's reply."""
+        claim = Claim(question, "", expected_answer(question), shown, [], None, list(evidence))
+        claim.related = list(related) or list(shown)
+        verdict = self.compared_options(claim)
+        return None if verdict is None else self._checked(verdict, claim)
+
+    def _checked(self, verdict: Verdict, claim: Claim) -> Verdict:
+        """A rule's verdict with its short answer and the value in force, then refused if its short answer is of
+        another kind than asked, or the cited articles do not hold the names or dates the question gives, or
+        told apart from a source that states otherwise (`conflicting`)."""
+        question = claim.question
+        verdict = self._in_force(self._with_short_answer(verdict, question), question)
+        if verdict.refused:
+            return verdict
+        if of_another_kind(verdict.short_answer, question):
+            return Verdict(REFUSAL, True, "the answer is not of the kind the question asks for")
+        if missing := self.unnamed(verdict, question, [h.passage.doc_id for h in claim.related]):
+            # the reader learns which of the names or dates asked about the documents do not speak of
+            return Verdict(f"資料には「{'」「'.join(missing)}」についての記載がありません。", True,
+                           f"the cited articles do not name {'、'.join(missing)}")
+        return self.conflicting(verdict, claim)
 
     # --- locating the reply ------------------------------------------------------------------------------------
 
@@ -293,12 +322,13 @@ class Verifier:
     def model_answer(self, claim: Claim) -> Verdict | None:
         """The model's sentence, when the sentences it cites back what it adds to the question (its closing
         copula and the words it repeats from the question prove nothing), say more than that, and it states words
-        of the asked kind.
+        of the asked kind. A sentence naming what no shown passage holds (`_invented_names`) is no answer, however
+        much of it the passages back.
 
         When the model's short answer stands in a passage but its sentence does not state it, the one of the two
         resting on the sentence that speaks more about the question answers."""
         answer, key, citations, question = claim.answer, claim.key, claim.citations, claim.question
-        if not answer or not citations or claim.invented_key:
+        if not answer or not citations or claim.invented_key or self._invented_names(answer, claim.passages, question):
             return None
         # The title of a cited article counts, as a sentence leaves out the topic its article is named for
         # (「国会開会式を欠席。」 in 「日本共産党」); then a cited sentence must speak about the question: a headline
@@ -334,6 +364,41 @@ class Verifier:
             return span
         found = find_span(placed, citations)
         return span if found is None else citations[found.passage].text[found.start:found.end]
+
+    def compared_options(self, claim: Claim) -> Verdict | None:
+        """For a choice question comparing its options by date or amount (「どちらが先に噴火」, 「どちらが安い」,
+        `compared_by`): the option the comparison picks, when code finds for every option one figure of that kind
+        in the shown sentences (in a clause naming it, one value however often stated) and the units agree. It
+        stands with the figures written out, citing the sentences stating them, whichever option the model named:
+        a small model guesses a comparison about as often as it reads one."""
+        if (order := compared_by(claim.question)) is None:
+            return None
+        kind, sign = order
+        found: dict[str, tuple[Compared, Citation]] = {}
+        for option in listed_options(claim.question):
+            values: dict[tuple, tuple[Compared, Citation]] = {}
+            for passage in claim.passages:
+                for start, end in split_sentences(passage.text):
+                    for clause in clauses(passage.text[start:end]):
+                        # the figure beside the option, not one in its name (「SC-300」, 「1950年」)
+                        if option_form(option) in option_form(clause) and (value := compared_value(
+                                without_words(clause, option), kind)) is not None:
+                            values.setdefault(value[:2], (value, self.citation(0, passage, start, end)))
+            if len(values) != 1:
+                return None
+            found[option] = next(iter(values.values()))
+        if len(found) < 2 or len({value.unit for value, _ in found.values()}) != 1:
+            return None
+        ranked = sorted(found, key=lambda option: found[option][0].value, reverse=sign > 0)
+        first = found[ranked[0]][0]
+        if any(found[option][0].precedes(first) is not (sign > 0) for option in ranked[1:]):
+            return None  # a tie, or dates that do not tell
+        citations: list[Citation] = []
+        for _, citation in found.values():
+            if all(c.passage_id != citation.passage_id or c.quote != citation.quote for c in citations):
+                citations.append(citation)
+        figures = "、".join(f"{option}: {value.written}" for option, (value, _) in found.items())
+        return self._cited(f"{ranked[0]}です({figures})。", citations, ranked[0])
 
     def chosen_option(self, claim: Claim) -> Verdict | None:
         """For a question listing its options (「洞穴と深海のどっち」), the option the model named, citing a sentence
@@ -621,7 +686,7 @@ class Verifier:
             short = whole_date(short, quotes)
         if asks_who_or_where(question):
             short = described_name(short)
-        short = unbracketed(with_bounds(short, quotes))
+        short = quoted_whole(unbracketed(with_bounds(short, quotes)), quotes)
         return verdict._replace(short_answer=short)
 
     @staticmethod
@@ -679,6 +744,18 @@ class Verifier:
                      if squash(d) not in held and d not in invented]
         if invented:
             log.info("model words state numbers no passage holds (%s): %r", ", ".join(invented), text)
+        return invented
+
+    @staticmethod
+    def _invented_names(text: str, passages: list[Passage], question: str) -> list[str]:
+        """The names `text` states (`names_stated`) that neither the question nor a shown passage holds, even
+        misspelled (`find_near_span`): a name the model made up (「ジェフ・スミス・ジュニア」 for the author of a book
+        the passages name otherwise), or joined to a true one (「ダヴィド・ダヴィスコ」 where they say 「ダヴィド」)."""
+        held = squash("\n".join([question] + [f"{p.title}\n{p.text}" for p in passages]))
+        invented = [name for name in names_stated(text)
+                    if squash(name) not in held and find_near_span(name, passages) is None]
+        if invented:
+            log.info("model words name what no passage holds (%s): %r", ", ".join(invented), text)
         return invented
 
     def _key_citation(self, key: str, question: str, passages: list[Passage], citations: list[Citation],

@@ -448,6 +448,61 @@ def test_a_choice_answered_in_a_sentence_is_the_option_it_names():
     assert verdict.citations[0].quote == "ラカタ島はピナトゥボ山より先に、1883年に噴火した。"
 
 
+@pytest.mark.parametrize("question, reply, answer", [
+    # code compares the figures and the option they pick answers, whichever the model named
+    ("アウ火山とマヨン山はどちらが後で噴火しましたか?", "回答: アウ火山です。[1]\n要点: アウ火山",
+     "マヨン山です(アウ火山: 1812年、マヨン山: 1814年)。[1][2]"),
+    ("アウ火山とマヨン山はどちらが先に噴火しましたか?", "回答: 両方です。",
+     "アウ火山です(アウ火山: 1812年、マヨン山: 1814年)。[1][2]"),
+])
+def test_a_choice_question_comparing_dates_is_answered_by_the_comparison(question, reply, answer):
+    shown, evidence = _one_passage("1812年にアウ火山が噴火した。", "マヨン山は1814年(文化11年)に噴火した。")
+    verdict = Verifier()(reply, shown, question, evidence)
+    assert verdict.answer == answer and verdict.short_answer == answer[:answer.index("で")]
+    assert [c.quote for c in verdict.citations] == ["1812年にアウ火山が噴火した。", "マヨン山は1814年(文化11年)に噴火した。"]
+
+
+def test_a_choice_question_comparing_amounts_reads_the_figure_beside_each_option_not_in_its_name():
+    shown, evidence = _one_passage("SC-300の価格は12,800円です。", "SC-500は9,800円(税込)です。")
+    verdict = Verifier()("回答: SC-300です。[1]", shown, "SC-300とSC-500はどちらが安いですか？", evidence)
+    assert (verdict.answer, verdict.short_answer) == ("SC-500です(SC-300: 12,800円、SC-500: 9,800円)。[1][2]", "SC-500")
+
+
+@pytest.mark.parametrize("second", [
+    "1812年5月にマヨン山が噴火した。",  # the same year, one without its month: the dates do not tell
+    "1812年にマヨン山が噴火した。",  # a tie
+    "マヨン山は1814年と1897年に噴火した。",  # two dates for one option
+    "マヨン山は大きく噴火した。",  # no date for one option
+])
+def test_a_comparison_the_figures_do_not_decide_is_left_to_the_other_rules(second):
+    shown, evidence = _one_passage("1812年にアウ火山が噴火した。", second)
+    verdict = Verifier()("回答: アウ火山です。[1]\n要点: アウ火山", shown, "アウ火山とマヨン山はどちらが先に噴火しましたか?",
+                         evidence)
+    assert verdict.refused and verdict.answer == REFUSAL
+
+
+@pytest.mark.parametrize("reply, answer", [
+    ("回答: ジェフ・スミスです。[1]\n要点: ジェフ・スミス", REFUSAL),  # a name no passage holds
+    ("回答: メアリー・シェリー・スミスです。[1]", REFUSAL),  # a true name joined to a made-up one
+    ("回答: メアリー・シエリーです。[1]", "メアリー・シェリーです。[1]"),  # misspelt: the passage's spelling answers
+    ("回答: メアリー・シェリーです。[1]\n要点: メアリー・シェリー", "メアリー・シェリーです。[1]"),
+])
+def test_an_answer_naming_what_no_shown_passage_holds_does_not_stand(reply, answer):
+    shown, evidence = _one_passage("作者はメアリー・シェリーである。")
+    assert Verifier()(reply, shown, "その小説の作者は誰ですか？", evidence).answer == answer
+
+
+def test_a_comparison_code_decides_is_answered_before_the_model_runs(make):
+    generator = ScriptedGenerator(error=True)
+    events = list(make(generator).stream("清水寺と金閣寺はどちらが古いですか？"))
+    result = events[-1].result
+    assert generator.calls == [] and [e.kind for e in events] == ["retrieved", "final"]
+    assert (result.answer, result.short_answer) == ("清水寺です(清水寺: 778年、金閣寺: 1397年)。[1][2]", "清水寺")
+    assert [c.quote for c in result.citations] == ["清水寺は778年に開かれたと伝えられる。",
+                                                   "金閣寺は1397年に足利義満が建てた山荘を起源とする。"]
+    assert result.timings["first_answer_token_s"] <= result.timings["total_s"]
+
+
 def test_answer_first_reply_not_backed_by_its_sentence_is_refused(make):
     reply = "回答: 日本の首相は安倍晋三です。[1]\n要点: 安倍晋三"
     result = make(ScriptedGenerator(reply)).answer("東京タワーの高さは？")

@@ -10,21 +10,28 @@ from rag.japanese import (
     COUNTERS,
     EDGE_PARTICLES,
     NOUN_END,
+    Compared,
     asked_kinds,
     changed_values,
+    clauses,
     column_unit,
+    compared_by,
+    compared_value,
     dates_spelled,
     fold,
     fold_width,
     fold_width_with_offsets,
     label_before,
+    listed_options,
     named_option,
     names_in,
+    names_stated,
     spelled_as,
     squash,
     squash_with_offsets,
     stated_dates,
     unspaced,
+    without_words,
     written_part,
 )
 
@@ -354,6 +361,86 @@ def test_a_name_with_digits_is_not_a_figure(span, question):
 ])
 def test_the_option_a_choice_question_lists_that_an_answer_names(answer, question, option):
     assert named_option(answer, question) == option
+
+
+@pytest.mark.parametrize("question, options", [
+    ("スフリエール山と諏訪之瀬島はどちらが先に噴火しましたか?", ["スフリエール山", "諏訪之瀬島"]),
+    ("アウ火山、諏訪之瀬島、マヨン山の中で真っ先に噴火したのはどれですか?", ["アウ火山", "諏訪之瀬島", "マヨン山"]),
+    ("『羅生門』と『老年』と、どっちの方が先に発表されたの?", ["羅生門", "老年"]),  # without their brackets
+    ("ＳＣ－３００とSC-500はどちらが安いですか？", ["SC-300", "SC-500"]),  # width folded
+    ("電気機関車と蒸気機関車を比べると、どっちの方が速い?", ["電気機関車", "蒸気機関車"]),
+    # an option is joined to another: 「、入院」 follows a clause, not an option
+    ("調査では、入院していた患者の率はうつ病とBPDとどちらの方が高い", []),
+    ("機体のどちらに損傷があったか?", []),  # no options listed
+    ("町と村ではどれくらい差があった?", []),  # 「どれくらい」 asks for an amount
+])
+def test_the_options_a_choice_question_lists(question, options):
+    assert listed_options(question) == options
+
+
+@pytest.mark.parametrize("question, order", [
+    ("スフリエール山と諏訪之瀬島はどちらが先に噴火しましたか?", ("date", -1)),
+    ("アウ火山とマヨン山はどちらが後で噴火しましたか?", ("date", 1)),
+    ("『羅生門』と『老年』と、より早い時期に書かれたのはどっち?", ("date", -1)),
+    ("SC-300とSC-500はどちらが安いですか？", ("amount", -1)),
+    ("1980年の販売台数がより多かったのは、ヤマハ発動機とホンダのどちら?", ("amount", 1)),
+    ("年平均気温が低いのはボストーク基地と南極点のどちらですか?", ("amount", -1)),
+    ("SC-300とSC-500はどちらが高くないですか？", None),  # negated
+    ("寝覚発電所、須原発電所、桃山発電所の中で2番目に早く竣工したのはどれ?", None),  # an ordinal
+    ("先に発売されて売上が多いのはAとBのどちら?", None),  # two kinds at once
+    ("洞穴と深海のどっちが好き?", None),  # compared by nothing code reads
+    ("先に噴火した山はどれ?", None),  # no options listed
+])
+def test_what_a_choice_question_compares_its_options_by(question, order):
+    assert compared_by(question) == order
+
+
+def test_a_clause_ends_at_a_comma_outside_brackets_and_figures():
+    assert clauses("ボストンは1868年にロックスベリー、1879年にドーチェスター(現在の、A地区)を併合、人口は2,500人") == [
+        "ボストンは1868年にロックスベリー", "1879年にドーチェスター(現在の、A地区)を併合", "人口は2,500人"]
+
+
+@pytest.mark.parametrize("clause, kind, value", [
+    ("1812年にアウ火山が噴火した", "date", Compared((1812, 0, 0), "年", "1812年")),
+    ("1920年(大正9年)1月大正土地株式会社を合併", "date", Compared((1920, 1, 0), "年", "1920年1月")),  # era aside
+    ("2023-07-25に開始", "date", Compared((2023, 7, 25), "年", "2023年7月25日")),
+    ("1848年から1852年まで", "date", None),  # two dates
+    ("3月3日に出発", "date", None),  # no year
+    ("ボストーク基地では−55.3°C", "amount", Compared((-55.3,), "°C", "-55.3°C")),
+    ("価格は12,800円(税込)", "amount", Compared((12800.0,), "円", "12,800円")),
+    ("オスで1.5-4.9平方キロメートル", "amount", None),  # a range
+    ("国内150万台、輸出220万台", "amount", None),  # two figures
+    ("人口は増えた", "amount", None),
+])
+def test_the_one_figure_a_clause_states_for_a_comparison(clause, kind, value):
+    assert compared_value(clause, kind) == value
+
+
+@pytest.mark.parametrize("a, b, smaller", [
+    (Compared((1812, 0, 0), "年", ""), Compared((1813, 0, 0), "年", ""), True),
+    (Compared((1813, 5, 0), "年", ""), Compared((1813, 4, 30), "年", ""), False),
+    (Compared((1812, 0, 0), "年", ""), Compared((1812, 5, 0), "年", ""), None),  # the year alone does not tell
+    (Compared((1812, 5, 0), "年", ""), Compared((1812, 5, 0), "年", ""), None),  # a tie
+    (Compared((-55.3,), "°C", ""), Compared((-49.5,), "°C", ""), True),
+    (Compared((0.0,), "円", ""), Compared((5.0,), "円", ""), True),  # zero is a value, not a missing part
+])
+def test_which_of_two_compared_values_is_the_smaller(a, b, smaller):
+    assert a.precedes(b) is smaller
+
+
+def test_words_taken_out_of_a_text_in_any_width_and_case():
+    assert without_words("ＳＣ－３００の価格は12,800円", "sc-300") == " の価格は12,800円"
+    assert without_words("『老年』は1915年", "老年") == " は1915年"
+
+
+@pytest.mark.parametrize("text, names", [
+    ("作者はジェフ・スミス・ジュニアです。", ["ジェフ", "スミス", "ジュニア"]),
+    ("SC-300は西口店で買えます。", ["SC-300", "西口店"]),
+    ("メニューを確認してください。", ["メニュー"]),
+    ("会談は北京で開かれた。", []),
+])
+def test_the_names_a_text_states(text, names):
+    assert names_stated(text) == names
 
 
 @pytest.mark.parametrize(("text", "written", "spelled"), [
