@@ -588,10 +588,11 @@ NOUN_END = re.compile(rf"[{KANJI}{KATAKANA}A-Za-z0-9０-９Ａ-Ｚａ-ｚ{CLOSIN
 # words (館 of 休館 and 閉館, 室 of 和室) are not among them.
 PLACE_SUFFIXES = ("店", "駅", "港", "島", "町", "村", "市", "区", "県")
 NAME_SUFFIXES = (*PLACE_SUFFIXES, "線", "号", "会員")
+# a katakana word whole, not a unit after a number or 何 and not a verb (スタートした)
+_KATAKANA_NAME = rf"(?<![{KATAKANA}0-9何])[{KATAKANA}]{{3,}}(?![{KATAKANA}]|する|した|して|され|させ|しま)"
+_MODEL_NUMBER = r"[A-Za-z]+-?[0-9][A-Za-z0-9-]*"  # SC-300, A330
 _NAMED = re.compile(
-    # a katakana word whole, not a unit after a number or 何 and not a verb (スタートした)
-    rf"(?<![{KATAKANA}0-9何])[{KATAKANA}]{{3,}}(?![{KATAKANA}]|する|した|して|され|させ|しま)"
-    r"|[A-Za-z]+-?[0-9][A-Za-z0-9-]*|[0-9]+-?[A-Za-z][A-Za-z0-9-]*"  # a model number: SC-300, 5G
+    rf"{_KATAKANA_NAME}|{_MODEL_NUMBER}|[0-9]+-?[A-Za-z][A-Za-z0-9-]*"  # and 5G
     # a kanji name with its suffix; one holding 何 (何府県, 条約何号) asks for the name instead
     rf"|(?<![{KANJI}])(?:(?!何)[{KANJI}]){{2,}}(?:{'|'.join(NAME_SUFFIXES)})(?![{KANJI}])")
 # What the question asks about is not named by it: 「タイトルは何」「どの都市」.
@@ -609,10 +610,15 @@ _HIRAGANA_PLACE = re.compile(
 _LEADING_PARTICLE = re.compile(rf"^(?:から|まで|より|[のをにがはでとへも])(?=[{HIRAGANA}]{{3}})")
 
 
+# The names an answer states that are no common word: katakana words and model numbers. A kanji word ending as a
+# place name does (都市, 大都市, 本店), and a figure with a unit in letters (「5kg」) is checked as a number.
+_STATED_NAME = re.compile(f"{_KATAKANA_NAME}|{_MODEL_NUMBER}")
+
+
 def names_stated(text: str) -> list[str]:
-    """Every name `text` writes as `names_in` reads names (katakana words, model numbers, kanji names with a
-    suffix, hiragana place names), the asked word included: the names an answer states."""
-    return list(dict.fromkeys(name for _, name in _named(fold_width(text))))
+    """The katakana words and model numbers `text` writes (the asked word included): the names an answer
+    states."""
+    return list(dict.fromkeys(_STATED_NAME.findall(fold_width(text))))
 
 
 def _named(folded: str) -> list[tuple[int, str]]:

@@ -64,7 +64,6 @@ from .cite import (
     holds_name,
     list_items,
     locate,
-    quoted_whole,
     residue,
     support,
     unbracketed,
@@ -686,7 +685,7 @@ class Verifier:
             short = whole_date(short, quotes)
         if asks_who_or_where(question):
             short = described_name(short)
-        short = quoted_whole(unbracketed(with_bounds(short, quotes)), quotes)
+        short = unbracketed(with_bounds(short, quotes))
         return verdict._replace(short_answer=short)
 
     @staticmethod

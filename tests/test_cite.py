@@ -12,7 +12,6 @@ from rag.cite import (
     holds_date,
     holds_name,
     locate,
-    quoted_whole,
     repeated_from,
     residue,
     support,
@@ -273,16 +272,3 @@ def test_a_name_is_read_without_the_words_that_describe_it(span, name):
 ])
 def test_an_answer_wholly_in_round_brackets_goes_without_them(span, answer):
     assert unbracketed(span) == answer
-
-
-@pytest.mark.parametrize("span, answer", [
-    ("論語", "『論語』"),  # a title between its marks
-    ("10.8決戦", "「10.8決戦」"),
-    ("『論語』", "『論語』"),  # marked already
-    ("論", "論"),  # part of the quoted words
-    ("孔子", "孔子"),  # not quoted
-    ("", ""),
-])
-def test_an_answer_standing_whole_between_quote_marks_keeps_them(span, answer):
-    quotes = ["「父母在せば遠くに遊ばず」は孔子の言葉で、『論語』に記されている。", "「10.8決戦」と呼ばれた。"]
-    assert quoted_whole(span, quotes) == answer
