@@ -480,26 +480,56 @@ def option_form(words: str) -> str:
     return _BRACKETS.sub("", fold(words))
 
 
+# What follows a choice question's list of options: the choice word, 「のうち」, 「の中で」 or 「を比べ」.
+_CHOICE_PART = re.compile(rf"{CHOICE_WORD.pattern}|のうち|の中で|を比べ")
+# A word joined to the next by 「の」 describes it (「東京の面積」, 「バルト三国の独立」): no option is cut out of it.
+_DESCRIBES = re.compile(rf"の(?!うち|中で|{CHOICE_WORD.pattern}|方|ほう)[^{HIRAGANA}、,。\s]")
+_DESCRIBED = re.compile(rf"[^{HIRAGANA}、,。\s]の$")
+
+
 def listed_options(question: str) -> list[str]:
-    """The options a choice question lists (`offered_option`) each joined to another, as it spells them without
-    brackets, in its order: 「スフリエール山と諏訪之瀬島はどちらが先に」 lists 「スフリエール山」 and 「諏訪之瀬島」;
-    「調査では、入院していた…うつ病とBPDと」 offers no 「入院」."""
+    """The options a choice question lists, as it spells them without brackets, in its order: the last run of
+    words joined by joiners (「と」, 「、」...) before the choice word (「スフリエール山と諏訪之瀬島はどちらが先に」
+    lists 「スフリエール山」 and 「諏訪之瀬島」, 「AとB、Cのうち」 all three). None where an option is a word described by
+    another (「東京の面積と大阪の面積」), a single letter, a bare number or a word the question repeats, or where a
+    「、」 before other joiners may end a clause instead (「2019年、A社とB社では」)."""
     text = _BRACKETS.sub("", fold_width(question))
-    runs = [m for m in _WORD_RUN.finditer(text)
-            if len(m[0]) >= 2 and not m[0].isdigit() and offered_option(m[0], question)]
-    joined = [run for run in runs
-              if any(re.fullmatch(_OPTION_JOINER, text[a.end():b.start()])
-                     for other in runs if other is not run for a, b in ((run, other), (other, run)))]
-    return list(dict.fromkeys(run[0] for run in joined))
+    choice = _CHOICE_PART.search(text)
+    if choice is None:
+        return []
+    runs = [m for m in _WORD_RUN.finditer(text) if m.end() <= choice.start()]
+    chain: list[re.Match] = []
+    joiners: list[str] = []
+    for run in reversed(runs):  # the last runs joined to each other
+        between = text[run.end():chain[0].start()] if chain else ""
+        if chain and re.fullmatch(_OPTION_JOINER, between):
+            chain.insert(0, run)
+            joiners.insert(0, between)
+        elif len(chain) >= 2:
+            break
+        else:
+            chain, joiners = [run], []
+    # 「AとB、C」 lists three; in 「2019年、A社とB社」 the 「、」 may end a clause: which words are options is unknown,
+    # and a comparison of some of them would answer wrongly
+    if len(set(joiners)) > 1 and (joiners[0] == "、" or len(set(joiners[1:])) > 1):
+        return []
+    if len(chain) < 2 or _DESCRIBES.match(text, chain[-1].end()) or _DESCRIBED.search(text[:chain[0].start()]):
+        return []
+    options = [run[0] for run in chain]
+    form = option_form(question)
+    if any(len(option) < 2 or option.isdigit() or form.count(option_form(option)) > 1 for option in options):
+        return []
+    return options
 
 
 # What a choice question compares its options by, and which end answers: an earlier or later date (「先に」,
-# 「より早く」, 「後で」), a larger or smaller amount (「多い」, 「高い」, 「安い」). A question with words of both ends or
-# both kinds, a negated comparison (「高くない」) or an ordinal (「2番目に」) is not read.
+# 「より早く」, 「後で」, not the 「後に」 of 「独立の後に」), a larger or smaller amount (「多い」, 「高い」, 「安い」; not
+# 「速い」, said of a speed and of a time alike). A question with words of both ends or both kinds, a negated
+# comparison (「高くない」) or an ordinal (「2番目に」) is not read.
 _COMPARATIVES = (
     ("date", -1, re.compile(r"先に|早く|早い|早かった|古い|古く|昔")),
-    ("date", 1, re.compile(r"後に|後で|遅く|遅い|遅かった|新しい")),
-    ("amount", 1, re.compile(r"多い|多かった|多く|高い|高かった|大きい|大きかった|広い|長い|重い|深い|速い")),
+    ("date", 1, re.compile(r"(?<![のそ])後[にで]|遅く|遅い|遅かった|新しい")),
+    ("amount", 1, re.compile(r"多い|多かった|多く|高い|高かった|大きい|大きかった|広い|長い|重い|深い")),
     ("amount", -1, re.compile(r"少ない|少なかった|少なく|低い|低かった|安い|安かった|小さい|狭い|短い|軽い|浅い")))
 _NOT_COMPARED = re.compile(r"くない|ではない|じゃない|番目")
 
@@ -508,7 +538,7 @@ def compared_by(question: str) -> tuple[str, int] | None:
     """("date" or "amount", -1 for the smallest or earliest, 1 for the largest or latest) that a choice question
     listing its options asks for (「どちらが先に噴火」: ("date", -1)), or None."""
     question = fold(question)
-    if not lists_options(question) or _NOT_COMPARED.search(question):
+    if not listed_options(question) or _NOT_COMPARED.search(question):
         return None
     asked = {(kind, sign) for kind, sign, words in _COMPARATIVES if words.search(question)}
     return asked.pop() if len(asked) == 1 else None
@@ -529,8 +559,16 @@ def clauses(text: str) -> list[str]:
     return [part for part in [*parts, text[start:]] if part.strip()]
 
 
-# A date as a comparison reads it: a year of three or four digits, with its month and day when written.
-_COMPARED_DATE = re.compile(r"(?<![0-9])([0-9]{3,4})年(?:([0-9]{1,2})月(?:([0-9]{1,2})日)?)?")
+# A year as a comparison reads it: three or four digits (an era's year, 「昭和30年」, has fewer), 紀元前 before it
+# counted, with its month and day when written; not the end of a range (「1811〜1815年」) nor a length of time
+# (「1200年の歴史」, 「300年以上」, 「1000年前」).
+_COMPARED_DATE = re.compile(
+    r"(紀元前)?(?<![0-9])(?<![0-9][-−－~〜～])([0-9]{3,4})年(?:([0-9]{1,2})月(?:([0-9]{1,2})日)?)?"
+    r"(?!間|前|後|代|目|以上|以下|未満|ぶり|余|来|近く|の歴史|にわた)")
+# What makes a figure no value of its own: a part or a bound of something (「5,000円分」, 「1,000人以上」), or a
+# difference (「3,000円高い」, 「2割増」).
+_NOT_A_VALUE = re.compile(r"分|以上|以下|未満|超|増|減|高|安|多|少|上回|下回|アップ|ダウン|差|の差")
+_MINUS = ("-", "−", "－", "マイナス", "氷点下")
 
 
 def without_words(text: str, words: str) -> str:
@@ -540,7 +578,8 @@ def without_words(text: str, words: str) -> str:
 
 
 class Compared(NamedTuple):
-    """A figure as a comparison reads it: a value that sorts, its unit, and the figure as written."""
+    """A figure as a comparison reads it: a value that sorts, its unit, and the figure as the clause writes it
+    (width folded)."""
 
     value: tuple
     unit: str
@@ -557,24 +596,23 @@ class Compared(NamedTuple):
 
 def compared_value(clause: str, kind: str) -> Compared | None:
     """The one figure of `kind` ("date" or "amount") a clause states, or None when it states none or more than
-    one: a date as (year, month, day) (an era's year beside it left out), an amount with its unit and sign
-    (「−55.3°C」), a range (「1.5-4.9平方キロメートル」) being two figures."""
-    clause = dates_spelled(clause)
+    one: a date as (year, month, day), a year 紀元前 below zero; an amount with its unit and sign (「−55.3°C」,
+    「氷点下5℃」), a range (「1.5-4.9平方キロメートル」) being two figures, and a part, bound or difference
+    (`_NOT_A_VALUE`) none."""
+    clause = fold_width(clause)
     if kind == "date":
-        found = {(int(m[1]), int(m[2] or 0), int(m[3] or 0)): m[0] for m in _COMPARED_DATE.finditer(clause)}
+        found = {((-1 if m[1] else 1) * int(m[2]), int(m[3] or 0), int(m[4] or 0)): m[0]
+                 for m in _COMPARED_DATE.finditer(clause)}
         if len(found) != 1:
             return None
         (value, written), = found.items()
         return Compared(value, "年", written)
     figures = amounts(clause)
-    if len(figures) != 1 or not figures[0].unit:
+    if len(figures) != 1 or not figures[0].unit or _NOT_A_VALUE.match(clause, figures[0].end):
         return None
     figure = figures[0]
-    # a minus sign, not the mark of a range after a figure (「4,000-4,100kg」)
-    negative = clause[figure.start - 1:figure.start] in ("-", "−", "－") \
-        and not clause[figure.start - 2:figure.start - 1].isdigit()
-    return Compared((-figure.value if negative else figure.value,), figure.unit,
-                    ("-" if negative else "") + figure.written(clause))
+    sign = next((minus for minus in _MINUS if clause[:figure.start].endswith(minus)), "")
+    return Compared((-figure.value if sign else figure.value,), figure.unit, sign + figure.written(clause))
 
 
 # A phrase ending in a kanji, katakana, letter, digit, closing bracket or 「%」 reads as a noun phrase: 「…です。」
@@ -589,8 +627,8 @@ NOUN_END = re.compile(rf"[{KANJI}{KATAKANA}A-Za-z0-9０-９Ａ-Ｚａ-ｚ{CLOSIN
 PLACE_SUFFIXES = ("店", "駅", "港", "島", "町", "村", "市", "区", "県")
 NAME_SUFFIXES = (*PLACE_SUFFIXES, "線", "号", "会員")
 # a katakana word whole, not a unit after a number or 何 and not a verb (スタートした)
-_KATAKANA_NAME = rf"(?<![{KATAKANA}0-9何])[{KATAKANA}]{{3,}}(?![{KATAKANA}]|する|した|して|され|させ|しま)"
-_MODEL_NUMBER = r"[A-Za-z]+-?[0-9][A-Za-z0-9-]*"  # SC-300, A330
+_KATAKANA_NAME = rf"(?<![{KATAKANA}0-9何千万億兆])[{KATAKANA}]{{3,}}(?![{KATAKANA}]|する|した|して|され|させ|しま)"
+_MODEL_NUMBER = r"(?<![0-9A-Za-z.,])[A-Za-z]+-?[0-9][A-Za-z0-9-]*"  # SC-300, A330; not the km2 of 「1.5km2」
 _NAMED = re.compile(
     rf"{_KATAKANA_NAME}|{_MODEL_NUMBER}|[0-9]+-?[A-Za-z][A-Za-z0-9-]*"  # and 5G
     # a kanji name with its suffix; one holding 何 (何府県, 条約何号) asks for the name instead

@@ -201,31 +201,36 @@ class Verifier:
         claim.related = list(related) or list(shown)
         for rule in self.rules:
             if (verdict := rule(claim)) is not None:
-                return self._checked(verdict, claim)
+                # the options a comparison located, each in its own article, are names no one article need hold
+                located = listed_options(question) if rule == self.compared_options else []
+                return self._checked(verdict, claim, located)
         reason = "the answer is not backed by the quoted passages" if claim.citations else \
             "no quote could be found in the passages"
         return Verdict(REFUSAL, True, reason)
 
     def before_reply(self, shown: list[Hit], question: str, evidence: list[Evidence] = (),
                      related: list[Hit] = ()) -> Verdict | None:
-        """The verdict code reaches from the shown passages alone, before the model writes (a comparison of the
-        options' figures, `compared_options`), checked as any other; None when it needs the model's reply."""
+        """The answer code gives from the shown passages alone, before the model writes (a comparison of the
+        options' figures, `compared_options`), checked as any other; None when it needs the model's reply, or
+        does not stand (the model may answer then)."""
         claim = Claim(question, "", expected_answer(question), shown, [], None, list(evidence))
         claim.related = list(related) or list(shown)
-        verdict = self.compared_options(claim)
-        return None if verdict is None else self._checked(verdict, claim)
+        if (verdict := self.compared_options(claim)) is None:
+            return None
+        verdict = self._checked(verdict, claim, listed_options(question))
+        return None if verdict.refused else verdict
 
-    def _checked(self, verdict: Verdict, claim: Claim) -> Verdict:
+    def _checked(self, verdict: Verdict, claim: Claim, located: Sequence[str] = ()) -> Verdict:
         """A rule's verdict with its short answer and the value in force, then refused if its short answer is of
-        another kind than asked, or the cited articles do not hold the names or dates the question gives, or
-        told apart from a source that states otherwise (`conflicting`)."""
+        another kind than asked, or the cited articles do not hold the names or dates the question gives (but
+        the names the rule `located` itself), or told apart from a source that states otherwise (`conflicting`)."""
         question = claim.question
         verdict = self._in_force(self._with_short_answer(verdict, question), question)
         if verdict.refused:
             return verdict
         if of_another_kind(verdict.short_answer, question):
             return Verdict(REFUSAL, True, "the answer is not of the kind the question asks for")
-        if missing := self.unnamed(verdict, question, [h.passage.doc_id for h in claim.related]):
+        if missing := self.unnamed(verdict, question, [h.passage.doc_id for h in claim.related], located):
             # the reader learns which of the names or dates asked about the documents do not speak of
             return Verdict(f"資料には「{'」「'.join(missing)}」についての記載がありません。", True,
                            f"the cited articles do not name {'、'.join(missing)}")
@@ -304,12 +309,9 @@ class Verifier:
         # a figure in another unit than the one asked for (「何便」 answered in 人) answers another question
         if not all(holds_answer(d.expression.rsplit("= ", 1)[1], claim.wanted) for d in claim.derivations):
             return None
-        citations: list[Citation] = []
-        for derivation in claim.derivations:
-            for operand in derivation.operands:
-                if operand.source >= 0 and (citation := self._evidence_citation(claim, operand.source)) is not None \
-                        and all(c.passage_id != citation.passage_id or c.quote != citation.quote for c in citations):
-                    citations.append(citation)
+        citations = self._distinct([citation for derivation in claim.derivations for operand in derivation.operands
+                                    if operand.source >= 0
+                                    and (citation := self._evidence_citation(claim, operand.source)) is not None])
         if not citations:
             return None
         shown = "、".join(d.expression for d in claim.derivations)
@@ -367,7 +369,7 @@ class Verifier:
     def compared_options(self, claim: Claim) -> Verdict | None:
         """For a choice question comparing its options by date or amount (「どちらが先に噴火」, 「どちらが安い」,
         `compared_by`): the option the comparison picks, when code finds for every option one figure of that kind
-        in the shown sentences (in a clause naming it, one value however often stated) and the units agree. It
+        in the shown passages (in a clause naming it, one value however often stated) and the units agree. It
         stands with the figures written out, citing the sentences stating them, whichever option the model named:
         a small model guesses a comparison about as often as it reads one."""
         if (order := compared_by(claim.question)) is None:
@@ -392,10 +394,7 @@ class Verifier:
         first = found[ranked[0]][0]
         if any(found[option][0].precedes(first) is not (sign > 0) for option in ranked[1:]):
             return None  # a tie, or dates that do not tell
-        citations: list[Citation] = []
-        for _, citation in found.values():
-            if all(c.passage_id != citation.passage_id or c.quote != citation.quote for c in citations):
-                citations.append(citation)
+        citations = self._distinct([citation for _, citation in found.values()])
         figures = "、".join(f"{option}: {value.written}" for option, (value, _) in found.items())
         return self._cited(f"{ranked[0]}です({figures})。", citations, ranked[0])
 
@@ -538,14 +537,18 @@ class Verifier:
         doc = self.documents.get(passage.doc_id)
         return bool(doc) and doc.title == citation.title and (doc.publisher or "") == (citation.publisher or "")
 
-    def unnamed(self, verdict: Verdict, question: str, retrieved: Sequence[str] = ()) -> list[str]:
+    def unnamed(self, verdict: Verdict, question: str, retrieved: Sequence[str] = (),
+                located: Sequence[str] = ()) -> list[str]:
         """The names the question gives (`names_in`) that an article the answer cites does not hold, and the dates
         it states (`stated_dates`) whose year and month no article cited or `retrieved` (doc_ids) holds, its date
         line counted: the model answered about another branch, plan or product than the one asked about, or from a
         figure of another month (「2026年3月時点で約4,200社」 asked 「2025年3月の時点では」). A date is looked for in
         every article found, as a question stating two dates is often answered from two articles, and the reader is
-        told only what none of them holds."""
-        names, dates = names_in(question), stated_dates(question)
+        told only what none of them holds. Names within the `located` words (the options a comparison found, each
+        in its own article) are not looked for."""
+        names = [name for name in names_in(question) if not any(option_form(name) in option_form(words)
+                                                                  for words in located)]
+        dates = stated_dates(question)
         if not names and not dates:
             return []
         missing = []
@@ -640,6 +643,11 @@ class Verifier:
         doc = self.documents.get(passage.doc_id)
         return Citation(n, passage.doc_id, passage.title, passage.passage_id, passage.text, passage.text[start:end],
                         start, end, doc.publisher if doc else "", doc.date if doc else "")
+
+    @staticmethod
+    def _distinct(citations: list[Citation]) -> list[Citation]:
+        """The citations without repeats of one sentence, in their order."""
+        return list({(c.passage_id, c.quote): c for c in reversed(citations)}.values())[::-1]
 
     @staticmethod
     def _cited(answer: str, citations: list[Citation], short_answer: str = "") -> Verdict:

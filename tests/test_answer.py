@@ -468,6 +468,17 @@ def test_a_choice_question_comparing_amounts_reads_the_figure_beside_each_option
     assert (verdict.answer, verdict.short_answer) == ("SC-500です(SC-300: 12,800円、SC-500: 9,800円)。[1][2]", "SC-500")
 
 
+def test_a_comparison_stands_on_two_articles_each_naming_one_option():
+    first, second = "スフリエール山は1902年に噴火した。", "諏訪之瀬島は1813年に噴火した。"
+    shown = [Hit(Passage(f"{doc}#0", doc, title, 0, 0, len(text), text), 1.0, 0.9, 1.0, rank, (0, len(text)))
+             for rank, (doc, title, text) in enumerate([("a", "スフリエール山", first), ("b", "諏訪之瀬島", second)])]
+    evidence = [Evidence(1, first, "a", 0, len(first), 0), Evidence(2, second, "b", 0, len(second), 1)]
+    question = "スフリエール山と諏訪之瀬島はどちらが先に噴火しましたか?"
+    verdict = Verifier().before_reply(shown, question, evidence)
+    assert verdict.answer == "諏訪之瀬島です(スフリエール山: 1902年、諏訪之瀬島: 1813年)。[1][2]"
+    assert [c.doc_id for c in verdict.citations] == ["a", "b"]
+
+
 @pytest.mark.parametrize("second", [
     "1812年5月にマヨン山が噴火した。",  # the same year, one without its month: the dates do not tell
     "1812年にマヨン山が噴火した。",  # a tie

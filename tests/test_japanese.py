@@ -369,8 +369,13 @@ def test_the_option_a_choice_question_lists_that_an_answer_names(answer, questio
     ("『羅生門』と『老年』と、どっちの方が先に発表されたの?", ["羅生門", "老年"]),  # without their brackets
     ("ＳＣ－３００とSC-500はどちらが安いですか？", ["SC-300", "SC-500"]),  # width folded
     ("電気機関車と蒸気機関車を比べると、どっちの方が速い?", ["電気機関車", "蒸気機関車"]),
-    # an option is joined to another: 「、入院」 follows a clause, not an option
-    ("調査では、入院していた患者の率はうつ病とBPDとどちらの方が高い", []),
+    ("ベスパと「タクト」では、価格はどちらが高いですか?", ["ベスパ", "タクト"]),
+    ("エストニアとラトビア、リトアニアのうち、最も多いのは?", ["エストニア", "ラトビア", "リトアニア"]),
+    ("2019年、A社とB社ではどちらの売上が多かった?", []),  # 「、」 may end a clause: the options are unknown
+    ("調査では、入院していた患者の率はうつ病とBPDとどちらの方が高い", []),  # 「うつ病」 is no word run
+    ("東京の面積と大阪の面積はどちらが広いですか?", []),  # described words
+    ("ソ連崩壊とバルト三国の独立のうち、先に起きたのは?", []),
+    ("AとBはどちらが先?", []),  # single letters
     ("機体のどちらに損傷があったか?", []),  # no options listed
     ("町と村ではどれくらい差があった?", []),  # 「どれくらい」 asks for an amount
 ])
@@ -385,9 +390,11 @@ def test_the_options_a_choice_question_lists(question, options):
     ("SC-300とSC-500はどちらが安いですか？", ("amount", -1)),
     ("1980年の販売台数がより多かったのは、ヤマハ発動機とホンダのどちら?", ("amount", 1)),
     ("年平均気温が低いのはボストーク基地と南極点のどちらですか?", ("amount", -1)),
+    ("電気機関車と蒸気機関車ではどちらが速い?", None),  # said of a speed and of a time alike
+    ("独立の後に首都となったのは北市と南市のどちら?", None),  # 「の後に」 is no comparison
     ("SC-300とSC-500はどちらが高くないですか？", None),  # negated
     ("寝覚発電所、須原発電所、桃山発電所の中で2番目に早く竣工したのはどれ?", None),  # an ordinal
-    ("先に発売されて売上が多いのはAとBのどちら?", None),  # two kinds at once
+    ("先に発売されて売上が多いのは甲社と乙社のどちら?", None),  # two kinds at once
     ("洞穴と深海のどっちが好き?", None),  # compared by nothing code reads
     ("先に噴火した山はどれ?", None),  # no options listed
 ])
@@ -402,14 +409,23 @@ def test_a_clause_ends_at_a_comma_outside_brackets_and_figures():
 
 @pytest.mark.parametrize("clause, kind, value", [
     ("1812年にアウ火山が噴火した", "date", Compared((1812, 0, 0), "年", "1812年")),
-    ("1920年(大正9年)1月大正土地株式会社を合併", "date", Compared((1920, 1, 0), "年", "1920年1月")),  # era aside
-    ("2023-07-25に開始", "date", Compared((2023, 7, 25), "年", "2023年7月25日")),
+    ("1920年(大正9年)1月大正土地株式会社を合併", "date", Compared((1920, 0, 0), "年", "1920年")),  # era aside
+    ("紀元前356年に生まれた", "date", Compared((-356, 0, 0), "年", "紀元前356年")),
+    ("昭和30年に開館", "date", None),  # an era's year alone
     ("1848年から1852年まで", "date", None),  # two dates
+    ("1811〜1815年に噴火", "date", None),  # the end of a range
+    ("A寺は1200年の歴史を持つ", "date", None),  # lengths of time
+    ("300年以上続く", "date", None),
+    ("1810年代に流行", "date", None),
     ("3月3日に出発", "date", None),  # no year
-    ("ボストーク基地では−55.3°C", "amount", Compared((-55.3,), "°C", "-55.3°C")),
+    ("ボストーク基地では−55.3°C", "amount", Compared((-55.3,), "°C", "−55.3°C")),
+    ("氷点下55.3℃を記録", "amount", Compared((-55.3,), "°C", "氷点下55.3°C")),
     ("価格は12,800円(税込)", "amount", Compared((12800.0,), "円", "12,800円")),
     ("オスで1.5-4.9平方キロメートル", "amount", None),  # a range
     ("国内150万台、輸出220万台", "amount", None),  # two figures
+    ("前モデルより3,000円高い", "amount", None),  # a difference
+    ("5,000円分のポイント", "amount", None),  # a part
+    ("社員は1,000人以上", "amount", None),  # a bound
     ("人口は増えた", "amount", None),
 ])
 def test_the_one_figure_a_clause_states_for_a_comparison(clause, kind, value):
@@ -438,6 +454,7 @@ def test_words_taken_out_of_a_text_in_any_width_and_case():
     ("SC-300は西口店で買えます。", ["SC-300"]),  # a kanji word ending as a place name may be a common word
     ("関連都市の項目につけられるラベルです。", ["ラベル"]),
     ("重さは5kgです。", []),  # a figure, checked as a number
+    ("延床面積は1,200m2、費用は3万ユーロです。", []),  # units after a figure
     ("メニューを確認してください。", ["メニュー"]),
     ("会談は北京で開かれた。", []),
 ])
