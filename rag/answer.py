@@ -194,7 +194,8 @@ class Answerer:
             return
         # a comparison code decides from the shown figures needs no model: it is answered at once
         if (verdict := self.verify.before_reply(shown, question, evidence, hits)) is not None:
-            timings["first_answer_token_s"] = round(time.perf_counter() - started, 3)
+            if not verdict.refused:
+                timings["first_answer_token_s"] = round(time.perf_counter() - started, 3)
             yield finish(verdict.answer, verdict.refused, verdict.reason, verdict.citations, verdict.short_answer)
             return
         messages = prepared.messages

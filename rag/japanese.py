@@ -480,44 +480,41 @@ def option_form(words: str) -> str:
     return _BRACKETS.sub("", fold(words))
 
 
-# What follows a choice question's list of options: the choice word, 「のうち」, 「の中で」 or 「を比べ」.
-_CHOICE_PART = re.compile(rf"{CHOICE_WORD.pattern}|のうち|の中で|を比べ")
 # A word joined to the next by 「の」 describes it (「東京の面積」, 「バルト三国の独立」): no option is cut out of it.
 _DESCRIBES = re.compile(rf"の(?!うち|中で|{CHOICE_WORD.pattern}|方|ほう)[^{HIRAGANA}、,。\s]")
 _DESCRIBED = re.compile(rf"[^{HIRAGANA}、,。\s]の$")
 
 
 def listed_options(question: str) -> list[str]:
-    """The options a choice question lists, as it spells them without brackets, in its order: the last run of
-    words joined by joiners (「と」, 「、」...) before the choice word (「スフリエール山と諏訪之瀬島はどちらが先に」
-    lists 「スフリエール山」 and 「諏訪之瀬島」, 「AとB、Cのうち」 all three). None where an option is a word described by
-    another (「東京の面積と大阪の面積」), a single letter, a bare number or a word the question repeats, or where a
-    「、」 before other joiners may end a clause instead (「2019年、A社とB社では」)."""
+    """The options a choice question lists, as it spells them without brackets, in its order: the last words
+    joined by one joiner (「と」, 「、」...) before its choice word (「スフリエール山と諏訪之瀬島はどちらが先に」 lists
+    「スフリエール山」 and 「諏訪之瀬島」). None where the joiners differ (in 「2019年、A社とB社では」 and 「2019年と
+    2020年、A社は」 a 「、」 may end a clause), an option is a word described by another (「東京の面積と大阪の面積」),
+    a single letter, a bare number or a word the question repeats, or where some options are dates and others not
+    (「2019年、A社、B社」)."""
     text = _BRACKETS.sub("", fold_width(question))
-    choice = _CHOICE_PART.search(text)
-    if choice is None:
+    choices = list(CHOICE_WORD.finditer(text))
+    if not choices:
         return []
-    runs = [m for m in _WORD_RUN.finditer(text) if m.end() <= choice.start()]
+    runs = [m for m in _WORD_RUN.finditer(text) if m.end() <= choices[-1].start()]
     chain: list[re.Match] = []
-    joiners: list[str] = []
+    joiners: set[str] = set()
     for run in reversed(runs):  # the last runs joined to each other
         between = text[run.end():chain[0].start()] if chain else ""
         if chain and re.fullmatch(_OPTION_JOINER, between):
             chain.insert(0, run)
-            joiners.insert(0, between)
+            joiners.add(between)
         elif len(chain) >= 2:
             break
         else:
-            chain, joiners = [run], []
-    # 「AとB、C」 lists three; in 「2019年、A社とB社」 the 「、」 may end a clause: which words are options is unknown,
-    # and a comparison of some of them would answer wrongly
-    if len(set(joiners)) > 1 and (joiners[0] == "、" or len(set(joiners[1:])) > 1):
-        return []
-    if len(chain) < 2 or _DESCRIBES.match(text, chain[-1].end()) or _DESCRIBED.search(text[:chain[0].start()]):
+            chain, joiners = [run], set()
+    if len(chain) < 2 or len(joiners) > 1 or _DESCRIBES.match(text, chain[-1].end()) \
+            or _DESCRIBED.search(text[:chain[0].start()]):
         return []
     options = [run[0] for run in chain]
     form = option_form(question)
-    if any(len(option) < 2 or option.isdigit() or form.count(option_form(option)) > 1 for option in options):
+    if any(len(option) < 2 or option.isdigit() or form.count(option_form(option)) > 1 for option in options) \
+            or len({bool(DATE.fullmatch(option)) for option in options}) > 1:
         return []
     return options
 
@@ -538,7 +535,9 @@ def compared_by(question: str) -> tuple[str, int] | None:
     """("date" or "amount", -1 for the smallest or earliest, 1 for the largest or latest) that a choice question
     listing its options asks for (「どちらが先に噴火」: ("date", -1)), or None."""
     question = fold(question)
-    if not listed_options(question) or _NOT_COMPARED.search(question):
+    # a question asking for something else of the chosen one (「最も多い都市の人口は何人」) is no choice
+    if not listed_options(question) or _NOT_COMPARED.search(question) \
+            or ASKING_WORD.search(CHOICE_WORD.sub("", question)):
         return None
     asked = {(kind, sign) for kind, sign, words in _COMPARATIVES if words.search(question)}
     return asked.pop() if len(asked) == 1 else None
@@ -560,21 +559,22 @@ def clauses(text: str) -> list[str]:
 
 
 # A year as a comparison reads it: three or four digits (an era's year, 「昭和30年」, has fewer), 紀元前 before it
-# counted, with its month and day when written; not the end of a range (「1811〜1815年」) nor a length of time
-# (「1200年の歴史」, 「300年以上」, 「1000年前」).
+# counted, with its month and day when written, followed by what follows a date (a particle, a bracket, 「まで」,
+# 「頃」...); not the end of a range (「1811〜1815年」) nor a length of time (「1200年の歴史」, 「1200年続く」,
+# 「300年以上」, 「1000年前」).
 _COMPARED_DATE = re.compile(
     r"(紀元前)?(?<![0-9])(?<![0-9][-−－~〜～])([0-9]{3,4})年(?:([0-9]{1,2})月(?:([0-9]{1,2})日)?)?"
-    r"(?!間|前|後|代|目|以上|以下|未満|ぶり|余|来|近く|の歴史|にわた)")
+    r"(?=[にのはでと、。,)）(（]|まで|から|頃|ごろ|以降|より|度|$)(?!の歴史|にわた)")
 # What makes a figure no value of its own: a part or a bound of something (「5,000円分」, 「1,000人以上」), or a
 # difference (「3,000円高い」, 「2割増」).
-_NOT_A_VALUE = re.compile(r"分|以上|以下|未満|超|増|減|高|安|多|少|上回|下回|アップ|ダウン|差|の差")
-_MINUS = ("-", "−", "－", "マイナス", "氷点下")
+_NOT_A_VALUE = re.compile(rf"分|{BOUNDS}|超|増|減|高|安|多|少|上回|下回|アップ|ダウン|の?差")
+# A sign before a figure, 「約」 between them allowed (「氷点下約20℃」).
+_MINUS = re.compile(r"(?:[-−－]|マイナス|氷点下|零下)(?:約|およそ)?$")
 
 
 def without_words(text: str, words: str) -> str:
-    """`text` (width folded, without brackets) with `words` taken out wherever it stands, in any case."""
-    return re.sub(re.escape(_BRACKETS.sub("", fold_width(words))), " ", _BRACKETS.sub("", fold_width(text)),
-                  flags=re.IGNORECASE)
+    """`text` (width folded) with `words` (without brackets) taken out wherever it stands, in any case."""
+    return re.sub(re.escape(_BRACKETS.sub("", fold_width(words))), " ", fold_width(text), flags=re.IGNORECASE)
 
 
 class Compared(NamedTuple):
@@ -611,8 +611,9 @@ def compared_value(clause: str, kind: str) -> Compared | None:
     if len(figures) != 1 or not figures[0].unit or _NOT_A_VALUE.match(clause, figures[0].end):
         return None
     figure = figures[0]
-    sign = next((minus for minus in _MINUS if clause[:figure.start].endswith(minus)), "")
-    return Compared((-figure.value if sign else figure.value,), figure.unit, sign + figure.written(clause))
+    sign = _MINUS.search(clause[:figure.start])
+    return Compared((-figure.value if sign else figure.value,), figure.unit,
+                    (sign[0] if sign else "") + figure.written(clause))
 
 
 # A phrase ending in a kanji, katakana, letter, digit, closing bracket or 「%」 reads as a noun phrase: 「…です。」
@@ -628,7 +629,7 @@ PLACE_SUFFIXES = ("店", "駅", "港", "島", "町", "村", "市", "区", "県")
 NAME_SUFFIXES = (*PLACE_SUFFIXES, "線", "号", "会員")
 # a katakana word whole, not a unit after a number or 何 and not a verb (スタートした)
 _KATAKANA_NAME = rf"(?<![{KATAKANA}0-9何千万億兆])[{KATAKANA}]{{3,}}(?![{KATAKANA}]|する|した|して|され|させ|しま)"
-_MODEL_NUMBER = r"(?<![0-9A-Za-z.,])[A-Za-z]+-?[0-9][A-Za-z0-9-]*"  # SC-300, A330; not the km2 of 「1.5km2」
+_MODEL_NUMBER = r"(?<![0-9A-Za-z])[A-Za-z]+-?[0-9][A-Za-z0-9-]*"  # SC-300, A330; not the km2 of 「1.5km2」
 _NAMED = re.compile(
     rf"{_KATAKANA_NAME}|{_MODEL_NUMBER}|[0-9]+-?[A-Za-z][A-Za-z0-9-]*"  # and 5G
     # a kanji name with its suffix; one holding 何 (何府県, 条約何号) asks for the name instead

@@ -210,15 +210,14 @@ class Verifier:
 
     def before_reply(self, shown: list[Hit], question: str, evidence: list[Evidence] = (),
                      related: list[Hit] = ()) -> Verdict | None:
-        """The answer code gives from the shown passages alone, before the model writes (a comparison of the
-        options' figures, `compared_options`), checked as any other; None when it needs the model's reply, or
-        does not stand (the model may answer then)."""
+        """The verdict code reaches from the shown passages alone, before the model writes (a comparison of the
+        options' figures, `compared_options`), checked as any other (a refusal too: the rules would reach it after
+        the model's reply as well); None when it needs the model's reply."""
         claim = Claim(question, "", expected_answer(question), shown, [], None, list(evidence))
         claim.related = list(related) or list(shown)
         if (verdict := self.compared_options(claim)) is None:
             return None
-        verdict = self._checked(verdict, claim, listed_options(question))
-        return None if verdict.refused else verdict
+        return self._checked(verdict, claim, listed_options(question))
 
     def _checked(self, verdict: Verdict, claim: Claim, located: Sequence[str] = ()) -> Verdict:
         """A rule's verdict with its short answer and the value in force, then refused if its short answer is of
@@ -647,7 +646,10 @@ class Verifier:
     @staticmethod
     def _distinct(citations: list[Citation]) -> list[Citation]:
         """The citations without repeats of one sentence, in their order."""
-        return list({(c.passage_id, c.quote): c for c in reversed(citations)}.values())[::-1]
+        distinct: dict[tuple[str, str], Citation] = {}
+        for citation in citations:
+            distinct.setdefault((citation.passage_id, citation.quote), citation)
+        return list(distinct.values())
 
     @staticmethod
     def _cited(answer: str, citations: list[Citation], short_answer: str = "") -> Verdict:
