@@ -266,16 +266,19 @@ def column_unit(name: str) -> str:
 
 
 def figure_value(figure: str) -> float:
-    """The value of a FIGURE match: 「3万5千」 is 35000, 「1億2000万」 120000000, 「1,320」 1320."""
-    total, current = 0.0, 0.0
+    """The value of a FIGURE match: 「3万5千」 is 35000, 「3万4千250」 34250, 「1億2000万」 120000000, 「1,320」 1320."""
+    # below 万 the parts add up (「4千250」 is 4250) until 万, 億 or 兆 scales them
+    total, small = 0.0, 0.0
     for number, scale in re.findall(rf"({_DIGITS_PART})?([千万億兆]?)", figure):
-        if number:
-            current = float(number.replace(",", ""))
+        value = float(number.replace(",", "")) if number else None
         if scale == "千":
-            current = (current or 1) * 1e3
+            small += (1 if value is None else value) * 1e3
         elif scale:
-            total, current = total + (current or 1) * _SCALES[scale], 0.0
-    return total + current
+            total += (small + (value or 0) or 1) * _SCALES[scale]
+            small = 0.0
+        elif value is not None:
+            small += value
+    return total + small
 
 
 def quantities(text: str) -> list[Quantity]:

@@ -9,6 +9,7 @@ from rag.japanese import decimals, figure_value, quantities
 @pytest.mark.parametrize("figure, value", [
     ("1,320", 1320), ("2,591.22", 2591.22), ("3万5千", 35000), ("1億2000万", 120000000), ("48", 48), ("5千", 5000),
     ("2万", 20000), ("0.5", 0.5),
+    ("3万4千250", 34250), ("2千万", 20000000), ("5千万3千", 50003000),  # parts below 万 add up
 ])
 def test_figure_values(figure, value):
     assert figure_value(figure) == pytest.approx(value)
