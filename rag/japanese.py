@@ -129,7 +129,29 @@ KANJI = "\u4e00-\u9fff々"
 OPENING_BRACKETS = "「『（("
 CLOSING_BRACKETS = "」』）)"
 
+# --- the model's words ------------------------------------------------------------------------------------------
+
+# A name written twice or more with nothing between (「村田村田」, 「セザールセザール」): the small model's stutter,
+# shorter than the loops `without_repeats` reads. A whole word only (the same script goes on on neither side: not the
+# 「京都京都」 of 「東京都京都」, nor the 「lulu」 of 「Honolulu」), of two kanji, three katakana (not 「キラキラ」) or
+# three Latin letters.
+_DOUBLED = re.compile(
+    rf"(?<![{KANJI}])([{KANJI}]{{2,}}?)\1+(?![{KANJI}])|(?<![{KATAKANA}])([{KATAKANA}]{{3,}}?)\2+(?![{KATAKANA}])"
+    r"|(?<![A-Za-z])([A-Za-z]{3,}?)\3+(?![A-Za-z])")
+
+
+def said_once(text: str, written: str) -> str:
+    """`text` with a name the model wrote twice in a row said once, where `written` (`squash`ed: the passages and
+    the question) holds the name but not the two together (「セザールセザール」 where the passage names 「セザール」);
+    words the passages themselves double stay."""
+    def once(match: re.Match) -> str:
+        word = next(group for group in match.groups() if group)
+        return word if squash(match[0]) not in written and squash(word) in written else match[0]
+    return _DOUBLED.sub(once, text)
+
+
 # --- questions --------------------------------------------------------------------------------------------------
+
 
 # The words that ask: what (何, なに), who (誰, だれ), when (いつ), where (どこ), which (どの, どれ), what kind
 # (どんな; 「どのような」 is どの with ような), how (どう), why (なぜ), how many (いくつ) and how much (いくら).

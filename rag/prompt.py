@@ -6,8 +6,6 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from .japanese import KANJI, KATAKANA, squash
-
 REFUSAL = "資料には記載がありません。"
 
 SYSTEM = """あなたは、与えられた資料だけに基づいて日本語で質問に答えるアシスタントです。
@@ -158,25 +156,6 @@ def without_repeats(text: str) -> str:
             rest = ""
         text = text[:match.start()] + words + rest
     return text
-
-
-# A name written twice or more with nothing between (「村田村田」, 「セザールセザール」): the small model's stutter,
-# shorter than the loops `without_repeats` reads. A whole word only (the same script goes on on neither side: not the
-# 「京都京都」 of 「東京都京都」, nor the 「lulu」 of 「Honolulu」), of two kanji, three katakana (not 「キラキラ」) or
-# three Latin letters.
-_DOUBLED = re.compile(
-    rf"(?<![{KANJI}])([{KANJI}]{{2,}}?)\1+(?![{KANJI}])|(?<![{KATAKANA}])([{KATAKANA}]{{3,}}?)\2+(?![{KATAKANA}])"
-    r"|(?<![A-Za-z])([A-Za-z]{3,}?)\3+(?![A-Za-z])")
-
-
-def said_once(text: str, written: str) -> str:
-    """`text` with a name the model wrote twice in a row said once, where `written` (`squash`ed: the passages and
-    the question) holds the name but not the two together (「セザールセザール」 where the passage names 「セザール」);
-    words the passages themselves double stay."""
-    def once(match: re.Match) -> str:
-        word = next(group for group in match.groups() if group)
-        return word if squash(match[0]) not in written and squash(word) in written else match[0]
-    return _DOUBLED.sub(once, text)
 
 
 def _spelled_range(match: re.Match) -> str:

@@ -94,12 +94,13 @@ from .japanese import (
     names_in,
     names_stated,
     option_form,
+    said_once,
     spelled_as,
     squash,
     stated_dates,
     without_words,
 )
-from .prompt import REFUSAL, Evidence, parse_reply, said_once
+from .prompt import REFUSAL, Evidence, parse_reply
 from .retrieve import Hit
 
 log = logging.getLogger(__name__)

@@ -26,6 +26,7 @@ from rag.japanese import (
     named_option,
     names_in,
     names_stated,
+    said_once,
     spelled_as,
     squash,
     squash_with_offsets,
@@ -512,3 +513,19 @@ def test_folded_words_are_shown_as_the_text_writes_them(text):
     for start in range(len(folded)):
         for end in range(start + 1, len(folded) + 1):
             assert fold_width(written_part(text, spans, start, end)).find(folded[start:end]) >= 0
+
+
+@pytest.mark.parametrize(("text", "written", "said"), [
+    ("村田村田です。", "捕手の村田が救った。", "村田です。"),
+    ("セザールセザール", "息子セザールが見つけた。", "セザール"),
+    ("BPDBPDの患者", "BPDの患者の自殺企図率", "BPDの患者"),
+    ("村田村田村田です。", "捕手の村田が救った。", "村田です。"),
+    ("ワンワンと鳴いた。", "犬がワンワンと鳴いた。", "ワンワンと鳴いた。"),  # the passage doubles it too
+    ("村田村田です。", "捕手の田中が救った。", "村田村田です。"),  # nothing written to say it as
+    ("ほどほどに", "ほどに", "ほどほどに"),  # hiragana doubles are words (ほどほど, まだまだ)
+    ("キラキラ光る", "キラと光る", "キラキラ光る"),  # two katakana doubled are a word
+    ("東京都京都", "東京都と京都", "東京都京都"),  # 「京都京都」 inside a longer kanji run is no stutter
+    ("Honolulu", "Honolu", "Honolulu"),  # nor 「lulu」 inside a longer word
+])
+def test_a_word_the_model_wrote_twice_is_said_once_as_the_passages_write_it(text, written, said):
+    assert said_once(text, squash(written)) == said
