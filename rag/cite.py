@@ -17,8 +17,8 @@ from .japanese import (
     CLOSING_BRACKETS,
     COPULA_END,
     EDGE_PARTICLES,
+    FIGURE_START,
     HIRAGANA,
-    KANJI_NUMERALS,
     KATAKANA,
     LIST_SEPARATOR,
     NOUN_END,
@@ -38,6 +38,7 @@ from .japanese import (
     squash,
     squash_with_offsets,
     unit_pattern,
+    whole_figure,
     written_part,
 )
 
@@ -435,8 +436,7 @@ def with_counter(span: str, texts: list[str], question: str = "") -> str:
         return span
     asked = ASKED_COUNT.search(fold_width(question))
     units = unit_pattern(asked[1]) if asked else UNIT
-    # not the end of a longer figure (「1990年」, 「百二十人」) nor of a name (「A3サイズ」)
-    counted = re.compile(rf"(?<![0-9.,A-Za-z{KANJI_NUMERALS}]){re.escape(number)}(?:{units})")
+    counted = re.compile(rf"{FIGURE_START}{re.escape(number)}(?:{units})")
     for text in texts:
         folded, spans = fold_width_with_offsets(text)
         if match := counted.search(folded):
@@ -455,7 +455,7 @@ def with_bounds(span: str, texts: list[str]) -> str:
     folded = fold_width(span)
     if not (_FIGURE.fullmatch(folded) or CALENDAR_DATE.fullmatch(folded)):
         return span
-    figure = re.compile(rf"(?<![0-9.,]){re.escape(folded)}(?![0-9])")
+    figure = re.compile(whole_figure(folded))
     return _one_spelling(texts, figure, lambda text, match: _bounds(text, match.start(), match.end())) or span
 
 

@@ -169,6 +169,17 @@ QUESTION_ENDINGS = ("でしたか", "ましたか", "ですか", "ますか", "?
 # A number as folded text writes it: digits (with 「.」 or 「,」 groups: 3.5, 1,000) or kanji numerals (二十).
 KANJI_NUMERALS = "一二三四五六七八九十百千万億兆"
 NUMBER = rf"[0-9{KANJI_NUMERALS}]+(?:[.,][0-9]+)*"
+# Where a figure starts and ends as a whole: not inside a longer number (「1990年」, 「11,200円」, 「12:30」, 「百二十人」)
+# nor at the end of a model number (「A3サイズ」).
+FIGURE_START = rf"(?<![0-9.,:A-Za-z{KANJI_NUMERALS}])"
+FIGURE_END = rf"(?![0-9{KANJI_NUMERALS}])"
+
+
+def whole_figure(figure: str) -> str:
+    """A pattern finding `figure` where it stands as a whole figure, not as a part of a longer one."""
+    return f"{FIGURE_START}{re.escape(figure)}{FIGURE_END}"
+
+
 # A run of digits in squashed text (where 「3.5」 and 「1,000」 have already lost their marks): the figures a
 # sentence states, to compare with the figures of another.
 DIGITS = re.compile(r"[0-9]+")

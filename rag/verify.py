@@ -77,7 +77,6 @@ from .japanese import (
     COPULA_END,
     DATE,
     DIGITS,
-    KANJI_NUMERALS,
     NOUN_END,
     YEAR_BEFORE_MONTH,
     Compared,
@@ -98,6 +97,7 @@ from .japanese import (
     spelled_as,
     squash,
     stated_dates,
+    whole_figure,
     without_words,
 )
 from .prompt import REFUSAL, Evidence, parse_reply
@@ -711,8 +711,8 @@ class Verifier:
         for old, new in (change for c in verdict.citations for change in changed_values(c.quote)):
             if squash(short) == squash(old):
                 short = new
-            if new not in answer:  # the old value as a whole figure: not in 「11,200円」, 「二十人」, 「12時30分」, 「10時間」
-                whole = rf"(?<![0-9.,:時{KANJI_NUMERALS}]){re.escape(old)}(?![0-9{KANJI_NUMERALS}]|間)"
+            if new not in answer:  # the old value as a whole figure, and not the minutes of 「12時30分」 nor 「10時間」
+                whole = rf"(?<!時){whole_figure(old)}(?!間)"
                 answer = re.sub(whole, lambda _, value=new: value, answer)
         return verdict._replace(answer=answer, short_answer=short)
 

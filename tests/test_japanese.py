@@ -1,5 +1,7 @@
 """The rules of Japanese text in rag/japanese.py, pinned as tables, and what cite and answer_type make of them."""
 
+import re
+
 import pytest
 
 from rag.answer_type import answer_span, expected_answer, of_another_kind
@@ -32,6 +34,7 @@ from rag.japanese import (
     squash_with_offsets,
     stated_dates,
     unspaced,
+    whole_figure,
     without_words,
     written_part,
 )
@@ -529,3 +532,21 @@ def test_folded_words_are_shown_as_the_text_writes_them(text):
 ])
 def test_a_word_the_model_wrote_twice_is_said_once_as_the_passages_write_it(text, written, said):
     assert said_once(text, squash(written)) == said
+
+
+# (text, figure, whether the text states the figure whole)
+WHOLE_FIGURES = [
+    ("料金は300円です", "300", True),
+    ("料金は1,300円です", "300", False),  # the end of a longer figure
+    ("3000円", "300", False),  # the start of one
+    ("12:30に開始", "30", False),  # the minutes of a time
+    ("A3サイズ", "3", False),  # a model number
+    ("百二十人", "二十", False),  # a longer kanji figure
+    ("約25%", "25", True),
+    ("(7日)", "7", True),
+]
+
+
+@pytest.mark.parametrize(("text", "figure", "whole"), WHOLE_FIGURES)
+def test_whole_figure(text, figure, whole):
+    assert (re.search(whole_figure(figure), text) is not None) is whole
