@@ -33,6 +33,7 @@ from .japanese import (
     QUESTION_WORDS,
     UNIT,
     asked_kinds,
+    date_as_asked,
     fold_width,
     fold_width_with_offsets,
     squash,
@@ -404,6 +405,7 @@ def asked_part(span: str, question: str) -> str:
     (「2006年4月30日」 for 「何年4月30日」 gives 「2006年」). Spans longer than a phrase are returned as they are."""
     if len(span) > MAX_TRIMMED_CHARS:
         return span
+    span = date_as_asked(span, question)
     items, asked = list_items(span), squash(question)
     unnamed = [item for item in items if squash(item) not in asked]
     if 0 < len(unnamed) < len(items):

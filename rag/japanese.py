@@ -220,6 +220,27 @@ _NAMED_KIND = re.compile(rf"(?:(?!{BOUNDS})[{KANJI}{KATAKANA}%％]){{1,3}}(?:(?<
 # 「何」 with what it asks a number of (何日前, 何カ国, 何メートル); the counter or unit is group 1.
 ASKED_COUNT = re.compile(f"何({UNIT})")
 
+# 「何年」 asks for a year (not 何年前, 何年後, 何年間, 何年代, 何年目, 何年度, 何年ぶり: a count, or a year of another
+# kind), 「何月何日」 for a day of the year; a date written whole is group 1 (its year) and group 2 (the rest).
+_ASKS_YEAR = re.compile(r"何年(?![前後間代目度ぶ])")
+_ASKS_DAY_OF_YEAR = re.compile(r"何月何日")
+_YEAR_AND_MORE = re.compile(r"([0-9]+年)([0-9]+月(?:[0-9]+日)?)")
+
+
+def date_as_asked(span: str, question: str) -> str:
+    """Of a date written whole (「1932年5月30日」), the part the question asks for: the year for 「何年のことですか」,
+    the month and day for 「何月何日」; as it is when the question asks for both or neither."""
+    match = _YEAR_AND_MORE.fullmatch(fold_width(span))
+    if match is None:
+        return span
+    question = fold_width(question)
+    asks_year, asks_month = _ASKS_YEAR.search(question) is not None, "何月" in question
+    if asks_year and not asks_month:
+        return span[:match.end(1)]  # width folding keeps every character's place
+    if _ASKS_DAY_OF_YEAR.search(question) and not asks_year:
+        return span[match.end(1):]
+    return span
+
 
 # Counters that count the same things: 「何人」 is answered by 「3名」 (名 is the formal counter of people).
 SAME_COUNTERS = ({"人", "名"},)

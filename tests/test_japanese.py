@@ -19,6 +19,7 @@ from rag.japanese import (
     column_unit,
     compared_by,
     compared_value,
+    date_as_asked,
     dates_spelled,
     fold,
     fold_width,
@@ -550,3 +551,20 @@ WHOLE_FIGURES = [
 @pytest.mark.parametrize(("text", "figure", "whole"), WHOLE_FIGURES)
 def test_whole_figure(text, figure, whole):
     assert (re.search(whole_figure(figure), text) is not None) is whole
+
+
+# (a short answer, the question, the part of it the question asks for)
+DATES_AS_ASKED = [
+    ("1932年5月30日", "パーペンが首相に推薦されたのは、何年のことですか", "1932年"),
+    ("１９５５年７月１７日", "正式オープンは何年ですか", "１９５５年"),  # as the passage writes it
+    ("1921年3月3日", "ヨーロッパ訪問は何月何日からでしたか", "3月3日"),
+    ("1921年3月3日", "何年何月何日に出発しましたか", "1921年3月3日"),  # asked for all of it
+    ("1921年3月3日", "出発はいつですか", "1921年3月3日"),  # asked for no part
+    ("1921年3月", "何年前のことですか", "1921年3月"),  # 何年前 counts years
+    ("1921年", "何月何日でしたか", "1921年"),  # no part to take
+]
+
+
+@pytest.mark.parametrize(("span", "question", "part"), DATES_AS_ASKED)
+def test_date_as_asked(span, question, part):
+    assert date_as_asked(span, question) == part
