@@ -169,10 +169,10 @@ QUESTION_ENDINGS = ("でしたか", "ましたか", "ですか", "ますか", "?
 # A number as folded text writes it: digits (with 「.」 or 「,」 groups: 3.5, 1,000) or kanji numerals (二十).
 KANJI_NUMERALS = "一二三四五六七八九十百千万億兆"
 NUMBER = rf"[0-9{KANJI_NUMERALS}]+(?:[.,][0-9]+)*"
-# Where a figure starts and ends as a whole: not inside a longer number (「1990年」, 「11,200円」, 「12:30」, 「百二十人」)
-# nor at the end of a model number (「A3サイズ」).
-FIGURE_START = rf"(?<![0-9.,:A-Za-z{KANJI_NUMERALS}])"
-FIGURE_END = rf"(?![0-9{KANJI_NUMERALS}])"
+# Where a figure starts and ends as a whole: not inside a longer number (「1990年」, 「11,200円」, 「3.5%」, 「12:30」,
+# 「百二十人」) nor at the end of a model number (「A3サイズ」), in either width (a model's words are not folded).
+FIGURE_START = rf"(?<![0-9０-９.,:．，：A-Za-zＡ-Ｚａ-ｚ{KANJI_NUMERALS}])"
+FIGURE_END = rf"(?![0-9０-９{KANJI_NUMERALS}]|[.,．，][0-9０-９])"
 
 
 def whole_figure(figure: str) -> str:
@@ -220,9 +220,9 @@ _NAMED_KIND = re.compile(rf"(?:(?!{BOUNDS})[{KANJI}{KATAKANA}%％]){{1,3}}(?:(?<
 # 「何」 with what it asks a number of (何日前, 何カ国, 何メートル); the counter or unit is group 1.
 ASKED_COUNT = re.compile(f"何({UNIT})")
 
-# 「何年」 asks for a year (not 何年前, 何年後, 何年間, 何年代, 何年目, 何年度, 何年ぶり: a count, or a year of another
-# kind), 「何月何日」 for a day of the year; a date written whole is group 1 (its year) and group 2 (the rest).
-_ASKS_YEAR = re.compile(r"何年(?![前後間代目度ぶ])")
+# 「何年」 asks for a year (「何年前後」 too; not 何年前, 何年後, 何年間, 何年代, 何年目, 何年度, 何年ぶり, 何年か: a count,
+# or a year of another kind), 「何月何日」 for a day of the year; a date written whole is group 1 (its year) and group 2 (the rest).
+_ASKS_YEAR = re.compile(r"何年(?!前(?!後)|[後間代目度ぶか])")
 _ASKS_DAY_OF_YEAR = re.compile(r"何月何日")
 _YEAR_AND_MORE = re.compile(r"([0-9]+年)([0-9]+月(?:[0-9]+日)?)")
 
@@ -230,15 +230,16 @@ _YEAR_AND_MORE = re.compile(r"([0-9]+年)([0-9]+月(?:[0-9]+日)?)")
 def date_as_asked(span: str, question: str) -> str:
     """Of a date written whole (「1932年5月30日」), the part the question asks for: the year for 「何年のことですか」,
     the month and day for 「何月何日」; as it is when the question asks for both or neither."""
-    match = _YEAR_AND_MORE.fullmatch(fold_width(span))
+    folded, spans = fold_width_with_offsets(span)
+    match = _YEAR_AND_MORE.fullmatch(folded)
     if match is None:
         return span
     question = fold_width(question)
     asks_year, asks_month = _ASKS_YEAR.search(question) is not None, "何月" in question
     if asks_year and not asks_month:
-        return span[:match.end(1)]  # width folding keeps every character's place
+        return written_part(span, spans, 0, match.end(1))
     if _ASKS_DAY_OF_YEAR.search(question) and not asks_year:
-        return span[match.end(1):]
+        return written_part(span, spans, match.start(2), len(folded))
     return span
 
 

@@ -545,6 +545,9 @@ WHOLE_FIGURES = [
     ("百二十人", "二十", False),  # a longer kanji figure
     ("約25%", "25", True),
     ("(7日)", "7", True),
+    ("約3.5%", "3", False),  # the whole part of a decimal
+    ("１１，２００円", "１１", False),  # full width, as a model may write it
+    ("午前7時10分", "午前7時", False),  # a time of day with its minutes
 ]
 
 
@@ -562,6 +565,9 @@ DATES_AS_ASKED = [
     ("1921年3月3日", "出発はいつですか", "1921年3月3日"),  # asked for no part
     ("1921年3月", "何年前のことですか", "1921年3月"),  # 何年前 counts years
     ("1921年", "何月何日でしたか", "1921年"),  # no part to take
+    ("1932年5月30日", "何年前後のことですか", "1932年"),  # about a year
+    ("1932年5月30日", "何年かけて完成しましたか", "1932年5月30日"),  # a length of time
+    ("⑲32年5月30日", "何年ですか", "⑲32年"),  # a character folded into two
 ]
 
 
