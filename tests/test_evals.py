@@ -62,10 +62,31 @@ def test_question_set_is_complete_and_its_evidence_is_in_the_corpus(name, size):
     assert covered == set(texts)  # every article is asked about
 
 
-def test_dev_and_test_questions_do_not_overlap():
-    dev, test = (load_questions(REPO / "evals" / name) for name in ("questions-dev.jsonl", "questions-test.jsonl"))
-    assert not {squash(q.question) for q in dev} & {squash(q.question) for q in test}
-    assert not {q.id for q in dev} & {q.id for q in test}
+def test_dev_test_and_holdout_questions_do_not_overlap():
+    sets = [load_questions(REPO / "evals" / name)
+            for name in ("questions-dev.jsonl", "questions-test.jsonl", "questions-holdout.jsonl")]
+    for i, one in enumerate(sets):
+        for other in sets[i + 1:]:
+            assert not {squash(q.question) for q in one} & {squash(q.question) for q in other}
+            assert not {q.id for q in one} & {q.id for q in other}
+
+
+def test_holdout_questions_ask_about_every_article_and_their_answers_stand_in_their_evidence():
+    questions = load_questions(REPO / "evals" / "questions-holdout.jsonl")
+    docs, _ = load_corpus(REPO / "corpus")
+    texts = {d.doc_id: squash(d.text) for d in docs}
+    assert len(questions) == 40 and sum(not q.answerable for q in questions) == 10
+    covered = set()
+    for q in questions:
+        if not q.answerable:
+            assert not q.answers and not q.evidence, q.id
+            continue
+        assert any(squash(a) in squash(e) for a in q.answers for e in q.evidence), q.id
+        for evidence in q.evidence:
+            found = [doc for doc, text in texts.items() if squash(evidence) in text]
+            assert found, (q.id, evidence)
+            covered.update(found)
+    assert covered == set(texts)
 
 
 def test_bad_question_file_names_the_line(tmp_path):
