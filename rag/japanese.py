@@ -631,8 +631,8 @@ _MINUS = re.compile(r"(?:[-−－]|マイナス|氷点下|零下)(?:約|およ�
 
 
 def without_words(text: str, words: str) -> str:
-    """`text` (width folded) with `words` (without brackets) taken out wherever it stands, in any case."""
-    return re.sub(re.escape(_BRACKETS.sub("", fold_width(words))), " ", fold_width(text), flags=re.IGNORECASE)
+    """`text` (width folded) with `words` (in `option_form`) taken out wherever it stands, in any case."""
+    return re.sub(re.escape(option_form(words)), " ", fold_width(text), flags=re.IGNORECASE)
 
 
 class Compared(NamedTuple):
