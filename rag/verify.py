@@ -62,8 +62,10 @@ from .cite import (
     find_span,
     holds_date,
     holds_name,
+    in_quote_marks,
     list_items,
     locate,
+    repeated_from,
     residue,
     support,
     unbracketed,
@@ -696,7 +698,7 @@ class Verifier:
             short = whole_date(short, quotes)
         if asks_who_or_where(question):
             short = described_name(short)
-        short = unbracketed(with_bounds(short, quotes))
+        short = in_quote_marks(unbracketed(with_bounds(short, quotes)), quotes)
         return verdict._replace(short_answer=short)
 
     @staticmethod
@@ -787,6 +789,8 @@ class Verifier:
                 spans = [self._with_brackets(passage.text, part, f.start, f.end) for part, f in zip(parts, found)]
                 first, last = min(s for s, _ in spans), max(e for _, e in spans)
                 spelled = "、".join(passage.text[s:e] for s, e in spans)
+                if near and all(squash(passage.text[s:e]) in squash(question) for s, e in spans):
+                    continue  # misspelt words of the question (「ジョセフ・ウー・ウー」) are no answer to it
                 sentences = [(s, e) for s, e in split_sentences(passage.text) if s < last and first < e]
                 start, end = (sentences[0][0], sentences[-1][1]) if sentences else (first, last)
                 if not holds_answer(spelled, wanted, question):
@@ -810,11 +814,13 @@ class Verifier:
     @staticmethod
     def _key_readings(key: str, question: str) -> list[list[str]]:
         """The short answer read as a list of words to find, split at 「、」 and then also at 「と」「や」; words the
-        question already names are left out (「北海道と小笠原諸島」 for 「北海道とどこ」 is 「小笠原諸島」)."""
+        question already names, even with a garbled character (`repeated_from`), are left out (「北海道と小笠原諸島」
+        for 「北海道とどこ」 is 「小笠原諸島」)."""
         readings: list[list[str]] = []
         asked = squash(question)
         for items in (key.split("、"), list_items(key)):
-            words = [w.strip() for w in items if w.strip() and squash(w) not in asked]
+            words = [w.strip() for w in items
+                     if w.strip() and squash(w) not in asked and not all(repeated_from(squash(w), asked))]
             if words and words not in readings:
                 readings.append(words)
         return readings
@@ -832,9 +838,9 @@ class Verifier:
     @staticmethod
     def _answer_from_span(span: str, citation: Citation) -> str:
         """A short answer built on the verified span: 「…です。」 for a noun phrase (a figure with the words that
-        bound it there, 「約300万人」), else the sentence holding it."""
+        bound it there, 「約300万人」, or a title in its quote marks, 『論語』), else the sentence holding it."""
         if NOUN_END.search(span):
-            return f"{with_bounds(span, [citation.quote])}です。"
+            return f"{in_quote_marks(with_bounds(span, [citation.quote]), [citation.quote])}です。"
         return f"記事には「{citation.quote}」とあります。"
 
     def _backing_sentence(self, answer: str, passages: list) -> tuple[int, int, int] | None:

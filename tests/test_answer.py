@@ -172,7 +172,7 @@ def test_the_reply_is_read_as_the_passages_spell_it(make):
 
 
 def test_short_answer_not_in_the_passages_or_only_repeating_the_question_is_ignored(make):
-    for key in ("350メートル", "東京タワー"):
+    for key in ("350メートル", "東京タワー", "東京タワ一"):  # the question's words, even misspelt, answer nothing
         reply = f"根拠: 「高さは333メートルで」[1]\n要点: {key}\n回答: 東京タワーの高さは333メートルです。"
         result = make(ScriptedGenerator(reply)).answer("東京タワーの高さは？")
         # the model's key is ignored; the short answer is what the answer adds to the question
