@@ -221,26 +221,31 @@ _NAMED_KIND = re.compile(rf"(?:(?!{BOUNDS})[{KANJI}{KATAKANA}%％]){{1,3}}(?:(?<
 ASKED_COUNT = re.compile(f"何({UNIT})")
 
 # 「何年」 asks for a year (「何年前後」 too; not 何年前, 何年後, 何年間, 何年代, 何年目, 何年度, 何年ぶり, 何年か: a count,
-# or a year of another kind), 「何月何日」 for a day of the year; a date written whole is group 1 (its year) and group 2 (the rest).
-_ASKS_YEAR = re.compile(r"何年(?!前(?!後)|[後間代目度ぶか])")
+# or a year of another kind), and so does 「…の年はいつ」; 「何月」 and 「…月はいつ」 ask for a month (not 何か月, a
+# count), 「何月何日」 for a day of the year. A date is read as its year (group 1), month (group 2) and day (group 3).
+_ASKS_YEAR = re.compile(r"何年(?!前(?!後)|[後間代目度ぶか])|(?<![0-9何])年はいつ")
+_ASKS_MONTH = re.compile(r"何月|(?<![0-9何ヶケカか箇])月はいつ")
 _ASKS_DAY_OF_YEAR = re.compile(r"何月何日")
-_YEAR_AND_MORE = re.compile(r"([0-9]+年)([0-9]+月(?:[0-9]+日)?)")
+_DATE_PARTS = re.compile(r"([0-9]+年)?([0-9]+月)([0-9]+日)?")
 
 
 def date_as_asked(span: str, question: str) -> str:
-    """Of a date written whole (「1932年5月30日」), the part the question asks for: the year for 「何年のことですか」,
-    the month and day for 「何月何日」; as it is when the question asks for both or neither."""
+    """Of a date written whole (「1932年5月30日」), the part the question asks for: the year for 「何年のことですか」
+    or 「開戦の年はいつ」, the month for 「何月」 or 「生まれた月はいつ」, the month and day for 「何月何日」; as it is
+    when the question asks for the year and the month both, or for neither."""
     folded, spans = fold_width_with_offsets(span)
-    match = _YEAR_AND_MORE.fullmatch(folded)
-    if match is None:
+    match = _DATE_PARTS.fullmatch(folded)
+    if match is None or not (match[1] or match[3]):
         return span
     question = fold_width(question)
-    asks_year, asks_month = _ASKS_YEAR.search(question) is not None, "何月" in question
-    if asks_year and not asks_month:
-        return written_part(span, spans, 0, match.end(1))
-    if _ASKS_DAY_OF_YEAR.search(question) and not asks_year:
+    asks_year, asks_month = _ASKS_YEAR.search(question) is not None, _ASKS_MONTH.search(question) is not None
+    if asks_year == asks_month:
+        return span
+    if asks_year:
+        return written_part(span, spans, *match.span(1)) if match[1] else span
+    if _ASKS_DAY_OF_YEAR.search(question):
         return written_part(span, spans, match.start(2), len(folded))
-    return span
+    return written_part(span, spans, *match.span(2))
 
 
 # Counters that count the same things: 「何人」 is answered by 「3名」 (名 is the formal counter of people).

@@ -87,6 +87,7 @@ from .japanese import (
     clauses,
     compared_by,
     compared_value,
+    date_as_asked,
     dates_spelled,
     fold_width,
     label_before,
@@ -694,8 +695,8 @@ class Verifier:
                     return verdict
         quotes = [c.quote for c in verdict.citations]
         short = with_counter(asked_part(short, question), quotes, question)
-        if asks_when(question):
-            short = whole_date(short, quotes)
+        if asks_when(question):  # the date written whole, then the part of it asked for (「生まれた月はいつ」)
+            short = date_as_asked(whole_date(short, quotes), question)
         if asks_who_or_where(question):
             short = described_name(short)
         short = in_quote_marks(unbracketed(with_bounds(short, quotes)), quotes)
