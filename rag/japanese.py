@@ -191,7 +191,7 @@ SMALL_KA = "かカヵヶケ"
 COUNTERS = tuple(sorted(
     ["年前", "年後", "年間", "年", "か月", "週間", "日前", "日後", "日間", "日", "時間", "分", "秒", "人", "歳",
      "回目", "回", "倍", "%", "か国", "項目", "か条", "隻", "機", "両", "台", "本", "個", "件", "社", "位", "票",
-     "発", "冊", "枚", "頭", "円", "席", "店", "名", "泊", "部屋", "点", "便"], key=len, reverse=True))
+     "発", "冊", "枚", "頭", "円", "席", "店", "名", "泊", "部屋", "点", "便", "種類", "種"], key=len, reverse=True))
 
 
 def _spellings(counter: str) -> str:
@@ -248,8 +248,9 @@ def date_as_asked(span: str, question: str) -> str:
     return written_part(span, spans, *match.span(2))
 
 
-# Counters that count the same things: 「何人」 is answered by 「3名」 (名 is the formal counter of people).
-SAME_COUNTERS = ({"人", "名"},)
+# Counters that count the same things: 「何人」 is answered by 「3名」 (名 is the formal counter of people), and
+# 「何種類」 by 「30種」.
+SAME_COUNTERS = ({"人", "名"}, {"種類", "種"})
 
 
 def unit_pattern(unit: str) -> str:

@@ -123,6 +123,7 @@ COUNTED = [  # (short answer, cited sentences, question, short answer with its c
     ("3", ["3.5倍に増えた。", "3か国が参加した。"], "", "3か国"),  # the first sentence that counts it
     ("3", ["3年間で3人が入れ替わった。"], "何人入れ替わった？", "3人"),  # the counter the question asks in
     ("3", ["3年間で3名が入れ替わった。"], "何人入れ替わった？", "3名"),  # 名 counts people as 人 does
+    ("30", ["2007年の時点で30種に分類された。"], "何種類ありますか？", "30種"),  # 種 counts kinds as 種類 does
     ("333", ["高さは333メートルだ。"], "", "333メートル"),
     ("90", ["９０歳まで"], "", "９０歳"),  # found in any width, shown as the passage writes it
     ("９０", ["90歳まで"], "", "90歳"),
