@@ -16,6 +16,7 @@ from .japanese import (
     CALENDAR_DATE,
     CLOSING_BRACKETS,
     COPULA_END,
+    DATE_PARTS,
     EDGE_PARTICLES,
     FIGURE_START,
     HIRAGANA,
@@ -255,6 +256,7 @@ _NOUN_PHRASE = re.compile(NOUN_PHRASE)
 NOUN_PHRASE_AT_START = re.compile(f"^{NOUN_PHRASE}")
 NOUN_PHRASE_AT_END = re.compile(f"{NOUN_PHRASE}$")
 _NUMBER_BOUND = re.compile(NUMBER_BOUNDS)
+_DATE_BOUND = re.compile(f"{NUMBER_BOUNDS}|{DATE_PARTS}")
 _PARTICLE = re.compile(PARTICLE)
 _NUMBER_PREFIX = re.compile(f"(?:{NUMBER_PREFIXES})$")
 
@@ -370,11 +372,12 @@ def _typed_words(piece: str, wanted: re.Pattern) -> str:
     return piece[start:end]
 
 
-def _bounds(text: str, start: int, end: int) -> tuple[int, int]:
+def _bounds(text: str, start: int, end: int, after: re.Pattern = _NUMBER_BOUND) -> tuple[int, int]:
     """The span `start:end` of `text` widened to the words before and after it that bound or round a number or
-    give its sign (「ごろ」, 「以上」, 「約」, 「-」): they are part of the figure stated."""
+    give its sign (「ごろ」, 「以上」, 「約」, 「-」; `after` those that may follow it): they are part of the figure
+    stated."""
     prefix = _NUMBER_PREFIX.search(text[:start])
-    bound = _NUMBER_BOUND.match(text, end)
+    bound = after.match(text, end)
     return (prefix.start() if prefix else start), (bound.end() if bound else end)
 
 
@@ -453,12 +456,13 @@ def with_bounds(span: str, texts: list[str]) -> str:
     """A figure with the words that bound or round it where `texts` state it with them (「1793年」 where a passage
     says 「1793年頃」, 「25%」 in 「約25%」): the figure stated is the answer, whatever the model copied of it. Where
     they state it twice, bounded differently (「前年は約300人、今年は300人」), it stays as it is, and so do words
-    that are no figure (「第2次世界大戦」)."""
+    that are no figure (「第2次世界大戦」). A date takes the part of its period they name too (「4月中旬」)."""
     folded = fold_width(span)
-    if not (_FIGURE.fullmatch(folded) or CALENDAR_DATE.fullmatch(folded)):
+    date = CALENDAR_DATE.fullmatch(folded) is not None
+    if not (date or _FIGURE.fullmatch(folded)):
         return span
-    figure = re.compile(whole_figure(folded))
-    return _one_spelling(texts, figure, lambda text, match: _bounds(text, match.start(), match.end())) or span
+    figure, after = re.compile(whole_figure(folded)), _DATE_BOUND if date else _NUMBER_BOUND
+    return _one_spelling(texts, figure, lambda text, match: _bounds(text, match.start(), match.end(), after)) or span
 
 
 def _one_spelling(texts: list[str], pattern: re.Pattern, span_of: Callable[[str, re.Match], tuple[int, int] | None]

@@ -478,6 +478,8 @@ NOUN_PHRASE = rf"{NOUN_LETTERS}(?:の{NOUN_LETTERS})*"
 # Words after a number that bound or round it and belong to it (「1925年ごろ」, 「15種類以上」), and before it: its
 # sign, 「約」, 「紀元前」 or the start of a range (「-32°C」, 「約50%」, 「9-10%」).
 NUMBER_BOUNDS = rf"ごろ|頃|前後|余り|程度|{BOUNDS}"
+# Words after a date that name a part of its period and belong to it (「4月中旬」, 「2020年末」, 「1960年代後半」).
+DATE_PARTS = r"上旬|中旬|下旬|初旬|初頭|半ば|前半|後半|中頃|中ごろ|末"
 # 「約」 is no rounding at the end of a word (予約, 契約, 条約); a range's start is a whole number (not the 00 of 10:00);
 # a minus sign follows no digit, letter, katakana or date (「6月-7月」, 「SC-300」 hold none).
 NUMBER_PREFIXES = (rf"(?<![予契節集要規条制公婚特誓倹解])約|およそ|紀元前|(?<![0-9.:])[0-9.]+[-−～〜~]"

@@ -164,6 +164,9 @@ BOUNDED = [  # (short answer, cited sentences, short answer with the words that 
     ("300", ["型番SC-300"], "300"),
     ("5℃", ["最低気温は-5℃だった。"], "-5℃"),  # not 「°C」, as folding writes it
     ("300人", ["前年は約300人、今年は300人だった。"], "300人"),  # stated twice, bounded differently
+    ("4月", ["運航は4月中旬に再開する。"], "4月中旬"),  # a date, with the part of its period named
+    ("1975年", ["1975年初頭から運航を開始した。"], "1975年初頭"),
+    ("300人", ["300人末まで"], "300人"),  # no date: no part of a period
 ]
 
 
