@@ -11,6 +11,7 @@ from .answer_type import answer_span, expected_answer, holds_answer
 from .chunk import Passage
 from .japanese import (
     ASKED_COUNT,
+    ASKED_DESCRIPTION,
     ASKING_PARTICLE,
     ASKING_WORD,
     CALENDAR_DATE,
@@ -482,16 +483,26 @@ def _one_spelling(texts: list[str], pattern: re.Pattern, span_of: Callable[[str,
 _DESCRIBED = re.compile(rf"{NOUN_LETTERS}(?:の{NOUN_LETTERS})*の({NOUN_LETTERS})")
 
 
-def described_name(span: str) -> str:
+def described_name(span: str, question: str = "") -> str:
     """Of a name with the words that describe it before 「の」 (「漫画家の手塚治虫」, 「ウェストミンスターの
     チェスターフィールドハウス」), the name. As it is: a span in quote marks (『リボンの騎士』), one whose 「の」 is
     part of a name (「井の頭公園」, 「道の駅富士」: one letter before it) and one whose last words are a common
-    noun of two letters (「トヨタの社長」), which names nothing without what is before it."""
+    noun of two letters (「トヨタの社長」), which names nothing without what is before it.
+
+    Words the question describes the name with right before asking (`ASKED_DESCRIPTION`: 「師事した医師は誰」) are
+    cut off its start too (「医師ルイ・セール」 gives 「ルイ・セール」), where what is left is two letters or more and
+    not the rest of one katakana word or a hiragana ending (「フランクフルト」 for 「フランクはどこで」 stays)."""
     match = _DESCRIBED.fullmatch(span)
-    if match is None or any(mark in span for mark in OPENING_BRACKETS + CLOSING_BRACKETS):
-        return span
-    before = span[:match.start(1) - 1].rsplit("の", 1)[-1]
-    return match[1] if len(match[1]) >= 3 and len(before) >= 2 else span
+    if match is not None and not any(mark in span for mark in OPENING_BRACKETS + CLOSING_BRACKETS):
+        before = span[:match.start(1) - 1].rsplit("の", 1)[-1]
+        span = match[1] if len(match[1]) >= 3 and len(before) >= 2 else span
+    if (asked := ASKED_DESCRIPTION.search(question)) is not None:
+        words = next((asked[1][i:] for i in range(len(asked[1]) - 1) if span.startswith(asked[1][i:])), "")
+        rest = span[len(words):]
+        if words and len(rest) >= 2 and not re.match(f"[{HIRAGANA}]", rest) \
+                and not (re.match(f"[{KATAKANA}]", rest) and re.fullmatch(f".*[{KATAKANA}]", words)):
+            return rest
+    return span
 
 
 _ENCLOSED = re.compile(r"[(（]([^()（）]+)[)）]")

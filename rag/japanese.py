@@ -161,6 +161,9 @@ ASKING_WORD = re.compile("|".join(sorted(ASKING_WORDS, key=len, reverse=True)))
 # The particle after an asking word that marks it as the subject, the object or the name asked for
 # (何が, 誰を, 何と, 何という): it asks as well.
 ASKING_PARTICLE = r"という|と|を|が"
+# The words right before 「は」, 「とは」, 「の」 or 「って」 and 「誰」 or 「どこ」 that say what the person or place asked for
+# is (「師事した医師は誰」, 「カリフォルニア州のどこ」): group 1. They describe the answer and are not part of it.
+ASKED_DESCRIPTION = re.compile(rf"([{KANJI}{KATAKANA}]{{2,}})(?:は|とは|の|って)(?:誰|だれ|どこ)")
 # Polite endings and marks that make a sentence a question and say nothing about what is asked.
 QUESTION_ENDINGS = ("でしたか", "ましたか", "ですか", "ますか", "?", "？")
 

@@ -698,7 +698,7 @@ class Verifier:
         if asks_when(question):  # the date written whole, then the part of it asked for (「生まれた月はいつ」)
             short = date_as_asked(whole_date(short, quotes), question)
         if asks_who_or_where(question):
-            short = described_name(short)
+            short = described_name(short, question)
         short = in_quote_marks(unbracketed(with_bounds(short, quotes)), quotes)
         return verdict._replace(short_answer=short)
 

@@ -268,6 +268,19 @@ def test_a_name_is_read_without_the_words_that_describe_it(span, name):
     assert described_name(span) == name
 
 
+@pytest.mark.parametrize("span, question, name", [
+    ("マルセイユの医師ルイ・セール", "ノストラダムスが師事した医師は誰ですか?", "ルイ・セール"),
+    ("カリフォルニア州アナハイム", "土地を購入したのはカリフォルニア州のどこですか?", "アナハイム"),
+    ("総統アドルフ・ヒトラー", "そう称したドイツ国総統とは誰か?", "アドルフ・ヒトラー"),  # the end of its words
+    ("フランクフルト", "フランクはどこのギムナジウムで学びましたか。", "フランクフルト"),  # one katakana word
+    ("篠島城", "義良親王は篠島のどこに住んでいましたか?", "篠島城"),  # one letter left names nothing
+    ("スタジオぬえ", "彼を誘ったスタジオはどこですか?", "スタジオぬえ"),  # a hiragana name goes on
+    ("医師ルイ・セール", "ノストラダムスが師事したのは誰ですか?", "医師ルイ・セール"),  # not said in the question
+])
+def test_a_name_is_read_without_the_words_the_question_describes_it_with(span, question, name):
+    assert described_name(span, question) == name
+
+
 @pytest.mark.parametrize("span, answer", [
     ("(Observer Group)", "Observer Group"),
     ("（1793年）", "1793年"),
