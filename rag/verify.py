@@ -50,7 +50,15 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import NamedTuple
 
-from .answer_type import answer_span, asks_when, asks_who_or_where, expected_answer, holds_answer, of_another_kind
+from .answer_type import (
+    answer_span,
+    asks_when,
+    asks_who_or_where,
+    expected_answer,
+    holds_answer,
+    of_another_kind,
+    range_end,
+)
 from .arithmetic import MAX_TERMS, Derivation, derive, evaluate, operands, shows_calculation
 from .chunk import Passage, split_sentences
 from .cite import (
@@ -699,7 +707,7 @@ class Verifier:
             short = date_as_asked(whole_date(short, quotes), question)
         if asks_who_or_where(question):
             short = described_name(short, question)
-        short = in_quote_marks(unbracketed(with_bounds(short, quotes)), quotes)
+        short = range_end(in_quote_marks(unbracketed(with_bounds(short, quotes)), quotes), question)
         return verdict._replace(short_answer=short)
 
     @staticmethod

@@ -2,7 +2,7 @@
 
 import pytest
 
-from rag.answer_type import answer_span, asks_who_or_where, expected_answer, holds_answer, of_another_kind
+from rag.answer_type import answer_span, asks_who_or_where, expected_answer, holds_answer, of_another_kind, range_end
 
 
 def test_counter_questions_want_a_number_with_that_counter():
@@ -63,6 +63,19 @@ def test_what_time_questions_want_a_time_of_day(text, question, words):
 ])
 def test_until_when_questions_want_the_end_of_a_range(text, question, words):
     assert answer_span(text, expected_answer(question), question) == words
+
+
+@pytest.mark.parametrize("span, question, end", [
+    ("9時から20時", "図書館は平日何時まで開いているの?", "20時"),
+    ("1193-1215年", "アイユーブ朝を統治していたのは1193年からいつまででしたか。", "1215年"),
+    ("午前９時～午後８時", "何時まで開いてる？", "午後８時"),
+    ("2024年4月-2025年3月", "キャンペーンはいつまで？", "2025年3月"),
+    ("9時から20時", "何時から何時まで開いてる？", "9時から20時"),  # the whole range asked
+    ("9時から20時", "何時に開く？", "9時から20時"),  # no end asked
+    ("SC-300", "いつまで販売？", "SC-300"),  # no range of figures
+])
+def test_a_short_answer_to_until_when_is_the_end_of_its_range(span, question, end):
+    assert range_end(span, question) == end
 
 
 def test_other_questions_accept_any_words():
