@@ -73,7 +73,6 @@ from .cite import (
     in_quote_marks,
     list_items,
     locate,
-    repeated_from,
     residue,
     support,
     unbracketed,
@@ -823,13 +822,11 @@ class Verifier:
     @staticmethod
     def _key_readings(key: str, question: str) -> list[list[str]]:
         """The short answer read as a list of words to find, split at 「、」 and then also at 「と」「や」; words the
-        question already names, even with a garbled character (`repeated_from`), are left out (「北海道と小笠原諸島」
-        for 「北海道とどこ」 is 「小笠原諸島」)."""
+        question already names are left out (「北海道と小笠原諸島」 for 「北海道とどこ」 is 「小笠原諸島」)."""
         readings: list[list[str]] = []
         asked = squash(question)
         for items in (key.split("、"), list_items(key)):
-            words = [w.strip() for w in items
-                     if w.strip() and squash(w) not in asked and not all(repeated_from(squash(w), asked))]
+            words = [w.strip() for w in items if w.strip() and squash(w) not in asked]
             if words and words not in readings:
                 readings.append(words)
         return readings

@@ -172,7 +172,7 @@ def test_the_reply_is_read_as_the_passages_spell_it(make):
 
 
 def test_short_answer_not_in_the_passages_or_only_repeating_the_question_is_ignored(make):
-    for key in ("350メートル", "東京タワー", "東京タワ一"):  # the question's words, even misspelt, answer nothing
+    for key in ("350メートル", "東京タワー"):
         reply = f"根拠: 「高さは333メートルで」[1]\n要点: {key}\n回答: 東京タワーの高さは333メートルです。"
         result = make(ScriptedGenerator(reply)).answer("東京タワーの高さは？")
         # the model's key is ignored; the short answer is what the answer adds to the question
@@ -235,6 +235,14 @@ def test_misspelt_short_answer_is_answered_as_the_article_spells_it(make):
     reply = "根拠: 「高さは333メートルで」[1]\n要点: 東京タワ一\n回答: 東京タワ一です。"
     result = make(ScriptedGenerator(reply)).answer("展望台があるのは何という塔？")
     assert result.answer == "東京タワーです。[1]" and result.short_answer == "東京タワー"
+
+
+def test_misspelt_short_answer_finding_only_the_questions_words_is_none():
+    text = "台湾の外交大臣、ジョセフ・ウーはインタビューで述べた。"
+    passages = [Passage("a#0", "a", "記事", 0, 0, len(text), text)]
+    find = Verifier()._key_citation
+    assert find("ジョセフ・ウー・ウー", "外交大臣ジョセフ・ウーの後任は誰？", passages, []) is None
+    assert find("ジョセフ・ウー・ウー", "台湾の外交大臣は誰？", passages, [])[0] == "ジョセフ・ウー"
 
 
 def test_unbacked_answer_with_a_quote_off_the_question_is_refused(make):
