@@ -367,14 +367,16 @@ class Verifier:
         """The words of the answer sentence standing where the question asks (`filled_part`), as a cited passage
         spells them, where the model's short answer is other words of its sentence and not of the kind asked:
         「季節風の流れが変化したため、長江で破滅的な大洪水が…」 answers 「何の流れが変化しましたか」 with 「季節風」,
-        whatever its 要点 says; a 要点 「3月3日から9月3日」 for 「何月何日から」 stays."""
+        whatever its 要点 says; a 要点 「3月3日から9月3日」 for 「何月何日から」 stays, and so does one where the
+        words are not in a cited sentence (「ムンク一家」 stands elsewhere in the passage: the sentence citing
+        「…画家エイヨルフ・ソートとともにパリに向かった」 backs the 要点, not them)."""
         if wanted is not None and holds_answer(span, wanted, question):
             return span
         placed = filled_part(answer, question, longest=False)
         if not placed or squash(placed) in squash(span) or squash(span) in squash(placed):
             return span
-        found = find_span(placed, citations)
-        return span if found is None else citations[found.passage].text[found.start:found.end]
+        found = find_span(placed, [replace(c, text=c.quote) for c in citations])
+        return span if found is None else citations[found.passage].quote[found.start:found.end]
 
     def compared_options(self, claim: Claim) -> Verdict | None:
         """For a choice question comparing its options by date or amount (「どちらが先に噴火」, 「どちらが安い」,

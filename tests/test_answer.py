@@ -561,3 +561,17 @@ def test_the_short_answer_is_the_words_standing_where_the_question_asks_whatever
     result = make(ScriptedGenerator(reply)).answer("金閣寺は誰が建てた山荘を起源とする？")
     assert result.answer == "金閣寺は1397年に足利義満が建てた山荘を起源とする。[1]"
     assert result.short_answer == "足利義満" and not result.refused
+
+
+def test_the_words_standing_where_the_question_asks_replace_the_short_answer_only_from_a_cited_sentence():
+    text = "同年4月、ムンク一家は移った。翌月、友人の画家エイヨルフ・ソートとともにパリに向かった。"
+    quote = "翌月、友人の画家エイヨルフ・ソートとともにパリに向かった。"
+    start = text.index(quote)
+    cited = Citation(1, "m", "ムンク", "m#0", text, quote, start, start + len(quote))
+    answer, question = "エイヨルフ・ソートとムンク一家です。", "パリに行った時、ムンクは誰と同行したか。"
+    # 「一家」 stands where the question asks, but not in the sentence cited: the 要点 stays
+    assert Verifier._placed(answer, question, "エイヨルフ・ソート", [cited], None) == "エイヨルフ・ソート"
+    quote = text[:text.index("。") + 1]
+    cited = Citation(1, "m", "ムンク", "m#0", text, quote, 0, len(quote))
+    assert Verifier._placed(answer, question, "エイヨルフ・ソート", [cited], None) == "一家"
+
