@@ -515,26 +515,6 @@ def unbracketed(span: str) -> str:
     return match[1].strip() if match else span
 
 
-_QUOTE_MARKS = {"「": "」", "『": "』"}
-
-
-def in_quote_marks(span: str, texts: list[str]) -> str:
-    """A short answer that `texts` set in quote marks wherever they state it (「王太后への書簡」 for 『王太后への書簡』,
-    a title or a term), with its marks: they are part of how the words are written, and JaQuAD's answers keep them
-    (1,940 of 2,075 so in train files 0000-0029). Where a text states it bare too, it stays as it is."""
-    if not span or span[:1] in _QUOTE_MARKS:
-        return span
-    words = re.compile(re.escape(fold_width(span)))
-
-    def marked(text: str, match: re.Match) -> tuple[int, int]:
-        start, end = match.span()
-        opening = text[start - 1:start]
-        if opening in _QUOTE_MARKS and text[end:end + 1] == _QUOTE_MARKS[opening]:
-            return start - 1, end + 1
-        return start, end
-    return _one_spelling(texts, words, marked) or span
-
-
 def _trimmed(text: str) -> str:
     """`text` without particles or unmatched brackets at its edges (「専守防衛」の」 gives 「専守防衛」)."""
     text = _UNOPENED.sub("", EDGE_PARTICLES.sub("", text.strip()))

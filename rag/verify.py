@@ -70,7 +70,6 @@ from .cite import (
     find_span,
     holds_date,
     holds_name,
-    in_quote_marks,
     list_items,
     locate,
     residue,
@@ -708,7 +707,7 @@ class Verifier:
             short = date_as_asked(whole_date(short, quotes), question)
         if asks_who_or_where(question):
             short = described_name(short, question)
-        short = range_end(in_quote_marks(unbracketed(with_bounds(short, quotes)), quotes), question)
+        short = range_end(unbracketed(with_bounds(short, quotes)), question)
         return verdict._replace(short_answer=short)
 
     @staticmethod
@@ -846,9 +845,9 @@ class Verifier:
     @staticmethod
     def _answer_from_span(span: str, citation: Citation) -> str:
         """A short answer built on the verified span: 「…です。」 for a noun phrase (a figure with the words that
-        bound it there, 「約300万人」, or a title in its quote marks, 『論語』), else the sentence holding it."""
+        bound it there, 「約300万人」), else the sentence holding it."""
         if NOUN_END.search(span):
-            return f"{in_quote_marks(with_bounds(span, [citation.quote]), [citation.quote])}です。"
+            return f"{with_bounds(span, [citation.quote])}です。"
         return f"記事には「{citation.quote}」とあります。"
 
     def _backing_sentence(self, answer: str, passages: list) -> tuple[int, int, int] | None:

@@ -11,7 +11,6 @@ from rag.cite import (
     find_span,
     holds_date,
     holds_name,
-    in_quote_marks,
     locate,
     repeated_from,
     residue,
@@ -290,17 +289,3 @@ def test_a_name_is_read_without_the_words_the_question_describes_it_with(span, q
 ])
 def test_an_answer_wholly_in_round_brackets_goes_without_them(span, answer):
     assert unbracketed(span) == answer
-
-
-@pytest.mark.parametrize("span, texts, answer", [
-    ("煙草と悪魔", ["第二短編集『煙草と悪魔』を刊行した。"], "『煙草と悪魔』"),
-    ("10.8決戦", ["その日に「１０.８決戦」の実況に臨んだ。"], "「１０.８決戦」"),  # as the passage writes it
-    ("常任侍医兼顧問", ["「常任侍医兼顧問」の称号を与えた。", "常任侍医兼顧問として仕えた。"], "常任侍医兼顧問"),
-    ("交渉", ["「交渉」と呼んだ。", "「交渉」は続いた。"], "「交渉」"),  # marked wherever stated
-    ("論語", ["『論語」に記された。"], "論語"),  # marks that do not pair
-    ("『論語』", ["『論語』に記された。"], "『論語』"),
-    ("東京", ["東京タワーは1958年に完成した。"], "東京"),
-    ("", ["「」"], ""),
-])
-def test_an_answer_the_passages_set_in_quote_marks_keeps_them(span, texts, answer):
-    assert in_quote_marks(span, texts) == answer
