@@ -9,15 +9,18 @@ from .japanese import (
     DATE,
     NUMBER,
     PREDICATE_END,
+    RANGE,
     RANGE_END_AFTER,
     RANGE_END_BEFORE,
     TIME_OF_DAY,
     UNIT,
     fold_width,
+    fold_width_with_offsets,
     lists_options,
     named_option,
     squash,
     unit_pattern,
+    written_part,
 )
 
 _WHEN = re.compile(r"いつ")
@@ -92,17 +95,15 @@ def answer_span(text: str, pattern: re.Pattern | None, question: str = "", near:
                 found[0] if found else "")
 
 
-_RANGE = re.compile(r"[^-−－～〜~]*?[0-9０-９][^-−－～〜~]*?(?:[-−－～〜~]|から)((?:午前|午後)?[0-9０-９].*)")
-
-
 def range_end(span: str, question: str) -> str:
-    """Asked until when (「何時まで」, 「いつまで」; not 「いつからいつまで」), of a range (「9時から20時」, 「1193-1215年」)
-    its end: of the 64 JaQuAD train questions in files 0000-0026 asking so, no answer holds a range."""
+    """Asked until when (「何時まで」, 「いつまで」; not 「いつからいつまで」), of a range written alone (`RANGE`:
+    「9時から20時」, 「1193-1215年」) its end, as the cited sentence writes it: the question asks for the end only."""
     folded = fold_width(question)
     if not _ASKS_END.search(folded) or _ASKS_START.search(folded):
         return span
-    match = _RANGE.fullmatch(span.strip())
-    return match[1] if match else span
+    written, spans = fold_width_with_offsets(span.strip())
+    match = RANGE.fullmatch(written)
+    return written_part(span.strip(), spans, *match.span(1)) if match else span
 
 
 def of_another_kind(span: str, question: str) -> bool:

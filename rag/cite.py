@@ -21,6 +21,7 @@ from .japanese import (
     EDGE_PARTICLES,
     FIGURE_START,
     HIRAGANA,
+    KANJI,
     KATAKANA,
     LIST_SEPARATOR,
     NOUN_END,
@@ -490,8 +491,9 @@ def described_name(span: str, question: str = "") -> str:
     noun of two letters (「トヨタの社長」), which names nothing without what is before it.
 
     Words the question describes the name with right before asking (`ASKED_DESCRIPTION`: 「師事した医師は誰」) are
-    cut off its start too (「医師ルイ・セール」 gives 「ルイ・セール」), where what is left is two letters or more and
-    not the rest of one katakana word or a hiragana ending (「フランクフルト」 for 「フランクはどこで」 stays)."""
+    cut off its start too, where they end in kanji and a katakana name follows (「医師ルイ・セール」 gives
+    「ルイ・セール」): what follows kanji may be the rest of one name (「徳川家康」 for 「徳川は誰」), and so may what
+    follows katakana (「フランクフルト」 for 「フランクはどこで」)."""
     match = _DESCRIBED.fullmatch(span)
     if match is not None and not any(mark in span for mark in OPENING_BRACKETS + CLOSING_BRACKETS):
         before = span[:match.start(1) - 1].rsplit("の", 1)[-1]
@@ -499,8 +501,7 @@ def described_name(span: str, question: str = "") -> str:
     if (asked := ASKED_DESCRIPTION.search(question)) is not None:
         words = next((asked[1][i:] for i in range(len(asked[1]) - 1) if span.startswith(asked[1][i:])), "")
         rest = span[len(words):]
-        if words and len(rest) >= 2 and not re.match(f"[{HIRAGANA}]", rest) \
-                and not (re.match(f"[{KATAKANA}]", rest) and re.fullmatch(f".*[{KATAKANA}]", words)):
+        if words and re.fullmatch(f".*[{KANJI}]", words) and re.match(f"[{KATAKANA}]{{2}}", rest):
             return rest
     return span
 

@@ -161,9 +161,11 @@ ASKING_WORD = re.compile("|".join(sorted(ASKING_WORDS, key=len, reverse=True)))
 # The particle after an asking word that marks it as the subject, the object or the name asked for
 # (何が, 誰を, 何と, 何という): it asks as well.
 ASKING_PARTICLE = r"という|と|を|が"
-# The words right before 「は」, 「とは」, 「の」 or 「って」 and 「誰」 or 「どこ」 that say what the person or place asked for
-# is (「師事した医師は誰」, 「カリフォルニア州のどこ」): group 1. They describe the answer and are not part of it.
-ASKED_DESCRIPTION = re.compile(rf"([{KANJI}{KATAKANA}]{{2,}})(?:は|とは|の|って)(?:誰|だれ|どこ)")
+# The words right before 「は」, 「とは」 or 「って」 and 「誰」 or 「どこ」 that say what the person or place asked for is
+# (「師事した医師は誰」), or the region before 「のどこ」 that holds it (「カリフォルニア州のどこ」): group 1, with the
+# particle as group 2. They describe the answer and are not part of it. A bare name before 「のどこ」 (「東京のどこ」)
+# often starts the answer's own name (東京タワー), and is no such description.
+ASKED_DESCRIPTION = re.compile(rf"([{KANJI}{KATAKANA}]{{2,}})(は|とは|って|(?<=[州県府都道市区町村郡国省])の)(?:誰|だれ|どこ)")
 # Polite endings and marks that make a sentence a question and say nothing about what is asked.
 QUESTION_ENDINGS = ("でしたか", "ましたか", "ですか", "ますか", "?", "？")
 
@@ -194,7 +196,7 @@ SMALL_KA = "かカヵヶケ"
 COUNTERS = tuple(sorted(
     ["年前", "年後", "年間", "年", "か月", "週間", "日前", "日後", "日間", "日", "時間", "分", "秒", "人", "歳",
      "回目", "回", "倍", "%", "か国", "項目", "か条", "隻", "機", "両", "台", "本", "個", "件", "社", "位", "票",
-     "発", "冊", "枚", "頭", "円", "席", "店", "名", "泊", "部屋", "点", "便", "種類", "種"], key=len, reverse=True))
+     "発", "冊", "枚", "頭", "円", "席", "店", "名", "泊", "部屋", "点", "便", "種類", "種目", "種族", "種"], key=len, reverse=True))
 
 
 def _spellings(counter: str) -> str:
@@ -224,10 +226,11 @@ _NAMED_KIND = re.compile(rf"(?:(?!{BOUNDS})[{KANJI}{KATAKANA}%％]){{1,3}}(?:(?<
 ASKED_COUNT = re.compile(f"何({UNIT})")
 
 # 「何年」 asks for a year (「何年前後」 too; not 何年前, 何年後, 何年間, 何年代, 何年目, 何年度, 何年ぶり, 何年か: a count,
-# or a year of another kind), and so does 「…の年はいつ」; 「何月」 and 「…月はいつ」 ask for a month (not 何か月, a
-# count), 「何月何日」 for a day of the year. A date is read as its year (group 1), month (group 2) and day (group 3).
-_ASKS_YEAR = re.compile(r"何年(?!前(?!後)|[後間代目度ぶか])|(?<![0-9何])年はいつ")
-_ASKS_MONTH = re.compile(r"何月|(?<![0-9何ヶケカか箇])月はいつ")
+# or a year of another kind), and so does 「刊行年はいつ」 or 「生まれた年はいつ」, but not a word of its own ending in 年
+# (新年, 周年, 今年); 「何月」 and 「生まれた月はいつ」 ask for a month (not 何か月, a count, nor 正月 or 満月), 「何月何日」 for
+# a day of the year. A date is read as its year (group 1), month (group 2) and day (group 3).
+_ASKS_YEAR = re.compile(r"何年(?!前(?!後)|[後間代目度ぶか])|(?<![0-9何周新今昨来翌毎前同半例元晩去後])年はいつ")
+_ASKS_MONTH = re.compile(r"何月|(?<=[のた])月はいつ")
 _ASKS_DAY_OF_YEAR = re.compile(r"何月何日")
 _DATE_PARTS = re.compile(r"([0-9]+年)?([0-9]+月)([0-9]+日)?")
 
@@ -400,8 +403,15 @@ TIME_OF_DAY = re.compile(r"(?:午前|午後)?(?<![0-9])[0-9]{1,2}時(?!間|代|�
 
 # The end of a range: words before 「まで」 (an aside between: 「2011年(平成23年)まで」), else after a range mark or
 # 「から」 (「午前9時～午後8時」, 「1701年から1714年」).
+RANGE_MARK = r"[-−－～〜~]|から"
 RANGE_END_AFTER = re.compile(r"(?:\s*[(（][^)）]*[)）])?まで")
-RANGE_END_BEFORE = re.compile(r"(?:[-−－～〜~]|から)$")
+RANGE_END_BEFORE = re.compile(f"(?:{RANGE_MARK})$")
+# A range written alone (width folded): a start holding a digit, one range mark, and an end that is a date, a time of
+# day or a figure (group 1), 「まで」 after it left out: 「9時から20時」, 「1193-1215年」; not 「03-1234-5678」 (two
+# marks) nor 「5月5日(月)から12日(日)」 (an aside after the end).
+_NOT_A_MARK = f"(?:(?!{RANGE_MARK}).)"
+RANGE = re.compile(rf"{_NOT_A_MARK}*[0-9]{_NOT_A_MARK}*(?:{RANGE_MARK})"
+                   rf"((?:午前|午後)?(?:{_CALENDAR}|[0-9]+日|{TIME_OF_DAY.pattern}|{NUMBER}(?:{UNIT})?))(?:まで)?")
 
 # A date the question states to the month (「2025年3月」, 「4月1日」), in digits. A year alone is often the setting
 # of a whole article that one paragraph leaves unsaid (「1994年のリーグ公式戦」), and a month or a day alone
@@ -481,8 +491,9 @@ NOUN_PHRASE = rf"{NOUN_LETTERS}(?:の{NOUN_LETTERS})*"
 # Words after a number that bound or round it and belong to it (「1925年ごろ」, 「15種類以上」), and before it: its
 # sign, 「約」, 「紀元前」 or the start of a range (「-32°C」, 「約50%」, 「9-10%」).
 NUMBER_BOUNDS = rf"ごろ|頃|前後|余り|程度|{BOUNDS}"
-# Words after a date that name a part of its period and belong to it (「4月中旬」, 「2020年末」, 「1960年代後半」).
-DATE_PARTS = r"上旬|中旬|下旬|初旬|初頭|半ば|前半|後半|中頃|中ごろ|末"
+# Words after a date that name a part of its period and belong to it (「4月中旬」, 「2020年末」, 「3月末日」; not the 末 of
+# 末期).
+DATE_PARTS = r"上旬|中旬|下旬|初旬|初頭|半ば|前半|後半|中頃|中ごろ|末日|末(?![期尾端])"
 # 「約」 is no rounding at the end of a word (予約, 契約, 条約); a range's start is a whole number (not the 00 of 10:00);
 # a minus sign follows no digit, letter, katakana or date (「6月-7月」, 「SC-300」 hold none).
 NUMBER_PREFIXES = (rf"(?<![予契節集要規条制公婚特誓倹解])約|およそ|紀元前|(?<![0-9.:])[0-9.]+[-−～〜~]"

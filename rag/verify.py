@@ -681,9 +681,11 @@ class Verifier:
         the question asks (`filled_part`: 「マーラーの交響曲は大規模なものが多い。」 to 「マーラーの何が…」 gives
         「交響曲」), else the longest piece the sentence adds to the question (`residue`), or those words as the title
         of a cited article gives them. A bare number takes its counter from the cited sentence (「90」: 「90歳」), a
-        figure the words that bound or round it there (「1793年」: 「1793年頃」); asked 「いつ」, a date is taken whole
-        (「1915年10月」), and asked 「誰」 or 「どこ」, a name without the words before its 「の」 that describe it; an
-        answer wholly in round brackets goes without them."""
+        figure the words that bound or round it there (「1793年」: 「1793年頃」, 「4月」: 「4月中旬」); asked 「いつ」, a
+        date is taken whole (「1915年10月」) and then cut to the part asked (「生まれた月はいつ」: 「10月」); asked
+        「誰」 or 「どこ」, a name goes without the words that describe it (「漫画家の手塚治虫」, 「医師は誰」:
+        「医師ルイ・セール」); asked until when, a range gives its end; an answer wholly in round brackets goes without
+        them."""
         if verdict.refused or not verdict.citations:
             return verdict
         short = verdict.short_answer

@@ -564,14 +564,11 @@ def test_the_short_answer_is_the_words_standing_where_the_question_asks_whatever
 
 
 def test_the_words_standing_where_the_question_asks_replace_the_short_answer_only_from_a_cited_sentence():
-    text = "同年4月、ムンク一家は移った。翌月、友人の画家エイヨルフ・ソートとともにパリに向かった。"
-    quote = "翌月、友人の画家エイヨルフ・ソートとともにパリに向かった。"
-    start = text.index(quote)
-    cited = Citation(1, "m", "ムンク", "m#0", text, quote, start, start + len(quote))
-    answer, question = "エイヨルフ・ソートとムンク一家です。", "パリに行った時、ムンクは誰と同行したか。"
-    # 「一家」 stands where the question asks, but not in the sentence cited: the 要点 stays
-    assert Verifier._placed(answer, question, "エイヨルフ・ソート", [cited], None) == "エイヨルフ・ソート"
-    quote = text[:text.index("。") + 1]
-    cited = Citation(1, "m", "ムンク", "m#0", text, quote, 0, len(quote))
-    assert Verifier._placed(answer, question, "エイヨルフ・ソート", [cited], None) == "一家"
-
+    text = "季節風の流れが変化した。そのため長江で大洪水が起きた。"
+    answer, question = "季節風の流れが変化したため、長江で大洪水が起きた。", "何の流れが変化しましたか？"
+    first, second = text.split("。")[0] + "。", text.split("。")[1] + "。"
+    cites_first = Citation(1, "a", "記事", "a#0", text, first, 0, len(first))
+    cites_second = Citation(1, "a", "記事", "a#0", text, second, len(first), len(text))
+    # 「季節風」 stands where the question asks; it replaces the 要点 where the sentence cited holds it
+    assert Verifier._placed(answer, question, "長江で大洪水", [cites_first], None) == "季節風"
+    assert Verifier._placed(answer, question, "長江で大洪水", [cites_second], None) == "長江で大洪水"

@@ -73,6 +73,10 @@ def test_until_when_questions_want_the_end_of_a_range(text, question, words):
     ("9時から20時", "何時から何時まで開いてる？", "9時から20時"),  # the whole range asked
     ("9時から20時", "何時に開く？", "9時から20時"),  # no end asked
     ("SC-300", "いつまで販売？", "SC-300"),  # no range of figures
+    ("9時から20時まで", "何時まで？", "20時"),
+    ("平日9時から20時、土日10時から18時", "何時まで？", "平日9時から20時、土日10時から18時"),  # two ranges
+    ("03-1234-5678", "いつまで受付？", "03-1234-5678"),  # no range: two marks
+    ("5月5日(月)から12日(日)", "いつまで？", "5月5日(月)から12日(日)"),  # an aside after its end
 ])
 def test_a_short_answer_to_until_when_is_the_end_of_its_range(span, question, end):
     assert range_end(span, question) == end

@@ -123,6 +123,7 @@ COUNTED = [  # (short answer, cited sentences, question, short answer with its c
     ("3", ["3年間で3人が入れ替わった。"], "何人入れ替わった？", "3人"),  # the counter the question asks in
     ("3", ["3年間で3名が入れ替わった。"], "何人入れ替わった？", "3名"),  # 名 counts people as 人 does
     ("30", ["2007年の時点で30種に分類された。"], "何種類ありますか？", "30種"),  # 種 counts kinds as 種類 does
+    ("3", ["彼は3種目に出場した。"], "何種目に出場した？", "3種目"),  # 種目 is a counter of its own
     ("333", ["高さは333メートルだ。"], "", "333メートル"),
     ("90", ["９０歳まで"], "", "９０歳"),  # found in any width, shown as the passage writes it
     ("９０", ["90歳まで"], "", "90歳"),
@@ -166,6 +167,8 @@ BOUNDED = [  # (short answer, cited sentences, short answer with the words that 
     ("4月", ["運航は4月中旬に再開する。"], "4月中旬"),  # a date, with the part of its period named
     ("1975年", ["1975年初頭から運航を開始した。"], "1975年初頭"),
     ("300人", ["300人末まで"], "300人"),  # no date: no part of a period
+    ("4月", ["4月末日に閉店する。"], "4月末日"),
+    ("2019年", ["2019年末期の作品"], "2019年"),  # 末期 is no part of a year
 ]
 
 
@@ -275,6 +278,10 @@ def test_a_name_is_read_without_the_words_that_describe_it(span, name):
     ("篠島城", "義良親王は篠島のどこに住んでいましたか?", "篠島城"),  # one letter left names nothing
     ("スタジオぬえ", "彼を誘ったスタジオはどこですか?", "スタジオぬえ"),  # a hiragana name goes on
     ("医師ルイ・セール", "ノストラダムスが師事したのは誰ですか?", "医師ルイ・セール"),  # not said in the question
+    ("ハリー・ポッター", "ハリーって誰?", "ハリー・ポッター"),  # katakana words go on after 「・」
+    ("徳川家康", "徳川は誰?", "徳川家康"),  # kanji after kanji may be one name
+    ("東京タワー", "東京のどこにある?", "東京タワー"),  # a bare name before のどこ is no region
+    ("中国地方", "中国のどこ?", "中国地方"),
 ])
 def test_a_name_is_read_without_the_words_the_question_describes_it_with(span, question, name):
     assert described_name(span, question) == name
