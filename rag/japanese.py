@@ -196,7 +196,8 @@ SMALL_KA = "かカヵヶケ"
 COUNTERS = tuple(sorted(
     ["年前", "年後", "年間", "年", "か月", "週間", "日前", "日後", "日間", "日", "時間", "分", "秒", "人", "歳",
      "回目", "回", "倍", "%", "か国", "項目", "か条", "隻", "機", "両", "台", "本", "個", "件", "社", "位", "票",
-     "発", "冊", "枚", "頭", "円", "席", "店", "名", "泊", "部屋", "点", "便", "種類", "種目", "種族", "種"], key=len, reverse=True))
+     "発", "冊", "枚", "頭", "円", "席", "店", "名", "泊", "部屋", "点", "便", "種類", "種目", "種族", "種"],
+    key=len, reverse=True))
 
 
 def _spellings(counter: str) -> str:
@@ -232,7 +233,7 @@ ASKED_COUNT = re.compile(f"何({UNIT})")
 _ASKS_YEAR = re.compile(r"何年(?!前(?!後)|[後間代目度ぶか])|(?<![0-9何周新今昨来翌毎前同半例元晩去後])年はいつ")
 _ASKS_MONTH = re.compile(r"何月|(?<=[のた])月はいつ")
 _ASKS_DAY_OF_YEAR = re.compile(r"何月何日")
-_DATE_PARTS = re.compile(r"([0-9]+年)?([0-9]+月)([0-9]+日)?")
+_YEAR_MONTH_DAY = re.compile(r"([0-9]+年)?([0-9]+月)([0-9]+日)?")
 
 
 def date_as_asked(span: str, question: str) -> str:
@@ -240,7 +241,7 @@ def date_as_asked(span: str, question: str) -> str:
     or 「開戦の年はいつ」, the month for 「何月」 or 「生まれた月はいつ」, the month and day for 「何月何日」; as it is
     when the question asks for the year and the month both, or for neither."""
     folded, spans = fold_width_with_offsets(span)
-    match = _DATE_PARTS.fullmatch(folded)
+    match = _YEAR_MONTH_DAY.fullmatch(folded)
     if match is None or not (match[1] or match[3]):
         return span
     question = fold_width(question)
