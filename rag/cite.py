@@ -501,7 +501,7 @@ def described_name(span: str, question: str = "") -> str:
     if (asked := ASKED_DESCRIPTION.search(question)) is not None:
         words = next((asked[1][i:] for i in range(len(asked[1]) - 1) if span.startswith(asked[1][i:])), "")
         rest = span[len(words):]
-        if words and re.fullmatch(f".*[{KANJI}]", words) and re.match(f"[{KATAKANA}]{{2}}", rest):
+        if words and re.match(f"[{KANJI}]", words[-1]) and re.match(f"[{KATAKANA}]{{2}}", rest):
             return rest
     return span
 

@@ -93,7 +93,6 @@ from .japanese import (
     clauses,
     compared_by,
     compared_value,
-    date_as_asked,
     dates_spelled,
     fold_width,
     label_before,
@@ -704,9 +703,9 @@ class Verifier:
                 if not short:
                     return verdict
         quotes = [c.quote for c in verdict.citations]
+        if asks_when(question):  # the date written whole, before the part of it asked for (「生まれた月はいつ」)
+            short = whole_date(short, quotes)
         short = with_counter(asked_part(short, question), quotes, question)
-        if asks_when(question):  # the date written whole, then the part of it asked for (「生まれた月はいつ」)
-            short = date_as_asked(whole_date(short, quotes), question)
         if asks_who_or_where(question):
             short = described_name(short, question)
         short = range_end(unbracketed(with_bounds(short, quotes)), question)
@@ -789,6 +788,7 @@ class Verifier:
 
         When the question asks for a kind of words (「何日前」) the span is not, the words of that kind in the same
         sentence answer instead (the model often copies the date beside the number of days asked for)."""
+        asked = squash(question)
         cited = [i for i, p in enumerate(passages) if any(c.passage_id == p.passage_id for c in citations)]
         order = cited + [i for i in range(len(passages)) if i not in cited]
         for parts, near in ((parts, near) for parts in self._key_readings(key, question) for near in (False, True)):
@@ -800,7 +800,7 @@ class Verifier:
                 spans = [self._with_brackets(passage.text, part, f.start, f.end) for part, f in zip(parts, found)]
                 first, last = min(s for s, _ in spans), max(e for _, e in spans)
                 spelled = "、".join(passage.text[s:e] for s, e in spans)
-                if near and all(squash(passage.text[s:e]) in squash(question) for s, e in spans):
+                if near and all(squash(passage.text[s:e]) in asked for s, e in spans):
                     continue  # misspelt words of the question (「ジョセフ・ウー・ウー」) are no answer to it
                 sentences = [(s, e) for s, e in split_sentences(passage.text) if s < last and first < e]
                 start, end = (sentences[0][0], sentences[-1][1]) if sentences else (first, last)
