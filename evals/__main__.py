@@ -75,6 +75,7 @@ def cmd_jsquad(args) -> int:
             else:
                 answerer = open_answerer(settings, retriever=retriever)
                 out["warm_up_s"] = answerer.warm_up()  # as the chat page does at start: timed questions come after it
+                out["cpu"] = report.cpu()
             row_log = report.RowLog(Path(args.out).with_suffix(".rows.jsonl"))
             print(f"rows as they are scored: {row_log.path}")
             out["answers"] = evaluate_jsquad_answers(answerer, questions, row_log)
@@ -117,7 +118,8 @@ def cmd_answers(args) -> int:
         run = {"replayed_from": args.replay}
     else:
         answerer = open_answerer(settings)
-        run = {"warm_up_s": answerer.warm_up()}  # as the chat page does at start: timed questions come after it
+        # as the chat page does at start: timed questions come after it
+        run = {"warm_up_s": answerer.warm_up(), "cpu": report.cpu()}
     row_log = report.RowLog(Path(args.out).with_suffix(".rows.jsonl"))
     print(f"rows as they are scored: {row_log.path}")
     result = evaluate_answers(answerer, questions, row_log)
@@ -159,7 +161,7 @@ def cmd_prefill(args) -> int:
     result = compare_prefill({"a: settings": answerer, label: Answerer(answerer.retriever, answerer.generator, other)},
                              questions)
     path = report.write_json({"kind": "prefill", "questions_file": str(args.questions), "generator":
-                              answerer.generator.name, "warm_up_s": warm_up_s, "changes": changes,
+                              answerer.generator.name, "warm_up_s": warm_up_s, "cpu": report.cpu(), "changes": changes,
                               "settings": vars(settings), "results": result}, args.out)
     print(f"time to the first token, {answerer.generator.name}, {len(questions)} questions of {args.questions}:")
     print(report.table(result, ["n", "not_asked", "prompt_chars_mean", "first_token_p50_s", "first_token_p95_s",
@@ -319,9 +321,6 @@ def cmd_load(args) -> int:
 
 
 def cmd_scale(args) -> int:
-    import os
-    import subprocess
-
     from rag.service import open_embedder
 
     from . import scale
@@ -339,11 +338,7 @@ def cmd_scale(args) -> int:
         print(report.table(rows, ["build_s", "p50_ms", "p95_ms", "recall@10"]))
         return 0
     rows = scale.run(settings, sizes, work_dir, args.queries, args.jsquad, args.keep, args.vectors, embedder)
-    flags = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
-    wanted = ("avx2", "avx512f", "avx512bw", "avx512vl", "avx512_vnni", "avx512_bf16", "amx_tile", "amx_bf16", "amx_int8")
-    # the machine may be shared: the load average says how far other work slowed the figures
-    cpu = {"cores": os.cpu_count(), "flags": [f for f in wanted if f" {f} " in flags.replace("\n", " ") + " "],
-           "load_average": [round(x, 2) for x in os.getloadavg()]}
+    cpu = report.cpu()
     out = {"kind": "scale", "store": settings.store, "vectors": args.vectors, "factory": settings.ann_factory,
            "search_params": settings.ann_search_params, "ann_min_passages": settings.ann_min_passages,
            "large_factory": settings.ann_large_factory, "large_search_params": settings.ann_large_search_params,

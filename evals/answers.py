@@ -149,6 +149,8 @@ def write_markdown(out: dict, path: Path) -> Path:
              f"Generator: `{out['generator']}`; {out['n_questions']} questions.", ""]
     if out.get("warm_up_s") is not None:  # the fixed prompt, read once at start before the timed questions
         lines += [f"Reading the prompt's fixed part at start took {out['warm_up_s']:.1f} s.", ""]
+    if out.get("cpu"):
+        lines += [f"CPU: {report.describe_cpu(out['cpu'])}.", ""]
     lines += [report.markdown_table({"result": summary}, list(summary)), ""]
     if chart:
         lines += [f"![headline figures]({chart.name})", ""]

@@ -4,9 +4,39 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import platform
 from pathlib import Path
 
 log = logging.getLogger(__name__)
+
+# The instruction sets that decide how fast the generator reads a prompt: speed figures mean little without them.
+CPU_FLAGS = ("avx2", "avx512f", "avx512bw", "avx512vl", "avx512_vnni", "avx512_bf16", "avx_vnni", "amx_tile",
+             "amx_bf16", "amx_int8")
+
+
+def cpu(cpuinfo: str = "/proc/cpuinfo") -> dict:
+    """The CPU a timed run ran on: its model, cores, the flags of `CPU_FLAGS` it has, and the load average (the
+    machine may be shared, and other work slows the figures)."""
+    try:
+        lines = Path(cpuinfo).read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        lines = []
+    fields = {}
+    for line in lines:
+        key, _, value = line.partition(":")
+        fields.setdefault(key.strip(), value.strip())
+    flags = set(fields.get("flags", "").split())
+    load = os.getloadavg() if hasattr(os, "getloadavg") else ()
+    return {"model": fields.get("model name") or platform.processor() or platform.machine(),
+            "cores": os.cpu_count(), "flags": [f for f in CPU_FLAGS if f in flags],
+            "load_average": [round(x, 2) for x in load]}
+
+
+def describe_cpu(info: dict) -> str:
+    """One line for a report: 「AMD EPYC, 2 cores; flags avx2」."""
+    flags = f"flags {' '.join(info['flags'])}" if info["flags"] else "no AVX2 or AVX-512 flags"
+    return f"{info['model']}, {info['cores']} cores; {flags}"
 
 
 def table(rows: dict[str, dict[str, float]], columns: list[str]) -> str:

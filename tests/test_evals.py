@@ -9,7 +9,7 @@ from evals.jsquad import evaluate_retrieval as jsquad_retrieval
 from evals.jsquad import load_jsquad
 from evals.metrics import char_f1, exact_match, jglue_normalize, ranking_metrics, squash
 from evals.questions import Question, load_questions
-from evals.report import RowLog
+from evals.report import RowLog, cpu, describe_cpu
 from evals.retrieval import evaluate_retrieval
 from rag.load import load_corpus
 from rag.retrieve import Retriever
@@ -262,3 +262,15 @@ def test_prefill_asks_each_questions_two_prompts_in_turn_on_one_generator(index,
     assert result["titles"] == {"n": 2, "not_asked": 1, "prompt_chars_mean": sum(map(len, titled)) / 2,
                                 "first_token_p50_s": 1.0, "first_token_p95_s": 1.0, "first_token_mean_s": 1.0}
     assert result["bare"]["prompt_chars_mean"] == sum(map(len, bare)) / 2
+
+
+def test_timed_reports_name_the_cpu_and_its_flags(tmp_path):
+    info = tmp_path / "cpuinfo"
+    info.write_text("processor\t: 0\nmodel name\t: AMD EPYC\nflags\t\t: fpu avx2 fma avx512f avx512_vnni\n"
+                    "processor\t: 1\nmodel name\t: AMD EPYC\nflags\t\t: fpu avx2 fma avx512f avx512_vnni\n",
+                    encoding="utf-8")
+    found = cpu(str(info))
+    assert found["model"] == "AMD EPYC" and found["flags"] == ["avx2", "avx512f", "avx512_vnni"]
+    assert describe_cpu(found).endswith("cores; flags avx2 avx512f avx512_vnni")
+    bare = cpu(str(tmp_path / "none"))  # no /proc/cpuinfo (not Linux): no flags claimed
+    assert bare["flags"] == [] and describe_cpu(bare).endswith("no AVX2 or AVX-512 flags")
