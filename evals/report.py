@@ -16,26 +16,31 @@ CPU_FLAGS = ("avx2", "avx512f", "avx512bw", "avx512vl", "avx512_vnni", "avx512_b
 
 
 def cpu(cpuinfo: str = "/proc/cpuinfo") -> dict:
-    """The CPU a timed run ran on: its model, cores, the flags of `CPU_FLAGS` it has, and the load average (the
-    machine may be shared, and other work slows the figures)."""
+    """The CPU a timed run ran on: its model, the cores this process may use, the flags of `CPU_FLAGS` it has (None
+    where /proc/cpuinfo cannot be read: unknown, not absent), and the load average when asked (the machine may be
+    shared with other work, which slows the figures)."""
     try:
         lines = Path(cpuinfo).read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
-        lines = []
+        lines = None
     fields = {}
-    for line in lines:
+    for line in lines or []:
         key, _, value = line.partition(":")
         fields.setdefault(key.strip(), value.strip())
     flags = set(fields.get("flags", "").split())
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     load = os.getloadavg() if hasattr(os, "getloadavg") else ()
-    return {"model": fields.get("model name") or platform.processor() or platform.machine(),
-            "cores": os.cpu_count(), "flags": [f for f in CPU_FLAGS if f in flags],
+    return {"model": fields.get("model name") or platform.processor() or platform.machine(), "cores": cores,
+            "flags": None if lines is None else [f for f in CPU_FLAGS if f in flags],
             "load_average": [round(x, 2) for x in load]}
 
 
 def describe_cpu(info: dict) -> str:
     """One line for a report: 「AMD EPYC, 2 cores; flags avx2」."""
-    flags = f"flags {' '.join(info['flags'])}" if info["flags"] else "no AVX2 or AVX-512 flags"
+    if info["flags"] is None:
+        flags = "flags unknown"
+    else:
+        flags = f"flags {' '.join(info['flags'])}" if info["flags"] else "no AVX2 or AVX-512 flags"
     return f"{info['model']}, {info['cores']} cores; {flags}"
 
 

@@ -97,6 +97,27 @@ def test_auto_falls_back_to_llama_cpp_for_a_gguf_openvino_cannot_read(tmp_path, 
     assert "".join(generator.stream(MESSAGES, max_tokens=4))
 
 
+@pytest.mark.parametrize("failure", [GeneratorError("OpenVINO could not load model.gguf"),
+                                     ModelFileError("could not write model.q4_0.gguf (No space left on device)")])
+def test_auto_falls_back_to_llama_cpp_when_openvino_cannot_start(failure, monkeypatch, caplog):
+    from rag.generate import factory, llamacpp, openvino_backend
+
+    def openvino(*args, **kwargs):
+        raise failure
+
+    class Llama:
+        def __init__(self, model_path, *args):
+            self.name = f"llama-cpp/{model_path}"
+
+    monkeypatch.setattr(factory, "local_runtime", lambda installed: "openvino")
+    monkeypatch.setattr(openvino_backend, "OpenVinoGenerator", openvino)
+    monkeypatch.setattr(llamacpp, "LlamaCppGenerator", Llama)
+    assert create_generator(Settings(generator="auto", generator_model="model.gguf")).name == "llama-cpp/model.gguf"
+    assert f"{failure}; using llama.cpp instead" in caplog.text
+    with pytest.raises(type(failure)):  # asked for by name, OpenVINO's failure is the answer
+        create_generator(Settings(generator="openvino", generator_model="model.gguf"))
+
+
 class _FakeOpenAI(BaseHTTPRequestHandler):
     def do_POST(self):
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))

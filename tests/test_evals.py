@@ -272,5 +272,19 @@ def test_timed_reports_name_the_cpu_and_its_flags(tmp_path):
     found = cpu(str(info))
     assert found["model"] == "AMD EPYC" and found["flags"] == ["avx2", "avx512f", "avx512_vnni"]
     assert describe_cpu(found).endswith("cores; flags avx2 avx512f avx512_vnni")
-    bare = cpu(str(tmp_path / "none"))  # no /proc/cpuinfo (not Linux): no flags claimed
-    assert bare["flags"] == [] and describe_cpu(bare).endswith("no AVX2 or AVX-512 flags")
+    bare = cpu(str(tmp_path / "none"))  # no /proc/cpuinfo (not Linux): the flags are unknown, not absent
+    assert bare["flags"] is None and describe_cpu(bare).endswith("cores; flags unknown")
+    (tmp_path / "old").write_text("processor\t: 0\nmodel name\t: Old\nflags\t\t: fpu sse4_2\n", encoding="utf-8")
+    assert describe_cpu(cpu(str(tmp_path / "old"))).endswith("no AVX2 or AVX-512 flags")
+
+
+def test_the_markdown_report_names_the_cpu_beside_the_timings(tmp_path):
+    from evals.answers import write_markdown
+
+    summary = {"answer_accuracy": 1.0, "quoted_sentence_correct": 0.0, "char_f1": 1.0, "citation_precision": 1.0,
+               "refusal_rate_unanswerable": 1.0, "false_refusal_rate": 0.0, "first_answer_token_p50_s": 7.1}
+    out = {"questions_file": "q.jsonl", "generator": "openvino/m.gguf", "n_questions": 1, "warm_up_s": 20.0,
+           "cpu": {"model": "AMD EPYC", "cores": 2, "flags": ["avx2"], "load_average": [1.0]},
+           "summary": summary, "by_kind": {}, "rows": []}
+    text = write_markdown(out, tmp_path / "r.md").read_text(encoding="utf-8")
+    assert "CPU: AMD EPYC, 2 cores; flags avx2." in text.splitlines()

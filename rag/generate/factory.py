@@ -6,7 +6,7 @@ import importlib.util
 import logging
 
 from ..config import Settings
-from ..errors import GeneratorError
+from ..errors import GeneratorError, ModelFileError
 from .base import Generator
 
 log = logging.getLogger(__name__)
@@ -16,8 +16,9 @@ GENERATORS = ("auto", "llama-cpp", "openvino", "transformers", "openai", "extrac
 
 def local_runtime(openvino_installed: bool) -> str:
     """The runtime for a local GGUF model. OpenVINO picks its kernels for the CPU at run time, where the llama.cpp
-    wheel is built for AVX2 only: it gives the first answer word sooner both on CPUs with AVX-512 and on those with
-    AVX2 alone (README, Evaluation). The llama.cpp wheel, always installed, is the fallback."""
+    wheel is built for AVX2 only: OpenVINO gives the first answer word sooner at the median both on CPUs with
+    AVX-512 and on those with AVX2 alone (README, Evaluation). The llama.cpp wheel, always installed, is the
+    fallback."""
     return "openvino" if openvino_installed else "llama-cpp"
 
 
@@ -31,7 +32,9 @@ def create_generator(settings: Settings) -> Generator:
         if name == "openvino":
             try:
                 return _create(settings, name)
-            except GeneratorError as exc:  # a GGUF file OpenVINO's reader does not know (other model families)
+            # a GGUF file OpenVINO's reader does not know (other model families), or no room for its Q4_0 copy:
+            # llama.cpp reads the file as it is, and a file it cannot read either fails there with its own error
+            except (GeneratorError, ModelFileError) as exc:
                 log.warning("%s; using llama.cpp instead", exc)
                 name = "llama-cpp"
     return _create(settings, name)
