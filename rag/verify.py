@@ -16,8 +16,9 @@ its answer cites by number, or verbatim quotes; the short answer (要点) as a p
 4. `model_answer`: the model's own sentence, when the sentences it cites (with their articles' titles, which the
    prompt shows: a sentence leaves out the topic its article is named for) back what it adds to the question, say more
    than that (a byline's name cited for 「首相は誰」 ties nothing to the question) and it states words of the kind
-   the question asks for (「何日前」 a number of days, 「いつ」 a date); not when its short answer stands neither in
-   a shown passage nor in the sentence (its two lines disagree), nor when it names what no shown passage holds. The
+   the question asks for (「何日前」 a number of days, 「いつ」 a date); not when its short answer, a name or of the
+   asked kind, stands neither in a shown passage nor in the sentence (its two lines disagree), nor when it names
+   what no shown passage holds. The
    words of the sentence standing where the question asks are the short answer, over other words of it the model
    marked that are not of the asked kind.
 5. `short_answer`: the short answer found in a shown passage, when its sentence speaks about the question.
@@ -302,6 +303,15 @@ class Verifier:
         invented_key = key is None and bool(own_key) \
             and not any(squash(word) in squash(answer) for word in readings[0]) \
             and support(own_key, [f"{p.title}\n{p.text}" for p in passages], question) == 0
+        if invented_key and not (names_stated(own_key) or asks_who_or_where(question)
+                                 or (wanted is not None and holds_answer(own_key, wanted, question))):
+            # Common words found nowhere (「言語」 beside a sentence saying how a talk was judged) name nothing the
+            # model could have made up: a slip of the 要点, whose answer sentence's words are read instead, as for a
+            # 要点 repeating the question.
+            invented_key = False
+            key_text = self._without_unstated_years(self._answer_words(answer, question), held)
+            key_text = key_text if not self._invented_numbers(key_text, held) else ""
+            key = self._key_citation(key_text, question, passages, citations, wanted)
         option = named_option(parsed.key or answer, question)
         return Claim(question, answer, wanted, shown, citations, key, list(evidence), derivations, unchecked,
                      invented_key=invented_key, option=option)

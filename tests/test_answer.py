@@ -422,6 +422,20 @@ def test_a_short_answer_that_neither_the_passages_nor_its_sentence_hold_leaves_t
     assert verdict.answer == "会談は北京で開かれた。[1]" and verdict.short_answer == "北京"
 
 
+@pytest.mark.parametrize("question, key, stands", [
+    ("その会談について、ラブロフ氏はどう評価した？", "言語", True),  # common words: a slip of the 要点
+    ("その会談について、ラブロフ氏はどう評価した？", "ブリンケン", False),  # a name nothing holds is made up
+    ("会談について「建設的だった」と評価したのは誰？", "山田太郎", False),  # asked who: the 要点 is a name
+    ("会談は何日に開かれた？", "12日", False),  # of the kind asked
+])
+def test_a_short_answer_found_nowhere_unbacks_the_sentence_only_where_it_names_something(question, key, stands):
+    shown, evidence = _one_passage("ラブロフ氏は会談後、記者団に「建設的だった」と評価した。")
+    reply = f"回答: ラブロフ氏は会談後、記者団に「建設的だった」と評価した。[1]\n要点: {key}"
+    verdict = Verifier()(reply, shown, question, evidence)
+    # where the 要点 names something, the model's sentence is not its answer (the quoted sentence may still be)
+    assert (verdict.answer == "ラブロフ氏は会談後、記者団に「建設的だった」と評価した。[1]") is stands
+
+
 def test_a_short_answer_repeating_the_question_gives_way_to_the_answer_sentences_words():
     shown, evidence = _one_passage("制裁見送りを民主党のロバート・メネンデス上院議員が批判した。")
     reply = "回答: 制裁見送りを批判した上院議員はロバート・メネデス上院議員です。[1]\n要点: 制裁見送り"
