@@ -18,9 +18,8 @@ its answer cites by number, or verbatim quotes; the short answer (要点) as a p
    than that (a byline's name cited for 「首相は誰」 ties nothing to the question) and it states words of the kind
    the question asks for (「何日前」 a number of days, 「いつ」 a date); not when its short answer, a name or of the
    asked kind, stands neither in a shown passage nor in the sentence (its two lines disagree), nor when it names
-   what no shown passage holds. The
-   words of the sentence standing where the question asks are the short answer, over other words of it the model
-   marked that are not of the asked kind.
+   what no shown passage holds. The words of the sentence standing where the question asks are the short answer,
+   over other words of it the model marked that are not of the asked kind.
 5. `short_answer`: the short answer found in a shown passage, when its sentence speaks about the question.
 6. `agreed_sentence`: the cited sentence itself, when it is also retrieval's best sentence of the top passage
    and speaks about the question (「記事には「…」とあります。」).
