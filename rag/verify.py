@@ -266,8 +266,12 @@ class Verifier:
         # a 要点 that only repeats the question's words says nothing: the answer sentence's words are read instead
         readings = self._key_readings(parsed.key, question) if parsed.key else []
         own_key = parsed.key if readings else ""
-        key_text = self._without_unstated_years(own_key or self._answer_words(answer, question), held)
-        key_text = key_text if not self._invented_numbers(key_text, held) else ""
+
+        def short_text(words: str) -> str:  # the words without a year or figure no passage or the question states
+            words = self._without_unstated_years(words, held)
+            return words if not self._invented_numbers(words, held) else ""
+
+        key_text = short_text(own_key or self._answer_words(answer, question))
         unchecked = computed and not answer
         citations: list[Citation] = []
 
@@ -308,9 +312,8 @@ class Verifier:
             # model could have made up: a slip of the 要点, whose answer sentence's words are read instead, as for a
             # 要点 repeating the question.
             invented_key = False
-            key_text = self._without_unstated_years(self._answer_words(answer, question), held)
-            key_text = key_text if not self._invented_numbers(key_text, held) else ""
-            key = self._key_citation(key_text, question, passages, citations, wanted)
+            key = self._key_citation(short_text(self._answer_words(answer, question)), question, passages, citations,
+                                     wanted)
         option = named_option(parsed.key or answer, question)
         return Claim(question, answer, wanted, shown, citations, key, list(evidence), derivations, unchecked,
                      invented_key=invented_key, option=option)
