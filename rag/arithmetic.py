@@ -57,6 +57,8 @@ _WRITTEN: dict[str, Callable[[Sequence[Operand]], str]] = {
     "total": _joined("+"), "difference": _joined("−"), "product": _joined("×"), "quotient": _joined("÷"),
     "average": lambda terms: f"({_joined('+')(terms)}) ÷ {len(terms)}",
     "percentage": lambda terms: f"{_joined('÷')(terms)} × 100",
+    "change": lambda terms: "({} − {}) ÷ {} × 100".format(
+        *(t.written for t in sorted(terms, key=lambda t: -t.value)), terms[1].written),
 }
 
 
@@ -127,8 +129,17 @@ def quotient(operands: Sequence[Operand], max_terms: int = 2) -> Iterator[Deriva
                 yield Derivation(value * 100, "%", (a, b), "percentage")
 
 
+def rate_of_change(operands: Sequence[Operand], max_terms: int = 2) -> Iterator[Derivation]:
+    """How much one figure rose or fell from another of its unit, in percent of the earlier one (「値上げ率」,
+    「前年比何%増」): which figure came first is not known, so both orders are tried, and a fall is stated as a
+    positive rate as 「何%減った」 does."""
+    for new, old in itertools.permutations(operands, 2):
+        if new.unit == old.unit and old.value and new.value != old.value:
+            yield Derivation(abs(new.value - old.value) / old.value * 100, "%", (new, old), "change")
+
+
 OPERATIONS: tuple[Callable[[Sequence[Operand], int], Iterator[Derivation]], ...] = (
-    total, difference, average, product, quotient)
+    total, difference, average, product, quotient, rate_of_change)
 
 
 def operands(texts: Sequence[str], question: str = "") -> list[Operand]:

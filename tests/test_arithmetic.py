@@ -46,6 +46,16 @@ def test_percentages_and_precision():
     assert derive("9%", ["応募200人のうち15人が合格した。"]) is None  # 7.5% is 8% at whole percents, not 9%
 
 
+@pytest.mark.parametrize("stated, expression", [
+    ("10.0%", "(9,350円 − 8,500円) ÷ 8,500円 × 100 = 10%"),  # a rise, from the earlier figure
+    ("約9%", "(9,350円 − 8,500円) ÷ 9,350円 × 100 = 9.09%"),  # a fall from 9,350円, to the precision stated
+    ("11%", None),
+])
+def test_a_rate_of_change_is_derived_from_the_two_figures(stated, expression):
+    derivation = derive(stated, ["月会費を8,500円から9,350円に改定します。"], "値上げ率は何%？")
+    assert (derivation and derivation.expression) == expression
+
+
 def test_a_number_that_follows_from_nothing_shown_is_not_derived():
     assert derive("999円", ["大人の料金は1,320円、子どもは660円です。"], "合計は？") is None
     assert derive("2,640分", ["大人の料金は1,320円です。"], "大人2人で？") is None  # yen do not add up to minutes
