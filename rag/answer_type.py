@@ -14,6 +14,8 @@ from .japanese import (
     RANGE_END_BEFORE,
     TIME_OF_DAY,
     UNIT,
+    RECURRING_DAY,
+    WEEKDAY,
     fold_width,
     fold_width_with_offsets,
     lists_options,
@@ -24,6 +26,9 @@ from .japanese import (
 )
 
 _WHEN = re.compile(r"いつ")
+# 「いつ」 is answered by a date, or by the days a service recurs on (「毎月第2・第4水曜日」)
+_DATE_OR_WEEKDAY = re.compile(f"{DATE.pattern}|{RECURRING_DAY.pattern}")
+_ASKED_WEEKDAY = re.compile(r"何曜")
 # 「何月」 asks for a date too, before the count after it (「何月何日」: 「5月7日」; a number of months is 「何か月」).
 _ASKED_MONTH = re.compile(r"何月")
 # 「何時」 asks for a time of day (「午前6時40分」); not 「何時間」 (hours), 「何時代」 or 「何時期」 (an era, a period),
@@ -35,7 +40,13 @@ _ASKS_END = re.compile(f"{_ASKING_WHEN}まで")
 _ASKS_START = re.compile(f"{_ASKING_WHEN}から")
 # 「どこ」 asks for a place, 「誰」 for a person or a body, 「名前」 and 「名称」 for a name: a date or a figure alone
 # answers none of them, nor does a clause (「…を模索したことがある」).
-_ASKS_FOR_A_NAME = re.compile(r"どこ|誰|だれ|名前|名称")
+# 「どこ」 and 「だれ」 as words, not inside others: not the どころ of 見どころ or 出どころ, the どことなく ("somehow"), the
+# だれ of なだれ
+_WHO_OR_WHERE = r"誰|(?<![ぁ-ゖ])だれ|どこ(?!とな|ろ)"
+_ASKS_FOR_A_NAME = re.compile(rf"{_WHO_OR_WHERE}|名前|名称")
+# 「Xは何ですか」 asks for a thing X names (a battle, a reason, a cell): a date or a figure alone is none, though a clause
+# may be (「見どころは何」). 「何年」「何人」 ask for a figure and are read by `expected_answer` instead.
+_ASKS_FOR_A_THING = re.compile(r"(?:は|が|とは|って)何(?:です|でしょう|だった|であ|か?(?:[?？。]|$))")
 _DATE_OR_FIGURE = re.compile(rf"(?:{DATE.pattern}|{NUMBER}(?:{UNIT})?)(?:です|でした)?[。.]?")
 
 
@@ -46,16 +57,18 @@ def expected_answer(question: str) -> re.Pattern | None:
         return DATE
     if _ASKED_TIME.search(question):
         return TIME_OF_DAY
+    if _ASKED_WEEKDAY.search(question):
+        return WEEKDAY
     # 「何日前」 wants 「6日前」, 「何カ国」 wants 「20か国」, 「何メートル」 wants 「333メートル」
     if match := ASKED_COUNT.search(question):
         return re.compile(f"{NUMBER}(?:{unit_pattern(match[1])})")
     if _WHEN.search(question):
-        return DATE
+        return _DATE_OR_WEEKDAY
     return None
 
 
 # 「誰」 and 「どこ」 ask for a person or a place by name: of 「漫画家の手塚治虫」 the name is the answer
-_ASKS_WHO_OR_WHERE = re.compile(r"誰|(?<![ぁ-ゖ])だれ|どこ(?!とな)")  # not the だれ of なだれ, どことなく
+_ASKS_WHO_OR_WHERE = re.compile(_WHO_OR_WHERE)
 
 
 def asks_who_or_where(question: str) -> bool:
@@ -109,10 +122,11 @@ def range_end(span: str, question: str) -> str:
 def of_another_kind(span: str, question: str) -> bool:
     """Whether `span` is words of a kind the question does not ask for: none of the options a choice question
     lists (「両方」 or a figure for 「町と村のどちら」), or a date or a figure alone, or a clause, for 「どこ」, 「誰」
-    or 「名前」 (the model answering 「いつ生まれたか」 for 「どこで生まれたか」)."""
+    or 「名前」 (the model answering 「いつ生まれたか」 for 「どこで生まれたか」), or a date or a figure alone for 「Xは何ですか」
+    (「9月15日」 for the battle of 1600)."""
     if lists_options(question):
         return not named_option(span, question)
-    if not _ASKS_FOR_A_NAME.search(question):
-        return False
-    span = fold_width(span.strip())
-    return _DATE_OR_FIGURE.fullmatch(span) is not None or PREDICATE_END.search(span) is not None
+    question, span = fold_width(question), fold_width(span.strip())
+    if _ASKS_FOR_A_NAME.search(question):
+        return _DATE_OR_FIGURE.fullmatch(span) is not None or PREDICATE_END.search(span) is not None
+    return bool(_ASKS_FOR_A_THING.search(question)) and _DATE_OR_FIGURE.fullmatch(span) is not None

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 # --- normalisation ---------------------------------------------------------------------------------------------
@@ -396,11 +396,59 @@ DATE = re.compile(rf"{_CALENDAR}|[0-9]+日|[0-9]+年代|[0-9]+世紀|[昨今来�
 # The year of a date written with its month (「2023年7月25日」, in any width), the year's digits as group 1.
 YEAR_BEFORE_MONTH = re.compile(r"([0-9０-９]+)年(?=[0-9０-９]+月)")
 
+# A day of the week, alone or recurring (「水曜日」, 「毎週火曜」, 「第2・第4水曜日」, 「月・木曜日」): what 「何曜日」
+# asks for. 「曜」 must follow, as a lone 月 or 日 is a month or a day of a date.
+WEEKDAY = re.compile(r"(?:毎週|毎月|隔週)?(?:第[0-9]+(?:[・、]第[0-9]+)*)?(?:[月火水木金土日][・、])*[月火水木金土日]曜日?")
+# A day of the week said to recur (「毎週月曜日」, 「第2・第4水曜日」, 「火・金曜日」): when a service is, as a notice
+# answers 「いつ」. A single day (「木曜日、両氏は会談した」) is news dating an event relative to its issue: the date is the
+# answer there.
+RECURRING_DAY = re.compile(rf"(?=毎週|毎月|隔週|第[0-9]|[月火水木金土日][・、])(?:{WEEKDAY.pattern})")
+
 # A time of day as written (「午前6時40分」, 「午後5時半」, 「18:00」): what 「何時」 asks for, not 「何時間」.
 # 「1時間」 is a length of time, not one o'clock, and 「10時代」, 「3時限目」, 「1:23:45」 are no time of day either
 # (「17時限り」 is).
 TIME_OF_DAY = re.compile(r"(?:午前|午後)?(?<![0-9])[0-9]{1,2}時(?!間|代|限(?!り))(?:[0-9]{1,2}分|半)?"
                          r"|(?<![0-9:])[0-9]{1,2}:[0-9]{2}(?![0-9]|:[0-9])")
+
+_CLOCK = re.compile(r"(午前|午後)?([0-9]{1,2})(?:時([0-9]{1,2}分|半)?|:([0-9]{2}))")
+
+
+def clock_time(time: str) -> tuple[int, int] | None:
+    """(hour on the 24-hour clock, minute) of a time of day as `TIME_OF_DAY` reads it (「午後5時半」: (17, 30),
+    「23:00」: (23, 0)); None for anything else. 「7時」 alone is 7 o'clock, not 19: which one the writer meant is not
+    known, so it equals 「午前7時」 only."""
+    match = _CLOCK.fullmatch(fold_width(time))
+    if match is None:
+        return None
+    half, hour = match[1], int(match[2])
+    minute = 30 if match[3] == "半" else int(match[3][:-1]) if match[3] else int(match[4] or 0)
+    if half == "午後" and hour < 12:
+        hour += 12
+    return (hour, minute) if hour <= 24 and minute < 60 else None
+
+
+def times_as_written(text: str, sources: Sequence[str]) -> str:
+    """`text` with each time of day that the `sources` do not spell as it does written as they write the same time
+    (「7:00」 as 「午前7時」, 「23:00」 as 「午後11時」), where they state it: a reply writes times in its own form, and
+    only a time found as a passage writes it can be cited. A 「時」 left after a 24-hour time (「7:00時」) goes with it."""
+    held = [m[0] for source in sources for m in TIME_OF_DAY.finditer(fold_width(source))]
+    if not held:
+        return text
+    spelled = {squash(time) for time in held}
+    folded, spans = fold_width_with_offsets(text)
+    parts, done = [], 0
+    for match in TIME_OF_DAY.finditer(folded):
+        value = clock_time(match[0])
+        if squash(match[0]) in spelled or value is None:
+            continue
+        if (same := next((time for time in held if clock_time(time) == value), None)) is None:
+            continue
+        end = match.end() + (":" in match[0] and folded.startswith("時", match.end()))
+        start, stop = spans[match.start()][0], spans[end - 1][1]
+        parts += [text[done:start], same]
+        done = stop
+    return "".join(parts) + text[done:]
+
 
 # The end of a range: words before 「まで」 (an aside between: 「2011年(平成23年)まで」), else after a range mark or
 # 「から」 (「午前9時～午後8時」, 「1701年から1714年」).

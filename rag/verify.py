@@ -105,6 +105,7 @@ from .japanese import (
     spelled_as,
     squash,
     stated_dates,
+    times_as_written,
     whole_figure,
     without_words,
 )
@@ -257,6 +258,9 @@ class Verifier:
         characters = set(held)
         parsed = replace(parsed, answer=said_once(spelled_as(parsed.answer, characters), held),
                          key=said_once(spelled_as(parsed.key, characters), held))
+        # and its times of day as the sentences it cites write them (「7:00」 citing 「午前7時に変更」)
+        cited = [e.text for e in evidence if e.n in parsed.cited]
+        parsed = replace(parsed, answer=times_as_written(parsed.answer, cited), key=times_as_written(parsed.key, cited))
         answer, derivations = self._without_unstated_years(parsed.answer.strip(), held), []
         invented, computed = self._invented_numbers(answer, held), shows_calculation(answer)
         if invented or computed:

@@ -39,6 +39,21 @@ def test_when_questions_want_a_date_in_digits():
 
 
 @pytest.mark.parametrize("text, question, words", [
+    ("収集は毎月第2・第4水曜日に行います。", "粗大ごみはいつ収集してもらえますか？", "毎月第2・第4水曜日"),
+    ("休館日: 毎週月曜日(祝日にあたる場合はその翌日)", "休館日はいつ？", "毎週月曜日"),
+    ("可燃ごみ: 火・金曜日、不燃ごみ: 第2金曜", "可燃ごみはいつ出せる？", "火・金曜日"),
+    ("休館日: 第2火曜日。", "北浜店の休みはいつ？", "第2火曜日"),
+    ("二人は木曜日丸一日を一緒に過ごした", "二人が会ったのはいつ？", ""),  # one day: news dating an event
+    ("12月2日の木曜日に会談した", "会談はいつ？", "12月2日"),
+    ("可燃ごみ: 火・金曜日、不燃ごみ: 第2金曜", "可燃ごみって何曜日？", "火・金曜日"),
+    ("会談は木曜日に開かれた。", "会談は何曜日？", "木曜日"),  # asked the day: one day answers
+    ("毎月15日に開かれる。", "何曜日に開かれる？", ""),
+])
+def test_when_a_service_recurs_its_days_of_the_week_answer(text, question, words):
+    assert answer_span(text, expected_answer(question), question) == words
+
+
+@pytest.mark.parametrize("text, question, words", [
     ("始発便は午前6時40分に出ます。", "一番早い船は何時発ですか？", "午前6時40分"),
     ("4月1日から、始発便は午前6時40分に出ます。", "4月から一番早い船は何時発？", "午前6時40分"),  # not the date
     ("受付は18:00までです。", "受付は何時まで？", "18:00"),
@@ -102,8 +117,14 @@ def test_other_questions_accept_any_words():
     ("ラブロフ外相です。", "アスタナで会談した外相の名前は？", False),
     ("梅山号", "船の名称は？", False),
     ("2023年にそう述べた。", "なぜですか？", False),
+    ("9月15日", "1600年に日本で起こった戦は何ですか?", True),  # a date names no battle
+    ("1767年", "一家が引越した理由は何ですか。", True),
+    ("関ヶ原の戦い", "1600年に日本で起こった戦は何ですか?", False),
+    ("薄い黄色の夕焼けが描かれている", "この絵の見どころは何ですか？", False),  # a clause may say what a thing is
+    ("3人", "会談に出たのは何人ですか？", False),  # asked a figure
+    ("5月7日", "何を記念する日ですか？", False),  # not 「Xは何」
 ])
-def test_a_date_or_figure_or_a_clause_answers_no_where_who_or_name_question(span, question, other):
+def test_a_date_or_figure_or_a_clause_answers_no_where_who_name_or_what_question(span, question, other):
     assert of_another_kind(span, question) is other
 
 

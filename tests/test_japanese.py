@@ -16,6 +16,7 @@ from rag.japanese import (
     asked_kinds,
     changed_values,
     clauses,
+    clock_time,
     column_unit,
     compared_by,
     compared_value,
@@ -34,6 +35,7 @@ from rag.japanese import (
     squash,
     squash_with_offsets,
     stated_dates,
+    times_as_written,
     unspaced,
     whole_figure,
     without_words,
@@ -534,6 +536,34 @@ def test_folded_words_are_shown_as_the_text_writes_them(text):
 ])
 def test_a_word_the_model_wrote_twice_is_said_once_as_the_passages_write_it(text, written, said):
     assert said_once(text, squash(written)) == said
+
+
+@pytest.mark.parametrize(("time", "value"), [
+    ("午前7時", (7, 0)), ("7時", (7, 0)), ("7:00", (7, 0)), ("０７：３０", (7, 30)), ("午後11時", (23, 0)),
+    ("23:00", (23, 0)), ("午後5時半", (17, 30)), ("午前6時40分", (6, 40)), ("午後12時", (12, 0)), ("午前0時", (0, 0)),
+    ("25:00", None), ("7時61分", None), ("10時間", None), ("7月", None),
+])
+def test_clock_time_reads_a_time_of_day_on_the_24_hour_clock(time, value):
+    assert clock_time(time) == value
+
+
+CITED = ["北浜店は、平日の開館時刻を午前6時から午前7時に変更します。", "閉館時刻(午後10時)は変わりません。"]
+
+
+@pytest.mark.parametrize(("text", "sources", "written"), [
+    ("7:00です。", CITED, "午前7時です。"),
+    ("7:00時です。", CITED, "午前7時です。"),  # the 時 the model added to a 24-hour time goes with it
+    ("７：００です。", CITED, "午前7時です。"),
+    ("7:00～22:00", CITED, "午前7時～午後10時"),
+    ("午前7時です。", CITED, "午前7時です。"),  # spelled as the sources do: as it is
+    ("19:00です。", CITED, "19:00です。"),  # a time the sources do not state
+    ("7時です。", ["開館は7:00です。"], "7:00です。"),
+    ("19時です。", ["開館は午前7時です。"], "19時です。"),  # 19 is not 7 in the morning
+    ("7:00です。", [], "7:00です。"),
+    ("10時間です。", ["10:00開始"], "10時間です。"),  # a length of time is no time of day
+])
+def test_times_of_day_are_written_as_the_sources_write_them(text, sources, written):
+    assert times_as_written(text, sources) == written
 
 
 # (text, figure, whether the text states the figure whole)
