@@ -12,9 +12,9 @@ from .japanese import (
     RANGE,
     RANGE_END_AFTER,
     RANGE_END_BEFORE,
+    RECURRING_DAY,
     TIME_OF_DAY,
     UNIT,
-    RECURRING_DAY,
     WEEKDAY,
     fold_width,
     fold_width_with_offsets,
@@ -27,7 +27,7 @@ from .japanese import (
 
 _WHEN = re.compile(r"いつ")
 # 「いつ」 is answered by a date, or by the days a service recurs on (「毎月第2・第4水曜日」)
-_DATE_OR_WEEKDAY = re.compile(f"{DATE.pattern}|{RECURRING_DAY.pattern}")
+_DATE_OR_RECURRING_DAY = re.compile(f"{DATE.pattern}|{RECURRING_DAY.pattern}")
 _ASKED_WEEKDAY = re.compile(r"何曜")
 # 「何月」 asks for a date too, before the count after it (「何月何日」: 「5月7日」; a number of months is 「何か月」).
 _ASKED_MONTH = re.compile(r"何月")
@@ -63,7 +63,7 @@ def expected_answer(question: str) -> re.Pattern | None:
     if match := ASKED_COUNT.search(question):
         return re.compile(f"{NUMBER}(?:{unit_pattern(match[1])})")
     if _WHEN.search(question):
-        return _DATE_OR_WEEKDAY
+        return _DATE_OR_RECURRING_DAY
     return None
 
 

@@ -420,9 +420,9 @@ def clock_time(time: str) -> tuple[int, int] | None:
     match = _CLOCK.fullmatch(fold_width(time))
     if match is None:
         return None
-    half, hour = match[1], int(match[2])
+    meridiem, hour = match[1], int(match[2])
     minute = 30 if match[3] == "半" else int(match[3][:-1]) if match[3] else int(match[4] or 0)
-    if half == "午後" and hour < 12:
+    if meridiem == "午後" and hour < 12:
         hour += 12
     return (hour, minute) if hour <= 24 and minute < 60 else None
 
