@@ -44,9 +44,6 @@ _ASKS_START = re.compile(f"{_ASKING_WHEN}から")
 # だれ of なだれ
 _WHO_OR_WHERE = r"誰|(?<![ぁ-ゖ])だれ|どこ(?!とな|ろ)"
 _ASKS_FOR_A_NAME = re.compile(rf"{_WHO_OR_WHERE}|名前|名称")
-# 「Xは何ですか」 asks for a thing X names (a battle, a reason, a cell): a date or a figure alone is none, though a clause
-# may be (「見どころは何」). 「何年」「何人」 ask for a figure and are read by `expected_answer` instead.
-_ASKS_FOR_A_THING = re.compile(r"(?:は|が|とは|って)何(?:です|でしょう|だった|であ|か?(?:[?？。]|$))")
 _DATE_OR_FIGURE = re.compile(rf"(?:{DATE.pattern}|{NUMBER}(?:{UNIT})?)(?:です|でした)?[。.]?")
 
 
@@ -122,11 +119,10 @@ def range_end(span: str, question: str) -> str:
 def of_another_kind(span: str, question: str) -> bool:
     """Whether `span` is words of a kind the question does not ask for: none of the options a choice question
     lists (「両方」 or a figure for 「町と村のどちら」), or a date or a figure alone, or a clause, for 「どこ」, 「誰」
-    or 「名前」 (the model answering 「いつ生まれたか」 for 「どこで生まれたか」), or a date or a figure alone for 「Xは何ですか」
-    (「9月15日」 for the battle of 1600)."""
+    or 「名前」 (the model answering 「いつ生まれたか」 for 「どこで生まれたか」)."""
     if lists_options(question):
         return not named_option(span, question)
-    question, span = fold_width(question), fold_width(span.strip())
-    if _ASKS_FOR_A_NAME.search(question):
-        return _DATE_OR_FIGURE.fullmatch(span) is not None or PREDICATE_END.search(span) is not None
-    return bool(_ASKS_FOR_A_THING.search(question)) and _DATE_OR_FIGURE.fullmatch(span) is not None
+    if not _ASKS_FOR_A_NAME.search(question):
+        return False
+    span = fold_width(span.strip())
+    return _DATE_OR_FIGURE.fullmatch(span) is not None or PREDICATE_END.search(span) is not None

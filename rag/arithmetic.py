@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from typing import NamedTuple
 
-from .japanese import Quantity, amounts, decimals, fold_width, quantities
+from .japanese import Quantity, amounts, asked_change, decimals, fold_width, quantities
 
 
 class Operand(NamedTuple):
@@ -129,17 +129,19 @@ def quotient(operands: Sequence[Operand], max_terms: int = 2) -> Iterator[Deriva
                 yield Derivation(value * 100, "%", (a, b), "percentage")
 
 
-def rate_of_change(operands: Sequence[Operand], max_terms: int = 2) -> Iterator[Derivation]:
-    """How much one figure rose or fell from another of its unit, in percent of the earlier one (「値上げ率」,
-    「前年比何%増」): which figure came first is not known, so both orders are tried, and a fall is stated as a
-    positive rate as 「何%減った」 does."""
-    for new, old in itertools.permutations(operands, 2):
-        if new.unit == old.unit and old.value and new.value != old.value:
-            yield Derivation(abs(new.value - old.value) / old.value * 100, "%", (new, old), "change")
+def rate_of_change(operands: Sequence[Operand], rising: bool = True) -> Iterator[Derivation]:
+    """How much one figure rose from a smaller one (`rising`: 「値上げ率」, 「何%増えた」) or fell from a larger one
+    (「値下げ率」, 「何%減った」) of its unit, in percent of the earlier figure, which the direction asked decides: a
+    rise is counted from the smaller figure, a fall from the larger. Not a percentage of a percentage."""
+    for a, b in itertools.combinations(operands, 2):
+        if a.unit == b.unit and a.unit != "%" and a.value > 0 and b.value > 0 and a.value != b.value:
+            small, big = (a, b) if a.value < b.value else (b, a)
+            old, new = (small, big) if rising else (big, small)
+            yield Derivation((big.value - small.value) / old.value * 100, "%", (new, old), "change")
 
 
 OPERATIONS: tuple[Callable[[Sequence[Operand], int], Iterator[Derivation]], ...] = (
-    total, difference, average, product, quotient, rate_of_change)
+    total, difference, average, product, quotient)
 
 
 def operands(texts: Sequence[str], question: str = "") -> list[Operand]:
@@ -251,10 +253,14 @@ def derive(stated: str, texts: Sequence[str], question: str = "", max_terms: int
     written = folded[max(0, target.start - 1):target.end] if folded[target.start - 1:target.start] == "約" \
         else target.written(folded)
     pool = operands(texts, question)
-    for operation in OPERATIONS:
-        for derivation in operation(pool, max_terms):
-            if target.unit and derivation.unit and target.unit != derivation.unit:
-                continue  # 2,640円 is no sum of minutes
-            if matches(derivation.value, target, written):
-                return derivation
+    candidates = itertools.chain.from_iterable(operation(pool, max_terms) for operation in OPERATIONS)
+    # a rate of change only where the question asks for one, and in the direction it asks: over every pair of
+    # figures it would otherwise make most percentages derivable
+    if (direction := asked_change(question)) is not None:
+        candidates = itertools.chain(candidates, rate_of_change(pool, rising=direction == "rise"))
+    for derivation in candidates:
+        if target.unit and derivation.unit and target.unit != derivation.unit:
+            continue  # 2,640円 is no sum of minutes
+        if matches(derivation.value, target, written):
+            return derivation
     return None

@@ -307,6 +307,20 @@ _QUANTITY_UNIT = re.compile(rf"%|平方[{KATAKANA}]+|{UNIT}|[A-Za-z]+")
 CALCULATION_WORDS = re.compile(r"合計|合わせて|あわせて|全部で|総額|総計|差は|差が|の差|差額|平均"
                                r"|あたり|当たり|何倍|何割|割合|足す|足した|引く|引いた")
 
+# A rate of change asked for, by its direction: 「値上げ率」, 「何%増えた」, 「前年比何%増」 a rise; 「値下げ率」, 「減少率」,
+# 「何%減った」 a fall. The figure it is counted from is the earlier one, so which way the question goes decides it.
+_PERCENT_ASKED = r"(?:何|[0-9]+)(?:%|パーセント)の?"
+_RISE_RATE = re.compile(rf"(?:値上げ|値上がり|増加|上昇|伸び|増)率|{_PERCENT_ASKED}(?:増|上が|値上が|上昇|アップ|伸び)")
+_FALL_RATE = re.compile(rf"(?:値下げ|値下がり|減少|下落|低下|減)率|{_PERCENT_ASKED}(?:減|下が|値下が|下落|ダウン|低下)")
+
+
+def asked_change(question: str) -> str | None:
+    """The direction, "rise" or "fall", where `question` asks by how many percent a figure changed; else None."""
+    folded = fold_width(question)
+    if _FALL_RATE.search(folded):
+        return "fall"
+    return "rise" if _RISE_RATE.search(folded) else None
+
 
 class Quantity(NamedTuple):
     """A figure found in a text: its value, the unit after it ("" when none), and where it stands."""
@@ -396,13 +410,17 @@ DATE = re.compile(rf"{_CALENDAR}|[0-9]+日|[0-9]+年代|[0-9]+世紀|[昨今来�
 # The year of a date written with its month (「2023年7月25日」, in any width), the year's digits as group 1.
 YEAR_BEFORE_MONTH = re.compile(r"([0-9０-９]+)年(?=[0-9０-９]+月)")
 
-# A day of the week, alone or recurring (「水曜日」, 「毎週火曜」, 「第2・第4水曜日」, 「月・木曜日」): what 「何曜日」
-# asks for. 「曜」 must follow, as a lone 月 or 日 is a month or a day of a date.
-WEEKDAY = re.compile(r"(?:毎週|毎月|隔週)?(?:第[0-9]+(?:[・、]第[0-9]+)*)?(?:[月火水木金土日][・、])*[月火水木金土日]曜日?")
+# A day of the week, alone or recurring (「水曜日」, 「毎週火曜」, 「毎月曜日」, 「第2・第4水曜日」, 「第2・4土曜日」,
+# 「月・木曜日」, 「月～金曜日」): what 「何曜日」 asks for. 「曜」 must follow, as a lone 月 or 日 is a month or a day of a
+# date: a day written right after a digit or a kanji ends a date word (「5月7日火曜日」) unless 毎, 隔週, 第N or 先週
+# leads it, and days are listed with 「・」 or a range mark, not 「、」 (「その日、木曜日」 lists nothing).
+_DAY = "[月火水木金土日]"
+WEEKDAY = re.compile(rf"(?:(?:毎週|毎月|隔週)?第[0-9]+(?:[・、]第?[0-9]+)*|毎週|毎月|隔週|毎|先週|今週|来週"
+                     rf"|(?<![0-9０-９{KANJI}]))(?:{_DAY}[・～~])*{_DAY}曜日?")
 # A day of the week said to recur (「毎週月曜日」, 「第2・第4水曜日」, 「火・金曜日」): when a service is, as a notice
 # answers 「いつ」. A single day (「木曜日、両氏は会談した」) is news dating an event relative to its issue: the date is the
 # answer there.
-RECURRING_DAY = re.compile(rf"(?=毎週|毎月|隔週|第[0-9]|[月火水木金土日][・、])(?:{WEEKDAY.pattern})")
+RECURRING_DAY = re.compile(rf"(?=毎|隔週|第[0-9]|{_DAY}[・～~])(?:{WEEKDAY.pattern})")
 
 # A time of day as written (「午前6時40分」, 「午後5時半」, 「18:00」): what 「何時」 asks for, not 「何時間」.
 # 「1時間」 is a length of time, not one o'clock, and 「10時代」, 「3時限目」, 「1:23:45」 are no time of day either
@@ -415,35 +433,51 @@ _CLOCK = re.compile(r"(午前|午後)?([0-9]{1,2})(?:時([0-9]{1,2}分|半)?|:([
 
 def clock_time(time: str) -> tuple[int, int] | None:
     """(hour on the 24-hour clock, minute) of a time of day as `TIME_OF_DAY` reads it (「午後5時半」: (17, 30),
-    「23:00」: (23, 0)); None for anything else. 「7時」 alone is 7 o'clock, not 19: which one the writer meant is not
-    known, so it equals 「午前7時」 only."""
+    「23:00」: (23, 0)); None for anything else, and for 「午前12時」 and 「午後12時」, which writers read both ways.
+    「7時」 alone is 7 o'clock, not 19; `times_as_written` leaves it alone where a word before it says which half of
+    the day it is (「夜7時」)."""
     match = _CLOCK.fullmatch(fold_width(time))
     if match is None:
         return None
     meridiem, hour = match[1], int(match[2])
     minute = 30 if match[3] == "半" else int(match[3][:-1]) if match[3] else int(match[4] or 0)
-    if meridiem == "午後" and hour < 12:
+    if meridiem and hour == 12:  # noon to some writers and midnight to others
+        return None
+    if meridiem == "午後":
         hour += 12
-    return (hour, minute) if hour <= 24 and minute < 60 else None
+    return (hour, minute) if minute < 60 and (hour < 24 or (hour, minute) == (24, 0)) else None
+
+
+# Words before a time of day that say which half of the day it is in (「夜7時」, 「PM7:00」, 「午後 7:00」): with them,
+# the time's digits alone do not tell its hour on the 24-hour clock.
+_HALF_OF_DAY_BEFORE = re.compile(r"(?:午前|午後|AM|PM|am|pm|朝|早朝|昼|夕方|夕|夜|晩|深夜|未明)\s*$")
+
+
+def _clock_times(text: str) -> list[tuple[re.Match, tuple[int, int] | None]]:
+    """The times of day of `text` (folded) with their 24-hour value, None where a word before it makes that unknown."""
+    return [(m, None if _HALF_OF_DAY_BEFORE.search(text, 0, m.start()) else clock_time(m[0]))
+            for m in TIME_OF_DAY.finditer(text)]
 
 
 def times_as_written(text: str, sources: Sequence[str]) -> str:
     """`text` with each time of day that the `sources` do not spell as it does written as they write the same time
     (「7:00」 as 「午前7時」, 「23:00」 as 「午後11時」), where they state it: a reply writes times in its own form, and
-    only a time found as a passage writes it can be cited. A 「時」 left after a 24-hour time (「7:00時」) goes with it."""
-    held = [m[0] for source in sources for m in TIME_OF_DAY.finditer(fold_width(source))]
+    only a time found as a passage writes it can be cited. A 「時」 left after a 24-hour time (「7:00時」) goes with it.
+    A time with a word before it saying which half of the day it is (「夜7時」, 「PM7:00」), in `text` or in a source,
+    is left as it is: its digits alone are no hour."""
+    held = [(m[0], value) for source in sources for m, value in _clock_times(fold_width(source))]
     if not held:
         return text
-    spelled = {squash(time) for time in held}
+    spelled = {squash(time) for time, _ in held}
     folded, spans = fold_width_with_offsets(text)
     parts, done = [], 0
-    for match in TIME_OF_DAY.finditer(folded):
-        value = clock_time(match[0])
-        if squash(match[0]) in spelled or value is None:
+    for match, value in _clock_times(folded):
+        if value is None or squash(match[0]) in spelled:
             continue
-        if (same := next((time for time in held if clock_time(time) == value), None)) is None:
+        if (same := next((time for time, other in held if other == value), None)) is None:
             continue
-        end = match.end() + (":" in match[0] and folded.startswith("時", match.end()))
+        end = match.end() + (":" in match[0] and folded.startswith("時", match.end())
+                             and not folded.startswith("時間", match.end()))
         start, stop = spans[match.start()][0], spans[end - 1][1]
         parts += [text[done:start], same]
         done = stop

@@ -46,13 +46,19 @@ def test_percentages_and_precision():
     assert derive("9%", ["応募200人のうち15人が合格した。"]) is None  # 7.5% is 8% at whole percents, not 9%
 
 
-@pytest.mark.parametrize("stated, expression", [
-    ("10.0%", "(9,350円 − 8,500円) ÷ 8,500円 × 100 = 10%"),  # a rise, from the earlier figure
-    ("約9%", "(9,350円 − 8,500円) ÷ 9,350円 × 100 = 9.09%"),  # a fall from 9,350円, to the precision stated
-    ("11%", None),
+FEE_CHANGE = ["月会費を8,500円から9,350円に改定します。"]
+
+
+@pytest.mark.parametrize("stated, question, expression", [
+    ("10.0%", "値上げ率は何%？", "(9,350円 − 8,500円) ÷ 8,500円 × 100 = 10%"),  # a rise, from the smaller figure
+    ("9.09%", "値上げ率は何%？", None),  # divided by the new fee: no rate of a rise
+    ("9.09%", "値下げ率は何%？", "(9,350円 − 8,500円) ÷ 9,350円 × 100 = 9.09%"),  # a fall, from the larger
+    ("10%", "会費は何%値上がりした？", "(9,350円 − 8,500円) ÷ 8,500円 × 100 = 10%"),
+    ("10%", "会費はいくら？", None),  # no rate asked: no rate derived
+    ("11%", "値上げ率は何%？", None),
 ])
-def test_a_rate_of_change_is_derived_from_the_two_figures(stated, expression):
-    derivation = derive(stated, ["月会費を8,500円から9,350円に改定します。"], "値上げ率は何%？")
+def test_a_rate_of_change_is_derived_only_when_asked_and_in_the_direction_asked(stated, question, expression):
+    derivation = derive(stated, FEE_CHANGE, question)
     assert (derivation and derivation.expression) == expression
 
 

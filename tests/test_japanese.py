@@ -540,8 +540,9 @@ def test_a_word_the_model_wrote_twice_is_said_once_as_the_passages_write_it(text
 
 @pytest.mark.parametrize(("time", "value"), [
     ("午前7時", (7, 0)), ("7時", (7, 0)), ("7:00", (7, 0)), ("０７：３０", (7, 30)), ("午後11時", (23, 0)),
-    ("23:00", (23, 0)), ("午後5時半", (17, 30)), ("午前6時40分", (6, 40)), ("午後12時", (12, 0)), ("午前0時", (0, 0)),
-    ("25:00", None), ("7時61分", None), ("10時間", None), ("7月", None),
+    ("23:00", (23, 0)), ("午後5時半", (17, 30)), ("午前6時40分", (6, 40)), ("午前0時", (0, 0)), ("24:00", (24, 0)),
+    ("午後12時", None), ("午前12時", None),  # noon to some, midnight to others
+    ("24:30", None), ("25:00", None), ("7時61分", None), ("10時間", None), ("7月", None),
 ])
 def test_clock_time_reads_a_time_of_day_on_the_24_hour_clock(time, value):
     assert clock_time(time) == value
@@ -561,6 +562,10 @@ CITED = ["北浜店は、平日の開館時刻を午前6時から午前7時に�
     ("19時です。", ["開館は午前7時です。"], "19時です。"),  # 19 is not 7 in the morning
     ("7:00です。", [], "7:00です。"),
     ("10時間です。", ["10:00開始"], "10時間です。"),  # a length of time is no time of day
+    ("午後7:00に閉館", ["午前7時に開館し、午後7時に閉館します。"], "午後7:00に閉館"),  # its 午後 says the hour
+    ("夜7時に閉館", ["午前7時に開館し、午後7時に閉館します。"], "夜7時に閉館"),
+    ("7:00です。", ["閉館は夜7時です。"], "7:00です。"),  # the source's 7時 is in the evening
+    ("12:00です。", ["受付は午後12時まで"], "12:00です。"),  # 午後12時 is no one hour
 ])
 def test_times_of_day_are_written_as_the_sources_write_them(text, sources, written):
     assert times_as_written(text, sources) == written
