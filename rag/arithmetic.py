@@ -129,15 +129,17 @@ def quotient(operands: Sequence[Operand], max_terms: int = 2) -> Iterator[Deriva
                 yield Derivation(value * 100, "%", (a, b), "percentage")
 
 
-def rate_of_change(operands: Sequence[Operand], rising: bool = True) -> Iterator[Derivation]:
+def rate_of_change(operands: Sequence[Operand], rising: bool | None = True) -> Iterator[Derivation]:
     """How much one figure rose from a smaller one (`rising`: 「値上げ率」, 「何%増えた」) or fell from a larger one
-    (「値下げ率」, 「何%減った」) of its unit, in percent of the earlier figure, which the direction asked decides: a
-    rise is counted from the smaller figure, a fall from the larger. Not a percentage of a percentage."""
+    (not `rising`: 「値下げ率」, 「何%減った」) of its unit, in percent of the earlier figure, which the direction asked
+    decides: a rise is counted from the smaller figure, a fall from the larger; both where it is not known (None:
+    「増減率」). Not a percentage of a percentage."""
     for a, b in itertools.combinations(operands, 2):
         if a.unit == b.unit and a.unit != "%" and a.value > 0 and b.value > 0 and a.value != b.value:
             small, big = (a, b) if a.value < b.value else (b, a)
-            old, new = (small, big) if rising else (big, small)
-            yield Derivation((big.value - small.value) / old.value * 100, "%", (new, old), "change")
+            for up in (True, False) if rising is None else (rising,):
+                old, new = (small, big) if up else (big, small)
+                yield Derivation((big.value - small.value) / old.value * 100, "%", (new, old), "change")
 
 
 OPERATIONS: tuple[Callable[[Sequence[Operand], int], Iterator[Derivation]], ...] = (
@@ -257,7 +259,8 @@ def derive(stated: str, texts: Sequence[str], question: str = "", max_terms: int
     # a rate of change only where the question asks for one, and in the direction it asks: over every pair of
     # figures it would otherwise make most percentages derivable
     if (direction := asked_change(question)) is not None:
-        candidates = itertools.chain(candidates, rate_of_change(pool, rising=direction == "rise"))
+        rising = {"rise": True, "fall": False}.get(direction)
+        candidates = itertools.chain(candidates, rate_of_change(pool, rising))
     for derivation in candidates:
         if target.unit and derivation.unit and target.unit != derivation.unit:
             continue  # 2,640円 is no sum of minutes

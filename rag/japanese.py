@@ -307,16 +307,22 @@ _QUANTITY_UNIT = re.compile(rf"%|平方[{KATAKANA}]+|{UNIT}|[A-Za-z]+")
 CALCULATION_WORDS = re.compile(r"合計|合わせて|あわせて|全部で|総額|総計|差は|差が|の差|差額|平均"
                                r"|あたり|当たり|何倍|何割|割合|足す|足した|引く|引いた")
 
-# A rate of change asked for, by its direction: 「値上げ率」, 「何%増えた」, 「前年比何%増」 a rise; 「値下げ率」, 「減少率」,
-# 「何%減った」 a fall. The figure it is counted from is the earlier one, so which way the question goes decides it.
-_PERCENT_ASKED = r"(?:何|[0-9]+)(?:%|パーセント)の?"
-_RISE_RATE = re.compile(rf"(?:値上げ|値上がり|増加|上昇|伸び|増)率|{_PERCENT_ASKED}(?:増|上が|値上が|上昇|アップ|伸び)")
-_FALL_RATE = re.compile(rf"(?:値下げ|値下がり|減少|下落|低下|減)率|{_PERCENT_ASKED}(?:減|下が|値下が|下落|ダウン|低下)")
+# A rate of change asked for, and its direction: 「値上げ率」, 「何%増えた」, 「前年比何%増」, 「何%高い」 a rise; 「値下げ率」,
+# 「割引率」, 「何%減った」 a fall; 「増減率」, 「変化率」, 「成長率」 either. A rate is counted from the earlier figure, which
+# for a rise is the smaller one and for a fall the larger.
+_PERCENT_ASKED = r"(?:何|[0-9]+)(?:%|パーセント)[^、。?？]{0,4}?"
+_EITHER_RATE = re.compile(r"(?:増減|変化|騰落|変動|成長|伸び)率")
+_RISE_RATE = re.compile(rf"(?:値上げ|値上がり|増加|上昇|増)率|{_PERCENT_ASKED}(?:増|上が|値上|上昇|アップ|伸び|高|上回)")
+_FALL_RATE = re.compile(rf"(?:値下げ|値下がり|減少|下落|低下|割引|減)率|{_PERCENT_ASKED}(?:減|下が|値下|下落|ダウン|低下|安|下回"
+                        r"|引き|割引|オフ)")
 
 
 def asked_change(question: str) -> str | None:
-    """The direction, "rise" or "fall", where `question` asks by how many percent a figure changed; else None."""
+    """The direction, "rise", "fall" or "either", where `question` asks by how many percent a figure changed; else
+    None."""
     folded = fold_width(question)
+    if _EITHER_RATE.search(folded):
+        return "either"
     if _FALL_RATE.search(folded):
         return "fall"
     return "rise" if _RISE_RATE.search(folded) else None
@@ -412,15 +418,17 @@ YEAR_BEFORE_MONTH = re.compile(r"([0-9０-９]+)年(?=[0-9０-９]+月)")
 
 # A day of the week, alone or recurring (「水曜日」, 「毎週火曜」, 「毎月曜日」, 「第2・第4水曜日」, 「第2・4土曜日」,
 # 「月・木曜日」, 「月～金曜日」): what 「何曜日」 asks for. 「曜」 must follow, as a lone 月 or 日 is a month or a day of a
-# date: a day written right after a digit or a kanji ends a date word (「5月7日火曜日」) unless 毎, 隔週, 第N or 先週
-# leads it, and days are listed with 「・」 or a range mark, not 「、」 (「その日、木曜日」 lists nothing).
+# date: a list of days does not start right after a digit or a kanji, where its first 日 or 月 ends a date word
+# (「7日・火曜日」 is the 7th, a Tuesday), unless 毎, 隔週, 第N or 先週 leads it, and days are listed with 「・」 or a range
+# mark, not 「、」 (「その日、木曜日」 lists nothing).
 _DAY = "[月火水木金土日]"
-WEEKDAY = re.compile(rf"(?:(?:毎週|毎月|隔週)?第[0-9]+(?:[・、]第?[0-9]+)*|毎週|毎月|隔週|毎|先週|今週|来週"
-                     rf"|(?<![0-9０-９{KANJI}]))(?:{_DAY}[・～~])*{_DAY}曜日?")
+_DAY_MARK = "[・~〜～]"  # between listed days: 「月・木」, 「月~金」 (〜 is not folded to ~)
+WEEKDAY = re.compile(rf"(?:(?:(?:毎週|毎月|隔週)?第[0-9]+(?:[・、]第?[0-9]+)*|毎週|毎月|隔週|毎|先週|今週|来週)"
+                     rf"(?:{_DAY}{_DAY_MARK})*|(?<![0-9０-９{KANJI}])(?:{_DAY}{_DAY_MARK})+)?{_DAY}曜日?")
 # A day of the week said to recur (「毎週月曜日」, 「第2・第4水曜日」, 「火・金曜日」): when a service is, as a notice
 # answers 「いつ」. A single day (「木曜日、両氏は会談した」) is news dating an event relative to its issue: the date is the
 # answer there.
-RECURRING_DAY = re.compile(rf"(?=毎|隔週|第[0-9]|{_DAY}[・～~])(?:{WEEKDAY.pattern})")
+RECURRING_DAY = re.compile(rf"(?=毎|隔週|第[0-9]|{_DAY}{_DAY_MARK})(?:{WEEKDAY.pattern})")
 
 # A time of day as written (「午前6時40分」, 「午後5時半」, 「18:00」): what 「何時」 asks for, not 「何時間」.
 # 「1時間」 is a length of time, not one o'clock, and 「10時代」, 「3時限目」, 「1:23:45」 are no time of day either
@@ -434,8 +442,7 @@ _CLOCK = re.compile(r"(午前|午後)?([0-9]{1,2})(?:時([0-9]{1,2}分|半)?|:([
 def clock_time(time: str) -> tuple[int, int] | None:
     """(hour on the 24-hour clock, minute) of a time of day as `TIME_OF_DAY` reads it (「午後5時半」: (17, 30),
     「23:00」: (23, 0)); None for anything else, and for 「午前12時」 and 「午後12時」, which writers read both ways.
-    「7時」 alone is 7 o'clock, not 19; `times_as_written` leaves it alone where a word before it says which half of
-    the day it is (「夜7時」)."""
+    「7時」 alone is 7 o'clock, not 19: a word beside it may say otherwise (「PM7時」, read by `times_as_written`)."""
     match = _CLOCK.fullmatch(fold_width(time))
     if match is None:
         return None
@@ -448,39 +455,62 @@ def clock_time(time: str) -> tuple[int, int] | None:
     return (hour, minute) if minute < 60 and (hour < 24 or (hour, minute) == (24, 0)) else None
 
 
-# Words before a time of day that say which half of the day it is in (「夜7時」, 「PM7:00」, 「午後 7:00」): with them,
-# the time's digits alone do not tell its hour on the 24-hour clock.
-_HALF_OF_DAY_BEFORE = re.compile(r"(?:午前|午後|AM|PM|am|pm|朝|早朝|昼|夕方|夕|夜|晩|深夜|未明)\s*$")
+# Words next to a time of day that say which half of the day it is in (「朝7時」, 「PM7:00」, 「7:00 pm」, 「午後 7:00」;
+# 「午後7時」 is read by `clock_time` itself): the morning's leave the hour as it is, the afternoon's add twelve, and
+# 夜, 夕方 or 深夜 leave it unknown (「夜1時」 may be 1 or 13).
+_MORNING = ("午前", "AM", "am", "a.m.", "朝", "早朝")
+_AFTERNOON = ("午後", "PM", "pm", "p.m.")
+_HALF_OF_DAY_BEFORE = re.compile(r"(午前|午後|AM|am|PM|pm|早朝|朝|昼|夕方|夕|夜|晩|深夜|未明)\s*$")
+_HALF_OF_DAY_AFTER = re.compile(r"\s*(AM|am|PM|pm|a\.m\.|p\.m\.)(?![A-Za-z])")
 
 
-def _clock_times(text: str) -> list[tuple[re.Match, tuple[int, int] | None]]:
-    """The times of day of `text` (folded) with their 24-hour value, None where a word before it makes that unknown."""
-    return [(m, None if _HALF_OF_DAY_BEFORE.search(text, 0, m.start()) else clock_time(m[0]))
-            for m in TIME_OF_DAY.finditer(text)]
+def _in_half(value: tuple[int, int] | None, word: str) -> tuple[int, int] | None:
+    """A time's 24-hour value once the word naming its half of the day is read (None where that leaves it unknown)."""
+    if value is None:
+        return None
+    hour, minute = value
+    if word in _MORNING:
+        return value if hour < 12 else None
+    if word in _AFTERNOON:
+        return (hour + 12, minute) if 1 <= hour <= 11 else None
+    return None
+
+
+def _clock_times(text: str) -> list[tuple[int, int, tuple[int, int] | None]]:
+    """(start, end, 24-hour value) of each time of day in `text` (folded), a word naming its half of the day
+    included."""
+    found = []
+    for match in TIME_OF_DAY.finditer(text):
+        start, end, value = match.start(), match.end(), clock_time(match[0])
+        if (before := _HALF_OF_DAY_BEFORE.search(text, 0, start)) is not None:
+            start, value = before.start(), _in_half(value, before[1])
+        elif (after := _HALF_OF_DAY_AFTER.match(text, end)) is not None:
+            end, value = after.end(), _in_half(value, after[1])
+        found.append((start, end, value))
+    return found
 
 
 def times_as_written(text: str, sources: Sequence[str]) -> str:
     """`text` with each time of day that the `sources` do not spell as it does written as they write the same time
-    (「7:00」 as 「午前7時」, 「23:00」 as 「午後11時」), where they state it: a reply writes times in its own form, and
-    only a time found as a passage writes it can be cited. A 「時」 left after a 24-hour time (「7:00時」) goes with it.
-    A time with a word before it saying which half of the day it is (「夜7時」, 「PM7:00」), in `text` or in a source,
-    is left as it is: its digits alone are no hour."""
-    held = [(m[0], value) for source in sources for m, value in _clock_times(fold_width(source))]
+    (「7:00」 as 「午前7時」, 「23:00」 or 「11:00 PM」 as 「午後11時」), where they state it: a reply writes times in its own
+    form, and only a time found as a passage writes it can be cited. A 「時」 left after a 24-hour time (「7:00時」) goes
+    with it. A time whose hour is not known (「夜1時」, 「午後12時」), in `text` or in a source, is left as it is."""
+    held = [(folded[start:end], value) for folded in map(fold_width, sources)
+            for start, end, value in _clock_times(folded)]
     if not held:
         return text
     spelled = {squash(time) for time, _ in held}
     folded, spans = fold_width_with_offsets(text)
     parts, done = [], 0
-    for match, value in _clock_times(folded):
-        if value is None or squash(match[0]) in spelled:
+    for start, end, value in _clock_times(folded):
+        if value is None or squash(folded[start:end]) in spelled:
             continue
         if (same := next((time for time, other in held if other == value), None)) is None:
             continue
-        end = match.end() + (":" in match[0] and folded.startswith("時", match.end())
-                             and not folded.startswith("時間", match.end()))
-        start, stop = spans[match.start()][0], spans[end - 1][1]
-        parts += [text[done:start], same]
-        done = stop
+        if ":" in folded[start:end] and folded.startswith("時", end) and not folded.startswith("時間", end):
+            end += 1
+        parts += [text[done:spans[start][0]], same]
+        done = spans[end - 1][1]
     return "".join(parts) + text[done:]
 
 
