@@ -534,7 +534,7 @@ _ISO_DATE = re.compile(r"(?<![0-9])([0-9]{4})[-/.]([0-9]{1,2})(?:[-/.]([0-9]{1,2
 _ERA_YEAR = re.compile(rf"({'|'.join(ERAS)})(元|[0-9]+)年")
 _LEADING_ZERO = re.compile(r"(?<![0-9])0([0-9])(?=[月日])")
 # an era's year written beside the calendar's (「1952年(昭和27年)4月」), a day of the week after a day (「7日(月)」)
-_ASIDE = re.compile(rf"(?<=[年日])\s*[(（](?:(?:{'|'.join(ERAS)})(?:元|[0-9]+)年|[月火水木金土日](?:曜日?)?(?:・?祝)?)[)）]")
+_ASIDE = re.compile(rf"(?<=[年日])\s*[(（](?:(?:{'|'.join(ERAS)})(?:元|[0-9]+)年|{_DAY}(?:曜日?)?(?:・?祝)?)[)）]")
 
 
 def dates_spelled(text: str) -> str:
