@@ -100,3 +100,20 @@ def html_table_to_text(rows: Sequence[Sequence[tuple[str, bool]]]) -> str:
     if not any(is_head for row in rows for _, is_head in row) and len(rows) > 1:
         return "\n".join(render_rows([t for t, _ in rows[0]], [[t for t, _ in r] for r in rows[1:]]))
     return "\n".join(render_rows([], [[t for t, _ in r] for r in rows]))
+
+
+# A cell of a row line as `render_rows` writes it: its column's name, 「: 」, its value up to the next named cell.
+_ROW_CELL = re.compile(r"([^、:：。]+): (.*?)(?=、[^、:：。]+: |。?$)")
+
+
+def row_cells(line: str) -> list[tuple[str, str]]:
+    """The (column name, value) cells of a row line (「店舗名: 空港店、席数: 52席。」), [] for a line that is not
+    one: a row names every cell, so the line must be cells from its start to its end."""
+    line = line.strip()
+    cells, position = [], 0
+    for match in _ROW_CELL.finditer(line):
+        if match.start() != position:
+            return []
+        cells.append((match[1].strip(), match[2].strip()))
+        position = match.end() + 1  # past the 、 between cells
+    return cells if len(cells) > 1 and position >= len(line) else []

@@ -36,7 +36,9 @@ is read as the sentences the reply cites write it (「7:00」 citing 「午前7�
 
 An answer that stands is refused when its short answer is of another kind than asked (`of_another_kind`: a date
 for 「どこ」), when an article it cites does not hold a name the question gives (`unnamed`: 「西口店」 answered
-from a row about 東口店) or no article found holds a date it states, and last checked against the other articles
+from a row about 東口店) or no article found holds a date it states, when its short answer is the value of another
+column of a cited table row than the one the question names (`other_column`: ライトプラン's fee asked about
+スタンダードプラン), and last checked against the other articles
 retrieved (`conflicting`): when another article's sentence about the question states a different figure or date of
 the same kind, the reply says that the sources differ and cites both, with their dates, instead of choosing one.
 Before those checks, an answer stating a value its cited sentence changes to another (「午後10時から午後11時に延長」)
@@ -112,6 +114,7 @@ from .japanese import (
 )
 from .prompt import REFUSAL, Evidence, parse_reply
 from .retrieve import Hit
+from .tables import row_cells
 
 log = logging.getLogger(__name__)
 
@@ -179,7 +182,8 @@ class Verifier:
         min_support: share of what the answer adds to the question (character bigrams) that must stand in the
             sentences it cites (0.6). Higher refuses more paraphrased right answers; lower lets invented words
             through.
-        min_coverage: share of the question's words a sentence (with its article's title) must speak about before
+        min_coverage: share of the question's words a sentence (with its article's title and publisher, the
+            organisation a notice speaks for without naming it) must speak about before
             it can answer in the model's stead (0.5). Lower answers more questions the articles only touch, wrongly.
         near_chars: a cited sentence this close (in characters) to the short answer's sentence is read as its
             context (100): a speech quoted in part goes on in the next sentences.
@@ -233,7 +237,8 @@ class Verifier:
     def _checked(self, verdict: Verdict, claim: Claim, located: Sequence[str] = ()) -> Verdict:
         """A rule's verdict with its short answer and the value in force, then refused if its short answer is of
         another kind than asked, or the cited articles do not hold the names or dates the question gives (but
-        the names the rule `located` itself), or told apart from a source that states otherwise (`conflicting`)."""
+        the names the rule `located` itself), or it is read from another column of a table row than the question
+        names, or told apart from a source that states otherwise (`conflicting`)."""
         question = claim.question
         verdict = self._in_force(self._with_short_answer(verdict, question), question)
         if verdict.refused:
@@ -244,6 +249,8 @@ class Verifier:
             # the reader learns which of the names or dates asked about the documents do not speak of
             return Verdict(f"資料には「{'」「'.join(missing)}」についての記載がありません。", True,
                            f"the cited articles do not name {'、'.join(missing)}")
+        if column := self.other_column(verdict.short_answer, verdict.citations, question):
+            return Verdict(REFUSAL, True, f"the answer is read from another column than {column}")
         return self.conflicting(verdict, claim)
 
     # --- locating the reply ------------------------------------------------------------------------------------
@@ -357,12 +364,13 @@ class Verifier:
         if not answer or not citations or claim.invented_key or self._invented_names(answer, claim.passages, question):
             return None
         # The title of a cited article counts, as a sentence leaves out the topic its article is named for
-        # (「国会開会式を欠席。」 in 「日本共産党」); then a cited sentence must speak about the question: a headline
-        # copied as the answer is backed by nothing the question asks about.
+        # (「国会開会式を欠席。」 in 「日本共産党」); then a cited sentence itself, its title aside, must speak about
+        # the question: a headline copied as the answer, or a heading (「導入実績」) cited under a title naming the
+        # company asked about, is backed by nothing the question asks about.
         said = COPULA_END.sub("", answer)
         if support(said, [c.text for c in citations], question) < self.min_support and (
                 support(said, [f"{c.title}\n{c.text}" for c in citations], question) < self.min_support
-                or max(self._coverage(question, c, c.quote) for c in citations) < self.min_coverage):
+                or max(coverage(question, c.quote) for c in citations) < self.min_coverage):
             return None
         added = squash(residue(answer, question))
         if all(squash(c.quote) in added for c in citations):
@@ -596,6 +604,26 @@ class Verifier:
                 dates = [date for date in dates if not holds_date(date, written)]
         return missing + dates
 
+    @staticmethod
+    def other_column(short_answer: str, citations: list[Citation], question: str) -> str:
+        """The column the question names, when the short answer is the value of another column of a cited table
+        row (「3,000円」 of 「ライト: 3,000円、スタンダード: 9,800円」 asked about スタンダードプラン): the model read the
+        neighbouring cell. A column is named by the share of its name's character bigrams the question holds; the
+        row's first cell names the row, not a column asked about."""
+        key = squash(short_answer)
+        if not key:
+            return ""
+        for citation in citations:
+            cells = row_cells(citation.quote)[1:]
+            holding = [name for name, value in cells if key in squash(value)]
+            if len(holding) != 1:
+                continue
+            named = {name: coverage(name, question) for name, _ in cells}
+            best = max(named, key=named.get)
+            if named[best] >= 0.5 and named[best] > named[holding[0]]:
+                return best
+        return ""
+
     # --- parts the rules share ---------------------------------------------------------------------------------
 
     def _holding(self, citation: Citation, words: str) -> Citation:
@@ -688,7 +716,8 @@ class Verifier:
 
     @staticmethod
     def _coverage(question: str, citation: Citation, text: str) -> float:
-        return coverage(question, f"{citation.title}\n{text}")
+        """How much of the question `text` speaks about, read under its article's title and publisher."""
+        return coverage(question, f"{citation.title}\n{citation.publisher}\n{text}")
 
     @staticmethod
     def _with_short_answer(verdict: Verdict, question: str) -> Verdict:

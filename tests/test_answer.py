@@ -9,6 +9,7 @@ from rag.chunk import Passage
 from rag.errors import GeneratorError
 from rag.generate import Generator
 from rag.generate.extractive import ExtractiveGenerator
+from rag.load import Document
 from rag.prompt import EXAMPLES, REFUSAL, Evidence
 from rag.retrieve import Hit, Retriever
 from rag.verify import Citation, Verifier
@@ -374,6 +375,38 @@ def test_an_answer_its_cited_articles_title_names_is_backed():
     other = Passage("a#0", "a", "政党の一覧", 0, 0, len(text), text)
     verdict = Verifier()("回答: 日本共産党です。[1]\n要点: 日本共産党", [hit._replace(passage=other)], question, evidence)
     assert verdict.answer == f"記事には「{text[:end]}」とあります。[1]"
+
+
+def test_an_answer_its_cited_articles_title_alone_backs_needs_a_sentence_about_the_question():
+    # a heading cited for a question the page does not answer: what the answer adds (株式会社) is only in the title
+    text = "導入実績\n\n約4,200社にご利用いただいています。"
+    passage = Passage("a#0", "a", "ミナモ勤怠｜株式会社ミナモシステムズ", 0, 0, len(text), text)
+    hit = Hit(passage, 1.0, 0.9, 1.0, 0, (6, len(text)))
+    evidence = [Evidence(1, "導入実績", "a", 0, 4, 0, passage.title)]
+    verdict = Verifier()("回答: ミナモシステムズの社長は株式会社ミナモシステムズの社長です。[1]", [hit],
+                         "ミナモシステムズの社長って誰？", evidence)
+    assert verdict.refused and verdict.answer == REFUSAL
+
+
+def test_a_notices_publisher_is_read_with_its_sentences_as_the_organisation_it_speaks_for():
+    # The notice never names the gym it speaks for; its publisher line does. The model cites the list's heading,
+    # in the passage before the one whose item holds its short answer.
+    heading, item = "訂正箇所\n- 対象店舗", "- 誤:全12店舗\n- 正:南が丘店を除く11店舗"
+    text = f"{heading}\n{item}"
+    title = "春の入会キャンペーンのお知らせの訂正"
+    first = Passage("a#0", "a", title, 0, 0, len(heading), heading)
+    second = Passage("a#1", "a", title, 1, len(heading) + 1, len(text), item)
+    shown = [Hit(first, 1.0, 0.9, 1.0, 0, (0, 4)), Hit(second, 0.9, 0.9, 1.0, 1, (second.start, second.start + 9))]
+    start = text.index("- 対象店舗")
+    evidence = [Evidence(1, "- 対象店舗", "a", start, start + 6, 0, title)]
+    reply = "回答: ハヤテフィットネスの春の入会キャンペーンが使えないお店は南が丘店です。[1]\n要点: 南が丘店"
+    question = "ハヤテフィットネスの春の入会キャンペーンが使えないお店はどこですか？"
+    signed = Document("a", title, text, publisher="株式会社ハヤテスポーツ(ハヤテフィットネス)")
+    verdict = Verifier({"a": signed})(reply, shown, question, evidence)
+    assert (verdict.answer, verdict.short_answer) == ("南が丘店です。[1]", "南が丘店")
+    assert [c.quote for c in verdict.citations] == ["- 正:南が丘店を除く11店舗"]
+    # without it, the sentences speak about too little of the question (and the gym's name is found nowhere)
+    assert Verifier({"a": Document("a", title, text)})(reply, shown, question, evidence).refused
 
 
 def test_a_headline_copied_as_the_answer_is_not_backed_by_its_title():

@@ -30,11 +30,11 @@ NOTICES = {
 }
 
 
-@pytest.fixture
-def ask(tmp_path: Path, settings, embedder):
+def asker(tmp_path: Path, settings, embedder, notices: dict[str, str]):
+    """ask(reply, question): the question answered over `notices`, the model scripted to write `reply`."""
     corpus = tmp_path / "notices"
     corpus.mkdir()
-    for name, text in NOTICES.items():
+    for name, text in notices.items():
         (corpus / name).write_text(text, encoding="utf-8")
     changed = settings.replace(corpus_dir=str(corpus), index_dir=str(tmp_path / "notices-index"), min_evidence=0.0)
     index = build_index(changed, embedder, progress=False)[0]
@@ -42,6 +42,11 @@ def ask(tmp_path: Path, settings, embedder):
     def run(reply: str, question: str):
         return Answerer(Retriever(index, embedder), ScriptedGenerator(reply), changed).answer(question)
     return run
+
+
+@pytest.fixture
+def ask(tmp_path: Path, settings, embedder):
+    return asker(tmp_path, settings, embedder, NOTICES)
 
 
 def test_a_computed_total_code_derives_stands_with_its_calculation(ask):
@@ -106,6 +111,17 @@ def test_a_value_from_the_row_of_another_branch_than_the_one_asked_about_is_refu
     assert result.refused and result.answer == "資料には「西口店」についての記載がありません。" and not result.citations
     result = ask("回答: 20席です。[1]\n要点: 20席", "東口店の席はいくつ？")
     assert result.answer == "20席です。[1]" and result.citations[0].quote == "店舗名: 東口店、席数: 20席。"
+
+
+def test_a_value_from_another_column_than_the_one_asked_about_is_refused(tmp_path: Path, settings, embedder):
+    ask = asker(tmp_path, settings, embedder, {"plans.csv": '項目,ライトプラン,スタンダードプラン\n月額料金,"3,000円","9,800円"\n'})
+    result = ask("回答: 3,000円です。[1]\n要点: 3,000円", "スタンダードプランの月額料金はいくら？")
+    assert result.refused and result.reason == "the answer is read from another column than スタンダードプラン"
+    result = ask("回答: 9,800円です。[1]\n要点: 9,800円", "スタンダードプランの月額料金はいくら？")
+    assert result.answer == "9,800円です。[1]"
+    assert result.citations[0].quote == "項目: 月額料金、ライトプラン: 3,000円、スタンダードプラン: 9,800円。"
+    # a question naming no column leaves the model's choice to the reader
+    assert ask("回答: 3,000円です。[1]\n要点: 3,000円", "月額料金はいくら？").answer == "3,000円です。[1]"
 
 
 def test_a_place_named_in_hiragana_that_the_notice_does_not_hold_is_refused(ask):

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from rag.chunk import Chunker, split_sentences
 from rag.load import html_to_text, load_document
-from rag.tables import csv_to_text, html_table_to_text, markdown_tables_to_text, render_rows
+from rag.tables import csv_to_text, html_table_to_text, markdown_tables_to_text, render_rows, row_cells
 
 
 def test_rows_name_their_cells_and_skip_empty_ones():
@@ -13,6 +13,16 @@ def test_rows_name_their_cells_and_skip_empty_ones():
     # a sentence end inside a cell would cut the row: it becomes a plain stop
     assert render_rows(["色"], [["白。黒"]]) == ["色: 白.黒。"]
     assert render_rows([], [["a", "b"]]) == ["a、b。"]
+
+
+def test_a_row_line_reads_back_as_its_cells():
+    line = render_rows(["項目", "ライト", "大人(高速船)", "時間"], [["月額料金", "3,000円", "駅前、徒歩5分", "10:00~18:00"]])[0]
+    assert row_cells(line) == [("項目", "月額料金"), ("ライト", "3,000円"), ("大人(高速船)", "駅前、徒歩5分"),
+                               ("時間", "10:00~18:00")]
+    # a sentence, a row of one cell and a row without a header are no cells a question could name
+    assert row_cells("料金は次のとおり: 大人1,320円です。") == []
+    assert row_cells("区分: 子ども。") == [] and row_cells("a、b。") == []
+    assert row_cells("注意、店舗名: 空港店、席数: 52席。") == []
 
 
 def test_markdown_table_becomes_one_line_a_row_and_the_rest_stays():
