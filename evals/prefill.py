@@ -52,7 +52,7 @@ def compare_prefill(answerers: dict[str, Answerer], questions: Iterable[str]) ->
             not_asked += 1
             continue
         for name in names if i % 2 == 0 else names[::-1]:
-            chars[name].append(len(prompts[name][-1]["content"]))
+            chars[name].append(len(next(m for m in reversed(prompts[name]) if m["role"] == "user")["content"]))
             seconds[name].append(first_token_s(answerers[name].generator, prompts[name]))
     out = {}
     for name in names:

@@ -14,7 +14,7 @@ from .evidence import SentenceRanker, pick, reading_order
 from .followup import standalone_query
 from .generate import Generator
 from .japanese import spelled_as
-from .prompt import REFUSAL, Evidence, answer_part, build_messages, title_lines
+from .prompt import REFUSAL, REPLY_START, Evidence, answer_part, build_messages, reply_start, title_lines
 from .retrieve import Hit, Retriever
 from .verify import Citation, Verifier
 
@@ -52,7 +52,7 @@ class AnswerResult:
     timings: dict = field(default_factory=dict)
     generator: str = ""
     short_answer: str = ""  # the words that answer the question, found verbatim in a cited passage
-    model_reply: str = ""  # what the generator wrote, before its quotes were checked (for evaluation)
+    model_reply: str = ""  # the model's reply (with the first words written for it), before code checked it
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -163,8 +163,9 @@ class Answerer:
             return Prepared(question, notice, query, hits, search.seconds, [], [], None)
         shown = self.distinct(hits)[:self.settings.answer_passages]
         evidence = self.evidence(query, shown)
+        start = REPLY_START if self.generator.continues_reply else ""
         return Prepared(question, notice, query, hits, search.seconds, shown, evidence,
-                        build_messages(question, evidence))
+                        build_messages(question, evidence, start))
 
     def stream(self, question: str, history: list[dict] | None = None) -> Iterator[AnswerEvent]:
         started = time.perf_counter()
@@ -199,12 +200,13 @@ class Answerer:
             yield finish(verdict.answer, verdict.refused, verdict.reason, verdict.citations, verdict.short_answer)
             return
         messages = prepared.messages
+        reply = reply_start(messages)  # the words written for the model, which its pieces continue
         streamed = 0
         # the answer streamed as the evidence spells it (「習」 where the model writes 「习」), as the final one is
         written = set(question + "".join(e.text for e in evidence))
         try:
             for piece in self.generator.stream(messages, self.settings.max_new_tokens, self.settings.temperature):
-                if not reply:
+                if "first_token_s" not in timings:
                     timings["first_token_s"] = round(time.perf_counter() - started, 3)
                 reply += piece
                 visible = spelled_as(answer_part(reply), written)

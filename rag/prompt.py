@@ -7,6 +7,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 REFUSAL = "資料には記載がありません。"
+# Every reply starts so (the format below); a generator that continues a started reply is given these words.
+REPLY_START = "回答:"
 
 SYSTEM = """あなたは、与えられた資料だけに基づいて日本語で質問に答えるアシスタントです。
 資料は番号の付いた文で、【】の中はその下の文が載っている記事の題名です。文が主語を省いているときは、題名が主語のことがあります。
@@ -78,8 +80,9 @@ def title_lines(documents: Mapping, doc_ids: Iterable[str]) -> dict[str, str]:
     return {d: title_heading(documents[d].title) for d in doc_ids if documents[d].title}
 
 
-def build_messages(question: str, evidence: list[Evidence]) -> list[dict]:
-    """Chat messages: fixed system prompt and examples first (a stable, cacheable prefix), then this question.
+def build_messages(question: str, evidence: list[Evidence], reply_start: str = "") -> list[dict]:
+    """Chat messages: fixed system prompt and examples first (a stable, cacheable prefix), then this question, and
+    the reply's first words as a started assistant message where `reply_start` gives them.
 
     A follow-up goes as the user asked it, without the question before it: its evidence was already retrieved
     for both, and shown the earlier question the model tends to answer that one again.
@@ -97,7 +100,15 @@ def build_messages(question: str, evidence: list[Evidence]) -> list[dict]:
         lines.append(f"[{e.n}] {' '.join(e.text.split())}")
     block = "\n".join(lines)
     messages.append({"role": "user", "content": f"資料:\n{block}\n\n質問: {question}"})
+    if reply_start:
+        messages.append({"role": "assistant", "content": reply_start})
     return messages
+
+
+def reply_start(messages: list[dict]) -> str:
+    """The reply's first words that `messages` end with, as a started assistant message; "" when they end with the
+    question."""
+    return messages[-1]["content"] if messages and messages[-1]["role"] == "assistant" else ""
 
 
 def parse_evidence_block(user_message: str) -> tuple[list[Evidence], str]:

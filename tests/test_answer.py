@@ -10,7 +10,7 @@ from rag.errors import GeneratorError
 from rag.generate import Generator
 from rag.generate.extractive import ExtractiveGenerator
 from rag.load import Document
-from rag.prompt import EXAMPLES, REFUSAL, Evidence
+from rag.prompt import EXAMPLES, REFUSAL, REPLY_START, Evidence
 from rag.retrieve import Hit, Retriever
 from rag.verify import Citation, Verifier
 
@@ -581,6 +581,30 @@ def test_answer_first_tokens_stream_before_the_short_answer(make):
     assert "".join(e.text for e in events if e.kind == "token") == "高さは333メートルです。"
     timings = events[-1].result.timings
     assert 0 < timings["first_token_s"] <= timings["first_answer_token_s"] <= timings["total_s"]
+
+
+class ContinuingGenerator(ScriptedGenerator):
+    """A model runtime that continues a started reply: it writes only what follows the words given to it."""
+
+    continues_reply = True
+
+    def stream(self, messages, max_tokens=256, temperature=0.0) -> Iterator[str]:
+        assert messages[-1] == {"role": "assistant", "content": REPLY_START}
+        return super().stream(messages, max_tokens, temperature)
+
+
+def test_a_runtime_that_continues_the_reply_is_given_its_first_words(make):
+    generator = ContinuingGenerator(" 高さは333メートルです。[1]\n要点: 333メートル")
+    events = list(make(generator).stream("東京タワーの高さは？"))
+    assert "".join(e.text for e in events if e.kind == "token") == "高さは333メートルです。"
+    result = events[-1].result
+    assert (result.answer, result.short_answer) == ("高さは333メートルです。[1]", "333メートル")
+    assert result.model_reply == "回答: 高さは333メートルです。[1]\n要点: 333メートル"
+    assert generator.calls[0][-2]["content"].endswith("質問: 東京タワーの高さは？")
+    # a runtime that answers anew is asked with the question last, and writes the whole reply
+    scripted = ScriptedGenerator(result.model_reply)
+    assert make(scripted).answer("東京タワーの高さは？").answer == result.answer
+    assert scripted.calls[0][-1]["role"] == "user"
 
 
 def test_an_answer_citing_nothing_is_refused_when_its_backing_passage_is_off_the_question(make):

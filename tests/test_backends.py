@@ -152,6 +152,37 @@ def test_unreachable_endpoint_is_a_generator_error():
         list(generator.stream(MESSAGES))
 
 
+class _Tokenizer:
+    """Records how a transformers tokenizer is asked for the prompt."""
+
+    def __init__(self, chat_template: str | None):
+        self.chat_template, self.calls = chat_template, []
+
+    def apply_chat_template(self, messages, **kwargs):
+        self.calls.append(kwargs)
+        return {"input_ids": "ids"}
+
+    def __call__(self, text, **kwargs):
+        self.calls.append(text)
+        return {"input_ids": "ids"}
+
+
+@pytest.mark.parametrize("template", ["{{ messages }}", None])
+def test_transformers_backend_continues_a_started_reply(template):
+    from rag.generate.transformers_backend import TransformersGenerator
+
+    generator = object.__new__(TransformersGenerator)  # no model is loaded: only the prompt is made
+    generator.tokenizer = _Tokenizer(template)
+    assert TransformersGenerator.continues_reply
+    generator._prompt_ids(MESSAGES)
+    generator._prompt_ids(MESSAGES + [{"role": "assistant", "content": "回答:"}])
+    if template:
+        assert [(c["add_generation_prompt"], c["continue_final_message"]) for c in generator.tokenizer.calls] == [
+            (True, False), (False, True)]
+    else:
+        assert generator.tokenizer.calls == ["user: こんにちは\n\nassistant: ", "user: こんにちは\n\nassistant: 回答:"]
+
+
 def test_unknown_generator_is_rejected():
     with pytest.raises(GeneratorError, match="unknown generator"):
         create_generator(Settings(generator="gpt-9"))

@@ -10,6 +10,10 @@ class Generator(ABC):
     """Streams the assistant's reply to OpenAI-style chat messages ([{"role", "content"}, ...])."""
 
     name: str
+    # Whether `stream` continues a last assistant message of `messages` (the reply's first words, written for the
+    # model: its pieces then follow them) instead of answering after it: the Answerer writes the reply's first
+    # words (rag.prompt.REPLY_START) itself where it does, so no time goes to decoding them before the answer.
+    continues_reply: bool = False
 
     @abstractmethod
     def stream(self, messages: list[dict], max_tokens: int = 256, temperature: float = 0.0) -> Iterator[str]:

@@ -18,6 +18,8 @@ log = logging.getLogger(__name__)
 class LlamaCppGenerator(Generator):
     """One model, one slot: requests queue on a lock so the shared prompt prefix stays in the KV cache."""
 
+    continues_reply = True  # the server prefills a last assistant message and streams what follows it
+
     def __init__(self, model_path: str = "", n_ctx: int = 4096, threads: int = 0, timeout_s: float = 120.0,
                  prompt_cache_mib: int = 256):
         try:
@@ -32,6 +34,7 @@ class LlamaCppGenerator(Generator):
         params.cache_ram_mib = prompt_cache_mib  # also bounded explicitly: the library default is 8 GiB of RAM
         params.cpuparams.n_threads = params.cpuparams_batch.n_threads = threads or min(os.cpu_count() or 2, 8)
         params.verbosity = 0
+        params.prefill_assistant = True  # set explicitly: `continues_reply` depends on it
         try:
             self._server = xllamacpp.Server(params)
         except Exception as exc:  # the binding raises plain RuntimeError / ValueError

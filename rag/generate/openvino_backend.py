@@ -29,6 +29,8 @@ class OpenVinoGenerator(Generator):
             model cache, before loading ("Q4_0"; rag/generate/requantize.py says why); "" loads the file as it is.
     """
 
+    continues_reply = True
+
     def __init__(self, model_path: str = "", threads: int = 0, timeout_s: float = 120.0, prompt_cache_mib: int = 256,
                  weights: str = "Q4_0"):
         try:
@@ -62,10 +64,18 @@ class OpenVinoGenerator(Generator):
         running, cancel = self._genai.StreamingStatus.RUNNING, self._genai.StreamingStatus.CANCEL
 
         def run(emit: Emit) -> None:
-            prompt = self._tokenizer.apply_chat_template(messages, add_generation_prompt=True)
+            prompt = self._prompt(messages)
             with self._lock:
                 # the template already holds the special tokens: the prompt is not wrapped a second time
                 self._pipe.generate(prompt, config, lambda text: cancel if emit(text) else running,
                                     apply_chat_template=False)
 
         return stream_in_thread(run, self.timeout_s, "OpenVINO")
+
+    def _prompt(self, messages: list[dict]) -> str:
+        """The chat template's text for `messages`, a last assistant message continued: its words follow the
+        assistant's header, which the template writes for a reply to come, and the model goes on from them."""
+        started = ""
+        if messages and messages[-1]["role"] == "assistant":
+            messages, started = messages[:-1], messages[-1]["content"]
+        return self._tokenizer.apply_chat_template(messages, add_generation_prompt=True) + started

@@ -14,6 +14,8 @@ from .base import Generator
 class TransformersGenerator(Generator):
     """For GPU servers or custom checkpoints. Loads from local files only; device "auto" picks CUDA when present."""
 
+    continues_reply = True
+
     def __init__(self, model_path: str, device: str = "auto", timeout_s: float = 300.0):
         if not model_path:
             raise GeneratorError("the transformers generator needs generator_model: a model folder or .gguf file")
@@ -43,12 +45,16 @@ class TransformersGenerator(Generator):
         self.name = f"transformers/{path.name}"
 
     def _prompt_ids(self, messages: list[dict]):
+        started = bool(messages) and messages[-1]["role"] == "assistant"  # a reply begun, to be continued
         if getattr(self.tokenizer, "chat_template", None):
-            ids = self.tokenizer.apply_chat_template(messages, add_generation_prompt=True, return_tensors="pt",
+            ids = self.tokenizer.apply_chat_template(messages, add_generation_prompt=not started,
+                                                     continue_final_message=started, return_tensors="pt",
                                                      return_dict=True)
             return ids["input_ids"]
         # A base model without a chat template: plain "role: content" lines.
-        text = "\n\n".join(f"{m['role']}: {m['content']}" for m in messages) + "\n\nassistant: "
+        text = "\n\n".join(f"{m['role']}: {m['content']}" for m in messages)
+        if not started:
+            text += "\n\nassistant: "
         return self.tokenizer(text, return_tensors="pt")["input_ids"]
 
     def stream(self, messages: list[dict], max_tokens: int = 256, temperature: float = 0.0) -> Iterator[str]:

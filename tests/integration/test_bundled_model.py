@@ -32,15 +32,22 @@ def test_follow_up_retrieval_finds_what_the_conversation_points_to(answerer):
     assert any("建設的" in p["text"] for p in result.passages[:3])
 
 
-def test_openvino_runs_the_bundled_model_in_the_reply_format():
-    pytest.importorskip("openvino_genai")
+@pytest.mark.parametrize("runtime", ["openvino", "llama-cpp"])
+def test_the_bundled_model_continues_the_reply_written_for_it(runtime):
+    # The reply's first words are written for the model (rag.prompt.REPLY_START): it goes on from them, in the
+    # reply format, without writing them again.
+    if runtime == "openvino":
+        pytest.importorskip("openvino_genai")
     from rag.config import Settings
     from rag.generate import create_generator
-    from rag.prompt import Evidence, build_messages, parse_reply
+    from rag.prompt import REPLY_START, Evidence, build_messages, parse_reply
 
-    generator = create_generator(Settings(generator="openvino"))
+    generator = create_generator(Settings(generator=runtime))
+    assert generator.continues_reply
     evidence = [Evidence(1, "米国のウィトコフ特使は12月2日、モスクワでプーチン大統領と会談した。"),
                 Evidence(2, "話し合いは5時間に及んだ。")]
-    stream = generator.stream(build_messages("話し合いは何時間続いた？", evidence), max_tokens=48)
-    parsed = parse_reply("".join(stream))
+    text = "".join(generator.stream(build_messages("話し合いは何時間続いた？", evidence, REPLY_START), max_tokens=48))
+    assert not text.lstrip().startswith("回答")
+    parsed = parse_reply(REPLY_START + text)
     assert "5時間" in parsed.answer and parsed.cited == [2]
+    generator.close()
