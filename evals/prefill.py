@@ -38,7 +38,7 @@ def first_token_s(generator: Generator, messages: list[dict]) -> float:
 
 
 def compare_prefill(answerers: dict[str, Answerer], questions: Iterable[str]) -> dict[str, dict[str, float]]:
-    """Per named Answerer (all sharing one generator): mean characters of the prompt's last message and time to
+    """Per named Answerer (all sharing one generator): mean characters of the prompt's question message and time to
     the first token (p50, p95, mean) over `questions`, each question's prompts asked in turn (`Answerer.prepare`
     makes them as a user's question gets them). A question that an Answerer asks the model nothing about (weak
     retrieval) is counted under "not_asked" and timed for neither."""

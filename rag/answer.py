@@ -12,13 +12,15 @@ from .config import Settings
 from .errors import GeneratorError
 from .evidence import SentenceRanker, pick, reading_order
 from .followup import standalone_query
-from .generate import Generator
+from .generate import Generator, started_reply
 from .japanese import spelled_as
-from .prompt import REFUSAL, REPLY_START, Evidence, answer_part, build_messages, reply_start, title_lines
+from .prompt import REFUSAL, REPLY_START, Evidence, answer_part, build_messages, title_lines
 from .retrieve import Hit, Retriever
 from .verify import Citation, Verifier
 
 log = logging.getLogger(__name__)
+# how the model's refusal (REFUSAL) opens: words never streamed as an answer
+_REFUSAL_OPENING = "資料には"
 
 EMPTY_QUESTION = "質問を入力してください。"
 TRUNCATED_NOTICE = "質問が長すぎるため、先頭の{n}文字だけを使いました。"
@@ -200,7 +202,7 @@ class Answerer:
             yield finish(verdict.answer, verdict.refused, verdict.reason, verdict.citations, verdict.short_answer)
             return
         messages = prepared.messages
-        reply = reply_start(messages)  # the words written for the model, which its pieces continue
+        reply = started_reply(messages)[1]  # the words written for the model, which its pieces continue
         streamed = 0
         # the answer streamed as the evidence spells it (「習」 where the model writes 「习」), as the final one is
         written = set(question + "".join(e.text for e in evidence))
@@ -210,7 +212,10 @@ class Answerer:
                     timings["first_token_s"] = round(time.perf_counter() - started, 3)
                 reply += piece
                 visible = spelled_as(answer_part(reply), written)
-                if len(visible) > streamed and not visible.lstrip().startswith("資料には"):
+                # the refusal's words are no answer to stream, nor are its first characters before it is told apart
+                opening = visible.lstrip()
+                if len(visible) > streamed and not (opening.startswith(_REFUSAL_OPENING)
+                                                    or _REFUSAL_OPENING.startswith(opening)):
                     if streamed == 0:
                         timings["first_answer_token_s"] = round(time.perf_counter() - started, 3)
                     yield AnswerEvent("token", text=visible[streamed:])

@@ -159,6 +159,13 @@ def coverage(question: str, text: str) -> float:
     return sum(1 for g in grams if g in joined) / len(grams)
 
 
+def name_bigrams(name: str) -> set[str]:
+    """The character bigrams of a name as `squash` writes it, made of letters, digits, kana or kanji: 「潮見港~つばき島」
+    gives 潮見 … き島 (kana count: names are written in them), not 港~; a name of one character gives none."""
+    name = squash(name)
+    return {name[i:i + 2] for i in range(len(name) - 1) if name[i].isalnum() and name[i + 1].isalnum()}
+
+
 def holds_name(name: str, squashed: str) -> bool:
     """Whether a text (given `squash`ed, as a whole article is squashed once for all the names asked about) holds
     `name`: spelled as it is, or, for a name of four characters or more, with at least three quarters of its

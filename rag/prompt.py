@@ -44,7 +44,8 @@ EXAMPLES = [
 ]
 
 _CLAIMED_NUMBER = re.compile(r"\s*\[(\d+)\]")
-_ANSWER = re.compile(r"回答\s*[:：]\s*(.*)", re.DOTALL)
+# 「回答:」 written twice (a model going on from the words given to it may write them again) is one label
+_ANSWER = re.compile(r"回答\s*[:：]\s*(?:回答\s*[:：]\s*)*(.*)", re.DOTALL)
 _KEY = re.compile(r"要点\s*[:：][ \t]*([^\n]*)")
 _EVIDENCE_LINE = re.compile(r"^\[(\d+)\]\s?(.*)$")
 _CITED = re.compile(r"\s*[\[［](\d+)[\]］]")
@@ -103,12 +104,6 @@ def build_messages(question: str, evidence: list[Evidence], reply_start: str = "
     if reply_start:
         messages.append({"role": "assistant", "content": reply_start})
     return messages
-
-
-def reply_start(messages: list[dict]) -> str:
-    """The reply's first words that `messages` end with, as a started assistant message; "" when they end with the
-    question."""
-    return messages[-1]["content"] if messages and messages[-1]["role"] == "assistant" else ""
 
 
 def parse_evidence_block(user_message: str) -> tuple[list[Evidence], str]:

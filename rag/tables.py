@@ -102,8 +102,9 @@ def html_table_to_text(rows: Sequence[Sequence[tuple[str, bool]]]) -> str:
     return "\n".join(render_rows([], [[t for t, _ in r] for r in rows]))
 
 
-# A cell of a row line as `render_rows` writes it: its column's name, 「: 」, its value up to the next named cell.
-_ROW_CELL = re.compile(r"([^、:：。]+): (.*?)(?=、[^、:：。]+: |。?$)")
+# A cell of a row line as `render_rows` writes it: its column's name, 「: 」, its value up to the next named cell
+# (a value holds no 。: `_cell` made those plain stops).
+_ROW_CELL = re.compile(r"([^、:：。]+): ([^。]*?)(?=、[^、:：。]+: |。?$)")
 
 
 def row_cells(line: str) -> list[tuple[str, str]]:

@@ -75,6 +75,7 @@ from .cite import (
     holds_name,
     list_items,
     locate,
+    name_bigrams,
     residue,
     support,
     unbracketed,
@@ -124,6 +125,9 @@ FIGURES_ONLY = "資料に答えそのものは書かれておらず、計算の�
 CONFLICT = "資料によって記載が異なります。"
 # Longer, the words an answer sentence gives where the question asks are a clause restating it, not a short answer.
 MAX_SHORT_ANSWER_CHARS = 15
+# The share of a table column's name (its character bigrams) a question must hold to name that column: 「スタンダード」
+# in 「スタンダードプランの…」. Lower, a column whose name shares one word with the question (「料金」) counts as asked.
+MIN_COLUMN_NAMED = 0.5
 
 
 @dataclass
@@ -183,8 +187,9 @@ class Verifier:
             sentences it cites (0.6). Higher refuses more paraphrased right answers; lower lets invented words
             through.
         min_coverage: share of the question's words a sentence (with its article's title and publisher, the
-            organisation a notice speaks for without naming it) must speak about before
-            it can answer in the model's stead (0.5). Lower answers more questions the articles only touch, wrongly.
+            organisation a notice speaks for without naming it) must speak about before it can answer in the
+            model's stead (0.5), and a cited sentence alone before its title may back the model's answer. Lower
+            answers more questions the articles only touch, wrongly.
         near_chars: a cited sentence this close (in characters) to the short answer's sentence is read as its
             context (100): a speech quoted in part goes on in the next sentences.
         min_typed_coverage: the same share for a sentence whose number of the asked kind answers when nothing the
@@ -307,7 +312,7 @@ class Verifier:
             # for 「首相は誰」) are no answer to it.
             number, start, end = backed
             passage = passages[number]
-            if coverage(question, f"{passage.title}\n{passage.text}") >= self.min_backing_coverage:
+            if self._coverage(question, passage, passage.text) >= self.min_backing_coverage:
                 add(passage, start, end)
         wanted = expected_answer(question)
         key = self._key_citation(key_text, question, passages, citations, wanted)
@@ -491,7 +496,7 @@ class Verifier:
             for start, end in split_sentences(passage.text):
                 sentence = passage.text[start:end]
                 if holds_answer(sentence, claim.wanted, claim.question):
-                    score = coverage(claim.question, f"{passage.title}\n{sentence}")
+                    score = self._coverage(claim.question, passage, sentence)
                     if score >= self.min_typed_coverage and (best is None or score > best[0]):
                         best = (score, number, start, end)
         if best is None:
@@ -549,7 +554,7 @@ class Verifier:
                 differing = {key: label for key, label in other.items() if key[0] in kinds and key not in stated}
                 if not differing:
                     continue
-                speaks = coverage(claim.question, f"{passage.title}\n{sentence}")
+                speaks = self._coverage(claim.question, passage, sentence)
                 same_word = any(label and label == named and key[0] == kind
                                 for key, label in differing.items() for (kind, _), named in stated.items())
                 if speaks < needed and not (same_word and speaks >= self.min_coverage):
@@ -607,22 +612,34 @@ class Verifier:
     @staticmethod
     def other_column(short_answer: str, citations: list[Citation], question: str) -> str:
         """The column the question names, when the short answer is the value of another column of a cited table
-        row (「3,000円」 of 「ライト: 3,000円、スタンダード: 9,800円」 asked about スタンダードプラン): the model read the
-        neighbouring cell. A column is named by the share of its name's character bigrams the question holds; the
-        row's first cell names the row, not a column asked about."""
-        key = squash(short_answer)
+        row (「3,000円」 of 「項目: 月額料金、ライト: 3,000円、スタンダード: 9,800円」 asked about スタンダードプラン):
+        the model read the neighbouring cell. "" when a cited row holds the short answer in a column the question
+        names no other over.
+
+        A column is named by the share of its name's character bigrams the question holds (`MIN_COLUMN_NAMED`), more
+        than the answer's own column, and by a bigram that column's name lacks (「料金」 is not named over
+        「早割料金」, nor 「ライト」 over 「ライト(学割)」). A column whose value the question states is a condition
+        (「定員50人の講座はどこ」), not what it asks; the row's first cell names the row, not a column."""
+        key, asked = squash(short_answer), squash(question)
         if not key:
             return ""
+        named = ""
         for citation in citations:
             cells = row_cells(citation.quote)[1:]
             holding = [name for name, value in cells if key in squash(value)]
             if len(holding) != 1:
                 continue
-            named = {name: coverage(name, question) for name, _ in cells}
-            best = max(named, key=named.get)
-            if named[best] >= 0.5 and named[best] > named[holding[0]]:
-                return best
-        return ""
+            grams = {name: name_bigrams(name) for name, _ in cells}
+            share = {name: sum(g in asked for g in grams[name]) / len(grams[name]) if grams[name] else 0.0
+                     for name, _ in cells}
+            rivals = [name for name, value in cells
+                      if share[name] >= MIN_COLUMN_NAMED and share[name] > share[holding[0]]
+                      and squash(value) not in asked
+                      and any(gram in asked and gram not in grams[holding[0]] for gram in grams[name])]
+            if not rivals:
+                return ""  # this row states the answer where the question asks
+            named = named or max(rivals, key=share.get)
+        return named
 
     # --- parts the rules share ---------------------------------------------------------------------------------
 
@@ -714,10 +731,13 @@ class Verifier:
             citation.n = n
         return Verdict(answer + "".join(f"[{c.n}]" for c in citations), False, "", citations, short_answer)
 
-    @staticmethod
-    def _coverage(question: str, citation: Citation, text: str) -> float:
-        """How much of the question `text` speaks about, read under its article's title and publisher."""
-        return coverage(question, f"{citation.title}\n{citation.publisher}\n{text}")
+    def _coverage(self, question: str, source: Citation | Passage, text: str) -> float:
+        """How much of the question `text` (a sentence of `source`'s article) speaks about, read under its article's
+        title and publisher: a sentence leaves out the topic its article is named for, and a notice the
+        organisation it speaks for (「南が丘店を除く11店舗」 in a notice of ハヤテフィットネス)."""
+        doc = self.documents.get(source.doc_id)
+        publisher = doc.publisher if doc else getattr(source, "publisher", "")
+        return coverage(question, f"{source.title}\n{publisher}\n{text}")
 
     @staticmethod
     def _with_short_answer(verdict: Verdict, question: str) -> Verdict:

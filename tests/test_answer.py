@@ -600,11 +600,21 @@ def test_a_runtime_that_continues_the_reply_is_given_its_first_words(make):
     result = events[-1].result
     assert (result.answer, result.short_answer) == ("高さは333メートルです。[1]", "333メートル")
     assert result.model_reply == "回答: 高さは333メートルです。[1]\n要点: 333メートル"
+    assert 0 < result.timings["first_token_s"] <= result.timings["first_answer_token_s"]
     assert generator.calls[0][-2]["content"].endswith("質問: 東京タワーの高さは？")
+    # the words given, written again by the model, are one label
+    again = make(ContinuingGenerator(" 回答: 高さは333メートルです。[1]\n要点: 333メートル")).answer("東京タワーの高さは？")
+    assert again.answer == result.answer
     # a runtime that answers anew is asked with the question last, and writes the whole reply
     scripted = ScriptedGenerator(result.model_reply)
     assert make(scripted).answer("東京タワーの高さは？").answer == result.answer
     assert scripted.calls[0][-1]["role"] == "user"
+
+
+def test_no_word_of_the_models_refusal_is_streamed(make):
+    # pieces of three characters: 「資料」 comes before 「には」 tells it for the refusal
+    events = list(make(ContinuingGenerator(f" {REFUSAL}\n要点: なし")).stream("東京タワーの建設費は？"))
+    assert [e.kind for e in events] == ["retrieved", "final"] and events[-1].result.answer == REFUSAL
 
 
 def test_an_answer_citing_nothing_is_refused_when_its_backing_passage_is_off_the_question(make):

@@ -183,6 +183,33 @@ def test_transformers_backend_continues_a_started_reply(template):
         assert generator.tokenizer.calls == ["user: こんにちは\n\nassistant: ", "user: こんにちは\n\nassistant: 回答:"]
 
 
+def test_openvino_backend_continues_a_started_reply():
+    from rag.generate.openvino_backend import OpenVinoGenerator
+
+    class Template:
+        def apply_chat_template(self, messages, add_generation_prompt):
+            assert add_generation_prompt
+            return "".join(f"<{m['role']}>{m['content']}" for m in messages) + "<assistant>"
+
+    generator = object.__new__(OpenVinoGenerator)  # no model is loaded: only the prompt is made
+    generator._tokenizer = Template()
+    assert generator._prompt(MESSAGES) == "<user>こんにちは<assistant>"
+    assert generator._prompt(MESSAGES + [{"role": "assistant", "content": "回答:"}]) == "<user>こんにちは<assistant>回答:"
+
+
+def test_transformers_backend_reports_a_prompt_it_cannot_make():
+    from rag.generate.transformers_backend import TransformersGenerator
+
+    class Refusing(_Tokenizer):
+        def apply_chat_template(self, messages, **kwargs):
+            raise ValueError("continue_final_message is set but the final message does not appear in the chat")
+
+    generator = object.__new__(TransformersGenerator)
+    generator.tokenizer, generator.device, generator.timeout_s = Refusing("{{ messages }}"), "cpu", 1.0
+    with pytest.raises(GeneratorError, match="could not make the prompt"):
+        list(generator.stream(MESSAGES + [{"role": "assistant", "content": "回答:"}]))
+
+
 def test_unknown_generator_is_rejected():
     with pytest.raises(GeneratorError, match="unknown generator"):
         create_generator(Settings(generator="gpt-9"))

@@ -124,6 +124,31 @@ def test_a_value_from_another_column_than_the_one_asked_about_is_refused(tmp_pat
     assert ask("回答: 3,000円です。[1]\n要点: 3,000円", "月額料金はいくら？").answer == "3,000円です。[1]"
 
 
+def _cited_rows(*rows: str) -> list[Citation]:
+    return [Citation(n, "a", "料金表", f"a#{n}", row, row, 0, len(row)) for n, row in enumerate(rows, start=1)]
+
+
+@pytest.mark.parametrize("short_answer, rows, question, column", [
+    ("3,000円", ["項目: 月額料金、ライト: 3,000円、スタンダード: 9,800円。"], "スタンダードプランの月額料金はいくら？",
+     "スタンダード"),
+    ("9,800円", ["項目: 月額料金、ライト: 3,000円、スタンダード: 9,800円。"], "スタンダードプランの月額料金はいくら？", ""),
+    # a column of one character is named by no bigram of the question
+    ("52席", ["店舗名: 空港店、座席数: 52席、色: 赤。"], "空港店には何席ある？", ""),
+    # 「料金」 is not named over 「早割料金」, nor 「ライト」 over 「ライト(学割)」: the answer's column holds their words
+    ("1,500円", ["プラン: A、料金: 2,000円、早割料金: 1,500円。"], "早割の料金はいくら？", ""),
+    ("1,150円", ["区間: 本線、ライト(学割): 1,150円、ライト: 2,000円。"], "学割でライトを使うといくら？", ""),
+    # a column whose value the question states is a condition, not what it asks
+    ("市民会館", ["日時: 4月1日、場所: 市民会館、定員: 50人。"], "定員50人の講座はどこで開かれる？", ""),
+    # another cited row holds the answer in the column asked about
+    ("9,800円", ["項目: 月額、ライト: 9,800円、スタンダード: 12,000円。", "項目: 年額、ライト: 8,000円、スタンダード: 9,800円。"],
+     "スタンダードの年額は？", ""),
+    ("1,870円", ["区間: 潮見港~かもめ島、大人(フェリー): 1,870円、大人(高速船): 2,700円。"],
+     "潮見港からかもめ島まで大人が高速船で行くといくら？", "大人(高速船)"),
+])
+def test_a_value_read_from_another_column_than_the_question_names(short_answer, rows, question, column):
+    assert Verifier.other_column(short_answer, _cited_rows(*rows), question) == column
+
+
 def test_a_place_named_in_hiragana_that_the_notice_does_not_hold_is_refused(ask):
     result = ask("回答: 28台です。[1]\n要点: 28台", "うみねこ島へのフェリー「しおかぜ丸」は車を何台積めますか？")
     assert result.refused and result.answer == "資料には「うみねこ島」についての記載がありません。"

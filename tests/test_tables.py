@@ -23,6 +23,7 @@ def test_a_row_line_reads_back_as_its_cells():
     assert row_cells("料金は次のとおり: 大人1,320円です。") == []
     assert row_cells("区分: 子ども。") == [] and row_cells("a、b。") == []
     assert row_cells("注意、店舗名: 空港店、席数: 52席。") == []
+    assert row_cells("店舗名: 空港店、席数: 52席。 次の文") == []
 
 
 def test_markdown_table_becomes_one_line_a_row_and_the_rest_stays():

@@ -6,6 +6,14 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator
 
 
+def started_reply(messages: list[dict]) -> tuple[list[dict], str]:
+    """`messages` without a last assistant message, and that message's words: the reply begun, which a generator
+    that `continues_reply` goes on from; `messages` as they are and "" when they end with the user's turn."""
+    if messages and messages[-1]["role"] == "assistant":
+        return messages[:-1], messages[-1]["content"]
+    return messages, ""
+
+
 class Generator(ABC):
     """Streams the assistant's reply to OpenAI-style chat messages ([{"role", "content"}, ...])."""
 

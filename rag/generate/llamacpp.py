@@ -35,6 +35,10 @@ class LlamaCppGenerator(Generator):
         params.cpuparams.n_threads = params.cpuparams_batch.n_threads = threads or min(os.cpu_count() or 2, 8)
         params.verbosity = 0
         params.prefill_assistant = True  # set explicitly: `continues_reply` depends on it
+        # A model that thinks before it answers (a GGUF of Qwen3 or GLM given as generator_model) would have its
+        # begun reply refused by the server, which prefills no reply while thinking is on; the two-line reply the
+        # prompt asks for needs no thinking.
+        params.enable_reasoning = 0
         try:
             self._server = xllamacpp.Server(params)
         except Exception as exc:  # the binding raises plain RuntimeError / ValueError

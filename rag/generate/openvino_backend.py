@@ -8,7 +8,7 @@ import threading
 from collections.abc import Iterator
 
 from ..errors import GeneratorError
-from .base import Generator
+from .base import Generator, started_reply
 from .model_files import cache_dir, model_file
 from .requantize import requantized
 from .threaded import Emit, stream_in_thread
@@ -75,7 +75,5 @@ class OpenVinoGenerator(Generator):
     def _prompt(self, messages: list[dict]) -> str:
         """The chat template's text for `messages`, a last assistant message continued: its words follow the
         assistant's header, which the template writes for a reply to come, and the model goes on from them."""
-        started = ""
-        if messages and messages[-1]["role"] == "assistant":
-            messages, started = messages[:-1], messages[-1]["content"]
+        messages, started = started_reply(messages)
         return self._tokenizer.apply_chat_template(messages, add_generation_prompt=True) + started

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import GeneratorError
-from .base import Generator
+from .base import Generator, started_reply
 
 
 class TransformersGenerator(Generator):
@@ -45,7 +45,7 @@ class TransformersGenerator(Generator):
         self.name = f"transformers/{path.name}"
 
     def _prompt_ids(self, messages: list[dict]):
-        started = bool(messages) and messages[-1]["role"] == "assistant"  # a reply begun, to be continued
+        started = bool(started_reply(messages)[1])  # a reply begun, to be continued
         if getattr(self.tokenizer, "chat_template", None):
             ids = self.tokenizer.apply_chat_template(messages, add_generation_prompt=not started,
                                                      continue_final_message=started, return_tensors="pt",
@@ -66,7 +66,10 @@ class TransformersGenerator(Generator):
             def __call__(self, input_ids, scores, **kwargs):
                 return cancelled.is_set()
 
-        input_ids = self._prompt_ids(messages).to(self.device)
+        try:
+            input_ids = self._prompt_ids(messages).to(self.device)
+        except Exception as exc:  # a chat template that cannot continue a begun reply raises ValueError, among others
+            raise GeneratorError(f"transformers could not make the prompt: {exc}") from exc
         streamer = TextIteratorStreamer(self.tokenizer, skip_prompt=True, skip_special_tokens=True,
                                         timeout=self.timeout_s)
         kwargs = {"input_ids": input_ids, "max_new_tokens": max_tokens, "streamer": streamer,

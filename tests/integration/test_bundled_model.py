@@ -36,8 +36,7 @@ def test_follow_up_retrieval_finds_what_the_conversation_points_to(answerer):
 def test_the_bundled_model_continues_the_reply_written_for_it(runtime):
     # The reply's first words are written for the model (rag.prompt.REPLY_START): it goes on from them, in the
     # reply format, without writing them again.
-    if runtime == "openvino":
-        pytest.importorskip("openvino_genai")
+    pytest.importorskip("openvino_genai" if runtime == "openvino" else "xllamacpp")
     from rag.config import Settings
     from rag.generate import create_generator
     from rag.prompt import REPLY_START, Evidence, build_messages, parse_reply
@@ -46,8 +45,10 @@ def test_the_bundled_model_continues_the_reply_written_for_it(runtime):
     assert generator.continues_reply
     evidence = [Evidence(1, "米国のウィトコフ特使は12月2日、モスクワでプーチン大統領と会談した。"),
                 Evidence(2, "話し合いは5時間に及んだ。")]
-    text = "".join(generator.stream(build_messages("話し合いは何時間続いた？", evidence, REPLY_START), max_tokens=48))
+    try:
+        text = "".join(generator.stream(build_messages("話し合いは何時間続いた？", evidence, REPLY_START), max_tokens=48))
+    finally:
+        generator.close()
     assert not text.lstrip().startswith("回答")
     parsed = parse_reply(REPLY_START + text)
     assert "5時間" in parsed.answer and parsed.cited == [2]
-    generator.close()
