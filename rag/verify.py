@@ -188,8 +188,8 @@ class Verifier:
             through.
         min_coverage: share of the question's words a sentence (with its article's title and publisher, the
             organisation a notice speaks for without naming it) must speak about before it can answer in the
-            model's stead (0.5), and a cited sentence alone before its title may back the model's answer. Lower
-            answers more questions the articles only touch, wrongly.
+            model's stead (0.5); read alone, without its title, before its title may back what the model's answer
+            adds. Lower answers more questions the articles only touch, wrongly.
         near_chars: a cited sentence this close (in characters) to the short answer's sentence is read as its
             context (100): a speech quoted in part goes on in the next sentences.
         min_typed_coverage: the same share for a sentence whose number of the asked kind answers when nothing the
