@@ -15,10 +15,9 @@ from collections.abc import Iterable
 from tqdm import tqdm
 
 from rag.answer import Answerer
-from rag.generate import Generator
+from rag.generate import Generator, started_reply
 
 from .metrics import latency_summary
-
 
 # What the second prompt may change: the settings the Answerer reads to make a question's prompt. Both prompts go
 # to one generator over one index, so a setting of those would not be compared.
@@ -52,7 +51,7 @@ def compare_prefill(answerers: dict[str, Answerer], questions: Iterable[str]) ->
             not_asked += 1
             continue
         for name in names if i % 2 == 0 else names[::-1]:
-            chars[name].append(len(next(m for m in reversed(prompts[name]) if m["role"] == "user")["content"]))
+            chars[name].append(len(started_reply(prompts[name])[0][-1]["content"]))  # the question's message
             seconds[name].append(first_token_s(answerers[name].generator, prompts[name]))
     out = {}
     for name in names:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple
 
 # --- normalisation ---------------------------------------------------------------------------------------------
@@ -460,8 +460,17 @@ def clock_time(time: str) -> tuple[int, int] | None:
 # 夜, 夕方 or 深夜 leave it unknown (「夜1時」 may be 1 or 13).
 _MORNING = ("午前", "AM", "am", "a.m.", "朝", "早朝")
 _AFTERNOON = ("午後", "PM", "pm", "p.m.")
-_HALF_OF_DAY_BEFORE = re.compile(r"(午前|午後|AM|am|PM|pm|早朝|朝|昼|夕方|夕|夜|晩|深夜|未明)\s*$")
-_HALF_OF_DAY_AFTER = re.compile(r"\s*(AM|am|PM|pm|a\.m\.|p\.m\.)(?![A-Za-z])")
+_UNKNOWN_HALF = ("昼", "夕方", "夕", "夜", "晩", "深夜", "未明")
+
+
+def _either(words: Iterable[str]) -> str:
+    """An alternation of `words`, the longest first (早朝 before 朝)."""
+    return "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
+
+
+_HALF_OF_DAY_BEFORE = re.compile(rf"({_either(_MORNING + _AFTERNOON + _UNKNOWN_HALF)})\s*$")
+# after the time only the Latin words (「7:00 pm」): a kanji word after it begins the next phrase
+_HALF_OF_DAY_AFTER = re.compile(rf"\s*({_either(w for w in _MORNING + _AFTERNOON if w.isascii())})(?![A-Za-z])")
 
 
 def _in_half(value: tuple[int, int] | None, word: str) -> tuple[int, int] | None:
