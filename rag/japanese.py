@@ -188,6 +188,15 @@ def whole_figure(figure: str) -> str:
 # A run of digits in squashed text (where 「3.5」 and 「1,000」 have already lost their marks): the figures a
 # sentence states, to compare with the figures of another.
 DIGITS = re.compile(r"[0-9]+")
+# A thousands comma inside a figure (「1,320」): the figure is one number.
+_GROUPING_COMMA = re.compile(r"(?<=[0-9]),(?=[0-9]{3}(?![0-9]))")
+
+
+def numbers_in(text: str) -> list[str]:
+    """The whole numbers written in `text` (folded to half width), in order, without leading zeros. 「1,320」 is one
+    number (1320); 「12:30」, 「3.5」 and 「2026/4/1」 are two or three, each part stated on its own, so that 「9時」
+    is found in 「09:00」, but 「50」 is not in 「2,500」 nor 「3」 in 「13人」."""
+    return [str(int(n)) for n in DIGITS.findall(_GROUPING_COMMA.sub("", fold_width(text)))]
 # 「か」 of a counter (か月, か国, か条) is written in any of these ways: 3か月, 3カ月, 3ヵ月, 3ヶ月, 3ケ月.
 SMALL_KA = "かカヵヶケ"
 # Counters that follow a number (5日前, 20か国, 19項目), longest first so that 「日前」 is taken before 「日」.

@@ -88,7 +88,6 @@ from .japanese import (
     CALCULATION_WORDS,
     COPULA_END,
     DATE,
-    DIGITS,
     NOUN_END,
     YEAR_BEFORE_MONTH,
     Compared,
@@ -104,6 +103,7 @@ from .japanese import (
     named_option,
     names_in,
     names_stated,
+    numbers_in,
     option_form,
     said_once,
     spelled_as,
@@ -266,7 +266,9 @@ class Verifier:
         passages = [h.passage for h in shown]
         # A made-up date or amount drops the model's words that state it: only what the passages show may answer,
         # and a figure the model computed only when code derives it from the figures of what it cites.
-        held = "\n".join(squash(source) for source in [question] + [p.text for p in passages])
+        sources = [question] + [p.text for p in passages]
+        held = "\n".join(squash(source) for source in sources)
+        numbers = {n for source in sources for n in numbers_in(source)}
         # the reply as the passages spell it: the model writes a kanji in its Chinese form or a name twice
         characters = set(held)
         parsed = replace(parsed, answer=said_once(spelled_as(parsed.answer, characters), held),
@@ -275,7 +277,7 @@ class Verifier:
         cited = [e.text for e in evidence if e.n in parsed.cited]
         parsed = replace(parsed, answer=times_as_written(parsed.answer, cited), key=times_as_written(parsed.key, cited))
         answer, derivations = self._without_unstated_years(parsed.answer.strip(), held), []
-        invented, computed = self._invented_numbers(answer, held), shows_calculation(answer)
+        invented, computed = self._invented_numbers(answer, held, numbers), shows_calculation(answer)
         if invented or computed:
             derivations = self._derivations(answer, invented, list(evidence), parsed.cited, question)
             if derivations is None:
@@ -286,7 +288,7 @@ class Verifier:
 
         def short_text(words: str) -> str:  # the words without a year or figure no passage or the question states
             words = self._without_unstated_years(words, held)
-            return words if not self._invented_numbers(words, held) else ""
+            return words if not self._invented_numbers(words, held, numbers) else ""
 
         key_text = short_text(own_key or self._answer_words(answer, question))
         unchecked = computed and not answer
@@ -685,13 +687,12 @@ class Verifier:
         folded = fold_width(answer)
         cited_positions = [i for i, e in enumerate(evidence) if e.n in cited]
         stated = {o.value for o in operands([e.text for e in evidence], question)}
-        figures, found, derived_digits, written = amounts(folded), [], "", (0, 0)
+        figures, found, derived, written = amounts(folded), [], set(), (0, 0)
         # the model's written-out working is computed by code, and the result it wrote is replaced
         if shows_calculation(folded) and (worked := evaluate(folded, [e.text for e in evidence], question)):
             derivation, *written = worked
             found.append(derivation)
-            derived_digits += " ".join("".join(DIGITS.findall(q.written(folded))) for q in figures
-                                       if written[0] <= q.start < written[1]) + " "
+            derived.update(n for q in figures if written[0] <= q.start < written[1] for n in numbers_in(q.written(folded)))
         for q in figures:
             if q.value in stated or written[0] <= q.start < written[1]:
                 continue
@@ -704,11 +705,11 @@ class Verifier:
                     found.append(derivation._replace(operands=tuple(
                         o._replace(source=positions[o.source] if o.source >= 0 else -1)
                         for o in derivation.operands)))
-                    derived_digits += "".join(DIGITS.findall(q.written(folded))) + " "
+                    derived.update(numbers_in(q.written(folded)))
                     break
             else:
                 return None
-        return found if found and all(n in derived_digits for n in invented) else None
+        return found if found and all(n in derived for n in invented) else None
 
     def citation(self, n: int, passage: Passage, start: int, end: int) -> Citation:
         """Citation n of `passage`, quoting its text[start:end], with the article's publisher and date."""
@@ -823,11 +824,13 @@ class Verifier:
         return YEAR_BEFORE_MONTH.sub(lambda m: m[0] if squash(m[1]) in held else "", text)
 
     @staticmethod
-    def _invented_numbers(text: str, held: str) -> list[str]:
-        """Numbers in the model's words that `held` (the shown passages and the question, squashed) does not hold:
-        a date or amount the model made up or computed, the most harmful kind of invention. A date with its month
-        counts whole: 「6月17日」 is made up where the passages say 「5月17日」, though they hold each of its numbers."""
-        invented = [n for n in dict.fromkeys(DIGITS.findall(squash(text))) if n not in held]
+    def _invented_numbers(text: str, held: str, numbers: set[str]) -> list[str]:
+        """Numbers in the model's words that the shown passages and the question do not state: a date or amount the
+        model made up or computed, the most harmful kind of invention. Each number counts whole (`numbers_in`, of
+        the passages and the question): 「500円」 is made up where they say 「2,500円」. A date with its month counts
+        whole too (`held`, the passages and the question squashed): 「6月17日」 is made up where the passages say
+        「5月17日」, though they hold each of its numbers."""
+        invented = [n for n in dict.fromkeys(numbers_in(text)) if n not in numbers]
         invented += [d for d in dict.fromkeys(m[0] for m in DATE.finditer(fold_width(text)) if "月" in m[0])
                      if squash(d) not in held and d not in invented]
         if invented:

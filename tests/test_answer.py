@@ -259,6 +259,14 @@ def test_a_number_the_passages_do_not_hold_is_never_stated(make):
     assert result.refused or "1958年" in result.answer
 
 
+def test_a_number_inside_a_stated_one_is_not_stated(make):
+    # 「33」 stands inside 「333」, yet no passage states it: the model's figure is made up, and the sentence is quoted
+    reply = "回答: 東京タワーの高さは33メートルです。[1]\n要点: 33メートル"
+    result = make(ScriptedGenerator(reply), evidence_chars=40).answer("東京タワーの高さは何メートル？")
+    assert result.answer == "記事には「高さは333メートルで、当時は世界一高い鉄塔だった。」とあります。[1]"
+    assert result.short_answer == "333メートル"
+
+
 def test_short_answer_of_the_wrong_kind_gives_way_to_the_kind_asked_for(make):
     # asked for a number of people, the model copied the tower's height from the same sentence
     reply = "根拠: 「年間の来場者数は約300万人にのぼる」[1]\n要点: 333メートル\n回答: 333メートルです。"

@@ -30,6 +30,7 @@ from rag.japanese import (
     named_option,
     names_in,
     names_stated,
+    numbers_in,
     said_once,
     spelled_as,
     squash,
@@ -593,6 +594,20 @@ WHOLE_FIGURES = [
 @pytest.mark.parametrize(("text", "figure", "whole"), WHOLE_FIGURES)
 def test_whole_figure(text, figure, whole):
     assert (re.search(whole_figure(figure), text) is not None) is whole
+
+
+@pytest.mark.parametrize(("text", "numbers"), [
+    ("料金は2,500円", ["2500"]),  # a thousands comma joins the figure
+    ("１１，２００円", ["11200"]),  # in full width too
+    ("12:30に開始", ["12", "30"]),  # each part of a time stands on its own
+    ("09:00から", ["9", "0"]),  # without leading zeros: 「9時」 states the same hour
+    ("約3.5%", ["3", "5"]),
+    ("2026/4/1", ["2026", "4", "1"]),
+    ("1,2,3番", ["1", "2", "3"]),  # a comma before fewer than three digits lists numbers
+    ("百二十人", []),  # kanji numerals are words here
+])
+def test_numbers_in(text, numbers):
+    assert numbers_in(text) == numbers
 
 
 # (a short answer, the question, the part of it the question asks for)
