@@ -45,7 +45,7 @@ def stated_numbers(text: str) -> list[str]:
 def jglue_normalize(text: str) -> str:
     """JGLUE's answer normalisation: lower case, whitespace collapsed, a trailing 「。」 removed."""
     text = re.sub(r"\s+", " ", fold(text)).strip()
-    return text[:-1] if text.endswith("。") else text
+    return text.removesuffix("。")
 
 
 def char_f1(prediction: str, reference: str) -> float:

@@ -21,7 +21,6 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-
 from .config import Settings
 from .embed import Embedder
 from .errors import Busy, RagError, UnreadableDocument

@@ -12,8 +12,8 @@ import re
 import zipfile
 from pathlib import Path
 
-from .tables import render_rows
 from .errors import UnreadableDocument
+from .tables import render_rows
 
 log = logging.getLogger(__name__)
 

@@ -28,8 +28,9 @@ its answer cites by number, or verbatim quotes; the short answer (要点) as a p
 8. `figures`: for a calculation no rule could answer, the figures it needs, each cited, and no result: the
    question counts as refused.
 
-When none does, the question is refused. Words stating a number that no passage or the question holds are never
-stated unless rule 1 derives it: the model's answer or short answer holding one is dropped before the rules run.
+When none does, the question is refused. Words stating a number that no passage or the question holds, counted
+whole (「33」 is not held by 「333」), are never stated unless rule 1 derives it: the model's answer or short answer
+holding one is dropped before the rules run.
 A year the model puts before a date that the passages state without one (「2023年7月25日」 where they say 「7月25日」)
 is taken off first: the model supplies years from what it knows, and the date itself is the passages'. A time of day
 is read as the sentences the reply cites write it (「7:00」 citing 「午前7時に変更」: `times_as_written`).

@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 
 from .admin import NOT_EDITOR, add_document_routes, admin_enabled, is_editor, presents_token, upload_limit_bytes
 from .admission import AdmissionQueue
-from .answer import AnswerEvent, AnswerResult, Answerer
+from .answer import Answerer, AnswerEvent, AnswerResult
 from .config import Settings
 from .documents import DocumentLibrary, swap_into
 from .errors import Busy

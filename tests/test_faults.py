@@ -19,7 +19,7 @@ from rag.config import Settings
 from rag.errors import GeneratorError, IndexUnavailable, ModelFileError
 from rag.feedback import FeedbackStore
 from rag.generate import create_generator, model_files
-from rag.index import MANIFEST, Index
+from rag.index import Index
 from rag.service import open_index
 
 from .conftest import ARTICLES, REPO

@@ -2,6 +2,7 @@
 
 import pytest
 from gradio_client import Client
+from gradio_client.exceptions import AuthenticationError
 
 from rag.answer import Answerer
 from rag.generate.extractive import ExtractiveGenerator
@@ -37,5 +38,5 @@ def test_chat_endpoint_limits_each_user(app_url):
 
 
 def test_requests_without_the_sign_on_header_are_refused(app_url):
-    with pytest.raises(Exception):
+    with pytest.raises(AuthenticationError):  # the page answers 401 without the sign-on header
         Client(app_url, verbose=False)

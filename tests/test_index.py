@@ -118,7 +118,7 @@ def test_update_embeds_only_the_changed_document(tmp_path, hash_embedder):
     for row, p in enumerate(index.passages):  # reused rows carry their old vectors, in their new positions
         if p.doc_id not in ("a017", "new"):
             assert np.array_equal(index.passage_vectors.vectors([row])[0], vectors_before[p.passage_id])
-    again, report = update_index(settings, hash_embedder, progress=False)
+    _, report = update_index(settings, hash_embedder, progress=False)
     assert not report.written and report.embedded_passages == 0
 
 
@@ -159,5 +159,5 @@ def test_update_killed_before_the_swap_leaves_the_old_index(tmp_path, hash_embed
         update_index(settings, hash_embedder, progress=False)
     monkeypatch.setattr("rag.index.os.replace", real)
     assert Index.load(settings.index_dir).manifest == before
-    after, report = update_index(settings, hash_embedder, progress=False)
+    _, report = update_index(settings, hash_embedder, progress=False)
     assert report.added == ["new"] and len(list(Path(settings.index_dir).glob("gen-*"))) == 1

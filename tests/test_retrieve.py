@@ -1,11 +1,10 @@
 """Hybrid search over a small real index with the real embedder."""
 
+import numpy as np
 import pytest
 
 from rag.index import build_index
 from rag.retrieve import Retriever, max_by_group, standardize
-
-import numpy as np
 
 
 @pytest.fixture

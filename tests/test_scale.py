@@ -2,9 +2,8 @@
 
 import numpy as np
 
-from rag.config import Settings
-
 from evals import scale
+from rag.config import Settings
 
 
 def test_synthetic_passages_recombine_real_sentences(corpus_dir):

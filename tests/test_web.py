@@ -5,9 +5,9 @@ import json
 import pytest
 from fastapi.testclient import TestClient
 
+from rag.answer import Answerer
 from rag.feedback import FeedbackStore
 from rag.generate.extractive import ExtractiveGenerator
-from rag.answer import Answerer
 from rag.retrieve import Retriever
 from rag.web import _cards, build_app, frame_ancestors
 
