@@ -185,18 +185,20 @@ def whole_figure(figure: str) -> str:
     return f"{FIGURE_START}{re.escape(figure)}{FIGURE_END}"
 
 
-# A run of digits in squashed text (where 「3.5」 and 「1,000」 have already lost their marks): the figures a
-# sentence states, to compare with the figures of another.
+# A run of digits: in squashed text (where 「3.5」 and 「1,000」 have lost their marks) the digits a figure is written
+# with, read as one.
 DIGITS = re.compile(r"[0-9]+")
 # A thousands comma inside a figure (「1,320」): the figure is one number.
 _GROUPING_COMMA = re.compile(r"(?<=[0-9]),(?=[0-9]{3}(?![0-9]))")
 
 
 def numbers_in(text: str) -> list[str]:
-    """The whole numbers written in `text` (folded to half width), in order, without leading zeros. 「1,320」 is one
-    number (1320); 「12:30」, 「3.5」 and 「2026/4/1」 are two or three, each part stated on its own, so that 「9時」
-    is found in 「09:00」, but 「50」 is not in 「2,500」 nor 「3」 in 「13人」."""
-    return [str(int(n)) for n in DIGITS.findall(_GROUPING_COMMA.sub("", fold_width(text)))]
+    """The numbers written in `text` (folded to half width), in order, each whole and without leading zeros:
+    「1,320」 is one number (1320), and 「13人」 states 13, not 3. Marks other than a thousands comma part them:
+    「12:30」 and 「2026/4/1」 state each of their parts, as do 「3.5」 and 「09:00」 (3 and 5; 9 and 0)."""
+    return [n.lstrip("0") or "0" for n in DIGITS.findall(_GROUPING_COMMA.sub("", fold_width(text)))]
+
+
 # 「か」 of a counter (か月, か国, か条) is written in any of these ways: 3か月, 3カ月, 3ヵ月, 3ヶ月, 3ケ月.
 SMALL_KA = "かカヵヶケ"
 # Counters that follow a number (5日前, 20か国, 19項目), longest first so that 「日前」 is taken before 「日」.

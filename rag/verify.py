@@ -89,6 +89,7 @@ from .japanese import (
     CALCULATION_WORDS,
     COPULA_END,
     DATE,
+    DIGITS,
     NOUN_END,
     YEAR_BEFORE_MONTH,
     Compared,
@@ -106,6 +107,7 @@ from .japanese import (
     names_stated,
     numbers_in,
     option_form,
+    quantities,
     said_once,
     spelled_as,
     squash,
@@ -177,6 +179,24 @@ class Claim:
     @property
     def passages(self) -> list[Passage]:
         return [h.passage for h in self.shown]
+
+
+class Stated(NamedTuple):
+    """What the shown passages and the question state, to tell the model's own numbers from theirs."""
+
+    text: str  # each source squashed, one a line
+    numbers: set[str]  # the numbers each writes (`numbers_in`)
+    values: set[float]  # the values of their figures (`quantities`): 「2万5000」 and 「25,000」 alike
+
+    @classmethod
+    def of(cls, sources: Sequence[str]) -> Stated:
+        return cls("\n".join(squash(s) for s in sources), {n for s in sources for n in numbers_in(s)},
+                   {q.value for s in sources for q in quantities(s)})
+
+
+def _number_forms(figure: str) -> set[str]:
+    """The forms `Verifier._invented_numbers` reads a figure's digits in: each number, and all its digits as one run."""
+    return {*numbers_in(figure), "".join(DIGITS.findall(squash(figure)))}
 
 
 class Verifier:
@@ -267,9 +287,8 @@ class Verifier:
         passages = [h.passage for h in shown]
         # A made-up date or amount drops the model's words that state it: only what the passages show may answer,
         # and a figure the model computed only when code derives it from the figures of what it cites.
-        sources = [question] + [p.text for p in passages]
-        held = "\n".join(squash(source) for source in sources)
-        numbers = {n for source in sources for n in numbers_in(source)}
+        stated = Stated.of([question] + [p.text for p in passages])
+        held = stated.text
         # the reply as the passages spell it: the model writes a kanji in its Chinese form or a name twice
         characters = set(held)
         parsed = replace(parsed, answer=said_once(spelled_as(parsed.answer, characters), held),
@@ -278,7 +297,7 @@ class Verifier:
         cited = [e.text for e in evidence if e.n in parsed.cited]
         parsed = replace(parsed, answer=times_as_written(parsed.answer, cited), key=times_as_written(parsed.key, cited))
         answer, derivations = self._without_unstated_years(parsed.answer.strip(), held), []
-        invented, computed = self._invented_numbers(answer, held, numbers), shows_calculation(answer)
+        invented, computed = self._invented_numbers(answer, stated), shows_calculation(answer)
         if invented or computed:
             derivations = self._derivations(answer, invented, list(evidence), parsed.cited, question)
             if derivations is None:
@@ -289,7 +308,7 @@ class Verifier:
 
         def short_text(words: str) -> str:  # the words without a year or figure no passage or the question states
             words = self._without_unstated_years(words, held)
-            return words if not self._invented_numbers(words, held, numbers) else ""
+            return words if not self._invented_numbers(words, stated) else ""
 
         key_text = short_text(own_key or self._answer_words(answer, question))
         unchecked = computed and not answer
@@ -693,7 +712,8 @@ class Verifier:
         if shows_calculation(folded) and (worked := evaluate(folded, [e.text for e in evidence], question)):
             derivation, *written = worked
             found.append(derivation)
-            derived.update(n for q in figures if written[0] <= q.start < written[1] for n in numbers_in(q.written(folded)))
+            derived.update(n for q in figures if written[0] <= q.start < written[1]
+                           for n in _number_forms(q.written(folded)))
         for q in figures:
             if q.value in stated or written[0] <= q.start < written[1]:
                 continue
@@ -706,7 +726,7 @@ class Verifier:
                     found.append(derivation._replace(operands=tuple(
                         o._replace(source=positions[o.source] if o.source >= 0 else -1)
                         for o in derivation.operands)))
-                    derived.update(numbers_in(q.written(folded)))
+                    derived.update(_number_forms(q.written(folded)))
                     break
             else:
                 return None
@@ -822,18 +842,23 @@ class Verifier:
     def _without_unstated_years(text: str, held: str) -> str:
         """`text` without the years that `held` (the shown passages and the question, squashed) does not state, where
         they stand before a month (「2023年7月25日」 to 「7月25日」)."""
-        return YEAR_BEFORE_MONTH.sub(lambda m: m[0] if squash(m[1]) in held else "", text)
+        return YEAR_BEFORE_MONTH.sub(lambda m: m[0] if re.search(whole_figure(squash(m[1])), held) else "", text)
 
     @staticmethod
-    def _invented_numbers(text: str, held: str, numbers: set[str]) -> list[str]:
-        """Numbers in the model's words that the shown passages and the question do not state: a date or amount the
-        model made up or computed, the most harmful kind of invention. Each number counts whole (`numbers_in`, of
-        the passages and the question): 「500円」 is made up where they say 「2,500円」. A date with its month counts
-        whole too (`held`, the passages and the question squashed): 「6月17日」 is made up where the passages say
-        「5月17日」, though they hold each of its numbers."""
-        invented = [n for n in dict.fromkeys(numbers_in(text)) if n not in numbers]
-        invented += [d for d in dict.fromkeys(m[0] for m in DATE.finditer(fold_width(text)) if "月" in m[0])
-                     if squash(d) not in held and d not in invented]
+    def _invented_numbers(text: str, stated: Stated) -> list[str]:
+        """Numbers in the model's words that the shown passages and the question (`stated`) do not state: a date or
+        amount the model made up or computed, the most harmful kind of invention. A figure whose value they state is
+        theirs however it is written (「2万5000人」 for 「25,000人」). Otherwise its digits must stand together in one
+        of them (「0.05」 is not in 「0.5」, nor 「21:45」 in 「21時…45分」), each number whole (「33」 is not in
+        「333」), and a date with its month whole (「6月17日」 is made up beside 「5月17日」, and 「1月5日」 beside
+        「11月5日」)."""
+        folded = fold_width(text)
+        theirs = {n for q in quantities(folded) if q.value in stated.values for n in _number_forms(q.written(folded))}
+        invented = [n for n in DIGITS.findall(squash(text)) if n not in stated.text]
+        invented += [n for n in numbers_in(text) if n not in stated.numbers]
+        invented += [m[0] for m in DATE.finditer(folded)
+                     if "月" in m[0] and not re.search(f"(?<![0-9]){re.escape(squash(m[0]))}", stated.text)]
+        invented = [n for n in dict.fromkeys(invented) if n not in theirs]
         if invented:
             log.info("model words state numbers no passage holds (%s): %r", ", ".join(invented), text)
         return invented
