@@ -107,7 +107,6 @@ from .japanese import (
     names_stated,
     numbers_in,
     option_form,
-    quantities,
     said_once,
     spelled_as,
     squash,
@@ -186,12 +185,10 @@ class Stated(NamedTuple):
 
     text: str  # each source squashed, one a line
     numbers: set[str]  # the numbers each writes (`numbers_in`)
-    values: set[float]  # the values of their figures (`quantities`): 「2万5000」 and 「25,000」 alike
 
     @classmethod
     def of(cls, sources: Sequence[str]) -> Stated:
-        return cls("\n".join(squash(s) for s in sources), {n for s in sources for n in numbers_in(s)},
-                   {q.value for s in sources for q in quantities(s)})
+        return cls("\n".join(squash(s) for s in sources), {n for s in sources for n in numbers_in(s)})
 
 
 def _number_forms(figure: str) -> set[str]:
@@ -842,23 +839,19 @@ class Verifier:
     def _without_unstated_years(text: str, held: str) -> str:
         """`text` without the years that `held` (the shown passages and the question, squashed) does not state, where
         they stand before a month (「2023年7月25日」 to 「7月25日」)."""
-        return YEAR_BEFORE_MONTH.sub(lambda m: m[0] if re.search(whole_figure(squash(m[1])), held) else "", text)
+        return YEAR_BEFORE_MONTH.sub(lambda m: m[0] if squash(m[1]) in held else "", text)
 
     @staticmethod
     def _invented_numbers(text: str, stated: Stated) -> list[str]:
         """Numbers in the model's words that the shown passages and the question (`stated`) do not state: a date or
-        amount the model made up or computed, the most harmful kind of invention. A figure whose value they state is
-        theirs however it is written (「2万5000人」 for 「25,000人」). Otherwise its digits must stand together in one
-        of them (「0.05」 is not in 「0.5」, nor 「21:45」 in 「21時…45分」), each number whole (「33」 is not in
-        「333」), and a date with its month whole (「6月17日」 is made up beside 「5月17日」, and 「1月5日」 beside
-        「11月5日」)."""
-        folded = fold_width(text)
-        theirs = {n for q in quantities(folded) if q.value in stated.values for n in _number_forms(q.written(folded))}
+        amount the model made up or computed, the most harmful kind of invention. Its digits must stand together in
+        one of them (「0.05」 is not in 「0.5」, nor 「21:45」 in 「21時…45分」), and each number whole (「33」 is not in
+        「333」, nor 「3」 in 「3.5」). A date with its month counts whole: 「6月17日」 is made up where the passages
+        say 「5月17日」, though they hold each of its numbers."""
         invented = [n for n in DIGITS.findall(squash(text)) if n not in stated.text]
         invented += [n for n in numbers_in(text) if n not in stated.numbers]
-        invented += [m[0] for m in DATE.finditer(folded)
-                     if "月" in m[0] and not re.search(f"(?<![0-9]){re.escape(squash(m[0]))}", stated.text)]
-        invented = [n for n in dict.fromkeys(invented) if n not in theirs]
+        invented += [m[0] for m in DATE.finditer(fold_width(text)) if "月" in m[0] and squash(m[0]) not in stated.text]
+        invented = list(dict.fromkeys(invented))
         if invented:
             log.info("model words state numbers no passage holds (%s): %r", ", ".join(invented), text)
         return invented

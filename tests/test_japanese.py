@@ -601,8 +601,11 @@ def test_whole_figure(text, figure, whole):
     ("１１，２００円", ["11200"]),  # in full width too
     ("12:30に開始", ["12", "30"]),  # each part of a time stands on its own
     ("09:00から", ["9", "0"]),  # without leading zeros: 「9時」 states the same hour
-    ("約3.5%", ["3", "5"]),
+    ("約3.5%", ["3.5"]),  # a decimal is one number
+    ("0.05%", ["0.05"]),
     ("2026/4/1", ["2026", "4", "1"]),
+    ("2026.4.1", ["2026", "4", "1"]),  # two points make no decimal
+    ("①9時~12時", ["1", "9", "12"]),  # an enclosed number stands apart from the digits after it
     ("1,2,3番", ["1", "2", "3"]),  # a comma before fewer than three digits lists numbers
     ("百二十人", []),  # kanji numerals are words here
 ])
