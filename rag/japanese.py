@@ -190,18 +190,18 @@ def whole_figure(figure: str) -> str:
 DIGITS = re.compile(r"[0-9]+")
 # A thousands comma inside a figure (「1,320」): the figure is one number.
 _GROUPING_COMMA = re.compile(r"(?<=[0-9]),(?=[0-9]{3}(?![0-9]))")
-# A number: one decimal (「3.5」, not 「2026.4.1」) or a run of digits.
-_NUMBER_RUN = re.compile(r"(?<![0-9.])[0-9]+\.[0-9]+(?!\.?[0-9])|[0-9]+")
+# A number: one decimal (「3.5」, 「Ver.2.5」; not 「2026.4.1」) or a run of digits.
+_NUMBER_RUN = re.compile(r"(?<![0-9]\.)(?<![0-9])[0-9]+\.[0-9]+(?!\.?[0-9])|[0-9]+")
 # Enclosed numbers (①, ⑴, ❶, ㉑): a list's marks, which NFKC would join to the digits after them.
 _ENCLOSED = re.compile("[\u2460-\u24ff\u2776-\u2793\u3251-\u325f\u32b1-\u32bf]")
 
 
 def numbers_in(text: str) -> list[str]:
     """The numbers written in `text` (folded to half width), in order, each whole and without leading zeros:
-    「1,320」 is one number (1320), 「3.5」 one (3.5), and 「13人」 states 13, not 3. Other marks part them: 「12:30」
+    「1,320」 is one number (1320), 「3.50」 one (3.5), and 「13人」 states 13, not 3. Other marks part them: 「12:30」
     and 「2026/4/1」 state each of their parts, 「09:00」 9 and 0, and 「①9時」 9."""
     text = fold_width(_ENCLOSED.sub(lambda m: f" {m[0]} ", text))
-    return [f"{whole.lstrip('0') or '0'}{point}{part}" for whole, point, part in
+    return [(whole.lstrip("0") or "0") + ("." + part.rstrip("0") if part.rstrip("0") else "") for whole, _, part in
             (n.partition(".") for n in _NUMBER_RUN.findall(_GROUPING_COMMA.sub("", text)))]
 
 

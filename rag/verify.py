@@ -107,6 +107,7 @@ from .japanese import (
     names_stated,
     numbers_in,
     option_form,
+    quantities,
     said_once,
     spelled_as,
     squash,
@@ -185,10 +186,12 @@ class Stated(NamedTuple):
 
     text: str  # each source squashed, one a line
     numbers: set[str]  # the numbers each writes (`numbers_in`)
+    figures: set[tuple[float, str]]  # the value and unit of each figure (`quantities`): 「13,200円」 is (13200, 円)
 
     @classmethod
     def of(cls, sources: Sequence[str]) -> Stated:
-        return cls("\n".join(squash(s) for s in sources), {n for s in sources for n in numbers_in(s)})
+        return cls("\n".join(squash(s) for s in sources), {n for s in sources for n in numbers_in(s)},
+                   {(q.value, q.unit) for s in sources for q in quantities(s)})
 
 
 def _number_forms(figure: str) -> set[str]:
@@ -846,11 +849,15 @@ class Verifier:
         """Numbers in the model's words that the shown passages and the question (`stated`) do not state: a date or
         amount the model made up or computed, the most harmful kind of invention. Its digits must stand together in
         one of them (「0.05」 is not in 「0.5」, nor 「21:45」 in 「21時…45分」), and each number whole (「33」 is not in
-        「333」, nor 「3」 in 「3.5」). A date with its month counts whole: 「6月17日」 is made up where the passages
-        say 「5月17日」, though they hold each of its numbers."""
+        「333」, nor 「3」 in 「3.5」), but in a figure of a value and unit they state (「1万3200円」 for 「13,200円」).
+        A date with its month counts whole: 「6月17日」 is made up where the passages say 「5月17日」, though they hold
+        each of its numbers."""
+        folded = fold_width(text)
+        theirs = [q for q in quantities(folded) if (q.value, q.unit) in stated.figures]
+        rest = "".join(" " if any(q.start <= i < q.end for q in theirs) else ch for i, ch in enumerate(folded))
         invented = [n for n in DIGITS.findall(squash(text)) if n not in stated.text]
-        invented += [n for n in numbers_in(text) if n not in stated.numbers]
-        invented += [m[0] for m in DATE.finditer(fold_width(text)) if "月" in m[0] and squash(m[0]) not in stated.text]
+        invented += [n for n in numbers_in(rest) if n not in stated.numbers]
+        invented += [m[0] for m in DATE.finditer(folded) if "月" in m[0] and squash(m[0]) not in stated.text]
         invented = list(dict.fromkeys(invented))
         if invented:
             log.info("model words state numbers no passage holds (%s): %r", ", ".join(invented), text)

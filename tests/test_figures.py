@@ -113,7 +113,9 @@ def test_a_date_the_notices_do_not_state_is_not_stated_though_they_hold_its_numb
     ("金利は0.5%に引き上げられた", "金利は0.05%です", ["005", "0.05"]),  # digits the passage does not write together
     ("最終便は21時に出発し、所要時間は45分", "21:45に出発します", ["2145"]),
     ("屋外プールは7月1日に開きます", "7月2日です", ["2", "7月2日"]),
-    ("来場者は25,000人だった", "2万5000人です", ["2", "5000"]),  # a value written otherwise is not matched
+    ("来場者は25,000人だった", "2万5000人です", []),  # the value and unit a passage states, written otherwise
+    ("定員は1万人、料金は1,000円", "料金は10,000円です", ["10000"]),  # a value stated in another unit
+    ("金利は年1.50%", "1.5%です", []),
     ("開館は09:00から", "9時です", []),
     ("開始は12:30", "12時30分です", []),
     ("金利は3.5%", "3.5%です", []),

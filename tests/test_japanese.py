@@ -603,6 +603,8 @@ def test_whole_figure(text, figure, whole):
     ("09:00から", ["9", "0"]),  # without leading zeros: 「9時」 states the same hour
     ("約3.5%", ["3.5"]),  # a decimal is one number
     ("0.05%", ["0.05"]),
+    ("年1.50%", ["1.5"]),  # without the zeros a decimal ends with
+    ("Ver.2.5", ["2.5"]),
     ("2026/4/1", ["2026", "4", "1"]),
     ("2026.4.1", ["2026", "4", "1"]),  # two points make no decimal
     ("①9時~12時", ["1", "9", "12"]),  # an enclosed number stands apart from the digits after it
