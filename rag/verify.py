@@ -853,8 +853,10 @@ class Verifier:
         A date with its month counts whole: 「6月17日」 is made up where the passages say 「5月17日」, though they hold
         each of its numbers."""
         folded = fold_width(text)
-        theirs = [q for q in quantities(folded) if (q.value, q.unit) in stated.figures]
-        rest = "".join(" " if any(q.start <= i < q.end for q in theirs) else ch for i, ch in enumerate(folded))
+        rest = folded  # the words without the figures of a value and unit they state
+        for q in quantities(folded):
+            if (q.value, q.unit) in stated.figures:
+                rest = rest[:q.start] + " " * (q.end - q.start) + rest[q.end:]
         invented = [n for n in DIGITS.findall(squash(text)) if n not in stated.text]
         invented += [n for n in numbers_in(rest) if n not in stated.numbers]
         invented += [m[0] for m in DATE.finditer(folded) if "月" in m[0] and squash(m[0]) not in stated.text]
