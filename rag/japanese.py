@@ -399,10 +399,11 @@ def quantities(text: str) -> list[Quantity]:
 
 
 def amounts(text: str) -> list[Quantity]:
-    """The quantities of `text` (folded) that are amounts: those inside a date (2026年4月1日) are the date's."""
+    """The quantities of `text` (folded) that are amounts: those inside a date (2026年4月1日) are the date's, and
+    the minutes of a time of day (午前6時40分) the time's."""
     folded = fold_width(text)
-    dates = [m.span() for m in DATE.finditer(folded)]
-    return [q for q in quantities(folded) if not any(start <= q.start < end for start, end in dates)]
+    spans = [m.span() for pattern in (DATE, TIME_OF_DAY) for m in pattern.finditer(folded)]
+    return [q for q in quantities(folded) if not any(start <= q.start < end for start, end in spans)]
 
 
 # What stands between a figure and the word naming it: 「旅客定員は350名」, 「旅客定員: 350名」, 「(旅客定員320名)」.
@@ -502,7 +503,7 @@ def _in_half(value: tuple[int, int] | None, word: str) -> tuple[int, int] | None
     return None
 
 
-def _clock_times(text: str) -> list[tuple[int, int, tuple[int, int] | None]]:
+def clock_times(text: str) -> list[tuple[int, int, tuple[int, int] | None]]:
     """(start, end, 24-hour value) of each time of day in `text` (folded), a word naming its half of the day
     included."""
     found = []
@@ -522,13 +523,13 @@ def times_as_written(text: str, sources: Sequence[str]) -> str:
     form, and only a time found as a passage writes it can be cited. A 「時」 left after a 24-hour time (「7:00時」) goes
     with it. A time whose hour is not known (「夜1時」, 「午後12時」), in `text` or in a source, is left as it is."""
     held = [(folded[start:end], value) for folded in map(fold_width, sources)
-            for start, end, value in _clock_times(folded)]
+            for start, end, value in clock_times(folded)]
     if not held:
         return text
     spelled = {squash(time) for time, _ in held}
     folded, spans = fold_width_with_offsets(text)
     parts, done = [], 0
-    for start, end, value in _clock_times(folded):
+    for start, end, value in clock_times(folded):
         if value is None or squash(folded[start:end]) in spelled:
             continue
         if (same := next((time for time, other in held if other == value), None)) is None:
@@ -574,6 +575,20 @@ def dates_spelled(text: str) -> str:
         return f"{ERAS[m[1]] + (1 if m[2] == '元' else int(m[2]))}年"
     text = _ASIDE.sub("", fold_width(text))
     return _LEADING_ZERO.sub(r"\1", _ERA_YEAR.sub(era, _ISO_DATE.sub(spelled, text)))
+
+
+_YEAR_THEN_REST = re.compile(r"([0-9]+年)([0-9]+月.*)")
+
+
+def date_in(date: str, spelled: str) -> bool:
+    """Whether a text, written as `spelled` (after `dates_spelled`), states `date` (「4月1日」, 「2026年4月」)
+    whole: 「2026/4/1」 states 「4月1日」, but 「11月5日」 does not state 「1月5日」. A year before the month stands apart
+    as often as beside it (「2026年度の改定は、4月1日から」): the date is stated when its year and the rest are."""
+    def stated(part: str) -> bool:
+        return re.search(rf"(?<![0-9]){re.escape(part)}", spelled) is not None
+    date = dates_spelled(date)
+    split = _YEAR_THEN_REST.fullmatch(date)
+    return stated(date) or bool(split and stated(split[1]) and stated(split[2]))
 
 
 def stated_dates(question: str) -> list[str]:

@@ -96,8 +96,10 @@ from .japanese import (
     amounts,
     changed_values,
     clauses,
+    clock_times,
     compared_by,
     compared_value,
+    date_in,
     dates_spelled,
     fold_width,
     label_before,
@@ -187,11 +189,13 @@ class Stated(NamedTuple):
     text: str  # each source squashed, one a line
     numbers: set[str]  # the numbers each writes (`numbers_in`)
     figures: set[tuple[float, str]]  # the value and unit of each figure (`quantities`): 「13,200円」 is (13200, 円)
+    dates: tuple[str, ...]  # each source as `date_in` reads it: 「2026/4/1」 as 「2026年4月1日」
 
     @classmethod
     def of(cls, sources: Sequence[str]) -> Stated:
         return cls("\n".join(squash(s) for s in sources), {n for s in sources for n in numbers_in(s)},
-                   {(q.value, q.unit) for s in sources for q in quantities(s)})
+                   {(q.value, q.unit) for s in sources for q in quantities(s)},
+                   tuple(dates_spelled(s) for s in sources))
 
 
 def _number_forms(figure: str) -> set[str]:
@@ -552,19 +556,21 @@ class Verifier:
 
     def conflicting(self, verdict: Verdict, claim: Claim) -> Verdict:
         """The verdict, or, when a sentence of another retrieved article (not `_same_source`) states a different
-        figure (same unit) or date about the question, a reply that the sources differ, citing both with their
-        dates: the newer notice may correct the older, and only the reader can tell. About the question means: it
-        speaks about the question as much as the answer's sentence does (and at least `min_coverage`), or at least
-        `min_coverage` when the two figures are named by the same word (「旅客定員350名」, 「旅客定員: 320名」). A
-        lower bar finds the dates of other events in news articles."""
+        figure (same unit), date or time of day about the question, a reply that the sources differ, citing both
+        with their dates: the newer notice may correct the older, and only the reader can tell. About the question
+        means: it speaks about the question as much as the answer's sentence does (and at least `min_coverage`),
+        each read with the sentence before it (`_said_coverage`), or at least `min_coverage` when the two figures
+        are named by the same word (「旅客定員350名」, 「旅客定員: 320名」). A lower bar finds the dates of other
+        events in news articles."""
         answered = self._stated_values(verdict.short_answer)
         if not answered or not verdict.citations:
             return verdict
         first = self._holding(verdict.citations[0], verdict.short_answer)
+        own = self._stated_values(first.quote)
         # the short answer's figures as its sentence writes them: 「50キロ」 is 「50キログラム」 there
-        stated = {key: label for key, label in self._stated_values(first.quote).items()
+        stated = {key: label for key, label in own.items()
                   if key in answered or (key[0] != "date" and any(key[1] == v for _, v in answered))} or answered
-        needed = max(self.min_coverage, self._coverage(claim.question, first, first.quote))
+        needed = max(self.min_coverage, self._said_coverage(claim.question, first, first.quote_start, first.quote_end))
         kinds = {kind for kind, _ in stated}
         for hit in claim.related:
             passage = hit.passage
@@ -572,11 +578,14 @@ class Verifier:
                 continue
             for start, end in split_sentences(passage.text):
                 sentence = passage.text[start:end]
-                other = self._stated_values(sentence)
-                differing = {key: label for key, label in other.items() if key[0] in kinds and key not in stated}
+                # a value the answer's sentence states too agrees with it, and one changed to another is no
+                # longer in force (「開館時刻を午前6時から午前7時に変更」 says nothing against 「7:00~23:00」)
+                former = {key for old, _ in changed_values(sentence) for key in self._stated_values(old)}
+                differing = {key: label for key, label in self._stated_values(sentence).items()
+                             if key[0] in kinds and key not in stated and key not in own and key not in former}
                 if not differing:
                     continue
-                speaks = self._coverage(claim.question, passage, sentence)
+                speaks = self._said_coverage(claim.question, passage, start, end)
                 same_word = any(label and label == named and key[0] == kind
                                 for key, label in differing.items() for (kind, _), named in stated.items())
                 if speaks < needed and not (same_word and speaks >= self.min_coverage):
@@ -678,13 +687,16 @@ class Verifier:
 
     @staticmethod
     def _stated_values(text: str) -> dict[tuple[str, str], str]:
-        """The dates and figures with a unit `text` states, as (kind, value) pairs, ("date", "3月15日") or ("円",
-        "1320.0"), each with the word naming it (`label_before`: 「旅客定員」 of 「旅客定員は350名」). Figures inside a
-        date count as the date only, and a date is compared without its year (「2026年3月15日」 and 「3月15日」 are
-        one date)."""
+        """The dates, times of day and figures with a unit `text` states, as (kind, value) pairs, ("date", "3月15日"),
+        ("time", "22:00") or ("円", "1320.0"), each with the word naming it (`label_before`: 「旅客定員」 of
+        「旅客定員は350名」). Figures inside a date or a time count as it only, a date is compared without its year
+        (「2026年3月15日」 and 「3月15日」 are one date), and a time on the 24-hour clock (「午後10時」 and 「22:00」
+        are one time; one whose half of the day is unknown, 「夜1時」, is none)."""
         folded = fold_width(text)
         values = {("date", re.sub(r"^[0-9]+年(?=[0-9]+月)", "", m[0])): label_before(folded, m.start())
                   for m in DATE.finditer(folded)}
+        values |= {("time", f"{value[0]}:{value[1]:02d}"): label_before(folded, start)
+                   for start, _, value in clock_times(folded) if value}
         return values | {(q.unit, str(q.value)): label_before(folded, q.start) for q in amounts(folded) if q.unit}
 
     def _evidence_citation(self, claim: Claim, position: int) -> Citation | None:
@@ -760,6 +772,15 @@ class Verifier:
         doc = self.documents.get(source.doc_id)
         publisher = doc.publisher if doc else getattr(source, "publisher", "")
         return coverage(question, f"{source.title}\n{publisher}\n{text}")
+
+    def _said_coverage(self, question: str, source: Citation | Passage, start: int, end: int) -> float:
+        """`_coverage` of the sentence at `start`:`end` of `source`'s text, read with the sentence before it in its
+        paragraph where that speaks more about the question: a sentence leaves unsaid the topic the one before it
+        named (「北浜店は、…開館時刻を午前7時に変更します。閉館時刻(午後10時)は変わりません。」)."""
+        text = source.text
+        alone = self._coverage(question, source, text[start:end])
+        before = [s for s, e in split_sentences(text[:start]) if "\n" not in text[e:start]]
+        return max(alone, self._coverage(question, source, text[before[-1]:end])) if before else alone
 
     @staticmethod
     def _with_short_answer(verdict: Verdict, question: str) -> Verdict:
@@ -850,8 +871,8 @@ class Verifier:
         amount the model made up or computed, the most harmful kind of invention. Its digits must stand together in
         one of them (「0.05」 is not in 「0.5」, nor 「21:45」 in 「21時…45分」), and each number whole (「33」 is not in
         「333」, nor 「3」 in 「3.5」), but in a figure of a value and unit they state (「1万3200円」 for 「13,200円」).
-        A date with its month counts whole: 「6月17日」 is made up where the passages say 「5月17日」, though they hold
-        each of its numbers."""
+        A date with its month counts whole, as one source states it (`date_in`): 「6月17日」 is made up where the
+        passages say 「5月17日」, though they hold each of its numbers, and 「1月5日」 where they say 「11月5日」."""
         folded = fold_width(text)
         rest = folded  # the words without the figures of a value and unit they state
         for q in quantities(folded):
@@ -859,7 +880,8 @@ class Verifier:
                 rest = rest[:q.start] + " " * (q.end - q.start) + rest[q.end:]
         invented = [n for n in DIGITS.findall(squash(text)) if n not in stated.text]
         invented += [n for n in numbers_in(rest) if n not in stated.numbers]
-        invented += [m[0] for m in DATE.finditer(folded) if "月" in m[0] and squash(m[0]) not in stated.text]
+        invented += [m[0] for m in DATE.finditer(folded)
+                     if "月" in m[0] and not any(date_in(m[0], source) for source in stated.dates)]
         invented = list(dict.fromkeys(invented))
         if invented:
             log.info("model words state numbers no passage holds (%s): %r", ", ".join(invented), text)

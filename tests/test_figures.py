@@ -122,6 +122,10 @@ def test_a_date_the_notices_do_not_state_is_not_stated_though_they_hold_its_numb
     ("①9時~12時 ②13時~17時", "9時です", []),  # a list's mark is no digit of the time after it
     ("7・8月は休館", "8月です", []),
     ("サミット(12月9~10日)", "12月9~10日です", []),
+    ("受付は11月5日まで", "1月5日です", ["1", "1月5日"]),  # a date inside a longer one
+    ("施行日:2026/4/1", "4月1日からです", []),  # a date written in figures and marks
+    ("2026年度の改定は、4月1日から", "2026年4月1日からです", []),  # its year stated apart
+    ("2025年の大会は、4月1日から", "2026年4月1日からです", ["2026", "2026年4月1日"]),
 ])
 def test_a_number_counts_as_stated_only_as_a_passage_writes_it(source, words, invented):
     assert Verifier._invented_numbers(words, Stated.of([source])) == invented
@@ -189,6 +193,33 @@ def test_figures_named_by_the_same_word_in_two_notices_are_a_conflict(ask):
     result = ask("回答: 350名です。[1]\n要点: 350名", "フェリーしおかぜ丸には何人まで乗れますか？")
     assert result.answer.startswith(CONFLICT) and "350名" in result.answer and "320名" in result.answer
     assert [c.title for c in result.citations] == ["船舶紹介", "ダイヤ改正のお知らせ"]
+
+
+def test_times_of_day_two_notices_state_differently_are_a_conflict(tmp_path: Path, settings, embedder):
+    # the notice names the branch in the sentence before the one stating its closing time, and the opening time it
+    # changes from is no longer in force
+    ask = asker(tmp_path, settings.replace(chunk_tokens=160), embedder, {
+        "stores.csv": "店舗名,平日営業時間\n北浜店,7:00～23:00\n港南店,8:00～22:00\n",
+        "hours.md": "---\ntitle: 営業時間変更のお知らせ\ndate: 2026-03-10\n---\n4月1日より、営業時間を変更します。\n\n"
+                    "北浜店は、早朝のご利用が少ないため、平日の開館時刻を午前6時から午前7時に変更します。"
+                    "閉館時刻(午後10時)は変わりません。\n"})
+    result = ask("回答: 23:00です。[4]\n要点: 23:00", "北浜店は平日何時まで営業していますか？")  # [4]: the row
+    assert result.answer.startswith(CONFLICT) and "23:00" in result.answer and "午後10時" in result.answer
+    assert [c.quote for c in result.citations] == ["店舗名: 北浜店、平日営業時間: 7:00~23:00。",
+                                                   "閉館時刻(午後10時)は変わりません。"]
+
+
+@pytest.mark.parametrize(("text", "values"), [
+    ("旅客定員は350名", {("名", "350.0"): "旅客定員"}),
+    ("締め切りは2026年3月15日", {("date", "3月15日"): ""}),
+    ("閉館時刻は午後10時", {("time", "22:00"): "閉館時刻"}),
+    ("平日営業時間: 7:00~23:00", {("time", "7:00"): "平日営業時間", ("time", "23:00"): ""}),
+    ("始発便を午前6時40分に", {("time", "6:40"): ""}),  # the minutes of a time are no length of time
+    ("所要時間は1時間30分", {("時間", "1.0"): "所要時間", ("分", "30.0"): "時間"}),
+    ("夜1時まで", {}),  # 1 or 13: no time to compare
+])
+def test_the_values_a_sentence_states_for_a_conflict(text, values):
+    assert Verifier._stated_values(text) == values
 
 
 def test_a_written_out_sum_is_computed_by_code_and_its_wrong_result_replaced(ask):

@@ -21,6 +21,7 @@ from rag.japanese import (
     compared_by,
     compared_value,
     date_as_asked,
+    date_in,
     dates_spelled,
     fold,
     fold_width,
@@ -613,6 +614,22 @@ def test_whole_figure(text, figure, whole):
 ])
 def test_numbers_in(text, numbers):
     assert numbers_in(text) == numbers
+
+
+@pytest.mark.parametrize(("date", "text", "stated"), [
+    ("4月1日", "2026年4月1日から", True),
+    ("1月5日", "11月5日まで", False),  # inside a longer date
+    ("4月", "4月1日から", True),
+    ("4月1日", "施行日:2026/4/1", True),  # in figures and marks
+    ("4月1日", "令和8年04月01日", True),
+    ("2026年4月1日", "令和8年4月1日", True),  # an era's year
+    ("2026年4月1日", "2026年度の改定は、4月1日から", True),  # the year stated apart
+    ("2026年4月1日", "2025年度の改定は、4月1日から", False),
+    ("2026年4月1日", "2026年度の改定は、4月10日から", False),
+    ("6月17日", "5月17日に", False),
+])
+def test_date_in(date, text, stated):
+    assert date_in(date, dates_spelled(text)) is stated
 
 
 # (a short answer, the question, the part of it the question asks for)
