@@ -37,6 +37,7 @@ from .japanese import (
     UNIT,
     asked_kinds,
     date_as_asked,
+    date_part,
     fold_width,
     fold_width_with_offsets,
     squash,
@@ -185,7 +186,7 @@ def whole_date(span: str, texts: list[str]) -> str:
     folded = fold_width(span)
     if not CALENDAR_DATE.fullmatch(folded):
         return span
-    part = re.compile(rf"(?<![0-9]){re.escape(folded)}")
+    part = date_part(folded)
     return _one_spelling(texts, CALENDAR_DATE, lambda text, match: (match.start(), match.end())
                          if part.search(match[0]) else None) or span
 
@@ -201,7 +202,7 @@ def holds_date(date: str, text: str) -> bool:
     def held(part: str) -> bool:
         if re.fullmatch(r"[0-9]{4}年", part):  # 「20年」 only before a month: 「創業20年」 is no year
             return re.search(rf"(?<![0-9])(?:{part}|{part[2:]}(?=[0-9]+月))", text) is not None
-        return re.search(rf"(?<![0-9]){part}", text) is not None
+        return date_part(part).search(text) is not None
     return all(held(part) for part in _DATED_PART.findall(fold_width(date)))
 
 

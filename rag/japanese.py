@@ -400,9 +400,11 @@ def quantities(text: str) -> list[Quantity]:
 
 def amounts(text: str) -> list[Quantity]:
     """The quantities of `text` (folded) that are amounts: those inside a date (2026年4月1日) are the date's, and
-    the minutes of a time of day (午前6時40分) the time's."""
+    the minutes of a time of day (午前6時40分: no 40分) the time's; its hour stays a bare figure (10時~18時 is open
+    8 hours)."""
     folded = fold_width(text)
-    spans = [m.span() for pattern in (DATE, TIME_OF_DAY) for m in pattern.finditer(folded)]
+    spans = [m.span() for m in DATE.finditer(folded)]
+    spans += [(m.start() + re.search("[時:]", m[0]).end(), m.end()) for m in TIME_OF_DAY.finditer(folded)]
     return [q for q in quantities(folded) if not any(start <= q.start < end for start, end in spans)]
 
 
@@ -577,18 +579,27 @@ def dates_spelled(text: str) -> str:
     return _LEADING_ZERO.sub(r"\1", _ERA_YEAR.sub(era, _ISO_DATE.sub(spelled, text)))
 
 
-_YEAR_THEN_REST = re.compile(r"([0-9]+年)([0-9]+月.*)")
+def date_part(part: str) -> re.Pattern:
+    """A pattern for a date or the part of one (「1月5日」, 「2026年」) standing whole: not the end of a longer
+    number (「11月5日」)."""
+    return re.compile(rf"(?<![0-9]){re.escape(part)}")
 
 
 def date_in(date: str, spelled: str) -> bool:
     """Whether a text, written as `spelled` (after `dates_spelled`), states `date` (「4月1日」, 「2026年4月」)
-    whole: 「2026/4/1」 states 「4月1日」, but 「11月5日」 does not state 「1月5日」. A year before the month stands apart
-    as often as beside it (「2026年度の改定は、4月1日から」): the date is stated when its year and the rest are."""
-    def stated(part: str) -> bool:
-        return re.search(rf"(?<![0-9]){re.escape(part)}", spelled) is not None
+    whole: 「2026/4/1」 and 「令和8年4月1日」 state 「4月1日」, but 「11月5日」 does not state 「1月5日」. A year stands
+    apart from its month as often as beside it (「2026年は、4月1日から」): the date is stated where its year is,
+    standing alone (not 「2026年度」, whose March is in 2027, nor the year of another date), and the rest of it
+    without a year of its own (「2025年4月1日」 dates another day)."""
     date = dates_spelled(date)
-    split = _YEAR_THEN_REST.fullmatch(date)
-    return stated(date) or bool(split and stated(split[1]) and stated(split[2]))
+    if date_part(date).search(spelled):
+        return True
+    year = YEAR_BEFORE_MONTH.match(date)
+    if year is None:
+        return False
+    alone = re.compile(rf"(?<![0-9]){re.escape(date[:year.end()])}(?![0-9]+月|度)")
+    rest = re.compile(rf"(?<![0-9]年)(?<![0-9]){re.escape(date[year.end():])}")
+    return bool(alone.search(spelled) and rest.search(spelled))
 
 
 def stated_dates(question: str) -> list[str]:

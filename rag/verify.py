@@ -578,11 +578,15 @@ class Verifier:
                 continue
             for start, end in split_sentences(passage.text):
                 sentence = passage.text[start:end]
-                # a value the answer's sentence states too agrees with it, and one changed to another is no
-                # longer in force (「開館時刻を午前6時から午前7時に変更」 says nothing against 「7:00~23:00」)
+                # a sentence stating the answer's value agrees with it (「9時から17時まで」 with 「17時まで」); a
+                # value the answer's sentence states too agrees with it, and one changed to another is no longer in
+                # force (「開館時刻を午前6時から午前7時に変更」 says nothing against 「7:00~23:00」)
+                values = self._stated_values(sentence)
+                if any(key in stated for key in values):
+                    continue
                 former = {key for old, _ in changed_values(sentence) for key in self._stated_values(old)}
-                differing = {key: label for key, label in self._stated_values(sentence).items()
-                             if key[0] in kinds and key not in stated and key not in own and key not in former}
+                differing = {key: label for key, label in values.items()
+                             if key[0] in kinds and key not in own and key not in former}
                 if not differing:
                     continue
                 speaks = self._said_coverage(claim.question, passage, start, end)
@@ -695,7 +699,7 @@ class Verifier:
         folded = fold_width(text)
         values = {("date", re.sub(r"^[0-9]+年(?=[0-9]+月)", "", m[0])): label_before(folded, m.start())
                   for m in DATE.finditer(folded)}
-        values |= {("time", f"{value[0]}:{value[1]:02d}"): label_before(folded, start)
+        values |= {("time", f"{value[0] % 24}:{value[1]:02d}"): label_before(folded, start)  # 24:00 is 0:00
                    for start, _, value in clock_times(folded) if value}
         return values | {(q.unit, str(q.value)): label_before(folded, q.start) for q in amounts(folded) if q.unit}
 
@@ -776,9 +780,13 @@ class Verifier:
     def _said_coverage(self, question: str, source: Citation | Passage, start: int, end: int) -> float:
         """`_coverage` of the sentence at `start`:`end` of `source`'s text, read with the sentence before it in its
         paragraph where that speaks more about the question: a sentence leaves unsaid the topic the one before it
-        named (「北浜店は、…開館時刻を午前7時に変更します。閉館時刻(午後10時)は変わりません。」)."""
+        named (「北浜店は、…開館時刻を午前7時に変更します。閉館時刻(午後10時)は変わりません。」), unless it names
+        something the question does not (`names_in`: 「駅前本店の営業は…」 is about another branch)."""
         text = source.text
-        alone = self._coverage(question, source, text[start:end])
+        sentence = text[start:end]
+        alone = self._coverage(question, source, sentence)
+        if any(name not in question for name in names_in(sentence)):
+            return alone
         before = [s for s, e in split_sentences(text[:start]) if "\n" not in text[e:start]]
         return max(alone, self._coverage(question, source, text[before[-1]:end])) if before else alone
 
@@ -880,7 +888,7 @@ class Verifier:
                 rest = rest[:q.start] + " " * (q.end - q.start) + rest[q.end:]
         invented = [n for n in DIGITS.findall(squash(text)) if n not in stated.text]
         invented += [n for n in numbers_in(rest) if n not in stated.numbers]
-        invented += [m[0] for m in DATE.finditer(folded)
+        invented += [m[0] for m in DATE.finditer(dates_spelled(folded))  # 「令和8年4月1日」 is 「2026年4月1日」
                      if "月" in m[0] and not any(date_in(m[0], source) for source in stated.dates)]
         invented = list(dict.fromkeys(invented))
         if invented:

@@ -124,7 +124,8 @@ def test_a_date_the_notices_do_not_state_is_not_stated_though_they_hold_its_numb
     ("サミット(12月9~10日)", "12月9~10日です", []),
     ("受付は11月5日まで", "1月5日です", ["1", "1月5日"]),  # a date inside a longer one
     ("施行日:2026/4/1", "4月1日からです", []),  # a date written in figures and marks
-    ("2026年度の改定は、4月1日から", "2026年4月1日からです", []),  # its year stated apart
+    ("2026年は、4月1日から改定", "2026年4月1日からです", []),  # its year stated apart
+    ("施行日は令和8年4月1日です。", "令和8年4月1日からです", []),  # a date in an era, as the passage writes it
     ("2025年の大会は、4月1日から", "2026年4月1日からです", ["2026", "2026年4月1日"]),
 ])
 def test_a_number_counts_as_stated_only_as_a_passage_writes_it(source, words, invented):
@@ -209,6 +210,20 @@ def test_times_of_day_two_notices_state_differently_are_a_conflict(tmp_path: Pat
                                                    "閉館時刻(午後10時)は変わりません。"]
 
 
+@pytest.mark.parametrize(("other", "differ"), [
+    ("北浜店の平日の営業は9時から17時までです。", False),  # the same closing time, with the opening one
+    ("北浜店の平日の営業は9時から18時までです。", True),
+    ("北浜店は3月末で改装します。駅前本店の平日の営業は18時までです。", False),  # another branch's hours
+    ("北浜店は3月末で改装します。平日の営業は18時までです。", True),  # its own, the branch named before
+])
+def test_a_time_of_day_another_notice_states(tmp_path: Path, settings, embedder, other, differ):
+    ask = asker(tmp_path, settings.replace(chunk_tokens=160), embedder, {
+        "guide.md": "---\ntitle: 北浜店のご案内\ndate: 2026-02-01\n---\n北浜店の平日の営業は17時までです。\n",
+        "list.md": f"---\ntitle: 店舗一覧\ndate: 2026-03-01\n---\n{other}\n"})
+    result = ask("回答: 17時までです。\n要点: 17時", "北浜店は平日何時まで営業していますか？")
+    assert result.answer.startswith(CONFLICT) is differ and "17時" in result.answer
+
+
 @pytest.mark.parametrize(("text", "values"), [
     ("旅客定員は350名", {("名", "350.0"): "旅客定員"}),
     ("締め切りは2026年3月15日", {("date", "3月15日"): ""}),
@@ -217,6 +232,7 @@ def test_times_of_day_two_notices_state_differently_are_a_conflict(tmp_path: Pat
     ("始発便を午前6時40分に", {("time", "6:40"): ""}),  # the minutes of a time are no length of time
     ("所要時間は1時間30分", {("時間", "1.0"): "所要時間", ("分", "30.0"): "時間"}),
     ("夜1時まで", {}),  # 1 or 13: no time to compare
+    ("24:00まで", {("time", "0:00"): ""}),  # midnight, as 午前0時
 ])
 def test_the_values_a_sentence_states_for_a_conflict(text, values):
     assert Verifier._stated_values(text) == values

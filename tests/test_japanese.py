@@ -623,9 +623,12 @@ def test_numbers_in(text, numbers):
     ("4月1日", "施行日:2026/4/1", True),  # in figures and marks
     ("4月1日", "令和8年04月01日", True),
     ("2026年4月1日", "令和8年4月1日", True),  # an era's year
-    ("2026年4月1日", "2026年度の改定は、4月1日から", True),  # the year stated apart
-    ("2026年4月1日", "2025年度の改定は、4月1日から", False),
-    ("2026年4月1日", "2026年度の改定は、4月10日から", False),
+    ("令和8年4月1日", "施行日は2026年4月1日", True),
+    ("2026年4月1日", "2026年は、4月1日から", True),  # the year stated apart
+    ("2026年4月1日", "2025年は、4月1日から", False),
+    ("2026年4月1日", "2026年は、4月10日から", False),
+    ("2026年3月31日", "2026年度の受付は、3月31日まで", False),  # the March of fiscal 2026 is in 2027
+    ("2026年4月1日", "2025年4月1日に開始し、2026年3月31日に終了", False),  # the year of another date
     ("6月17日", "5月17日に", False),
 ])
 def test_date_in(date, text, stated):
