@@ -693,9 +693,9 @@ class Verifier:
     def _stated_values(text: str) -> dict[tuple[str, str], str]:
         """The dates, times of day and figures with a unit `text` states, as (kind, value) pairs, ("date", "3月15日"),
         ("time", "22:00") or ("円", "1320.0"), each with the word naming it (`label_before`: 「旅客定員」 of
-        「旅客定員は350名」). Figures inside a date or a time count as it only, a date is compared without its year
-        (「2026年3月15日」 and 「3月15日」 are one date), and a time on the 24-hour clock (「午後10時」 and 「22:00」
-        are one time; one whose half of the day is unknown, 「夜1時」, is none)."""
+        「旅客定員は350名」). Figures inside a date, and the minutes of a time, count as it only (`amounts`); a date
+        is compared without its year (「2026年3月15日」 and 「3月15日」 are one date), and a time on the 24-hour clock
+        (「午後10時」 and 「22:00」 are one time; one whose half of the day is unknown, 「夜1時」, is none)."""
         folded = fold_width(text)
         values = {("date", re.sub(r"^[0-9]+年(?=[0-9]+月)", "", m[0])): label_before(folded, m.start())
                   for m in DATE.finditer(folded)}
