@@ -123,6 +123,7 @@ HIRAGANA = "\u3041-\u309f"
 # Katakana letters (ァ to ヺ) and the long-vowel mark ー: the script of loanwords and foreign names, so a run of
 # it is one word (ウィトコフ, メートル). 「・」 between katakana names is punctuation, not part of a word.
 KATAKANA = "\u30a1-\u30faー"
+KATAKANA_WORD = re.compile(f"[{KATAKANA}]+")
 # CJK unified ideographs, and 々, which repeats the kanji before it inside a word (人々, 各々).
 KANJI = "\u4e00-\u9fff々"
 # Brackets that open and close a quotation or a name (「専守防衛」) or an aside, in Japanese and Western form.
@@ -559,7 +560,9 @@ RANGE = re.compile(rf"{_NOT_A_MARK}*[0-9]{_NOT_A_MARK}*(?:{RANGE_MARK})"
 # of a whole article that one paragraph leaves unsaid (「1994年のリーグ公式戦」), and a month or a day alone
 # (「4月から」) or a relative date (「昨年」) pins too little.
 _STATED_DATE = re.compile(r"(?<![0-9])(?:[0-9]+年[0-9]+月(?:[0-9]+日)?|[0-9]+月[0-9]+日)(?![0-9])")
-_ISO_DATE = re.compile(r"(?<![0-9])([0-9]{4})[-/.]([0-9]{1,2})(?:[-/.]([0-9]{1,2}))?(?![0-9])")
+# 「2026-03-10」, 「2026/3」, 「2026.3.10」; with points only to the day, as 「3776.24」 and 「1234.5」 are decimals
+_ISO_DATE = re.compile(r"(?<![0-9])([0-9]{4})(?:([-/])([0-9]{1,2})(?:\2([0-9]{1,2}))?|\.([0-9]{1,2})\.([0-9]{1,2}))"
+                       r"(?![0-9])")
 _ERA_YEAR = re.compile(rf"({'|'.join(ERAS)})(元|[0-9]+)年")
 _LEADING_ZERO = re.compile(r"(?<![0-9])0([0-9])(?=[月日])")
 # an era's year written beside the calendar's (「1952年(昭和27年)4月」), a day of the week after a day (「7日(月)」)
@@ -571,7 +574,8 @@ def dates_spelled(text: str) -> str:
     「令和7年」 as 「2025年」, 「03月」 as 「3月」, an era's year or a weekday beside a date left out
     (「1952年(昭和27年)4月」, 「7日(月)」)."""
     def spelled(m: re.Match) -> str:
-        return f"{m[1]}年{int(m[2])}月" + (f"{int(m[3])}日" if m[3] else "")
+        month, day = m[3] or m[5], m[4] or m[6]
+        return f"{m[1]}年{int(month)}月" + (f"{int(day)}日" if day else "")
 
     def era(m: re.Match) -> str:
         return f"{ERAS[m[1]] + (1 if m[2] == '元' else int(m[2]))}年"
@@ -588,18 +592,22 @@ def date_part(part: str) -> re.Pattern:
 def date_in(date: str, spelled: str) -> bool:
     """Whether a text, written as `spelled` (after `dates_spelled`), states `date` (「4月1日」, 「2026年4月」)
     whole: 「2026/4/1」 and 「令和8年4月1日」 state 「4月1日」, but 「11月5日」 does not state 「1月5日」. A year stands
-    apart from its month as often as beside it (「2026年は、4月1日から」): the date is stated where its year is,
-    standing alone (not 「2026年度」, whose March is in 2027, nor the year of another date), and the rest of it
-    without a year of its own (「2025年4月1日」 dates another day)."""
+    apart from its month as often as beside it: the date is stated where the text states the rest of it without a
+    year of its own (「2025年4月1日」 dates another day) and its year either on the first date of a range it ends
+    (「2026年3月1日～4月15日」) or standing alone (「2026年は、…4月1日から」; 「2026年度」 from April only, as its
+    January to March fall in 2027)."""
     date = dates_spelled(date)
     if date_part(date).search(spelled):
         return True
     year = YEAR_BEFORE_MONTH.match(date)
     if year is None:
         return False
-    alone = re.compile(rf"(?<![0-9]){re.escape(date[:year.end()])}(?![0-9]+月|度)")
-    rest = re.compile(rf"(?<![0-9]年)(?<![0-9]){re.escape(date[year.end():])}")
-    return bool(alone.search(spelled) and rest.search(spelled))
+    stated_year, rest = re.escape(date[:year.end()]), re.escape(date[year.end():])
+    if re.search(rf"(?<![0-9]){stated_year}[0-9]+月(?:[0-9]+日)?\s*(?:{RANGE_MARK})\s*{rest}", spelled):
+        return True
+    fiscal = "" if int(re.match("[0-9]+", date[year.end():])[0]) >= 4 else "|度"
+    alone = re.compile(rf"(?<![0-9]){stated_year}(?![0-9]+月{fiscal})")
+    return bool(alone.search(spelled) and re.search(rf"(?<![0-9]年)(?<![0-9]){rest}", spelled))
 
 
 def stated_dates(question: str) -> list[str]:

@@ -90,6 +90,7 @@ from .japanese import (
     COPULA_END,
     DATE,
     DIGITS,
+    KATAKANA_WORD,
     NOUN_END,
     YEAR_BEFORE_MONTH,
     Compared,
@@ -578,13 +579,14 @@ class Verifier:
                 continue
             for start, end in split_sentences(passage.text):
                 sentence = passage.text[start:end]
-                # a sentence stating the answer's value agrees with it (「9時から17時まで」 with 「17時まで」); a
-                # value the answer's sentence states too agrees with it, and one changed to another is no longer in
-                # force (「開館時刻を午前6時から午前7時に変更」 says nothing against 「7:00~23:00」)
+                # one changed to another is no longer in force (「開館時刻を午前6時から午前7時に変更」 says nothing
+                # against 「7:00~23:00」, 「午後10時から午後11時に延長」 against 「午後10時」); a sentence stating the
+                # answer's value in force agrees with it (「9時から17時まで」 with 「17時まで」), and so does a value
+                # the answer's sentence states too
                 values = self._stated_values(sentence)
-                if any(key in stated for key in values):
-                    continue
                 former = {key for old, _ in changed_values(sentence) for key in self._stated_values(old)}
+                if any(key in stated for key in values if key not in former):
+                    continue
                 differing = {key: label for key, label in values.items()
                              if key[0] in kinds and key not in own and key not in former}
                 if not differing:
@@ -785,8 +787,8 @@ class Verifier:
         text = source.text
         sentence = text[start:end]
         alone = self._coverage(question, source, sentence)
-        if any(name not in question for name in names_in(sentence)):
-            return alone
+        if any(name not in question and not KATAKANA_WORD.fullmatch(name) for name in names_in(sentence)):
+            return alone  # a branch, place or model of its own; a katakana word (シャワールーム) names no subject
         before = [s for s, e in split_sentences(text[:start]) if "\n" not in text[e:start]]
         return max(alone, self._coverage(question, source, text[before[-1]:end])) if before else alone
 

@@ -126,6 +126,7 @@ def test_a_date_the_notices_do_not_state_is_not_stated_though_they_hold_its_numb
     ("施行日:2026/4/1", "4月1日からです", []),  # a date written in figures and marks
     ("2026年は、4月1日から改定", "2026年4月1日からです", []),  # its year stated apart
     ("施行日は令和8年4月1日です。", "令和8年4月1日からです", []),  # a date in an era, as the passage writes it
+    ("標高は3,776.24メートル", "3776.24メートルです", []),  # a decimal is no date
     ("2025年の大会は、4月1日から", "2026年4月1日からです", ["2026", "2026年4月1日"]),
 ])
 def test_a_number_counts_as_stated_only_as_a_passage_writes_it(source, words, invented):
@@ -215,6 +216,8 @@ def test_times_of_day_two_notices_state_differently_are_a_conflict(tmp_path: Pat
     ("北浜店の平日の営業は9時から18時までです。", True),
     ("北浜店は3月末で改装します。駅前本店の平日の営業は18時までです。", False),  # another branch's hours
     ("北浜店は3月末で改装します。平日の営業は18時までです。", True),  # its own, the branch named before
+    ("北浜店は3月末で改装します。シャワールームの平日の利用は18時までです。", True),  # a room is no other subject
+    ("4月1日より、北浜店は平日の閉店時刻を17時から18時に延長します。", True),  # the answer's value, no longer in force
 ])
 def test_a_time_of_day_another_notice_states(tmp_path: Path, settings, embedder, other, differ):
     ask = asker(tmp_path, settings.replace(chunk_tokens=160), embedder, {

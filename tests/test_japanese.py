@@ -306,6 +306,7 @@ def test_dates_a_question_states(question, dates):
     ("1952年(昭和27年)4月", "1952年4月"), ("7日(月)に", "7日に"), ("1.5倍", "1.5倍"), ("03-1234-5678", "03-1234-5678"),
     ("令和7年3月31日まで", "2025年3月31日まで"), ("令和元年5月", "2019年5月"),
     ("本日(3月10日)より", "本日(3月10日)より"),  # a date in brackets is no aside
+    ("2026.4.1", "2026年4月1日"), ("標高3776.24m", "標高3776.24m"), ("1234.5円", "1234.5円"),  # decimals
 ])
 def test_dates_are_spelled_as_questions_spell_them(text, spelled):
     assert dates_spelled(text) == spelled
@@ -628,6 +629,9 @@ def test_numbers_in(text, numbers):
     ("2026年4月1日", "2025年は、4月1日から", False),
     ("2026年4月1日", "2026年は、4月10日から", False),
     ("2026年3月31日", "2026年度の受付は、3月31日まで", False),  # the March of fiscal 2026 is in 2027
+    ("2026年4月1日", "2026年度の改定は、4月1日から", True),
+    ("2026年4月15日", "期間：2026年3月1日～4月15日", True),  # the year of the range's first date
+    ("2026年5月6日", "2026年4月1日から5月6日まで", True),
     ("2026年4月1日", "2025年4月1日に開始し、2026年3月31日に終了", False),  # the year of another date
     ("6月17日", "5月17日に", False),
 ])
