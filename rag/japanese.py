@@ -401,8 +401,8 @@ def quantities(text: str) -> list[Quantity]:
 
 def amounts(text: str) -> list[Quantity]:
     """The quantities of `text` (folded) that are amounts: those inside a date (2026年4月1日) are the date's, and
-    the minutes of a time of day (午前6時40分: no 40分) the time's; its hour stays a bare figure (10時~18時 is open
-    8 hours)."""
+    the minutes of a time of day (午前6時40分: no 40分) the time's; its hour stays a bare figure, without the twelve
+    hours 午後 adds."""
     folded = fold_width(text)
     spans = [m.span() for m in DATE.finditer(folded)]
     spans += [(m.start() + re.search("[時:]", m[0]).end(), m.end()) for m in TIME_OF_DAY.finditer(folded)]

@@ -787,10 +787,12 @@ class Verifier:
         text = source.text
         sentence = text[start:end]
         alone = self._coverage(question, source, sentence)
-        if any(name not in question and not KATAKANA_WORD.fullmatch(name) for name in names_in(sentence)):
-            return alone  # a branch, place or model of its own; a katakana word (シャワールーム) names no subject
         before = [s for s, e in split_sentences(text[:start]) if "\n" not in text[e:start]]
-        return max(alone, self._coverage(question, source, text[before[-1]:end])) if before else alone
+        # a branch, place or model of its own is its subject; a katakana word (シャワールーム) names none
+        if not before or any(name not in question and not KATAKANA_WORD.fullmatch(name)
+                             for name in names_in(sentence)):
+            return alone
+        return max(alone, self._coverage(question, source, text[before[-1]:end]))
 
     @staticmethod
     def _with_short_answer(verdict: Verdict, question: str) -> Verdict:
