@@ -217,6 +217,25 @@ def cmd_evidence(args) -> int:
                   f"ranker {metrics['top1']['ranker']:.3f}")
             print("answer in evidence:")
             print(report.table(ev.budget_table(metrics), [f"@{b}" for b in budgets]))
+        elif args.mode == "coverage":
+            from rag.answer import Answerer
+
+            from .replay import RecordedGenerator
+
+            started = time.time()
+            documents, questions = ev.load_jaquad(args.jaquad, args.paragraphs, args.per_article, args.seed)
+            retriever = ev.paragraph_retriever(documents, paragraph_settings, embedder, stack, args.cache,
+                                               f"jaquad{args.seed}")
+            hits = ev.retrieve(retriever, [q.question for q in questions], settings, "jaquad search")
+            answerer = Answerer(retriever, RecordedGenerator({}), settings)  # its evidence only: no model is asked
+            coverages = ev.evidence_coverages(questions, hits, answerer, settings.answer_passages)
+            out.update(n_paragraphs=len(documents), n_answered=len(coverages["answered"]),
+                       n_missed=len(coverages["missed"]), percentiles=ev.coverage_table(coverages),
+                       min_evidence_coverage=settings.min_evidence_coverage)
+            out["seconds"]["coverage"] = ev.timed(started)
+            print(f"JaQuAD: {len(documents)} paragraphs; {out['n_answered']} questions with the answer in the "
+                  f"evidence, {out['n_missed']} with every passage holding it left out")
+            print(report.table(out["percentiles"], ["coverage", "answered_below", "missed_below"]))
         else:
             ranker = ev.SentenceRanker(args.weights)
             selection = json.loads(Path(args.weights).read_text(encoding="utf-8")).get("selection", {})
@@ -433,11 +452,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", default="reports/prefill.json")
     p.set_defaults(func=cmd_prefill)
 
-    p = sub.add_parser("evidence", help="fit the evidence sentence ranker on JaQuAD, or report answer-in-evidence")
-    p.add_argument("mode", choices=["fit", "report"])
+    p = sub.add_parser("evidence", help="fit the evidence sentence ranker on JaQuAD, report answer-in-evidence, or "
+                                        "the share of the question the evidence holds (min_evidence_coverage)")
+    p.add_argument("mode", choices=["fit", "report", "coverage"])
     p.add_argument("--jaquad", default="../shared/evaldata/jaquad", help="folder of jaquad_train_*.json")
-    p.add_argument("--paragraphs", type=int, default=400, help="fit: JaQuAD paragraphs to index")
-    p.add_argument("--per-article", type=int, default=5, help="fit: at most this many paragraphs of an article")
+    p.add_argument("--paragraphs", type=int, default=400, help="fit, coverage: JaQuAD paragraphs to index")
+    p.add_argument("--per-article", type=int, default=5,
+                   help="fit, coverage: at most this many paragraphs of an article")
     p.add_argument("--held-out", type=float, default=0.25, help="fit: share of articles kept out of fitting")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--features", help="fit: comma-separated features of the model (default: evals/evidence.py)")

@@ -20,7 +20,7 @@ from tempfile import TemporaryDirectory
 import numpy as np
 from tqdm import tqdm
 
-from rag.answer import Answerer
+from rag.answer import Answerer, evidence_coverage
 from rag.answer_type import expected_answer, holds_answer
 from rag.config import Settings
 from rag.embed import Embedder
@@ -243,6 +243,41 @@ def fit_and_evaluate(questions: list[JaquadQuestion], hits: list[list[Hit]], doc
                              spans=[(questions[i].doc_id, questions[i].start, questions[i].end) for i in test]),
     }
     return weights, metrics
+
+
+# --- the share of a question its evidence speaks about (min_evidence_coverage) ------------------------------------
+
+COVERAGE_PERCENTILES = (1, 2, 5, 10)
+
+
+def evidence_coverages(questions: list[JaquadQuestion], hits: list[list[Hit]], answerer: Answerer,
+                       passages: int) -> dict[str, list[float]]:
+    """`rag.answer.evidence_coverage` of each question's evidence, as the Answerer picks it: "answered", with the
+    passages found, where the answer is in the evidence; "missed", with every passage holding the answer left out,
+    a question the documents do not answer asked among the neighbours of its answer (the same article's other
+    paragraphs, most often)."""
+    documents = answerer.retriever.index.documents
+    out: dict[str, list[float]] = {"answered": [], "missed": []}
+    for question, found in zip(tqdm(questions, desc="evidence coverage", unit="q"), hits):
+        answer = squash(question.answer)
+        evidence = answerer.evidence(question.question, found[:passages])
+        if any(answer in squash(f"{e.title}\n{e.text}") for e in evidence):
+            out["answered"].append(evidence_coverage(question.question, evidence))
+        if others := [h for h in found if answer not in squash(documents[h.passage.doc_id].text)][:passages]:
+            out["missed"].append(evidence_coverage(question.question, answerer.evidence(question.question, others)))
+    return out
+
+
+def coverage_table(coverages: dict[str, list[float]]) -> dict[str, dict[str, float]]:
+    """Per percentile of the answered questions' coverage: its value, and the share of missed questions below it
+    (refused by a `min_evidence_coverage` of that value)."""
+    answered, missed = np.array(coverages["answered"]), np.array(coverages["missed"])
+    table = {}
+    for p in COVERAGE_PERCENTILES:
+        value = float(np.percentile(answered, p))
+        table[f"p{p}"] = {"coverage": round(value, 3), "answered_below": round(float((answered < value).mean()), 3),
+                          "missed_below": round(float((missed < value).mean()), 3)}
+    return table
 
 
 def budget_table(result: dict, key: str = "answer_in_evidence") -> dict[str, dict[str, float]]:

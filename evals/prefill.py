@@ -22,7 +22,7 @@ from .metrics import latency_summary
 # What the second prompt may change: the settings the Answerer reads to make a question's prompt. Both prompts go
 # to one generator over one index, so a setting of those would not be compared.
 PROMPT_SETTINGS = ("answer_passages", "evidence_chars", "evidence_titles", "max_question_chars", "min_evidence",
-                   "top_k")
+                   "min_evidence_coverage", "top_k")
 
 
 def first_token_s(generator: Generator, messages: list[dict]) -> float:

@@ -8,13 +8,14 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from typing import NamedTuple
 
+from .cite import coverage
 from .config import Settings
 from .errors import GeneratorError
 from .evidence import SentenceRanker, pick, reading_order
 from .followup import standalone_query
 from .generate import Generator, started_reply
 from .japanese import spelled_as
-from .prompt import REFUSAL, REPLY_START, Evidence, answer_part, build_messages, title_lines
+from .prompt import REPLY_START, Evidence, answer_part, build_messages, title_lines
 from .retrieve import Hit, Retriever
 from .verify import Citation, Verifier
 
@@ -24,12 +25,15 @@ _REFUSAL_OPENING = "資料には"
 
 EMPTY_QUESTION = "質問を入力してください。"
 TRUNCATED_NOTICE = "質問が長すぎるため、先頭の{n}文字だけを使いました。"
+# why a question is refused before the model is asked
+WEAK_RETRIEVAL = "weak retrieval evidence"
+OFF_TOPIC_EVIDENCE = "the evidence speaks about too little of the question"
 
 
 class Prepared(NamedTuple):
     """What `Answerer.prepare` gives: the question as answered, a notice for the reader ("" or that it was cut),
     the retrieval query, the hits and the seconds retrieval took, the passages shown, the evidence and the messages
-    for the model (None: nothing to ask it)."""
+    for the model (None: nothing to ask it, and `refusal` says why)."""
 
     question: str
     notice: str
@@ -39,6 +43,12 @@ class Prepared(NamedTuple):
     shown: list[Hit]
     evidence: list[Evidence]
     messages: list[dict] | None
+    refusal: str = ""
+
+
+def evidence_coverage(question: str, evidence: list[Evidence]) -> float:
+    """The share of the question's words (`cite.coverage`) that the evidence and its title lines hold."""
+    return coverage(question, "\n".join(f"{e.title}\n{e.text}" for e in evidence))
 
 
 @dataclass
@@ -151,7 +161,8 @@ class Answerer:
     def prepare(self, question: str, history: list[dict] | None = None) -> Prepared:
         """Everything before the model: the question with its spaces folded and cut to `max_question_chars`, the
         query retrieval reads (a follow-up made standalone), the passages, the evidence and the messages. No
-        messages when there is nothing to ask: an empty question, or retrieval below `min_evidence`."""
+        messages when there is nothing to ask: an empty question, retrieval below `min_evidence`, or evidence that
+        speaks about less of the question than `min_evidence_coverage`."""
         question = " ".join((question or "").split())
         notice, limit = "", self.settings.max_question_chars
         if len(question) > limit:
@@ -162,9 +173,11 @@ class Answerer:
         search = self.retriever.search(query, k=max(self.settings.top_k, self.settings.answer_passages))
         hits = search.hits
         if not hits or hits[0].dense < self.settings.min_evidence:
-            return Prepared(question, notice, query, hits, search.seconds, [], [], None)
+            return Prepared(question, notice, query, hits, search.seconds, [], [], None, WEAK_RETRIEVAL)
         shown = self.distinct(hits)[:self.settings.answer_passages]
         evidence = self.evidence(query, shown)
+        if evidence_coverage(query, evidence) < self.settings.min_evidence_coverage:
+            return Prepared(question, notice, query, hits, search.seconds, shown, evidence, None, OFF_TOPIC_EVIDENCE)
         start = REPLY_START if self.generator.continues_reply else ""
         return Prepared(question, notice, query, hits, search.seconds, shown, evidence,
                         build_messages(question, evidence, start))
@@ -193,7 +206,8 @@ class Answerer:
                 self.generator.name, short_answer, reply))
 
         if prepared.messages is None:
-            yield finish(REFUSAL, True, "weak retrieval evidence")
+            verdict = self.verify.refusal(question, shown, prepared.refusal)
+            yield finish(verdict.answer, True, verdict.reason)
             return
         # a comparison code decides from the shown figures needs no model: it is answered at once
         if (verdict := self.verify.before_reply(shown, question, evidence, hits)) is not None:

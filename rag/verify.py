@@ -630,10 +630,8 @@ class Verifier:
             return []
         missing = []
         for doc_id in dict.fromkeys(c.doc_id for c in verdict.citations):
-            doc = self.documents.get(doc_id)
             cited = next(c for c in verdict.citations if c.doc_id == doc_id)
-            # the publisher names the organisation a notice speaks for (ソラノ電機) though its text may not
-            text = squash(f"{doc.title}\n{doc.publisher}\n{doc.text}" if doc else f"{cited.title}\n{cited.text}")
+            text = self._naming_text(doc_id, f"{cited.title}\n{cited.text}")
             missing += [name for name in names if not holds_name(name, text) and name not in missing]
         # the cited articles first, and no further article read once every date is found
         quoted = {c.doc_id: f"{c.title}\n{c.text}" for c in verdict.citations}  # for an article not in the index
@@ -645,6 +643,22 @@ class Verifier:
                 written = dates_spelled(text)
                 dates = [date for date in dates if not holds_date(date, written)]
         return missing + dates
+
+    def _naming_text(self, doc_id: str, quoted: str) -> str:
+        """What an article says names in, squashed: its title, publisher and text (the `quoted` words when it is not
+        in the index). The publisher names the organisation a notice speaks for (ソラノ電機) though its text may not."""
+        doc = self.documents.get(doc_id)
+        return squash(f"{doc.title}\n{doc.publisher}\n{doc.text}" if doc else quoted)
+
+    def refusal(self, question: str, shown: Sequence[Hit], reason: str) -> Verdict:
+        """The refusal of a question the model is not asked, naming the names it gives (`names_in`) that none of the
+        `shown` passages' articles holds: the reader learns what the documents do not speak of (「中地区」). None are named when no passage was shown."""
+        texts = [self._naming_text(h.passage.doc_id, f"{h.passage.title}\n{h.passage.text}") for h in shown]
+        missing = [name for name in dict.fromkeys(names_in(question))
+                   if texts and not any(holds_name(name, text) for text in texts)]
+        if missing:
+            return Verdict(f"資料には「{'」「'.join(missing)}」についての記載がありません。", True, reason)
+        return Verdict(REFUSAL, True, reason)
 
     @staticmethod
     def other_column(short_answer: str, citations: list[Citation], question: str) -> str:

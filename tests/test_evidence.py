@@ -1,11 +1,13 @@
 """Evidence selection: the sentence ranker's features, its committed weights, fitting, and the budgeted pick."""
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
-from evals.evidence import answer_in_evidence, load_jaquad, retrieval_ranking, with_kind_second
+from evals.evidence import answer_in_evidence, coverage_table, load_jaquad, retrieval_ranking, with_kind_second
+from rag.answer import evidence_coverage
 from rag.answer_type import expected_answer
 from rag.chunk import Passage, split_sentences
 from rag.evidence import (
@@ -192,3 +194,19 @@ def test_the_budget_counts_the_title_lines_the_prompt_shows():
     shown_titles = sum(len(line) for line in block.splitlines() if line.startswith("【"))
     headings = {d: title_heading(t) for d, t in titles.items()}
     assert chars_read(picked, headings) == sum(s.end - s.start for s in picked) + shown_titles
+
+
+def test_evidence_coverage_counts_the_title_lines_with_the_sentences():
+    evidence = [Evidence(1, "高さは333メートルで、当時は世界一高い鉄塔だった。", "tokyo", 0, 26, 0, "東京タワーの歴史")]
+    # the question's bigrams 東京 京タ タワ ワー ーの の高 高さ (さは, all kana, left out): the title holds five, the
+    # sentence 高さ, and no line 「の高」
+    assert evidence_coverage("東京タワーの高さは？", evidence) == pytest.approx(6 / 7)
+    assert evidence_coverage("東京タワーの高さは？", [replace(evidence[0], title="")]) == pytest.approx(1 / 7)
+    assert evidence_coverage("清水寺の駐車場は？", evidence) == 0.0
+
+
+def test_coverage_table_gives_each_percentile_and_the_shares_below_it():
+    answered = [0.1] + [0.5] * 98 + [0.9]  # the first percentile falls between 0.1 and 0.5
+    table = coverage_table({"answered": answered, "missed": [0.0, 0.2, 0.4, 0.6]})
+    assert table["p1"] == {"coverage": pytest.approx(0.496), "answered_below": 0.01, "missed_below": 0.75}
+    assert table["p10"] == {"coverage": 0.5, "answered_below": 0.01, "missed_below": 0.75}
