@@ -255,10 +255,12 @@ def evidence_coverages(questions: list[JaquadQuestion], hits: list[list[Hit]], a
     """`rag.answer.evidence_coverage` of each question's evidence, as the Answerer picks it: "answered", with the
     passages found, where the answer is in the evidence; "missed", with every passage holding the answer left out,
     a question the documents do not answer asked among the neighbours of its answer (the same article's other
-    paragraphs, most often)."""
+    paragraphs, most often). Questions whose best passage is below `min_evidence` are refused before, and left out."""
     documents = answerer.retriever.index.documents
     out: dict[str, list[float]] = {"answered": [], "missed": []}
     for question, found in zip(tqdm(questions, desc="evidence coverage", unit="q"), hits):
+        if not found or found[0].dense < answerer.settings.min_evidence:
+            continue
         answer = squash(question.answer)
         evidence = answerer.evidence(question.question, found[:passages])
         if any(answer in squash(f"{e.title}\n{e.text}") for e in evidence):
@@ -268,15 +270,24 @@ def evidence_coverages(questions: list[JaquadQuestion], hits: list[list[Hit]], a
     return out
 
 
-def coverage_table(coverages: dict[str, list[float]]) -> dict[str, dict[str, float]]:
-    """Per percentile of the answered questions' coverage: its value, and the share of missed questions below it
-    (refused by a `min_evidence_coverage` of that value)."""
+def coverage_table(coverages: dict[str, list[float]], setting: float | None = None) -> dict[str, dict[str, float]]:
+    """Per percentile of the answered questions' coverage: its value, and the shares of answered and missed
+    questions below it (refused by a `min_evidence_coverage` of that value); with `setting`, a last row for it."""
     answered, missed = np.array(coverages["answered"]), np.array(coverages["missed"])
+    if not len(answered):
+        raise ValueError("no question had its answer in the evidence")
+
+    def below(values: np.ndarray, value: float) -> float:
+        return round(float((values < value).mean()), 3) if len(values) else 0.0
+
     table = {}
     for p in COVERAGE_PERCENTILES:
         value = float(np.percentile(answered, p))
-        table[f"p{p}"] = {"coverage": round(value, 3), "answered_below": round(float((answered < value).mean()), 3),
-                          "missed_below": round(float((missed < value).mean()), 3)}
+        table[f"p{p}"] = {"coverage": round(value, 3), "answered_below": below(answered, value),
+                          "missed_below": below(missed, value)}
+    if setting is not None:
+        table["setting"] = {"coverage": setting, "answered_below": below(answered, setting),
+                            "missed_below": below(missed, setting)}
     return table
 
 

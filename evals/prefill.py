@@ -40,7 +40,7 @@ def compare_prefill(answerers: dict[str, Answerer], questions: Iterable[str]) ->
     """Per named Answerer (all sharing one generator): mean characters of the prompt's question message and time to
     the first token (p50, p95, mean) over `questions`, each question's prompts asked in turn (`Answerer.prepare`
     makes them as a user's question gets them). A question that an Answerer asks the model nothing about (weak
-    retrieval) is counted under "not_asked" and timed for neither."""
+    retrieval, or evidence saying too little of it) is counted under "not_asked" and timed for neither."""
     names = list(answerers)
     chars: dict[str, list[int]] = {name: [] for name in names}
     seconds: dict[str, list[float]] = {name: [] for name in names}

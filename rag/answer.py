@@ -11,7 +11,7 @@ from typing import NamedTuple
 from .cite import coverage
 from .config import Settings
 from .errors import GeneratorError
-from .evidence import SentenceRanker, pick, reading_order
+from .evidence import SentenceRanker, content_bigrams, pick, reading_order
 from .followup import standalone_query
 from .generate import Generator, started_reply
 from .japanese import spelled_as
@@ -26,6 +26,7 @@ _REFUSAL_OPENING = "資料には"
 EMPTY_QUESTION = "質問を入力してください。"
 TRUNCATED_NOTICE = "質問が長すぎるため、先頭の{n}文字だけを使いました。"
 # why a question is refused before the model is asked
+EMPTY = "empty question"
 WEAK_RETRIEVAL = "weak retrieval evidence"
 OFF_TOPIC_EVIDENCE = "the evidence speaks about too little of the question"
 
@@ -168,7 +169,7 @@ class Answerer:
         if len(question) > limit:
             question, notice = question[:limit], TRUNCATED_NOTICE.format(n=limit)
         if not question:
-            return Prepared(question, notice, "", [], 0.0, [], [], None)
+            return Prepared(question, notice, "", [], 0.0, [], [], None, EMPTY)
         query = standalone_query(question, history)
         search = self.retriever.search(query, k=max(self.settings.top_k, self.settings.answer_passages))
         hits = search.hits
@@ -176,7 +177,10 @@ class Answerer:
             return Prepared(question, notice, query, hits, search.seconds, [], [], None, WEAK_RETRIEVAL)
         shown = self.distinct(hits)[:self.settings.answer_passages]
         evidence = self.evidence(query, shown)
-        if evidence_coverage(query, evidence) < self.settings.min_evidence_coverage:
+        # a follow-up's query carries the question before it, whose words the evidence holds: its own words must
+        # be held as well, where it has any (「その駐車場は何台分」, not 「それはいつ？」)
+        asked = [query] + ([question] if query != question and content_bigrams(question) else [])
+        if min(evidence_coverage(q, evidence) for q in asked) < self.settings.min_evidence_coverage:
             return Prepared(question, notice, query, hits, search.seconds, shown, evidence, None, OFF_TOPIC_EVIDENCE)
         start = REPLY_START if self.generator.continues_reply else ""
         return Prepared(question, notice, query, hits, search.seconds, shown, evidence,
@@ -188,7 +192,7 @@ class Answerer:
         question, query, hits, evidence, shown = (prepared.question, prepared.query, prepared.hits,
                                                   prepared.evidence, prepared.shown)
         if not question:
-            result = AnswerResult(question, "", EMPTY_QUESTION, refused=True, reason="empty question",
+            result = AnswerResult(question, "", EMPTY_QUESTION, refused=True, reason=EMPTY,
                                   generator=self.generator.name)
             yield AnswerEvent("final", result=result)
             return
@@ -205,15 +209,16 @@ class Answerer:
                 question, query, answer, refused, reason, prepared.notice, citations or [], passages, timings,
                 self.generator.name, short_answer, reply))
 
-        if prepared.messages is None:
-            verdict = self.verify.refusal(question, shown, prepared.refusal)
-            yield finish(verdict.answer, True, verdict.reason)
-            return
-        # a comparison code decides from the shown figures needs no model: it is answered at once
-        if (verdict := self.verify.before_reply(shown, question, evidence, hits)) is not None:
+        # a comparison code decides from the shown passages' figures needs no model: it is answered at once, though
+        # the evidence sentences may say little of the question
+        if shown and (verdict := self.verify.before_reply(shown, question, evidence, hits)) is not None:
             if not verdict.refused:
                 timings["first_answer_token_s"] = round(time.perf_counter() - started, 3)
             yield finish(verdict.answer, verdict.refused, verdict.reason, verdict.citations, verdict.short_answer)
+            return
+        if prepared.messages is None:
+            verdict = self.verify.refusal(question, shown, hits, prepared.refusal)
+            yield finish(verdict.answer, True, verdict.reason)
             return
         messages = prepared.messages
         reply = started_reply(messages)[1]  # the words written for the model, which its pieces continue

@@ -204,6 +204,11 @@ def _number_forms(figure: str) -> set[str]:
     return {*numbers_in(figure), "".join(DIGITS.findall(squash(figure)))}
 
 
+def not_spoken_of(names: Sequence[str]) -> str:
+    """The refusal that tells the reader which names or dates asked about the documents do not speak of."""
+    return f"資料には「{'」「'.join(names)}」についての記載がありません。"
+
+
 class Verifier:
     """verifier(reply, shown, question, evidence) -> Verdict, the model's reply checked against the passages.
 
@@ -278,8 +283,7 @@ class Verifier:
             return Verdict(REFUSAL, True, "the answer is not of the kind the question asks for")
         if missing := self.unnamed(verdict, question, [h.passage.doc_id for h in claim.related], located):
             # the reader learns which of the names or dates asked about the documents do not speak of
-            return Verdict(f"資料には「{'」「'.join(missing)}」についての記載がありません。", True,
-                           f"the cited articles do not name {'、'.join(missing)}")
+            return Verdict(not_spoken_of(missing), True, f"the cited articles do not name {'、'.join(missing)}")
         if column := self.other_column(verdict.short_answer, verdict.citations, question):
             return Verdict(REFUSAL, True, f"the answer is read from another column than {column}")
         return self.conflicting(verdict, claim)
@@ -650,15 +654,15 @@ class Verifier:
         doc = self.documents.get(doc_id)
         return squash(f"{doc.title}\n{doc.publisher}\n{doc.text}" if doc else quoted)
 
-    def refusal(self, question: str, shown: Sequence[Hit], reason: str) -> Verdict:
-        """The refusal of a question the model is not asked, naming the names it gives (`names_in`) that none of the
-        `shown` passages' articles holds: the reader learns what the documents do not speak of (「中地区」). None are named when no passage was shown."""
-        texts = [self._naming_text(h.passage.doc_id, f"{h.passage.title}\n{h.passage.text}") for h in shown]
+    def refusal(self, question: str, shown: Sequence[Hit], related: Sequence[Hit], reason: str) -> Verdict:
+        """The refusal of a question the model is not asked, naming the names it gives (`names_in`) that no article
+        of the passages found (`related`) holds: the reader learns what the documents do not speak of (「中地区」).
+        None are named when no passage was good enough to show."""
+        hits = {h.passage.doc_id: h for h in related} if shown else {}
+        texts = [self._naming_text(doc_id, f"{h.passage.title}\n{h.passage.text}") for doc_id, h in hits.items()]
         missing = [name for name in dict.fromkeys(names_in(question))
                    if texts and not any(holds_name(name, text) for text in texts)]
-        if missing:
-            return Verdict(f"資料には「{'」「'.join(missing)}」についての記載がありません。", True, reason)
-        return Verdict(REFUSAL, True, reason)
+        return Verdict(not_spoken_of(missing) if missing else REFUSAL, True, reason)
 
     @staticmethod
     def other_column(short_answer: str, citations: list[Citation], question: str) -> str:

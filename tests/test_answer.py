@@ -109,7 +109,8 @@ def test_evidence_about_little_of_the_question_is_refused_without_calling_the_mo
     result = make(generator).answer("清水寺の駐車場は何台分ありますか？")
     assert result.refused and generator.calls == [] and result.answer == REFUSAL
     assert result.reason == "the evidence speaks about too little of the question"
-    assert result.passages  # the passages found are still shown
+    prepared = make(generator).prepare("清水寺の駐車場は何台分ありますか？")
+    assert prepared.messages is None and prepared.shown and prepared.evidence  # what was found is still shown
     make(generator, min_evidence_coverage=0.0).answer("清水寺の駐車場は何台分ありますか？")
     assert len(generator.calls) == 1  # without the rule the model is asked
 
@@ -120,6 +121,30 @@ def test_refusal_before_the_model_names_what_no_shown_article_speaks_of(make):
     assert generator.calls == []
     assert result.answer == "資料には「ガイドツアー」についての記載がありません。"
     assert result.reason == "the evidence speaks about too little of the question"
+    # with no passage good enough to show, nothing is said of what the documents hold
+    weak = make(generator, min_evidence=0.999).answer("金閣寺のガイドツアーの料金はいくら？")
+    assert weak.answer == REFUSAL and weak.reason == "weak retrieval evidence" and generator.calls == []
+
+
+def test_a_follow_up_is_refused_when_the_evidence_holds_its_own_words_too_little(make):
+    history = [{"role": "user", "content": "清水寺の舞台を支える柱は何本？"}, {"role": "assistant", "content": "139本です。"}]
+    generator = ScriptedGenerator("回答: 139本です。[1]\n要点: 139本")
+    # the query holds the question before it, which the evidence speaks about; the parking spaces it does not
+    result = make(generator).answer("その駐車場は何台分ありますか？", history)
+    assert result.refused and generator.calls == []
+    assert result.reason == "the evidence speaks about too little of the question"
+    # a follow-up of kana alone is read through the question before it
+    make(generator).answer("それはいつ？", [{"role": "user", "content": "清水寺は何年に開かれた？"},
+                                           {"role": "assistant", "content": "778年です。"}])
+    assert len(generator.calls) == 1
+
+
+def test_a_comparison_code_answers_from_the_shown_passages_is_answered_though_the_evidence_says_too_little(make):
+    generator = ScriptedGenerator(f"回答: {REFUSAL}")
+    # every question's evidence falls short of a share above 1; the two years stand in the shown passages
+    result = make(generator, min_evidence_coverage=1.01).answer("清水寺と金閣寺はどちらが先に開かれましたか？")
+    assert generator.calls == [] and not result.refused
+    assert result.short_answer == "清水寺"
 
 
 def test_empty_and_overlong_questions(make):

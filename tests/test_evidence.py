@@ -210,3 +210,6 @@ def test_coverage_table_gives_each_percentile_and_the_shares_below_it():
     table = coverage_table({"answered": answered, "missed": [0.0, 0.2, 0.4, 0.6]})
     assert table["p1"] == {"coverage": pytest.approx(0.496), "answered_below": 0.01, "missed_below": 0.75}
     assert table["p10"] == {"coverage": 0.5, "answered_below": 0.01, "missed_below": 0.75}
+    assert "setting" not in table
+    assert coverage_table({"answered": answered, "missed": []}, 0.6)["setting"] == {
+        "coverage": 0.6, "answered_below": 0.99, "missed_below": 0.0}
