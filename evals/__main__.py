@@ -230,8 +230,8 @@ def cmd_evidence(args) -> int:
             answerer = Answerer(retriever, RecordedGenerator({}), settings)  # its evidence only: no model is asked
             coverages = ev.evidence_coverages(questions, hits, answerer, settings.answer_passages)
             out.update(n_paragraphs=len(documents), n_answered=len(coverages["answered"]),
-                       n_missed=len(coverages["missed"]), percentiles=ev.coverage_table(coverages, settings.min_evidence_coverage),
-                       min_evidence_coverage=settings.min_evidence_coverage)
+                       n_missed=len(coverages["missed"]), min_evidence_coverage=settings.min_evidence_coverage,
+                       percentiles=ev.coverage_table(coverages, settings.min_evidence_coverage))
             out["seconds"]["coverage"] = ev.timed(started)
             print(f"JaQuAD: {len(documents)} paragraphs; {out['n_answered']} questions with the answer in the "
                   f"evidence, {out['n_missed']} with every passage holding it left out")

@@ -14,7 +14,7 @@ from .errors import GeneratorError
 from .evidence import SentenceRanker, content_bigrams, pick, reading_order
 from .followup import standalone_query
 from .generate import Generator, started_reply
-from .japanese import spelled_as
+from .japanese import QUESTION_WORDS, spelled_as
 from .prompt import REPLY_START, Evidence, answer_part, build_messages, title_lines
 from .retrieve import Hit, Retriever
 from .verify import Citation, Verifier
@@ -178,8 +178,9 @@ class Answerer:
         shown = self.distinct(hits)[:self.settings.answer_passages]
         evidence = self.evidence(query, shown)
         # a follow-up's query carries the question before it, whose words the evidence holds: its own words must
-        # be held as well, where it has any (「その駐車場は何台分」, not 「それはいつ？」)
-        asked = [query] + ([question] if query != question and content_bigrams(question) else [])
+        # be held as well, where it has any besides its asking words (「その駐車場は何台分」, not 「それは何年？」)
+        own = query != question and content_bigrams(QUESTION_WORDS.sub("", question))
+        asked = [query, question] if own else [query]
         if min(evidence_coverage(q, evidence) for q in asked) < self.settings.min_evidence_coverage:
             return Prepared(question, notice, query, hits, search.seconds, shown, evidence, None, OFF_TOPIC_EVIDENCE)
         start = REPLY_START if self.generator.continues_reply else ""

@@ -658,8 +658,10 @@ class Verifier:
         """The refusal of a question the model is not asked, naming the names it gives (`names_in`) that no article
         of the passages found (`related`) holds: the reader learns what the documents do not speak of (「中地区」).
         None are named when no passage was good enough to show."""
-        hits = {h.passage.doc_id: h for h in related} if shown else {}
-        texts = [self._naming_text(doc_id, f"{h.passage.title}\n{h.passage.text}") for doc_id, h in hits.items()]
+        found: dict[str, list[str]] = {}  # per article found, its passages' words
+        for h in related if shown else ():
+            found.setdefault(h.passage.doc_id, []).append(f"{h.passage.title}\n{h.passage.text}")
+        texts = [self._naming_text(doc_id, "\n".join(words)) for doc_id, words in found.items()]
         missing = [name for name in dict.fromkeys(names_in(question))
                    if texts and not any(holds_name(name, text) for text in texts)]
         return Verdict(not_spoken_of(missing) if missing else REFUSAL, True, reason)

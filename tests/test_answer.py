@@ -115,7 +115,7 @@ def test_evidence_about_little_of_the_question_is_refused_without_calling_the_mo
     assert len(generator.calls) == 1  # without the rule the model is asked
 
 
-def test_refusal_before_the_model_names_what_no_shown_article_speaks_of(make):
+def test_refusal_before_the_model_names_what_no_article_found_speaks_of(make):
     generator = ScriptedGenerator("回答: 1397年です。[1]\n要点: 1397年")
     result = make(generator).answer("金閣寺のガイドツアーの料金はいくら？")
     assert generator.calls == []
@@ -133,10 +133,11 @@ def test_a_follow_up_is_refused_when_the_evidence_holds_its_own_words_too_little
     result = make(generator).answer("その駐車場は何台分ありますか？", history)
     assert result.refused and generator.calls == []
     assert result.reason == "the evidence speaks about too little of the question"
-    # a follow-up of kana alone is read through the question before it
-    make(generator).answer("それはいつ？", [{"role": "user", "content": "清水寺は何年に開かれた？"},
-                                           {"role": "assistant", "content": "778年です。"}])
-    assert len(generator.calls) == 1
+    # a follow-up with no words but its asking words is read through the question before it
+    before = [{"role": "user", "content": "清水寺は何年に開かれた？"}, {"role": "assistant", "content": "778年です。"}]
+    make(generator).answer("それはいつ？", before)
+    make(generator).answer("それは何年？", before)
+    assert len(generator.calls) == 2
 
 
 def test_a_comparison_code_answers_from_the_shown_passages_is_answered_though_the_evidence_says_too_little(make):
