@@ -218,7 +218,8 @@ class Answerer:
             yield finish(verdict.answer, verdict.refused, verdict.reason, verdict.citations, verdict.short_answer)
             return
         if prepared.messages is None:
-            verdict = self.verify.refusal(question, shown, hits, prepared.refusal)
+            # no passage good enough to show is no ground for saying what the documents leave out
+            verdict = self.verify.refusal(question, hits if shown else [], prepared.refusal)
             yield finish(verdict.answer, True, verdict.reason)
             return
         messages = prepared.messages

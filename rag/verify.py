@@ -654,16 +654,16 @@ class Verifier:
         doc = self.documents.get(doc_id)
         return squash(f"{doc.title}\n{doc.publisher}\n{doc.text}" if doc else quoted)
 
-    def refusal(self, question: str, shown: Sequence[Hit], related: Sequence[Hit], reason: str) -> Verdict:
+    def refusal(self, question: str, related: Sequence[Hit], reason: str) -> Verdict:
         """The refusal of a question the model is not asked, naming the names it gives (`names_in`) that no article
         of the passages found (`related`) holds: the reader learns what the documents do not speak of (「中地区」).
-        None are named when no passage was good enough to show."""
+        None are named without passages to look in."""
         found: dict[str, list[str]] = {}  # per article found, its passages' words
-        for h in related if shown else ():
+        for h in related:
             found.setdefault(h.passage.doc_id, []).append(f"{h.passage.title}\n{h.passage.text}")
         texts = [self._naming_text(doc_id, "\n".join(words)) for doc_id, words in found.items()]
-        missing = [name for name in dict.fromkeys(names_in(question))
-                   if texts and not any(holds_name(name, text) for text in texts)]
+        missing = [name for name in dict.fromkeys(names_in(question) if texts else [])
+                   if not any(holds_name(name, text) for text in texts)]
         return Verdict(not_spoken_of(missing) if missing else REFUSAL, True, reason)
 
     @staticmethod
