@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from typing import NamedTuple
 
+from .evidence import bigram_share, content_bigrams
 from .japanese import Quantity, amounts, asked_change, decimals, fold_width, quantities
 
 
@@ -148,16 +149,21 @@ OPERATIONS: tuple[Callable[[Sequence[Operand], int], Iterator[Derivation]], ...]
 
 def operands(texts: Sequence[str], question: str = "") -> list[Operand]:
     """The figures of the shown sentences (`source` is each one's position), and those of the question (source -1:
-    「3人で」 is a factor). Figures inside a date (2026年4月1日) are not amounts."""
-    found: list[Operand] = []
+    「3人で」 is a factor). Figures inside a date (2026年4月1日) are not amounts. A figure stated twice is one
+    operand, not two terms of a sum, sourced from the sentence sharing the most of the question's words (the first
+    of those): 12,980円 asked about the black model is the price of the black one, though the white costs as much."""
+    asked = content_bigrams(question)
+    found: list[tuple[Operand, float]] = []
     for source, text in [*enumerate(texts), (-1, question)]:
         folded = fold_width(text)
-        found += [Operand(q.value, q.unit, q.written(folded), source) for q in amounts(folded)]
-    # one operand per value and unit: a figure stated twice is not two terms of a sum
-    first: dict[tuple[float, str], Operand] = {}
-    for operand in found:
-        first.setdefault((operand.value, operand.unit), operand)
-    return list(first.values())
+        share = bigram_share(asked, folded) if source >= 0 else -1.0
+        found += [(Operand(q.value, q.unit, q.written(folded), source), share) for q in amounts(folded)]
+    best: dict[tuple[float, str], tuple[Operand, float]] = {}
+    for operand, share in found:
+        key = (operand.value, operand.unit)
+        if key not in best or share > best[key][1]:
+            best[key] = (operand, share)
+    return [operand for operand, _ in best.values()]
 
 
 # The signs of a written-out calculation, as `expression` writes them. A hyphen or a slash is a sign only with

@@ -558,8 +558,9 @@ RANGE = re.compile(rf"{_NOT_A_MARK}*[0-9]{_NOT_A_MARK}*(?:{RANGE_MARK})"
 
 # A date the question states to the month (「2025年3月」, 「4月1日」), in digits. A year alone is often the setting
 # of a whole article that one paragraph leaves unsaid (「1994年のリーグ公式戦」), and a month or a day alone
-# (「4月から」) or a relative date (「昨年」) pins too little.
-_STATED_DATE = re.compile(r"(?<![0-9])(?:[0-9]+年[0-9]+月(?:[0-9]+日)?|[0-9]+月[0-9]+日)(?![0-9])")
+# (「4月から」) or a relative date (「昨年」) pins too little. A fiscal year (「令和9年度」, 「2026年度」) names the
+# period a notice's figures hold for, as a month does.
+_STATED_DATE = re.compile(r"(?<![0-9])(?:[0-9]+年[0-9]+月(?:[0-9]+日)?|[0-9]+月[0-9]+日|[0-9]+年度)(?![0-9])")
 # 「2026-03-10」, 「2026/3」, 「2026.3.10」; with points only to the day, as 「3776.24」 and 「1234.5」 are decimals
 _ISO_DATE = re.compile(r"(?<![0-9])([0-9]{4})(?:([-/])([0-9]{1,2})(?:\2([0-9]{1,2}))?|\.([0-9]{1,2})\.([0-9]{1,2}))"
                        r"(?![0-9])")
@@ -610,9 +611,31 @@ def date_in(date: str, spelled: str) -> bool:
     return bool(alone.search(spelled) and re.search(rf"(?<![0-9]年)(?<![0-9]){rest}", spelled))
 
 
+def date_as_written(date: str, question: str) -> str:
+    """A date of `stated_dates` as `question` writes it, where it writes it in an era's years (「2027年度」 asked as
+    「令和9年度」): the reader is told of what they wrote."""
+    folded = fold_width(question)
+    year = re.match("([0-9]+)年", date)
+    if date in folded or year is None:
+        return date
+    rest = date[year.end():]
+    for era, base in ERAS.items():
+        number = int(year[1]) - base
+        for form in (f"{era}{number}年{rest}", f"{era}元年{rest}" if number == 1 else ""):
+            if number > 0 and form and form in folded:
+                return form
+    return date
+
+
+def date_form(date: str) -> tuple[bool, ...]:
+    """The parts a date is written to: year, month, day, fiscal year (「2026年4月」 and 「2025年4月」 share one)."""
+    return tuple(unit in date for unit in "年月日度")
+
+
 def stated_dates(question: str) -> list[str]:
-    """The dates `question` states (「2025年3月の時点では何社」 gives 「2025年3月」, 「令和7年3月」 too), leading zeros
-    dropped: an article answering it holds their year and month."""
+    """The dates `question` states (「2025年3月の時点では何社」 gives 「2025年3月」, 「令和7年3月」 too) and fiscal
+    years (「令和9年度」 gives 「2027年度」), leading zeros dropped: an article answering it holds their year and month,
+    or the fiscal year."""
     return list(dict.fromkeys(m[0] for m in _STATED_DATE.finditer(dates_spelled(question))))
 
 
@@ -794,6 +817,15 @@ def compared_by(question: str) -> tuple[str, int] | None:
         return None
     asked = {(kind, sign) for kind, sign, words in _COMPARATIVES if words.search(question)}
     return asked.pop() if len(asked) == 1 else None
+
+
+def half_pair(span: str, bracket: str) -> bool:
+    """Whether `span` holds more of the other half of `bracket`'s pair than of `bracket`: it closes 「 without
+    opening it (「梅山」号」 seen from its 「), or opens it without closing it."""
+    opening = bracket in OPENING_BRACKETS
+    other = (CLOSING_BRACKETS[OPENING_BRACKETS.index(bracket)] if opening
+             else OPENING_BRACKETS[CLOSING_BRACKETS.index(bracket)])
+    return span.count(other) > span.count(bracket)
 
 
 def clauses(text: str) -> list[str]:

@@ -87,11 +87,13 @@ from .cite import (
 from .japanese import (
     ASKS_BEFORE_CHANGE,
     CALCULATION_WORDS,
+    CLOSING_BRACKETS,
     COPULA_END,
     DATE,
     DIGITS,
     KATAKANA_WORD,
     NOUN_END,
+    OPENING_BRACKETS,
     YEAR_BEFORE_MONTH,
     Compared,
     amounts,
@@ -100,9 +102,12 @@ from .japanese import (
     clock_times,
     compared_by,
     compared_value,
+    date_as_written,
+    date_form,
     date_in,
     dates_spelled,
     fold_width,
+    half_pair,
     label_before,
     listed_options,
     named_option,
@@ -204,6 +209,17 @@ def _number_forms(figure: str) -> set[str]:
     return {*numbers_in(figure), "".join(DIGITS.findall(squash(figure)))}
 
 
+def named_value(value: str, question: str) -> bool:
+    """Whether `question` gives a table cell's `value`: letters and digits standing apart from other
+    letters and digits (the 「L」 of 「Lサイズ」, not of 「LED」), other values of two characters or more as they
+    are written (「港町店」); a one-character value in other script (「有」) or a mark (「―」) is too common to
+    name a row."""
+    value, question = squash(value), squash(question)  # both folded and lower-cased
+    if re.fullmatch(r"[a-z0-9]+", value):
+        return re.search(rf"(?<![a-z0-9]){value}(?![a-z0-9])", question) is not None
+    return len(value) >= 2 and value in question
+
+
 def not_spoken_of(names: Sequence[str]) -> str:
     """The refusal that tells the reader which names or dates asked about the documents do not speak of."""
     return f"資料には「{'」「'.join(names)}」についての記載がありません。"
@@ -247,7 +263,7 @@ class Verifier:
                  related: list[Hit] = ()) -> Verdict:
         parsed = parse_reply(reply)
         if parsed.says_unknown:
-            return Verdict(REFUSAL, True, "the passages do not answer the question")
+            return self.refusal(question, list(related) or list(shown), "the passages do not answer the question")
         claim = self.claim(parsed, shown, question, evidence)
         claim.related = list(related) or list(shown)
         for rule in self.rules:
@@ -257,7 +273,7 @@ class Verifier:
                 return self._checked(verdict, claim, located)
         reason = "the answer is not backed by the quoted passages" if claim.citations else \
             "no quote could be found in the passages"
-        return Verdict(REFUSAL, True, reason)
+        return self.refusal(question, claim.related, reason)
 
     def before_reply(self, shown: list[Hit], question: str, evidence: list[Evidence] = (),
                      related: list[Hit] = ()) -> Verdict | None:
@@ -273,8 +289,9 @@ class Verifier:
     def _checked(self, verdict: Verdict, claim: Claim, located: Sequence[str] = ()) -> Verdict:
         """A rule's verdict with its short answer and the value in force, then refused if its short answer is of
         another kind than asked, or the cited articles do not hold the names or dates the question gives (but
-        the names the rule `located` itself), or it is read from another column of a table row than the question
-        names, or told apart from a source that states otherwise (`conflicting`)."""
+        the names the rule `located` itself), or it is read from another row of a table (`other_row`) or another
+        column of the row than the question names, or told apart from a source that states otherwise
+        (`conflicting`)."""
         question = claim.question
         verdict = self._in_force(self._with_short_answer(verdict, question), question)
         if verdict.refused:
@@ -282,8 +299,11 @@ class Verifier:
         if of_another_kind(verdict.short_answer, question):
             return Verdict(REFUSAL, True, "the answer is not of the kind the question asks for")
         if missing := self.unnamed(verdict, question, [h.passage.doc_id for h in claim.related], located):
-            # the reader learns which of the names or dates asked about the documents do not speak of
+            # the reader learns which of the names or dates asked about the documents do not speak of, as asked
+            missing = [date_as_written(words, question) for words in missing]
             return Verdict(not_spoken_of(missing), True, f"the cited articles do not name {'、'.join(missing)}")
+        if row := self.other_row(verdict.citations, question):
+            return Verdict(REFUSAL, True, f"the answer is read from another row than the one of {row}")
         if column := self.other_column(verdict.short_answer, verdict.citations, question):
             return Verdict(REFUSAL, True, f"the answer is read from another column than {column}")
         return self.conflicting(verdict, claim)
@@ -395,7 +415,8 @@ class Verifier:
         much of it the passages back.
 
         When the model's short answer stands in a passage but its sentence does not state it, the one of the two
-        resting on the sentence that speaks more about the question answers."""
+        resting on the sentence that speaks more about the question answers. A figure that no cited sentence
+        states, while one states another in its unit, is none."""
         answer, key, citations, question = claim.answer, claim.key, claim.citations, claim.question
         if not answer or not citations or claim.invented_key or self._invented_names(answer, claim.passages, question):
             return None
@@ -416,7 +437,11 @@ class Verifier:
         span, where = key
         if squash(span) in squash(answer):  # cited: the sentences that state the short answer
             span = self._placed(answer, question, span, citations, claim.wanted)
-            return self._cited(answer, [c for c in citations if squash(span) in squash(c.quote)] or [where], span)
+            if stating := [c for c in citations if squash(span) in squash(c.quote)]:
+                return self._cited(answer, stating, span)
+            if self._stated_otherwise(span, citations):
+                return None
+            return self._cited(answer, [where], span)
         if self._answer_sentence_coverage(answer, citations, question) <= self._coverage(question, where, where.quote):
             return self._cited(self._answer_from_span(span, where), [where], span)
         return self._cited(answer, citations)
@@ -490,7 +515,8 @@ class Verifier:
         if claim.key is None:
             return None
         span, where = claim.key
-        if self._key_coverage(where, claim.citations, claim.passages, claim.question) < self.min_coverage:
+        if self._key_coverage(where, claim.citations, claim.passages, claim.question) < self.min_coverage \
+                or self._stated_otherwise(span, claim.citations):
             return None
         return self._cited(self._answer_from_span(span, where), [where], span)
 
@@ -697,6 +723,31 @@ class Verifier:
                 return ""  # this row states the answer where the question asks
             named = named or max(rivals, key=share.get)
         return named
+
+    def other_row(self, citations: list[Citation], question: str) -> str:
+        """The words by which the question names another row of a cited table than the ones the answer is read
+        from: a date of the same form as the cited rows' date cells and none of them (「2026年4月の売上」 read from
+        「月: 2025年4月、…」; 「1月から3月まで」 is answered from the rows of 1月, 2月 and 3月), or a value in words
+        that another row of the table holds in a column where the question does not give the cited row's value
+        (「抹茶ラテのLサイズ」 read from 「メニュー: 抹茶ラテ、サイズ: R、…」, where another row has 「サイズ: L」).
+        A figure (「1回」 of 「1回あたり」) is a measure more often than a row's name, and is left to the checks of
+        numbers. "" when each cited row is one the question names; a question comparing rows names each of them."""
+        cited = [(citation, cells) for citation in citations if (cells := row_cells(citation.quote))]
+        held = {cell for _, cells in cited for cell in cells}  # a value one cited row holds is accounted for
+        for citation, cells in cited:
+            columns = [name for name, _ in cells]
+            doc = self.documents.get(citation.doc_id)
+            rows = [row for row in map(row_cells, (doc.text if doc else citation.text).splitlines())
+                    if [name for name, _ in row] == columns]
+            for column, (_, value) in enumerate(cells):
+                if DIGITS.search(fold_width(value)) or named_value(value, question):
+                    continue
+                if other := next((row[column][1] for row in rows if row[column] not in held
+                                  and named_value(row[column][1], question)), ""):
+                    return other
+        dates = [date for _, cells in cited for _, value in cells for date in stated_dates(value)]
+        return next((date for date in stated_dates(question) if (same := [cell for cell in dates
+                     if date_form(cell) == date_form(date)]) and date not in same), "")
 
     # --- parts the rules share ---------------------------------------------------------------------------------
 
@@ -987,13 +1038,27 @@ class Verifier:
 
     @staticmethod
     def _with_brackets(text: str, part: str, start: int, end: int) -> tuple[int, int]:
-        """The span widened to the brackets that open or close `part` (located spans leave punctuation out)."""
+        """The span widened to the brackets that open or close `part` (located spans leave punctuation out), and to
+        the one that opens or closes a bracket the span closes or opens: 「梅山」号, not 梅山」号."""
         part = part.strip()
-        if start > 0 and part[:1] in "「『(（" and text[start - 1] == part[0]:
+        span = text[start:end]
+        if start > 0 and text[start - 1] in OPENING_BRACKETS and (
+                part[:1] == text[start - 1] or half_pair(span, text[start - 1])):
             start -= 1
-        if end < len(text) and part[-1:] in "」』)）" and text[end] == part[-1]:
+        if end < len(text) and text[end] in CLOSING_BRACKETS and (
+                part[-1:] == text[end] or half_pair(span, text[end])):
             end += 1
         return start, end
+
+    @staticmethod
+    def _stated_otherwise(span: str, citations: list[Citation]) -> bool:
+        """Whether `span` is an amount no cited sentence states while one states another in its unit: the model cited
+        the row of the drink asked about (580円) and copied a figure from another sentence (the coffee tickets'
+        4,600円). Dates are no amounts (`amounts`): a story's sentences date its events one after another."""
+        figure = amounts(span)
+        if len(figure) != 1 or not figure[0].unit or any(squash(span) in squash(c.quote) for c in citations):
+            return False
+        return any(q.unit == figure[0].unit for c in citations for q in amounts(c.quote))
 
     @staticmethod
     def _answer_from_span(span: str, citation: Citation) -> str:

@@ -26,6 +26,14 @@ def test_dates_are_not_operands_and_a_figure_stated_twice_is_one():
     assert [(o.value, o.unit, o.source) for o in found] == [(1320, "円", 0), (660, "円", 0), (3, "人", -1)]
 
 
+def test_a_figure_stated_twice_is_sourced_from_the_sentence_naming_what_the_question_asks_about():
+    rows = ["カラー: ホワイト、価格: 12,980円。", "カラー: ブラック、価格: 12,980円。", "カラー: ネイビー、価格: 13,480円。"]
+    found = operands(rows, "ネイビーはブラックより何円高い？")
+    assert [(o.value, o.source) for o in found] == [(12980, 1), (13480, 2)]
+    # sharing nothing of the question, the first sentence stating it
+    assert [o.source for o in operands(rows, "差はいくら？")] == [0, 2]
+
+
 @pytest.mark.parametrize("stated, question, expression", [
     ("2,640円です", "大人2人で合計いくら？", "1,320円 × 2人 = 2,640円"),
     ("合計1,980円です", "大人と子どもで合計いくら？", "1,320円 + 660円 = 1,980円"),

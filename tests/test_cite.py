@@ -237,6 +237,12 @@ def test_a_name_is_held_as_spelt_or_written_shorter_but_not_as_another_name():
     ("2025年3月31日", "令和7年3月31日まで", True),  # an era's year
     ("2025年12月30日", "2025年の休館日: 12月29日～1月3日", True),  # the day is not checked: ranges hold it
     ("3月", "13月", False),
+    # a fiscal year: as such, by its year alone, or by a month from its April to the March after
+    ("2026年度", "令和8年度 会計年度任用職員", True),
+    ("2003年度", "2003年、…同年度の蔵書数は101,176冊", True),
+    ("2026年度", "2027年3月の売上", True),
+    ("2027年度", "令和8年度の任用期間は令和8年4月1日から令和9年3月31日まで", False),
+    ("2026年度", "2026年3月の売上", False),
 ])
 def test_a_text_holds_a_date_when_it_holds_its_year_month_and_day(date, text, held):
     assert holds_date(date, dates_spelled(text)) == held

@@ -200,9 +200,11 @@ def test_a_conflict_is_named_when_each_source_value_is_said_in_one_of_its_spelli
     assert all_values_named(hours, squash("午後10時と23:00"))  # 「22時」 is held by no source: a spelling only
 
 
-@pytest.mark.parametrize("folder, size, unanswerable", [("notices", 56, 10), ("notices-dev", 90, 32)])
-def test_non_news_question_sets_hold_their_evidence_in_their_corpus(folder, size, unanswerable):
-    questions = load_questions(REPO / "evals" / folder / "questions.jsonl")
+@pytest.mark.parametrize("folder, name, size, unanswerable", [
+    ("notices", "questions.jsonl", 56, 10), ("notices", "questions-nearmiss.jsonl", 40, 20),
+    ("notices-dev", "questions.jsonl", 90, 32)])
+def test_non_news_question_sets_hold_their_evidence_in_their_corpus(folder, name, size, unanswerable):
+    questions = load_questions(REPO / "evals" / folder / name)
     docs, _ = load_corpus(REPO / "evals" / folder / "corpus")
     raw = [squash((REPO / "evals" / folder / "corpus" / Path(d.source_file).name).read_text(encoding="utf-8"))
            for d in docs]

@@ -10,7 +10,7 @@ from rag.index import build_index
 from rag.load import Document
 from rag.prompt import REFUSAL
 from rag.retrieve import Retriever
-from rag.verify import CONFLICT, FIGURES_ONLY, Citation, Stated, Verdict, Verifier
+from rag.verify import CONFLICT, FIGURES_ONLY, Citation, Stated, Verdict, Verifier, named_value
 
 from .test_answer import ScriptedGenerator
 
@@ -176,6 +176,74 @@ def test_a_value_read_from_another_column_than_the_question_names(short_answer, 
     assert Verifier.other_column(short_answer, _cited_rows(*rows), question) == column
 
 
+MENU = ["メニュー: カフェラテ、サイズ: R、価格: 520円。", "メニュー: カフェラテ、サイズ: L、価格: 610円。",
+        "メニュー: 抹茶ラテ、サイズ: R、価格: 580円。"]
+SALES = ["月: 2026年1月、売上: 17,940千円。", "月: 2026年2月、売上: 16,820千円。", "月: 2026年3月、売上: 20,650千円。",
+         "月: 2025年4月、売上: 18,420千円。"]
+CLASSES = ["講座: 水彩画、回数: 全8回、受講料: 4,000円。", "講座: 書道体験、回数: 1回、受講料: 1,000円。"]
+
+
+def _rows_of(table: list[str], *cited: int) -> list[Citation]:
+    """Citations of the `cited` rows of a table whose whole text each carries (an article not in the index)."""
+    text = "\n".join(table)
+    return [Citation(n, "t", "表", f"t#{n}", text, table[row], 0, 0) for n, row in enumerate(cited, start=1)]
+
+
+@pytest.mark.parametrize("table, cited, question, other", [
+    (MENU, [2], "抹茶ラテのLサイズは4月からいくら？", "L"),  # another row's size: 抹茶ラテ comes in R only
+    (MENU, [1], "カフェラテのLサイズはいくら？", ""),
+    (MENU, [0], "カフェラテはいくら？", ""),  # a question giving no size leaves the model's choice to the reader
+    (MENU, [0], "抹茶ラテはいくら？", "抹茶ラテ"),  # the row of another drink
+    (MENU, [1, 2], "カフェラテのLと抹茶ラテの差は？", ""),  # a comparison names each row it reads
+    (SALES, [3], "2026年4月の売上はいくら？", "2026年4月"),  # a month the table does not cover
+    (SALES, [0, 1, 2], "2026年1月から3月までの売上の合計は？", ""),  # the rows of a range
+    (SALES, [3], "2025年4月の売上は？", ""),
+    (CLASSES, [0], "水彩画の受講料は1回あたりいくら？", ""),  # 「1回」 measures: a figure names no row
+])
+def test_a_value_read_from_another_row_than_the_question_names(table, cited, question, other):
+    assert Verifier().other_row(_rows_of(table, *cited), question) == other
+
+
+@pytest.mark.parametrize("value, question, named", [
+    ("L", "抹茶ラテのLサイズは？", True), ("L", "LEDライトは？", False), ("ＬＬ", "LLサイズは？", True),
+    ("港町店", "港町店の席数は？", True), ("有", "駐車場が有る店は？", False), ("―", "サイズ―の品は？", False),
+])
+def test_a_question_names_a_cell_value(value, question, named):
+    assert named_value(value, question) == named
+
+
+def test_a_figure_its_cited_row_states_otherwise_is_no_answer(tmp_path: Path, settings, embedder):
+    ask = asker(tmp_path, settings, embedder, {"menu.md": (
+        "---\ntitle: 価格改定のお知らせ\ndate: 2026-03-01\n---\n4月1日から価格を改定します。\n\n"
+        "| メニュー | サイズ | 改定後価格 |\n|---|---|---|\n| カフェラテ | L | 610円 |\n| 抹茶ラテ | R | 580円 |\n\n"
+        "コーヒーチケットは、4,200円から4,600円に改定いたします。\n")})
+    # the model cites the row of the drink asked about, yet copies the price of the coffee tickets
+    result = ask("回答: 4,600円です。[1]\n要点: 4,600円", "抹茶ラテのLサイズは4月からいくらになりますか？")
+    assert result.refused and result.answer == REFUSAL
+    result = ask("回答: 580円です。[1]\n要点: 580円", "抹茶ラテは4月からいくらになりますか？")
+    assert result.answer == "580円です。[1]"
+    assert result.citations[0].quote == "メニュー: 抹茶ラテ、サイズ: R、改定後価格: 580円。"
+    result = ask("回答: 580円です。[1]\n要点: 580円", "抹茶ラテのLサイズは4月からいくらになりますか？")
+    assert result.refused and result.reason == "the answer is read from another row than the one of L"
+
+
+def test_a_month_or_fiscal_year_the_notices_do_not_cover_is_refused_as_the_question_writes_it(
+        tmp_path: Path, settings, embedder):
+    ask = asker(tmp_path, settings, embedder, {"job.md": (
+        "---\ntitle: 令和8年度 図書館事務補助の募集\ndate: 2026-02-10\n---\n図書館の事務補助を募集します。\n\n"
+        "- 任用期間:令和8年4月1日から令和9年3月31日まで\n- 報酬:時給1,180円\n")})
+    result = ask("回答: 1,180円です。[2]\n要点: 1,180円", "令和9年度の図書館事務補助の時給はいくら？")
+    assert result.refused and result.answer == "資料には「令和9年度」についての記載がありません。"
+    assert ask("回答: 1,180円です。[2]\n要点: 1,180円", "令和8年度の図書館事務補助の時給はいくら？").answer \
+        == "1,180円です。[1]"
+
+
+def test_the_model_saying_it_does_not_know_is_told_which_names_no_article_holds(ask):
+    result = ask("回答: 資料には記載がありません。\n要点: なし", "市民プールのプレミアムプランの料金はいくら？")
+    assert result.reason == "the passages do not answer the question"
+    assert result.answer == "資料には「プレミアムプラン」についての記載がありません。"
+
+
 def test_a_place_named_in_hiragana_that_the_notice_does_not_hold_is_refused(ask):
     result = ask("回答: 28台です。[1]\n要点: 28台", "うみねこ島へのフェリー「しおかぜ丸」は車を何台積めますか？")
     assert result.refused and result.answer == "資料には「うみねこ島」についての記載がありません。"
@@ -317,3 +385,4 @@ def test_the_value_in_force_replaces_the_old_value_as_a_whole_figure_only():
     ]:
         citation = Citation(1, "d", "お知らせ", "d#0", quote, quote, 0, len(quote))
         assert Verifier._in_force(Verdict(answer, False, "", [citation]), "いつ？").answer == changed_answer
+

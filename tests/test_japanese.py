@@ -21,11 +21,13 @@ from rag.japanese import (
     compared_by,
     compared_value,
     date_as_asked,
+    date_as_written,
     date_in,
     dates_spelled,
     fold,
     fold_width,
     fold_width_with_offsets,
+    half_pair,
     label_before,
     listed_options,
     named_option,
@@ -296,9 +298,28 @@ def test_names_a_question_gives(question, names):
     ("西暦2025年3月の売上は？", ["2025年3月"]),
     ("昨年12月7日の会談は？", ["12月7日"]),  # the year is relative: the month and day are stated
     ("何年何月に完成した？", []),
+    ("令和9年度の時給はいくら？", ["2027年度"]), ("2025年度の売上は？", ["2025年度"]),  # a fiscal year
 ])
 def test_dates_a_question_states(question, dates):
     assert stated_dates(question) == dates
+
+
+@pytest.mark.parametrize("date, question, written", [
+    ("2027年度", "令和9年度の時給はいくら？", "令和9年度"),
+    ("2019年5月", "令和元年5月に何があった？", "令和元年5月"),
+    ("2025年3月", "2025年3月の時点では？", "2025年3月"),
+    ("2025年3月", "３月の売上は？", "2025年3月"),  # not written in the question: as it is
+])
+def test_a_date_as_the_question_writes_it(date, question, written):
+    assert date_as_written(date, question) == written
+
+
+@pytest.mark.parametrize("span, bracket, half", [
+    ("梅山」号", "「", True), ("「梅山」号", "「", False), ("「梅山", "」", True), ("梅山号", "「", False),
+    ("(税込", ")", True),
+])
+def test_a_span_holding_half_a_bracket_pair(span, bracket, half):
+    assert half_pair(span, bracket) == half
 
 
 @pytest.mark.parametrize("text, spelled", [
