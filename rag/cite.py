@@ -40,6 +40,7 @@ from .japanese import (
     date_part,
     fold_width,
     fold_width_with_offsets,
+    holds_fiscal_year,
     squash,
     squash_with_offsets,
     unit_pattern,
@@ -192,22 +193,15 @@ def whole_date(span: str, texts: list[str]) -> str:
 
 
 _DATED_PART = re.compile(r"[0-9]+[年月]")
-_FISCAL_YEAR = re.compile(r"([0-9]+)年度")
-_YEAR_MONTH = re.compile(r"(?<![0-9])([0-9]+)年([0-9]+)月")
 
 
 def holds_date(date: str, text: str) -> bool:
     """Whether a text (after `dates_spelled`) holds a date a question states: its year and month each, as an
     article names the year once and its months after (「1948年…6月19日」), a year also by its last two digits
     before a month, as news writes it after the first mention (「20年12月」 for 2020年12月). The day is not
-    checked: it often stands inside a range (「12月29日～1月3日」). A fiscal year (「2026年度」) is held as such, by its
-    year standing alone (「2003年、…同年度の蔵書数」) or by a month within it, April to the March after (「2026年4月」 to
-    「2027年3月」): 「令和9年3月31日まで」 ends fiscal 2026 and says nothing of 2027.
-    """
-    if fiscal := _FISCAL_YEAR.fullmatch(fold_width(date)):
-        year = fiscal[1]
-        return re.search(rf"(?<![0-9]){year}年(?:度|(?![0-9]+月))", text) is not None or any(
-            (int(y), int(m) >= 4) in ((int(year), True), (int(year) + 1, False)) for y, m in _YEAR_MONTH.findall(text))
+    checked: it often stands inside a range (「12月29日～1月3日」). A fiscal year is read by `holds_fiscal_year`."""
+    if (fiscal := holds_fiscal_year(date, text)) is not None:
+        return fiscal
 
     def held(part: str) -> bool:
         if re.fullmatch(r"[0-9]{4}年", part):  # 「20年」 only before a month: 「創業20年」 is no year

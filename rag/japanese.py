@@ -559,8 +559,9 @@ RANGE = re.compile(rf"{_NOT_A_MARK}*[0-9]{_NOT_A_MARK}*(?:{RANGE_MARK})"
 # A date the question states to the month (「2025年3月」, 「4月1日」), in digits. A year alone is often the setting
 # of a whole article that one paragraph leaves unsaid (「1994年のリーグ公式戦」), and a month or a day alone
 # (「4月から」) or a relative date (「昨年」) pins too little. A fiscal year (「令和9年度」, 「2026年度」) names the
-# period a notice's figures hold for, as a month does.
-_STATED_DATE = re.compile(r"(?<![0-9])(?:[0-9]+年[0-9]+月(?:[0-9]+日)?|[0-9]+月[0-9]+日|[0-9]+年度)(?![0-9])")
+# period a notice's figures hold for, as a month does; one of two digits (「26年度」, 「R9年度」) may count from an era
+# the question does not name, and is left out.
+_STATED_DATE = re.compile(r"(?<![0-9])(?:[0-9]+年[0-9]+月(?:[0-9]+日)?|[0-9]+月[0-9]+日|[0-9]{4}年度)(?![0-9])")
 # 「2026-03-10」, 「2026/3」, 「2026.3.10」; with points only to the day, as 「3776.24」 and 「1234.5」 are decimals
 _ISO_DATE = re.compile(r"(?<![0-9])([0-9]{4})(?:([-/])([0-9]{1,2})(?:\2([0-9]{1,2}))?|\.([0-9]{1,2})\.([0-9]{1,2}))"
                        r"(?![0-9])")
@@ -612,8 +613,8 @@ def date_in(date: str, spelled: str) -> bool:
 
 
 def date_as_written(date: str, question: str) -> str:
-    """A date of `stated_dates` as `question` writes it, where it writes it in an era's years (「2027年度」 asked as
-    「令和9年度」): the reader is told of what they wrote."""
+    """A date of `stated_dates` in the era's years where `question` writes it so (「2027年度」 asked as 「令和9年度」):
+    the reader is told of what they wrote. Other spellings (「2026/3」) are given as `stated_dates` reads them."""
     folded = fold_width(question)
     year = re.match("([0-9]+)年", date)
     if date in folded or year is None:
@@ -625,6 +626,21 @@ def date_as_written(date: str, question: str) -> str:
             if number > 0 and form and form in folded:
                 return form
     return date
+
+
+_FISCAL_YEAR = re.compile(r"([0-9]{4})年度")
+_YEAR_AND_MONTH = re.compile(r"(?<![0-9])([0-9]+)年([0-9]+)月")
+
+
+def holds_fiscal_year(date: str, spelled: str) -> bool | None:
+    """Whether a text (after `dates_spelled`) holds the fiscal year `date` names (「2026年度」): as such, by its year
+    standing alone (「2003年、…同年度の蔵書数」) or by a month within it, April to the March after (「2026年4月」 to
+    「2027年3月」): 「令和9年3月31日まで」 ends fiscal 2026 and says nothing of 2027. None when `date` is no fiscal year."""
+    if (fiscal := _FISCAL_YEAR.fullmatch(fold_width(date))) is None:
+        return None
+    year = int(fiscal[1])
+    return re.search(rf"(?<![0-9]){year}年(?:度|(?![0-9]+月))", spelled) is not None or any(
+        (int(y), int(m) >= 4) in ((year, True), (year + 1, False)) for y, m in _YEAR_AND_MONTH.findall(spelled))
 
 
 def date_form(date: str) -> tuple[bool, ...]:
@@ -817,6 +833,26 @@ def compared_by(question: str) -> tuple[str, int] | None:
         return None
     asked = {(kind, sign) for kind, sign, words in _COMPARATIVES if words.search(question)}
     return asked.pop() if len(asked) == 1 else None
+
+
+# Cell values that say whether a thing is there, needed or allowed, or that it is not given: a question holds them
+# as words of its own (「駐車場はありますか」, 「予約不要ですか」), not as the name of a row.
+PRESENCE_WORDS = ("あり", "なし", "有り", "無し", "要", "不要", "可", "不可", "有料", "無料", "未定", "○", "×", "―", "-")
+
+
+def gives_value(value: str, name: str, question: str) -> bool:
+    """Whether `question` gives a table cell's `value` as the value of its column `name`: written right beside the
+    column's name (「Lサイズ」, 「サイズL」), or anywhere for the row's first cell, the one naming the row (「港町店」;
+    `name` ""). Letters and digits stand apart from other letters and digits (the 「L」 of 「Lサイズ」, not of
+    「LEDサイズ」); a value of one character in another script (「有」) or one of PRESENCE_WORDS names no row."""
+    value, name, question = squash(value), squash(name), squash(question)  # folded and lower-cased
+    if value in PRESENCE_WORDS or not (re.fullmatch(r"[a-z0-9]+", value) or len(value) >= 2):
+        return False
+    alone = r"(?<![a-z0-9])" if value[0].isascii() else "", r"(?![a-z0-9])" if value[-1].isascii() else ""
+    written = rf"{alone[0]}{re.escape(value)}{alone[1]}"
+    if name:
+        written = rf"{written}{re.escape(name)}|{re.escape(name)}{written}"
+    return re.search(written, question) is not None
 
 
 def half_pair(span: str, bracket: str) -> bool:

@@ -107,6 +107,7 @@ from .japanese import (
     date_in,
     dates_spelled,
     fold_width,
+    gives_value,
     half_pair,
     label_before,
     listed_options,
@@ -207,17 +208,6 @@ class Stated(NamedTuple):
 def _number_forms(figure: str) -> set[str]:
     """The forms `Verifier._invented_numbers` reads a figure's digits in: each number, and all its digits as one run."""
     return {*numbers_in(figure), "".join(DIGITS.findall(squash(figure)))}
-
-
-def named_value(value: str, question: str) -> bool:
-    """Whether `question` gives a table cell's `value`: letters and digits standing apart from other
-    letters and digits (the 「L」 of 「Lサイズ」, not of 「LED」), other values of two characters or more as they
-    are written (「港町店」); a one-character value in other script (「有」) or a mark (「―」) is too common to
-    name a row."""
-    value, question = squash(value), squash(question)  # both folded and lower-cased
-    if re.fullmatch(r"[a-z0-9]+", value):
-        return re.search(rf"(?<![a-z0-9]){value}(?![a-z0-9])", question) is not None
-    return len(value) >= 2 and value in question
 
 
 def not_spoken_of(names: Sequence[str]) -> str:
@@ -415,8 +405,8 @@ class Verifier:
         much of it the passages back.
 
         When the model's short answer stands in a passage but its sentence does not state it, the one of the two
-        resting on the sentence that speaks more about the question answers. A figure that no cited sentence
-        states, while one states another in its unit, is none."""
+        resting on the sentence that speaks more about the question answers. An amount that no cited sentence
+        states, while one states another in its unit, is none (`_stated_otherwise`)."""
         answer, key, citations, question = claim.answer, claim.key, claim.citations, claim.question
         if not answer or not citations or claim.invented_key or self._invented_names(answer, claim.passages, question):
             return None
@@ -726,28 +716,46 @@ class Verifier:
 
     def other_row(self, citations: list[Citation], question: str) -> str:
         """The words by which the question names another row of a cited table than the ones the answer is read
-        from: a date of the same form as the cited rows' date cells and none of them (「2026年4月の売上」 read from
-        「月: 2025年4月、…」; 「1月から3月まで」 is answered from the rows of 1月, 2月 and 3月), or a value in words
-        that another row of the table holds in a column where the question does not give the cited row's value
-        (「抹茶ラテのLサイズ」 read from 「メニュー: 抹茶ラテ、サイズ: R、…」, where another row has 「サイズ: L」).
-        A figure (「1回」 of 「1回あたり」) is a measure more often than a row's name, and is left to the checks of
-        numbers. "" when each cited row is one the question names; a question comparing rows names each of them."""
+        from (`gives_value`): a value in words of another row of the same table, in the first cell (the one naming
+        the row: 「抹茶ラテはいくら」 read from 「メニュー: カフェラテ、…」) or written beside its column's name (「抹茶ラテの
+        Lサイズ」 read from 「メニュー: 抹茶ラテ、サイズ: R、…」, where another row has 「サイズ: L」), or a date of the same
+        form as the cited rows' first cells and none of them (「2026年4月の売上」 read from 「月: 2025年4月、…」;
+        「1月から3月まで」 is answered by the rows of 1月, 2月 and 3月). A value another cited row holds is accounted
+        for (a comparison names each row it reads). Figures (「1回」 of 「1回あたり」) measure more often than they
+        name a row, and a date in another cell (a deadline, a period) is a condition: both are left to the checks
+        of numbers and dates. "" when each cited row is one the question names."""
         cited = [(citation, cells) for citation in citations if (cells := row_cells(citation.quote))]
-        held = {cell for _, cells in cited for cell in cells}  # a value one cited row holds is accounted for
+        held = {cell for _, cells in cited for cell in cells}
         for citation, cells in cited:
-            columns = [name for name, _ in cells]
-            doc = self.documents.get(citation.doc_id)
-            rows = [row for row in map(row_cells, (doc.text if doc else citation.text).splitlines())
-                    if [name for name, _ in row] == columns]
-            for column, (_, value) in enumerate(cells):
-                if DIGITS.search(fold_width(value)) or named_value(value, question):
+            table = self._table_of(citation, cells)
+            for column, (name, value) in enumerate(cells):
+                beside = name if column else ""
+                if gives_value(value, beside, question):
                     continue
-                if other := next((row[column][1] for row in rows if row[column] not in held
-                                  and named_value(row[column][1], question)), ""):
+                if other := next((row[column][1] for row in table if row[column] not in held
+                                  and not DIGITS.search(fold_width(row[column][1]))
+                                  and gives_value(row[column][1], beside, question)), ""):
                     return other
-        dates = [date for _, cells in cited for _, value in cells for date in stated_dates(value)]
-        return next((date for date in stated_dates(question) if (same := [cell for cell in dates
-                     if date_form(cell) == date_form(date)]) and date not in same), "")
+        keys = [dates[0] for _, cells in cited if len(dates := stated_dates(cells[0][1])) == 1]  # a range names none
+        return next((date for date in stated_dates(question) if (same := [key for key in keys
+                     if date_form(key) == date_form(date)]) and date not in same), "")
+
+    def _table_of(self, citation: Citation, cells: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
+        """The other rows of the table a cited row (`cells`) belongs to: the lines of its article around it, blank
+        lines aside, that are rows of the same columns. A second table of those columns further on is another."""
+        doc = self.documents.get(citation.doc_id)
+        lines = [line.strip() for line in (doc.text if doc else citation.text).splitlines()]
+        columns = [name for name, _ in cells]
+        if (at := next((i for i, line in enumerate(lines) if line == citation.quote.strip()), None)) is None:
+            return []
+        rows = []
+        for step in (-1, 1):
+            i = at + step
+            while 0 <= i < len(lines) and (not lines[i] or [name for name, _ in row_cells(lines[i])] == columns):
+                if lines[i]:
+                    rows.append(row_cells(lines[i]))
+                i += step
+        return rows
 
     # --- parts the rules share ---------------------------------------------------------------------------------
 
@@ -1054,11 +1062,13 @@ class Verifier:
     def _stated_otherwise(span: str, citations: list[Citation]) -> bool:
         """Whether `span` is an amount no cited sentence states while one states another in its unit: the model cited
         the row of the drink asked about (580円) and copied a figure from another sentence (the coffee tickets'
-        4,600円). Dates are no amounts (`amounts`): a story's sentences date its events one after another."""
+        4,600円). Amounts are compared by value (「1万円」 is 「10,000円」). Dates are no amounts (`amounts`): a story's
+        sentences date its events one after another."""
         figure = amounts(span)
-        if len(figure) != 1 or not figure[0].unit or any(squash(span) in squash(c.quote) for c in citations):
+        if len(figure) != 1 or not figure[0].unit:
             return False
-        return any(q.unit == figure[0].unit for c in citations for q in amounts(c.quote))
+        stated = {(q.value, q.unit) for c in citations for q in amounts(c.quote)}
+        return (figure[0].value, figure[0].unit) not in stated and any(unit == figure[0].unit for _, unit in stated)
 
     @staticmethod
     def _answer_from_span(span: str, citation: Citation) -> str:

@@ -10,7 +10,7 @@ from rag.index import build_index
 from rag.load import Document
 from rag.prompt import REFUSAL
 from rag.retrieve import Retriever
-from rag.verify import CONFLICT, FIGURES_ONLY, Citation, Stated, Verdict, Verifier, named_value
+from rag.verify import CONFLICT, FIGURES_ONLY, Citation, Stated, Verdict, Verifier
 
 from .test_answer import ScriptedGenerator
 
@@ -199,17 +199,30 @@ def _rows_of(table: list[str], *cited: int) -> list[Citation]:
     (SALES, [0, 1, 2], "2026年1月から3月までの売上の合計は？", ""),  # the rows of a range
     (SALES, [3], "2025年4月の売上は？", ""),
     (CLASSES, [0], "水彩画の受講料は1回あたりいくら？", ""),  # 「1回」 measures: a figure names no row
+    (["講座: 水彩画、回数: 毎週、受講料: 4,000円。", "講座: 書道体験、回数: 1回、受講料: 1,000円。"], [0],
+     "水彩画の受講料は1回あたりいくら？", ""),  # nor in another row
+    # words of the question's own that are cell values: presence, need
+    (["店舗: 港町店、駐車場: なし。", "店舗: 駅前店、駐車場: あり。"], [0], "港町店に駐車場はありますか？", ""),
+    (["講座: 水彩画、予約: 不要。", "講座: 陶芸、予約: 要。"], [1], "陶芸は予約不要ですか？", ""),
+    # a value in another column than the first, not beside its column's name, is a condition
+    (["項目: 対象、内容: 市内在住の方。", "項目: 会場、内容: 市民会館。"], [0], "市民会館で開かれる講座の対象は？", ""),
+    # a date in another cell than the first is a condition too, and a range names no one row
+    (["特典: 入会金無料、期間: 2026年4月1日～4月30日。", "特典: 月会費半額、期間: 2026年5月1日～5月31日。"], [0],
+     "4月15日に入会すると特典は何？", ""),
+    (["講座: 水彩画、申込締切: 3月20日。", "講座: 陶芸、申込締切: 3月25日。"], [0], "3月25日に申し込んでも水彩画に間に合う？", ""),
+    (["期間: 2026年4月1日～4月30日、特典: 入会金無料。"], [0], "4月15日の特典は？", ""),
 ])
 def test_a_value_read_from_another_row_than_the_question_names(table, cited, question, other):
     assert Verifier().other_row(_rows_of(table, *cited), question) == other
 
 
-@pytest.mark.parametrize("value, question, named", [
-    ("L", "抹茶ラテのLサイズは？", True), ("L", "LEDライトは？", False), ("ＬＬ", "LLサイズは？", True),
-    ("港町店", "港町店の席数は？", True), ("有", "駐車場が有る店は？", False), ("―", "サイズ―の品は？", False),
-])
-def test_a_question_names_a_cell_value(value, question, named):
-    assert named_value(value, question) == named
+def test_the_other_rows_are_those_of_the_cited_rows_own_table():
+    text = "\n".join(["## 港町店", "曜日: 月～金、営業時間: 7:00～21:00。", "曜日: 土日、営業時間: 8:00～20:00。", "",
+                      "## 駅前店", "曜日: 平日、営業時間: 6:30～22:00。"])
+    row = "曜日: 月～金、営業時間: 7:00～21:00。"
+    cited = [Citation(1, "t", "営業時間", "t#1", text, row, 0, 0)]
+    assert Verifier().other_row(cited, "港町店の平日の営業時間は？") == ""
+    assert Verifier().other_row(cited, "港町店の土日の営業時間は？") == "土日"
 
 
 def test_a_figure_its_cited_row_states_otherwise_is_no_answer(tmp_path: Path, settings, embedder):
@@ -225,6 +238,17 @@ def test_a_figure_its_cited_row_states_otherwise_is_no_answer(tmp_path: Path, se
     assert result.citations[0].quote == "メニュー: 抹茶ラテ、サイズ: R、改定後価格: 580円。"
     result = ask("回答: 580円です。[1]\n要点: 580円", "抹茶ラテのLサイズは4月からいくらになりますか？")
     assert result.refused and result.reason == "the answer is read from another row than the one of L"
+
+
+@pytest.mark.parametrize("span, quotes, otherwise", [
+    ("4,600円", ["メニュー: 抹茶ラテ、価格: 580円。"], True),
+    ("1万円", ["入会金は10,000円です。"], False),  # the same amount written otherwise
+    ("580円", ["価格は1,580円です。"], True),  # amounts are compared by value, not as text
+    ("4,600円", ["定員は20人です。"], False),  # no amount of its unit
+    ("1925年", ["1923年に起草された。"], False),  # dates are no amounts
+])
+def test_an_amount_the_cited_sentences_state_otherwise(span, quotes, otherwise):
+    assert Verifier._stated_otherwise(span, _cited_rows(*quotes)) == otherwise
 
 
 def test_a_month_or_fiscal_year_the_notices_do_not_cover_is_refused_as_the_question_writes_it(

@@ -27,7 +27,9 @@ from rag.japanese import (
     fold,
     fold_width,
     fold_width_with_offsets,
+    gives_value,
     half_pair,
+    holds_fiscal_year,
     label_before,
     listed_options,
     named_option,
@@ -299,6 +301,7 @@ def test_names_a_question_gives(question, names):
     ("昨年12月7日の会談は？", ["12月7日"]),  # the year is relative: the month and day are stated
     ("何年何月に完成した？", []),
     ("令和9年度の時給はいくら？", ["2027年度"]), ("2025年度の売上は？", ["2025年度"]),  # a fiscal year
+    ("26年度の予算は？", []), ("R9年度の予算は？", []),  # of two digits: from an era not named
 ])
 def test_dates_a_question_states(question, dates):
     assert stated_dates(question) == dates
@@ -312,6 +315,28 @@ def test_dates_a_question_states(question, dates):
 ])
 def test_a_date_as_the_question_writes_it(date, question, written):
     assert date_as_written(date, question) == written
+
+
+@pytest.mark.parametrize("value, name, question, given", [
+    ("L", "サイズ", "抹茶ラテのLサイズは？", True), ("L", "サイズ", "サイズLはいくら？", True),
+    ("L", "サイズ", "LEDサイズは？", False),  # letters stand apart from letters
+    ("L", "サイズ", "Lとサイズ", False),  # away from the column's name: not given for it
+    ("港町店", "", "港町店の席数は？", True),  # the first cell names the row wherever the question says it
+    ("ＬＬ", "サイズ", "LLサイズは？", True),  # widths folded
+    ("あり", "", "駐車場はありますか？", False), ("不要", "", "予約不要ですか？", False),  # words of the question's own
+    ("有", "", "有料ですか？", False),  # one character in another script than letters and digits
+])
+def test_a_question_gives_a_cell_value(value, name, question, given):
+    assert gives_value(value, name, question) == given
+
+
+@pytest.mark.parametrize("date, text, held", [
+    ("2026年度", "2026年度の予算", True), ("2003年度", "2003年、…同年度の蔵書数", True),
+    ("2026年度", "2027年3月の売上", True), ("2026年度", "2026年3月の売上", False),
+    ("2027年度", "2026年4月1日から2027年3月31日まで", False),
+])
+def test_a_text_holds_a_fiscal_year(date, text, held):
+    assert holds_fiscal_year(date, dates_spelled(text)) == held
 
 
 @pytest.mark.parametrize("span, bracket, half", [
