@@ -840,18 +840,30 @@ def compared_by(question: str) -> tuple[str, int] | None:
 PRESENCE_WORDS = ("あり", "なし", "有り", "無し", "要", "不要", "可", "不可", "有料", "無料", "未定", "○", "×", "―", "-")
 
 
+def _script_of(char: str) -> str:
+    """A character class of the letters a word in `char`'s script goes on in: letters and digits, kanji, katakana
+    (hiragana ends no word: its particles stand beside words)."""
+    for letters in ("a-z0-9", KANJI, KATAKANA):
+        if re.fullmatch(f"[{letters}]", char):
+            return f"[{letters}]"
+    return "(?!)"
+
+
 def gives_value(value: str, name: str, question: str) -> bool:
     """Whether `question` gives a table cell's `value` as the value of its column `name`: written right beside the
     column's name (「Lサイズ」, 「サイズL」), or anywhere for the row's first cell, the one naming the row (「港町店」;
-    `name` ""). Letters and digits stand apart from other letters and digits (the 「L」 of 「Lサイズ」, not of
-    「LEDサイズ」); a value of one character in another script (「有」) or one of PRESENCE_WORDS names no row."""
+    `name` ""). The value stands as a word: not inside a longer run of its first and last letters' script (the 「L」
+    of 「LEDサイズ」, the 「会員」 of 「非会員」 or 「会員以外」, the 「一般」 of 「一般的」); a value of one character in
+    another script than letters and digits (「有」) or one of PRESENCE_WORDS names no row."""
     value, name, question = squash(value), squash(name), squash(question)  # folded and lower-cased
     if value in PRESENCE_WORDS or not (re.fullmatch(r"[a-z0-9]+", value) or len(value) >= 2):
         return False
-    alone = r"(?<![a-z0-9])" if value[0].isascii() else "", r"(?![a-z0-9])" if value[-1].isascii() else ""
-    written = rf"{alone[0]}{re.escape(value)}{alone[1]}"
-    if name:
-        written = rf"{written}{re.escape(name)}|{re.escape(name)}{written}"
+    before, after = rf"(?<!{_script_of(value[0])})", rf"(?!{_script_of(value[-1])})"
+    value = re.escape(value)
+    if name:  # the column's name bounds the value on its side (「Lサイズ」, 「サイズL」)
+        written = rf"{before}{value}{re.escape(name)}|{re.escape(name)}{value}{after}"
+    else:
+        written = rf"{before}{value}{after}"
     return re.search(written, question) is not None
 
 

@@ -718,44 +718,48 @@ class Verifier:
         """The words by which the question names another row of a cited table than the ones the answer is read
         from (`gives_value`): a value in words of another row of the same table, in the first cell (the one naming
         the row: 「抹茶ラテはいくら」 read from 「メニュー: カフェラテ、…」) or written beside its column's name (「抹茶ラテの
-        Lサイズ」 read from 「メニュー: 抹茶ラテ、サイズ: R、…」, where another row has 「サイズ: L」), or a date of the same
-        form as the cited rows' first cells and none of them (「2026年4月の売上」 read from 「月: 2025年4月、…」;
-        「1月から3月まで」 is answered by the rows of 1月, 2月 and 3月). A value another cited row holds is accounted
-        for (a comparison names each row it reads). Figures (「1回」 of 「1回あたり」) measure more often than they
-        name a row, and a date in another cell (a deadline, a period) is a condition: both are left to the checks
-        of numbers and dates. "" when each cited row is one the question names."""
-        cited = [(citation, cells) for citation in citations if (cells := row_cells(citation.quote))]
-        held = {cell for _, cells in cited for cell in cells}
-        for citation, cells in cited:
-            table = self._table_of(citation, cells)
-            for column, (name, value) in enumerate(cells):
+        Lサイズ」 read from 「メニュー: 抹茶ラテ、サイズ: R、…」, where another row has 「サイズ: L」), or a month or fiscal
+        year of the same form as the cited rows' first cells and none of them (「2026年4月の売上」 read from 「月: 2025年
+        4月、…」; 「1月から3月まで」 is answered by the rows of 1月, 2月 and 3月). A value another cited row holds is
+        accounted for (a comparison names each row it reads). Figures (「1回」 of 「1回あたり」) measure more often than
+        they name a row, and a day or a date in another cell (a deadline, a period) is a condition: both are left to
+        the checks of numbers and dates. "" when each cited row is one the question names."""
+        cited = [row for citation in citations if (row := self._cited_row(citation))]
+        held = {cell for cells, _ in cited for cell in cells.items()}
+        for cells, table in cited:
+            for column, (name, value) in enumerate(cells.items()):
                 beside = name if column else ""
                 if gives_value(value, beside, question):
                     continue
-                if other := next((row[column][1] for row in table if row[column] not in held
-                                  and not DIGITS.search(fold_width(row[column][1]))
-                                  and gives_value(row[column][1], beside, question)), ""):
+                if other := next((row[name] for row in table if name in row and (name, row[name]) not in held
+                                  and not DIGITS.search(fold_width(row[name]))
+                                  and gives_value(row[name], beside, question)), ""):
                     return other
-        keys = [dates[0] for _, cells in cited if len(dates := stated_dates(cells[0][1])) == 1]  # a range names none
-        return next((date for date in stated_dates(question) if (same := [key for key in keys
-                     if date_form(key) == date_form(date)]) and date not in same), "")
+        keys = [dates[0] for cells, _ in cited if len(dates := stated_dates(next(iter(cells.values())))) == 1]
+        return next((date for date in stated_dates(question) if "日" not in date and (same := [
+            key for key in keys if date_form(key) == date_form(date)]) and date not in same), "")
 
-    def _table_of(self, citation: Citation, cells: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
-        """The other rows of the table a cited row (`cells`) belongs to: the lines of its article around it, blank
-        lines aside, that are rows of the same columns. A second table of those columns further on is another."""
+    def _cited_row(self, citation: Citation) -> tuple[dict[str, str], list[dict[str, str]]] | None:
+        """The table row a citation quotes (the whole row, though the quote may leave its 「。」 or its last cells
+        out), and the other rows of its table: the lines of its article around it, blank lines aside, that are rows
+        whose first cell has the same column (a row leaves an empty cell out). A table after other lines is another.
+        None when the quote is no row."""
         doc = self.documents.get(citation.doc_id)
         lines = [line.strip() for line in (doc.text if doc else citation.text).splitlines()]
-        columns = [name for name, _ in cells]
-        if (at := next((i for i, line in enumerate(lines) if line == citation.quote.strip()), None)) is None:
-            return []
-        rows = []
+        quote = squash(citation.quote)
+        at = next((i for i, line in enumerate(lines) if quote and quote in squash(line) and row_cells(line)), None)
+        if at is None:
+            return None
+        cells = dict(row_cells(lines[at]))
+        key = next(iter(cells))
+        table = []
         for step in (-1, 1):
             i = at + step
-            while 0 <= i < len(lines) and (not lines[i] or [name for name, _ in row_cells(lines[i])] == columns):
+            while 0 <= i < len(lines) and (not lines[i] or (row := row_cells(lines[i])) and row[0][0] == key):
                 if lines[i]:
-                    rows.append(row_cells(lines[i]))
+                    table.append(dict(row))
                 i += step
-        return rows
+        return cells, table
 
     # --- parts the rules share ---------------------------------------------------------------------------------
 

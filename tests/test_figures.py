@@ -211,6 +211,9 @@ def _rows_of(table: list[str], *cited: int) -> list[Citation]:
      "4月15日に入会すると特典は何？", ""),
     (["講座: 水彩画、申込締切: 3月20日。", "講座: 陶芸、申込締切: 3月25日。"], [0], "3月25日に申し込んでも水彩画に間に合う？", ""),
     (["期間: 2026年4月1日～4月30日、特典: 入会金無料。"], [0], "4月15日の特典は？", ""),
+    # a day is a condition more often than a row's name (a deadline before the day of the class)
+    (["開催日: 5月10日、講座: 水彩画。", "開催日: 5月1日、講座: 陶芸。"], [0], "5月1日までに申し込めば5月10日の講座に出られる？", ""),
+    (MENU, [0], "非会員のカフェラテはいくら？", ""),
 ])
 def test_a_value_read_from_another_row_than_the_question_names(table, cited, question, other):
     assert Verifier().other_row(_rows_of(table, *cited), question) == other
@@ -223,6 +226,16 @@ def test_the_other_rows_are_those_of_the_cited_rows_own_table():
     cited = [Citation(1, "t", "営業時間", "t#1", text, row, 0, 0)]
     assert Verifier().other_row(cited, "港町店の平日の営業時間は？") == ""
     assert Verifier().other_row(cited, "港町店の土日の営業時間は？") == "土日"
+
+
+def test_a_quoted_row_is_read_whole_and_a_row_without_a_cell_is_of_its_table():
+    text = "\n\n".join(["店舗名: 港町店、席数: 42席、定休日: 月曜日。", "店舗名: 駅前店、席数: 64席。",
+                         "店舗名: 空港店、席数: 52席、定休日: なし。"])
+    quoted = [Citation(1, "t", "店舗一覧", "t#1", text, "店舗名: 港町店、席数: 42席", 0, 0)]  # a quote leaves the rest out
+    assert Verifier().other_row(quoted, "駅前店の席数は？") == "駅前店"
+    assert Verifier().other_row(quoted, "港町店の席数は？") == ""
+    last = [Citation(1, "t", "店舗一覧", "t#1", text, "店舗名: 空港店、席数: 52席、定休日: なし", 0, 0)]
+    assert Verifier().other_row(last, "港町店の席数は？") == "港町店"  # past the row without 定休日
 
 
 def test_a_figure_its_cited_row_states_otherwise_is_no_answer(tmp_path: Path, settings, embedder):

@@ -325,6 +325,8 @@ def test_a_date_as_the_question_writes_it(date, question, written):
     ("ＬＬ", "サイズ", "LLサイズは？", True),  # widths folded
     ("あり", "", "駐車場はありますか？", False), ("不要", "", "予約不要ですか？", False),  # words of the question's own
     ("有", "", "有料ですか？", False),  # one character in another script than letters and digits
+    ("会員", "", "非会員の料金は？", False), ("会員", "", "会員以外の料金は？", False),  # inside a longer word
+    ("一般", "", "一般的にいくら？", False), ("一般", "", "一般の料金は？", True),
 ])
 def test_a_question_gives_a_cell_value(value, name, question, given):
     assert gives_value(value, name, question) == given
