@@ -89,6 +89,20 @@ def test_holdout_questions_ask_about_every_article_and_their_answers_stand_in_th
     assert covered == set(texts)
 
 
+def test_news_near_misses_are_half_unanswerable_and_hold_their_evidence_in_the_articles():
+    questions = load_questions(REPO / "evals" / "questions-nearmiss-dev.jsonl")
+    texts = [squash(d.text) for d in load_corpus(REPO / "corpus")[0]]
+    assert len(questions) == 36 and sum(not q.answerable for q in questions) == 18
+    for q in questions:
+        assert q.answerable == bool(q.answers), q.id
+        assert all(any(squash(e) in text for text in texts) for e in q.evidence), q.id
+        assert all(any(squash(a) in squash(e) for e in q.evidence) for a in q.answers), q.id
+    # a tuning set: none of its questions is one of the parts reported on (one is also a dev question)
+    reported = {squash(q.question) for name in ("questions-test.jsonl", "questions-holdout.jsonl")
+                for q in load_questions(REPO / "evals" / name)}
+    assert not {squash(q.question) for q in questions} & reported
+
+
 def test_bad_question_file_names_the_line(tmp_path):
     path = tmp_path / "q.jsonl"
     path.write_text('{"id": 1, "question": "x", "answerable": true}\n', encoding="utf-8")
