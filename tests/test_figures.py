@@ -275,6 +275,13 @@ def test_a_month_or_fiscal_year_the_notices_do_not_cover_is_refused_as_the_quest
         == "1,180円です。[1]"
 
 
+def test_a_phone_number_asked_for_is_no_name_the_notice_must_write(tmp_path: Path, settings, embedder):
+    ask = asker(tmp_path, settings, embedder, {"contact.md": (
+        "---\ntitle: 港町店のご案内\ndate: 2026-03-01\n---\n港町店は駅から徒歩3分です。\n\n電話: 045-123-4567(午前9時~午後6時)\n")})
+    result = ask("回答: 045-123-4567です。[2]\n要点: 045-123-4567", "港町店の電話番号を教えて")
+    assert result.answer == "045-123-4567です。[1]"
+
+
 def test_the_model_saying_it_does_not_know_is_told_which_names_no_article_holds(ask):
     result = ask("回答: 資料には記載がありません。\n要点: なし", "市民プールのプレミアムプランの料金はいくら？")
     assert result.reason == "the passages do not answer the question"
