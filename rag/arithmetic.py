@@ -18,8 +18,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from typing import NamedTuple
 
-from .evidence import bigram_share, content_bigrams
-from .japanese import Quantity, amounts, asked_change, decimals, fold_width, quantities
+from .japanese import Quantity, amounts, asked_change, bigram_share, content_bigrams, decimals, fold_width, quantities
 
 
 class Operand(NamedTuple):

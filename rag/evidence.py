@@ -19,7 +19,7 @@ import numpy as np
 
 from .answer_type import expected_answer, holds_answer
 from .chunk import split_sentences
-from .japanese import HIRAGANA, fold_width
+from .japanese import bigram_share, content_bigrams, fold_width
 from .load import Document
 from .retrieve import Hit
 
@@ -73,26 +73,6 @@ def candidates(hits: list[Hit], documents: Mapping[str, Document]) -> list[Candi
 
 # --- features: small pure functions of the question and a sentence -------------------------------------------
 
-_HIRAGANA_CHAR = re.compile(f"[{HIRAGANA}]")
-
-
-def _is_content(char: str) -> bool:
-    """Kanji, katakana, letters and digits: the characters that carry a question's topic (not hiragana particles)."""
-    return char.isalnum() and not _HIRAGANA_CHAR.match(char)
-
-
-def content_bigrams(text: str) -> set[str]:
-    """Character bigrams of `text` (NFKC) made only of content characters."""
-    text = fold_width(text)
-    return {text[i:i + 2] for i in range(len(text) - 1) if _is_content(text[i]) and _is_content(text[i + 1])}
-
-
-def bigram_share(question_bigrams: set[str], text: str) -> float:
-    """Share of the question's content bigrams that occur in `text` (0 when the question has none)."""
-    if not question_bigrams:
-        return 0.0
-    text = fold_width(text)
-    return sum(b in text for b in question_bigrams) / len(question_bigrams)
 
 
 def longest_common_run(question: str, text: str) -> int:

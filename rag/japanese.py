@@ -126,6 +126,28 @@ KATAKANA = "\u30a1-\u30faー"
 KATAKANA_WORD = re.compile(f"[{KATAKANA}]+")
 # CJK unified ideographs, and 々, which repeats the kanji before it inside a word (人々, 各々).
 KANJI = "\u4e00-\u9fff々"
+_HIRAGANA_CHAR = re.compile(f"[{HIRAGANA}]")
+
+
+def _is_content(char: str) -> bool:
+    """Kanji, katakana, letters and digits: the characters that carry a question's topic (not hiragana particles)."""
+    return char.isalnum() and not _HIRAGANA_CHAR.match(char)
+
+
+def content_bigrams(text: str) -> set[str]:
+    """Character bigrams of `text` (NFKC) made only of content characters."""
+    text = fold_width(text)
+    return {text[i:i + 2] for i in range(len(text) - 1) if _is_content(text[i]) and _is_content(text[i + 1])}
+
+
+def bigram_share(question_bigrams: set[str], text: str) -> float:
+    """Share of the question's content bigrams that occur in `text` (0 when the question has none)."""
+    if not question_bigrams:
+        return 0.0
+    text = fold_width(text)
+    return sum(b in text for b in question_bigrams) / len(question_bigrams)
+
+
 # Brackets that open and close a quotation or a name (「専守防衛」) or an aside, in Japanese and Western form.
 OPENING_BRACKETS = "「『（("
 CLOSING_BRACKETS = "」』）)"
@@ -958,9 +980,10 @@ NOUN_END = re.compile(rf"[{KANJI}{KATAKANA}A-Za-z0-9０-９Ａ-Ｚａ-ｚ{CLOSIN
 # Endings that make a kanji word the name of one place, branch, district, route or class of member (西口店, 中地区,
 # 潮見港, 法人会員): a question about 西口店 is not answered by a row about 東口店. Endings that also close common
 # words (館 of 休館 and 閉館, 室 of 和室) are not among them, and 号 names a ship or a train (梅山号), not the kind of
-# number in 番号, 記号, 信号, 称号, 年号, 元号, 暗号 or 符号 (「電話番号」 is asked for: a notice writes 「電話:」).
+# number or issue in 番号, 記号, 信号, 称号, 年号, 元号, 暗号, 符号 or 創刊号 (「電話番号」 is asked for: a notice
+# writes 「電話:」).
 PLACE_SUFFIXES = ("店", "駅", "港", "島", "町", "村", "市", "区", "県")
-NAME_SUFFIXES = (*PLACE_SUFFIXES, "線", "(?<![番記信称年元暗符])号", "会員")
+NAME_SUFFIXES = (*PLACE_SUFFIXES, "線", "(?<![番記信称年元暗符刊])号", "会員")
 # a katakana word whole, not a unit after a number or 何 and not a verb (スタートした)
 _KATAKANA_NAME = rf"(?<![{KATAKANA}0-9何千万億兆])[{KATAKANA}]{{3,}}(?![{KATAKANA}]|する|した|して|され|させ|しま)"
 _MODEL_NUMBER = r"(?<![0-9A-Za-z])[A-Za-z]+-?[0-9][A-Za-z0-9-]*"  # SC-300, A330; not the km2 of 「1.5km2」

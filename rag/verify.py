@@ -19,8 +19,10 @@ its answer cites by number, or verbatim quotes; the short answer (要点) as a p
    the question asks for (「何日前」 a number of days, 「いつ」 a date); not when its short answer, a name or of the
    asked kind, stands neither in a shown passage nor in the sentence (its two lines disagree), nor when it names
    what no shown passage holds. The words of the sentence standing where the question asks are the short answer,
-   over other words of it the model marked that are not of the asked kind.
-5. `short_answer`: the short answer found in a shown passage, when its sentence speaks about the question.
+   over other words of it the model marked that are not of the asked kind. An amount no cited sentence states while
+   one states another in its unit is none (`_stated_otherwise`: a price copied from the line below the cited row).
+5. `short_answer`: the short answer found in a shown passage, when its sentence speaks about the question and it is
+   no amount the cited sentences state otherwise.
 6. `agreed_sentence`: the cited sentence itself, when it is also retrieval's best sentence of the top passage
    and speaks about the question (「記事には「…」とあります。」).
 7. `typed_answer`: words of the asked kind (「19項目」) in a shown sentence that speaks about most of the question,
@@ -28,7 +30,8 @@ its answer cites by number, or verbatim quotes; the short answer (要点) as a p
 8. `figures`: for a calculation no rule could answer, the figures it needs, each cited, and no result: the
    question counts as refused.
 
-When none does, the question is refused. Words stating a number that no passage or the question holds, counted
+When none does, the question is refused, naming the names it gives that no article found holds (`refusal`). Words
+stating a number that no passage or the question holds, counted
 whole (「33」 is not held by 「333」), are never stated unless rule 1 derives it: the model's answer or short answer
 holding one is dropped before the rules run.
 A year the model puts before a date that the passages state without one (「2023年7月25日」 where they say 「7月25日」)
@@ -37,9 +40,10 @@ is read as the sentences the reply cites write it (「7:00」 citing 「午前7�
 
 An answer that stands is refused when its short answer is of another kind than asked (`of_another_kind`: a date
 for 「どこ」), when an article it cites does not hold a name the question gives (`unnamed`: 「西口店」 answered
-from a row about 東口店) or no article found holds a date it states, when its short answer is the value of another
-column of a cited table row than the one the question names (`other_column`: ライトプラン's fee asked about
-スタンダードプラン), and last checked against the other articles
+from a row about 東口店) or no article found holds a date or fiscal year it states, when a cited table row is not the
+one the question names (`other_row`: 抹茶ラテ's R row asked about its Lサイズ), when its short answer is the value
+of another column of a cited table row than the one the question names (`other_column`: ライトプラン's fee asked
+about スタンダードプラン), and last checked against the other articles
 retrieved (`conflicting`): when another article's sentence about the question states a different figure or date of
 the same kind, the reply says that the sources differ and cites both, with their dates, instead of choosing one.
 Before those checks, an answer stating a value its cited sentence changes to another (「午後10時から午後11時に延長」)
@@ -637,8 +641,8 @@ class Verifier:
     def unnamed(self, verdict: Verdict, question: str, retrieved: Sequence[str] = (),
                 located: Sequence[str] = ()) -> list[str]:
         """The names the question gives (`names_in`) that an article the answer cites does not hold, and the dates
-        it states (`stated_dates`) whose year and month no article cited or `retrieved` (doc_ids) holds, its date
-        line counted: the model answered about another branch, plan or product than the one asked about, or from a
+        it states (`stated_dates`) whose year and month (or fiscal year, `holds_fiscal_year`) no article cited or
+        `retrieved` (doc_ids) holds, its date line counted: the model answered about another branch, plan or product than the one asked about, or from a
         figure of another month (「2026年3月時点で約4,200社」 asked 「2025年3月の時点では」). A date is looked for in
         every article found, as a question stating two dates is often answered from two articles, and the reader is
         told only what none of them holds. Names within the `located` words (the options a comparison found, each
@@ -671,9 +675,9 @@ class Verifier:
         return squash(f"{doc.title}\n{doc.publisher}\n{doc.text}" if doc else quoted)
 
     def refusal(self, question: str, related: Sequence[Hit], reason: str) -> Verdict:
-        """The refusal of a question the model is not asked, naming the names it gives (`names_in`) that no article
-        of the passages found (`related`) holds: the reader learns what the documents do not speak of (「中地区」).
-        None are named without passages to look in."""
+        """The refusal of a question no rule answers, or that the model is not asked, naming the names it gives
+        (`names_in`) that no article of the passages found (`related`) holds: the reader learns what the documents do
+        not speak of (「中地区」). None are named without passages to look in."""
         found: dict[str, list[str]] = {}  # per article found, its passages' words
         for h in related:
             found.setdefault(h.passage.doc_id, []).append(f"{h.passage.title}\n{h.passage.text}")

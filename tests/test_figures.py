@@ -213,7 +213,8 @@ def _rows_of(table: list[str], *cited: int) -> list[Citation]:
     (["期間: 2026年4月1日～4月30日、特典: 入会金無料。"], [0], "4月15日の特典は？", ""),
     # a day is a condition more often than a row's name (a deadline before the day of the class)
     (["開催日: 5月10日、講座: 水彩画。", "開催日: 5月1日、講座: 陶芸。"], [0], "5月1日までに申し込めば5月10日の講座に出られる？", ""),
-    (MENU, [0], "非会員のカフェラテはいくら？", ""),
+    (["区分: 会員、料金: 500円。", "区分: 一般、料金: 800円。"], [1], "非会員の料金は？", ""),  # 会員 inside 非会員
+    (["区分: 会員、料金: 500円。", "区分: 一般、料金: 800円。"], [1], "会員の料金は？", "会員"),
 ])
 def test_a_value_read_from_another_row_than_the_question_names(table, cited, question, other):
     assert Verifier().other_row(_rows_of(table, *cited), question) == other
@@ -429,4 +430,3 @@ def test_the_value_in_force_replaces_the_old_value_as_a_whole_figure_only():
     ]:
         citation = Citation(1, "d", "お知らせ", "d#0", quote, quote, 0, len(quote))
         assert Verifier._in_force(Verdict(answer, False, "", [citation]), "いつ？").answer == changed_answer
-

@@ -285,7 +285,8 @@ def test_a_column_name_gives_the_unit_of_its_figures(name, unit):
     ("どの都市で生まれたの?", []),
     ("図書館の特別整理休館はいつまで？", []),  # 休館 is no name of a place
     ("放送対象地域は何府県？", []), ("国際労働条約何号で要求している", []),  # these ask for the name
-    ("港町店の電話番号は？", ["港町店"]), ("地図記号は何を表す？", []),  # a kind of number, no name
+    ("港町店の電話番号は？", ["港町店"]), ("地図記号は何を表す？", []), ("創刊号の特集は？", []),  # no names
+    ("梅山号の乗客数は？", ["梅山号"]),
 ])
 def test_names_a_question_gives(question, names):
     assert names_in(question) == names
