@@ -14,7 +14,7 @@ from pathlib import Path
 from .clean import clean_article
 from .errors import CorpusError, UnreadableDocument
 from .formats import read_docx, read_pdf, split_page_markers
-from .tables import csv_to_text, html_table_to_text, markdown_tables_to_text
+from .tables import csv_to_text, html_table_to_text, markdown_tables_to_text, spread_spans
 
 log = logging.getLogger(__name__)
 
@@ -121,15 +121,25 @@ def tables_as_paragraphs(markup: str) -> str:
     except (etree.ParserError, ValueError):
         return markup
     for table in reversed(root.xpath("//table")):  # innermost first: an inner table is a cell's text
-        rows = [[(" ".join(cell.text_content().split()), cell.tag == "th") for cell in row.xpath("./th|./td")]
-                for row in table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")]
+        rows = [[(" ".join(cell.text_content().split()), cell.tag == "th", _span(cell, "rowspan"), _span(cell, "colspan"))
+                 for cell in row.xpath("./th|./td")] for row in table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")]
         block = lxml.html.Element("div")
-        for line in html_table_to_text(rows).split("\n"):
+        for line in html_table_to_text(spread_spans(rows)).split("\n"):
             if line:
                 lxml.html.etree.SubElement(block, "p").text = line
         block.tail = table.tail
         table.getparent().replace(table, block)
     return lxml.html.tostring(root, encoding="unicode")
+
+
+# A span larger than any real table's is a typo or a trap (rowspan="65534"): it is read as this many.
+MAX_SPAN = 100
+
+
+def _span(cell, attribute: str) -> int:
+    """A cell's rowspan or colspan: 1 when absent or not a number."""
+    value = (cell.get(attribute) or "").strip()
+    return min(int(value), MAX_SPAN) if value.isdigit() and int(value) > 0 else 1
 
 
 # ISO-2022-JP is 7-bit, so it also decodes as UTF-8: its escape sequences are what give it away.

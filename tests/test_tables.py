@@ -4,7 +4,7 @@ from pathlib import Path
 
 from rag.chunk import Chunker, split_sentences
 from rag.load import html_to_text, load_document
-from rag.tables import csv_to_text, html_table_to_text, markdown_tables_to_text, render_rows, row_cells
+from rag.tables import csv_to_text, html_table_to_text, markdown_tables_to_text, render_rows, row_cells, spread_spans
 
 
 def test_rows_name_their_cells_and_skip_empty_ones():
@@ -81,3 +81,30 @@ def test_a_bare_figure_gets_the_unit_its_column_names():
     rows = render_rows(["店舗名", "席数", "売上(千円)", "価格(税込)", "定員"], [["空港店", "52", "24,310", "1,320", "40"]])
     assert rows == ["店舗名: 空港店、席数: 52席、売上(千円): 24,310千円、価格(税込): 1,320、定員: 40。"]
     assert render_rows(["店舗名", "席数"], [["本店", "なし"]]) == ["店舗名: 本店、席数: なし。"]
+
+
+def test_cells_spanning_rows_or_columns_stand_at_their_columns():
+    rows = [[("メニュー", True, 1, 1), ("サイズ", True, 1, 1), ("価格", True, 1, 1)],
+            [("カフェラテ", False, 2, 1), ("R", False, 1, 1), ("520円", False, 1, 1)],
+            [("L", False, 1, 1), ("610円", False, 1, 1)],
+            [("セット割引", False, 1, 2), ("100円", False, 1, 1)]]
+    assert html_table_to_text(spread_spans(rows)) == (
+        "メニュー: カフェラテ、サイズ: R、価格: 520円。\nメニュー: カフェラテ、サイズ: L、価格: 610円。\n"
+        "メニュー: セット割引、価格: 100円。")  # a data cell over two columns is one value
+
+
+def test_a_header_in_two_rows_names_each_column_from_the_top():
+    rows = [[("区間", True, 2, 1), ("大人", True, 1, 2)], [("フェリー", True, 1, 1), ("高速船", True, 1, 1)],
+            [("潮見港~つばき島", False, 1, 1), ("720円", False, 1, 1), ("1,150円", False, 1, 1)]]
+    assert html_table_to_text(spread_spans(rows)) == "区間: 潮見港~つばき島、大人(フェリー): 720円、大人(高速船): 1,150円。"
+
+
+def test_an_html_page_with_spanning_cells_reads_row_by_row():
+    from rag.load import html_to_text
+
+    page = ("<table><tr><th>メニュー</th><th>サイズ</th><th>価格</th></tr><tr><td rowspan='2'>抹茶ラテ</td>"
+            "<td>R</td><td>580円</td></tr><tr><td>L</td><td>640円</td></tr></table>")
+    assert html_to_text(page).strip().split("\n") == ["メニュー: 抹茶ラテ、サイズ: R、価格: 580円。", "メニュー: 抹茶ラテ、サイズ: L、価格: 640円。"]
+    # a span that is no number, or one far larger than any table, is read as 1 and as MAX_SPAN
+    odd = "<table><tr><th>a</th><th>b</th></tr><tr><td rowspan='x'>1</td><td rowspan='99999'>2</td></tr></table>"
+    assert html_to_text(odd).strip().split("\n") == ["a: 1、b: 2。"]
