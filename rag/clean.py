@@ -6,6 +6,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from .tables import row_cells
+
 # Whole lines that are site furniture (paywalls, cookie banners, share buttons, anti-bot pages).
 _FURNITURE_LINES = [
     r"Attention Required! \| Cloudflare",
@@ -153,7 +155,8 @@ def _strip_spaces(line: str) -> str:
 
 
 def _drop_duplicates(lines: list[str]) -> list[str]:
-    """Pages repeat teasers and titles: keep the first copy of a heading, the last copy of a paragraph."""
+    """Pages repeat teasers and titles: keep the first copy of a heading, the last copy of a paragraph. A table row
+    (「曜日: 土日、営業時間: 8:00～20:00。」) is kept however often it stands: two branches' tables may share one."""
     last = {line: i for i, line in enumerate(lines)}
     seen: set[str] = set()
     kept = []
@@ -162,7 +165,7 @@ def _drop_duplicates(lines: list[str]) -> list[str]:
             if line in seen:
                 continue
             seen.add(line)
-        elif last[line] != i:
+        elif last[line] != i and not row_cells(line):
             continue
         kept.append(line)
     return kept

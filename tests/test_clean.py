@@ -68,3 +68,13 @@ def test_cleaning_is_idempotent():
     for path in sorted(SEEDS.iterdir()):
         once = clean_article(path.read_text(encoding="utf-8")).text
         assert clean_article(once).text == once, path.name
+
+
+def test_a_table_row_two_tables_share_is_kept_in_both():
+    text = ("## 港町店\n\n曜日: 月～金、営業時間: 7:00～21:00。\n\n曜日: 土日、営業時間: 8:00～20:00。\n\n"
+            "## 駅前店\n\n曜日: 月～金、営業時間: 6:30～22:00。\n\n曜日: 土日、営業時間: 8:00～20:00。\n\n"
+            "続きを読む\n\n本文です。\n\n続きを読む\n")
+    lines = clean_article(text).text.split("\n")
+    assert lines.count("曜日: 土日、営業時間: 8:00~20:00。") == 2  # (～ is normalised)
+    # a paragraph repeated is still kept once
+    assert clean_article("本文です。\n\n次の段落。\n\n本文です。\n").text.split("\n").count("本文です。") == 1
