@@ -39,13 +39,11 @@ _ASKING_WHEN = r"(?:いつ|何[時日月年]|何曜日?)(?:頃|ごろ)?"
 _ASKS_END = re.compile(f"{_ASKING_WHEN}まで")
 _ASKS_START = re.compile(f"{_ASKING_WHEN}から")
 # 「どこ」 asks for a place, 「誰」 for a person or a body, 「名前」 and 「名称」 for a name: a date or a figure alone
-# answers none of them, nor does a clause (「…を模索したことがある」). 「Xは何ですか」 asks what X is: a date or a
-# figure alone answers 2 of the 2,737 JaQuAD train questions ending so (a clause may: 「…を見直す予定のものは何」).
+# answers none of them, nor does a clause (「…を模索したことがある」).
 # 「どこ」 and 「だれ」 as words, not inside others: not the どころ of 見どころ or 出どころ, the どことなく ("somehow"), the
 # だれ of なだれ
 _WHO_OR_WHERE = r"誰|(?<![ぁ-ゖ])だれ|どこ(?!とな|ろ)"
 _ASKS_FOR_A_NAME = re.compile(rf"{_WHO_OR_WHERE}|名前|名称")
-_ASKS_WHAT_IT_IS = re.compile(r"(?:は|とは)(?:何|なに|なん)(?:です|でした)?か?[?？。]?$")
 _DATE_OR_FIGURE = re.compile(rf"(?:{DATE.pattern}|{NUMBER}(?:{UNIT})?)(?:です|でした)?[。.]?")
 
 
@@ -121,13 +119,10 @@ def range_end(span: str, question: str) -> str:
 def of_another_kind(span: str, question: str) -> bool:
     """Whether `span` is words of a kind the question does not ask for: none of the options a choice question
     lists (「両方」 or a figure for 「町と村のどちら」), or a date or a figure alone, or a clause, for 「どこ」, 「誰」
-    or 「名前」 (the model answering 「いつ生まれたか」 for 「どこで生まれたか」), or a date or a figure alone for
-    「Xは何ですか」 (「9月15日」 for 「1600年に日本で起こった戦は何ですか」)."""
+    or 「名前」 (the model answering 「いつ生まれたか」 for 「どこで生まれたか」)."""
     if lists_options(question):
         return not named_option(span, question)
-    span = fold_width(span.strip())
-    if _ASKS_WHAT_IT_IS.search(question) and _DATE_OR_FIGURE.fullmatch(span):
-        return True
     if not _ASKS_FOR_A_NAME.search(question):
         return False
+    span = fold_width(span.strip())
     return _DATE_OR_FIGURE.fullmatch(span) is not None or PREDICATE_END.search(span) is not None
