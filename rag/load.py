@@ -139,7 +139,7 @@ MAX_SPAN = 100
 def _span(cell, attribute: str) -> int:
     """A cell's rowspan or colspan: 1 when absent or not a number."""
     value = (cell.get(attribute) or "").strip()
-    return min(int(value), MAX_SPAN) if value.isdigit() and int(value) > 0 else 1
+    return min(int(value), MAX_SPAN) if re.fullmatch("[0-9]+", value) and int(value) > 0 else 1
 
 
 # ISO-2022-JP is 7-bit, so it also decodes as UTF-8: its escape sequences are what give it away.

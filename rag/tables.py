@@ -88,8 +88,8 @@ def markdown_tables_to_text(text: str) -> str:
 def spread_spans(rows: Sequence[Sequence[tuple[str, bool, int, int]]]) -> list[list[tuple[str, bool]]]:
     """An HTML table's rows of (cell text, is a <th>, rowspan, colspan) as a grid, each cell at its column: a cell
     spanning rows stands in each of them (「カフェラテ」 over its R and L rows), so no later cell shifts into its column.
-    A header cell spanning columns names each of them; a data cell spanning columns stands in the first, the others
-    left empty (「セット割引」 over メニュー and サイズ is one value, not two)."""
+    A cell spanning columns stands in the first, the others left empty: 「セット割引」 over メニュー and サイズ is one
+    value, not two, and a section heading over a whole row (「ドリンク」) names no column twice."""
     grid: list[list[tuple[str, bool]]] = []
     below: dict[int, tuple[str, bool, int]] = {}  # column -> (text, is_head, rows still to fill) from a rowspan above
     for row in rows:
@@ -97,7 +97,7 @@ def spread_spans(rows: Sequence[Sequence[tuple[str, bool, int, int]]]) -> list[l
         for text, is_head, rowspan, colspan in row:
             _fill_from_above(out, below)
             for offset in range(max(colspan, 1)):
-                cell = (text, is_head) if offset == 0 or is_head else ("", is_head)
+                cell = (text, is_head) if offset == 0 else ("", is_head)
                 if rowspan > 1:
                     below[len(out)] = (*cell, rowspan - 1)
                 out.append(cell)
@@ -115,29 +115,16 @@ def _fill_from_above(out: list[tuple[str, bool]], below: dict[int, tuple[str, bo
             below[column] = (text, is_head, left - 1)
 
 
-def _joined_header(rows: Sequence[Sequence[str]]) -> list[str]:
-    """The column names of a header given in several rows (「大人」 spanning 「フェリー」 and 「高速船」): each column's
-    names from the top, the first followed by the others in brackets (「大人(フェリー)」), a name repeated by a span
-    down its column said once."""
-    names = []
-    for column in range(max(len(row) for row in rows)):
-        parts = list(dict.fromkeys(_cell(row[column]) for row in rows if column < len(row) and _cell(row[column])))
-        names.append(f"{parts[0]}({'・'.join(parts[1:])})" if len(parts) > 1 else "".join(parts))
-    return names
-
-
 def html_table_to_text(rows: Sequence[Sequence[tuple[str, bool]]]) -> str:
     """An HTML table given as rows of (cell text, is a <th>) as one line per row (`spread_spans` places spanning
-    cells first). The first rows are the header when they are all <th> cells (several: `_joined_header`), or the
-    first row when the table has no <th> at all (a plain grid names its columns first); a table whose first column
-    is <th> (a specification sheet: 「重さ | 1.2kg」) reads as name: value per row."""
+    cells first). The first row is the header when it is all <th> cells, or when the table has no <th> at all (a
+    plain grid names its columns first); a table whose first column is <th> (a specification sheet: 「重さ | 1.2kg」)
+    reads as name: value per row."""
     rows = [row for row in rows if any(text.strip() for text, _ in row)]
     if not rows:
         return ""
-    heads = next((i for i, row in enumerate(rows) if not all(is_head for _, is_head in row)), len(rows))
-    if heads and len(rows) > heads:
-        return "\n".join(render_rows(_joined_header([[t for t, _ in r] for r in rows[:heads]]),
-                                      [[t for t, _ in r] for r in rows[heads:]]))
+    if all(is_head for _, is_head in rows[0]) and len(rows) > 1:
+        return "\n".join(render_rows([t for t, _ in rows[0]], [[t for t, _ in r] for r in rows[1:]]))
     if all(len(r) == 2 and r[0][1] for r in rows):
         return "\n".join(f"{_cell(r[0][0])}: {_counted(_cell(r[1][0]), column_unit(_cell(r[0][0])))}。"
                          for r in rows if _cell(r[1][0]))

@@ -93,10 +93,10 @@ def test_cells_spanning_rows_or_columns_stand_at_their_columns():
         "メニュー: セット割引、価格: 100円。")  # a data cell over two columns is one value
 
 
-def test_a_header_in_two_rows_names_each_column_from_the_top():
-    rows = [[("区間", True, 2, 1), ("大人", True, 1, 2)], [("フェリー", True, 1, 1), ("高速船", True, 1, 1)],
-            [("潮見港~つばき島", False, 1, 1), ("720円", False, 1, 1), ("1,150円", False, 1, 1)]]
-    assert html_table_to_text(spread_spans(rows)) == "区間: 潮見港~つばき島、大人(フェリー): 720円、大人(高速船): 1,150円。"
+def test_a_cell_spanning_columns_names_no_column_twice():
+    rows = [[("品名", True, 1, 1), ("価格", True, 1, 1)], [("ドリンク", True, 1, 2)],
+            [("コーヒー", False, 1, 1), ("400円", False, 1, 1)]]
+    assert html_table_to_text(spread_spans(rows)) == "品名: ドリンク。\n品名: コーヒー、価格: 400円。"
 
 
 def test_an_html_page_with_spanning_cells_reads_row_by_row():
@@ -106,5 +106,6 @@ def test_an_html_page_with_spanning_cells_reads_row_by_row():
             "<td>R</td><td>580円</td></tr><tr><td>L</td><td>640円</td></tr></table>")
     assert html_to_text(page).strip().split("\n") == ["メニュー: 抹茶ラテ、サイズ: R、価格: 580円。", "メニュー: 抹茶ラテ、サイズ: L、価格: 640円。"]
     # a span that is no number, or one far larger than any table, is read as 1 and as MAX_SPAN
-    odd = "<table><tr><th>a</th><th>b</th></tr><tr><td rowspan='x'>1</td><td rowspan='99999'>2</td></tr></table>"
-    assert html_to_text(odd).strip().split("\n") == ["a: 1、b: 2。"]
+    odd = ("<table><tr><th>a</th><th>b</th></tr><tr><td rowspan='x'>1</td><td rowspan='99999'>2</td></tr>"
+           "<tr><td rowspan='²'>3</td></tr></table>")
+    assert html_to_text(odd).strip().split("\n") == ["a: 1、b: 2。", "a: 3、b: 2。"]
