@@ -11,10 +11,10 @@ from typing import NamedTuple
 from .cite import coverage
 from .config import Settings
 from .errors import GeneratorError
-from .evidence import SentenceRanker, content_bigrams, pick, reading_order
+from .evidence import SentenceRanker, pick, reading_order
 from .followup import standalone_query
 from .generate import Generator, started_reply
-from .japanese import QUESTION_WORDS, spelled_as
+from .japanese import QUESTION_WORDS, content_bigrams, spelled_as
 from .prompt import REPLY_START, Evidence, answer_part, build_messages, title_lines
 from .retrieve import Hit, Retriever
 from .verify import Citation, Verifier

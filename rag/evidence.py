@@ -74,7 +74,6 @@ def candidates(hits: list[Hit], documents: Mapping[str, Document]) -> list[Candi
 # --- features: small pure functions of the question and a sentence -------------------------------------------
 
 
-
 def longest_common_run(question: str, text: str) -> int:
     """Length of the longest substring of `question` found in `text` (both NFKC).
 

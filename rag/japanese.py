@@ -859,7 +859,7 @@ def compared_by(question: str) -> tuple[str, int] | None:
 
 # Cell values that say whether a thing is there, needed or allowed, or that it is not given: a question holds them
 # as words of its own (「駐車場はありますか」, 「予約不要ですか」), not as the name of a row.
-PRESENCE_WORDS = ("あり", "なし", "有り", "無し", "要", "不要", "可", "不可", "有料", "無料", "未定", "○", "×", "―", "-")
+PRESENCE_WORDS = ("あり", "なし", "有り", "無し", "不要", "不可", "有料", "無料", "未定")
 
 
 def _script_of(char: str) -> str:
@@ -876,7 +876,7 @@ def gives_value(value: str, name: str, question: str) -> bool:
     column's name (「Lサイズ」, 「サイズL」), or anywhere for the row's first cell, the one naming the row (「港町店」;
     `name` ""). The value stands as a word: not inside a longer run of its first and last letters' script (the 「L」
     of 「LEDサイズ」, the 「会員」 of 「非会員」 or 「会員以外」, the 「一般」 of 「一般的」); a value of one character in
-    another script than letters and digits (「有」) or one of PRESENCE_WORDS names no row."""
+    another script than letters and digits (「有」, 「要」, 「○」) or one of PRESENCE_WORDS names no row."""
     value, name, question = squash(value), squash(name), squash(question)  # folded and lower-cased
     if value in PRESENCE_WORDS or not (re.fullmatch(r"[a-z0-9]+", value) or len(value) >= 2):
         return False

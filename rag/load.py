@@ -121,8 +121,9 @@ def tables_as_paragraphs(markup: str) -> str:
     except (etree.ParserError, ValueError):
         return markup
     for table in reversed(root.xpath("//table")):  # innermost first: an inner table is a cell's text
-        rows = [[(" ".join(cell.text_content().split()), cell.tag == "th", _span(cell, "rowspan"), _span(cell, "colspan"))
-                 for cell in row.xpath("./th|./td")] for row in table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")]
+        rows = [[(" ".join(cell.text_content().split()), cell.tag == "th", _span(cell, "rowspan"),
+                  _span(cell, "colspan")) for cell in row.xpath("./th|./td")]
+                for row in table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")]
         block = lxml.html.Element("div")
         for line in html_table_to_text(spread_spans(rows)).split("\n"):
             if line:

@@ -31,9 +31,8 @@ its answer cites by number, or verbatim quotes; the short answer (要点) as a p
    question counts as refused.
 
 When none does, the question is refused, naming the names it gives that no article found holds (`refusal`). Words
-stating a number that no passage or the question holds, counted
-whole (「33」 is not held by 「333」), are never stated unless rule 1 derives it: the model's answer or short answer
-holding one is dropped before the rules run.
+stating a number that no passage or the question holds, counted whole (「33」 is not held by 「333」), are never stated
+unless rule 1 derives it: the model's answer or short answer holding one is dropped before the rules run.
 A year the model puts before a date that the passages state without one (「2023年7月25日」 where they say 「7月25日」)
 is taken off first: the model supplies years from what it knows, and the date itself is the passages'. A time of day
 is read as the sentences the reply cites write it (「7:00」 citing 「午前7時に変更」: `times_as_written`).
@@ -642,8 +641,8 @@ class Verifier:
                 located: Sequence[str] = ()) -> list[str]:
         """The names the question gives (`names_in`) that an article the answer cites does not hold, and the dates
         it states (`stated_dates`) whose year and month (or fiscal year, `holds_fiscal_year`) no article cited or
-        `retrieved` (doc_ids) holds, its date line counted: the model answered about another branch, plan or product than the one asked about, or from a
-        figure of another month (「2026年3月時点で約4,200社」 asked 「2025年3月の時点では」). A date is looked for in
+        `retrieved` (doc_ids) holds, its date line counted: the model answered about another branch, plan or product
+        than the one asked about, or from a figure of another month (「2026年3月時点で約4,200社」 asked 「2025年3月の時点では」). A date is looked for in
         every article found, as a question stating two dates is often answered from two articles, and the reader is
         told only what none of them holds. Names within the `located` words (the options a comparison found, each
         in its own article) are not looked for."""
@@ -748,10 +747,13 @@ class Verifier:
         out), and the other rows of its table: the lines of its article around it, blank lines aside, that are rows
         whose first cell has the same column (a row leaves an empty cell out). A table after other lines is another.
         None when the quote is no row."""
+        if ": " not in citation.quote:  # a row names its cells: prose is read no further
+            return None
         doc = self.documents.get(citation.doc_id)
         lines = [line.strip() for line in (doc.text if doc else citation.text).splitlines()]
         quote = squash(citation.quote)
-        at = next((i for i, line in enumerate(lines) if quote and quote in squash(line) and row_cells(line)), None)
+        at = next((i for i, line in enumerate(lines)
+                   if ": " in line and quote in squash(line) and row_cells(line)), None)
         if at is None:
             return None
         cells = dict(row_cells(lines[at]))
