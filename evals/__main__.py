@@ -67,10 +67,12 @@ def cmd_jsquad(args) -> int:
             from .answers import evaluate_jsquad_answers
 
             if args.replay:  # the recorded replies of an earlier report stand in for the model
+                from rag.generate.factory import reader_first
+
                 from .replay import RecordedGenerator
 
                 answerer = open_answerer(settings.replace(generator="extractive"), retriever=retriever)
-                answerer.generator = RecordedGenerator.from_report(args.replay)
+                answerer.generator = reader_first(RecordedGenerator.from_report(args.replay), settings)
                 out["replayed_from"] = args.replay
             else:
                 answerer = open_answerer(settings, retriever=retriever)
@@ -109,12 +111,13 @@ def cmd_answers(args) -> int:
     if args.limit:
         questions = questions[:args.limit]
     if args.replay:  # the recorded replies of an earlier report stand in for the model
+        from rag.generate.factory import reader_first
         from rag.service import open_retriever
 
         from .replay import RecordedGenerator
 
         answerer = open_answerer(settings.replace(generator="extractive"), open_retriever(settings))
-        answerer.generator = RecordedGenerator.from_report(args.replay)
+        answerer.generator = reader_first(RecordedGenerator.from_report(args.replay), settings)
         run = {"replayed_from": args.replay}
     else:
         answerer = open_answerer(settings)

@@ -144,6 +144,15 @@ class Settings:
     # the share of the question the passage backing an answer that cites no shown sentence must speak about; low, as
     # an answering passage often words things otherwise, but it keeps out words found anywhere (a byline's name)
     min_backing_coverage: float = 0.25
+    # The extractive reader (rag/reader) answers before the language model where its best span in the evidence is
+    # prose and scores at least reader_first_margin above its "no answer here"; elsewhere the model answers. The
+    # reader's answer comes in a fraction of a second on any CPU; a lower margin leaves fewer questions to the
+    # model (sooner answers, more of them wrong), a higher one more.
+    reader_first: bool = True
+    reader_first_margin: float = 8.0
+    # generator "reader" alone: the margin below which it refuses; higher refuses more questions the articles miss,
+    # and more they answer
+    reader_min_margin: float = 0.0
     openai_base_url: str = "http://127.0.0.1:8000/v1"
     openai_model: str = ""
     openai_api_key_env: str = "OPENAI_API_KEY"

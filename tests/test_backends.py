@@ -93,7 +93,7 @@ def test_auto_falls_back_to_llama_cpp_for_a_gguf_openvino_cannot_read(tmp_path, 
     monkeypatch.setenv("RAG_CACHE_DIR", str(tmp_path / "cache"))
     path = gemma.assemble(gemma.default_output_path(tmp_path))
     generator = create_generator(Settings(generator="auto", generator_model=str(path), n_ctx=512))
-    assert generator.name == f"llama-cpp/{path.name}"
+    assert generator.name == f"reader+llama-cpp/{path.name}"  # behind the extractive reader, as every model is
     assert "".join(generator.stream(MESSAGES, max_tokens=4))
 
 
@@ -112,7 +112,8 @@ def test_auto_falls_back_to_llama_cpp_when_openvino_cannot_start(failure, monkey
     monkeypatch.setattr(factory, "local_runtime", lambda installed: "openvino")
     monkeypatch.setattr(openvino_backend, "OpenVinoGenerator", openvino)
     monkeypatch.setattr(llamacpp, "LlamaCppGenerator", Llama)
-    assert create_generator(Settings(generator="auto", generator_model="model.gguf")).name == "llama-cpp/model.gguf"
+    alone = Settings(generator="auto", generator_model="model.gguf", reader_first=False)
+    assert create_generator(alone).name == "llama-cpp/model.gguf"
     assert f"{failure}; using llama.cpp instead" in caplog.text
     with pytest.raises(type(failure)):  # asked for by name, OpenVINO's failure is the answer
         create_generator(Settings(generator="openvino", generator_model="model.gguf"))

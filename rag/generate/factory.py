@@ -11,7 +11,8 @@ from .base import Generator
 
 log = logging.getLogger(__name__)
 
-GENERATORS = ("auto", "llama-cpp", "openvino", "transformers", "openai", "extractive")
+GENERATORS = ("auto", "llama-cpp", "openvino", "transformers", "openai", "extractive", "reader")
+MODEL_FREE = ("extractive", "reader")
 
 
 def local_runtime(openvino_installed: bool) -> str:
@@ -23,8 +24,24 @@ def local_runtime(openvino_installed: bool) -> str:
 
 
 def create_generator(settings: Settings) -> Generator:
+    """The generator the settings name, behind the extractive reader (`ReaderFirst`) where `reader_first` is on
+    and it is a language model."""
+    return reader_first(_named(settings), settings)
+
+
+def reader_first(generator: Generator, settings: Settings) -> Generator:
+    """`generator` behind the reader where `settings.reader_first` is on and it is no model-free generator."""
+    if not settings.reader_first or generator.name in MODEL_FREE:
+        return generator
+    from .reader import ReaderFirst
+
+    return ReaderFirst(generator, min_margin=settings.reader_first_margin, threads=settings.threads)
+
+
+def _named(settings: Settings) -> Generator:
     """auto (default: the GGUF model on OpenVINO where it is installed and reads the file, else on the llama.cpp
-    wheel: `local_runtime`), llama-cpp, openvino, transformers (local folder or GGUF), openai (HTTP), extractive."""
+    wheel: `local_runtime`), llama-cpp, openvino, transformers (local folder or GGUF), openai (HTTP), extractive,
+    reader (the extractive reader alone: rag.reader)."""
     name = settings.generator
     if name == "auto":
         name = local_runtime(importlib.util.find_spec("openvino_genai") is not None)
@@ -64,4 +81,8 @@ def _create(settings: Settings, name: str) -> Generator:
         from .extractive import ExtractiveGenerator
 
         return ExtractiveGenerator()
+    if name == "reader":
+        from .reader import ReaderGenerator
+
+        return ReaderGenerator(min_margin=settings.reader_min_margin, threads=settings.threads)
     raise GeneratorError(f"unknown generator {name!r}; choose one of {', '.join(GENERATORS)}")

@@ -41,7 +41,7 @@ def test_the_bundled_model_continues_the_reply_written_for_it(runtime):
     from rag.generate import create_generator
     from rag.prompt import REPLY_START, Evidence, build_messages, parse_reply
 
-    generator = create_generator(Settings(generator=runtime))
+    generator = create_generator(Settings(generator=runtime, reader_first=False))  # the model itself
     assert generator.continues_reply
     evidence = [Evidence(1, "米国のウィトコフ特使は12月2日、モスクワでプーチン大統領と会談した。"),
                 Evidence(2, "話し合いは5時間に及んだ。")]

