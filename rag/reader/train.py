@@ -101,12 +101,17 @@ def prepare(jaquad: Path, out: Path, seed: int = 0) -> None:
                     sets[part].append(made)
                     if part == "valid":
                         continue
+                    # no-answer texts that still write the answer (in another paragraph, or in the title) are
+                    # left out
                     others = [j for j in range(len(paragraphs)) if j != pi]
                     if others:
-                        other = paragraphs[rng.choice(others)]["context"]
-                        sets[part].append(example(qa["question"], titled(article["title"], other)[0]))
+                        other = titled(article["title"], paragraphs[rng.choice(others)]["context"])[0]
+                        if answer not in other:
+                            sets[part].append(example(qa["question"], other))
                     if rest := without_answer(context, start, start + len(answer), answer):
-                        sets[part].append(example(qa["question"], titled(article["title"], rest)[0]))
+                        rest = titled(article["title"], rest)[0]
+                        if answer not in rest:
+                            sets[part].append(example(qa["question"], rest))
     used = sorted({i for part in sets.values() for ids, _, _ in part for i in ids})
     compact = {v: k for k, v in enumerate(used)}
     arrays = {}
@@ -229,8 +234,8 @@ def fit(data: Path, out: Path, epochs: float = 2.0, batch: int = 64, lr: float =
                  time.time() - started)
     out.mkdir(parents=True, exist_ok=True)
     state = {k: v.detach().to("cpu", torch.float16) for k, v in encoder.state_dict().items()}
-    for part in range(3):  # files under 16 MiB each
-        layers = range(4 * part, 4 * part + 4)
+    for part, first in enumerate(range(0, meta["config"]["NL"], 4)):  # files under 16 MiB each
+        layers = range(first, first + 4)
         save_file({k: v for k, v in state.items() if any(k.startswith(f"layers.{n}.") for n in layers)},
                   str(out / f"layers_{part}.safetensors"))
     save_file({k: v for k, v in state.items() if not k.startswith("layers.")}, str(out / "rest.safetensors"))
