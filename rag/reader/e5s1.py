@@ -44,6 +44,8 @@ class E5S1:
         if dtype == F32:
             values = self.data[offset:offset + 4 * count].view("<f4").astype(np.float32)
             return values.reshape(shape) if shape else values
+        if dtype != Q4:
+            raise ValueError(f"{name} has dtype {dtype}, neither float32 nor Q4_0")
         if shape is None:
             raise ValueError(f"{name} is stored in Q4_0 blocks: give its shape")
         return dequantize_q4_0(self.q4_blocks(name), *shape)

@@ -108,6 +108,15 @@ class TextTokenizer:
         self.tokenizer = Tokenizer(models.Unigram(list(zip(model.pieces, model.scores.tolist())), unk_id=c["unk"]))
         self.tokenizer.pre_tokenizer = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always")
 
+    def head(self, question: str, max_tokens: int) -> list[int]:
+        """The model input's first part: 「<s> query: question </s></s>」, the text's tokens following it. A question
+        longer than `max_tokens` keeps its prefix and its last tokens: Japanese asks at the end (「…いつ完成した？」)."""
+        ids, spans = self.tokens(question, self.PREFIX_Q)
+        prefix = next((i for i, (start, _) in enumerate(spans) if start >= 0), len(ids))
+        if len(ids) > max_tokens:
+            ids = ids[:prefix] + ids[len(ids) - (max_tokens - prefix):]
+        return [self.bos, *ids, self.eos, self.eos]
+
     def tokens(self, text: str, prefix: str) -> tuple[list[int], list[tuple[int, int]]]:
         """Token ids of `prefix + text` and each token's (start, end) in `text`, leading whitespace left out ((-1, -1):
         no character of it, as for the prefix's tokens)."""

