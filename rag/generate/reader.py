@@ -109,8 +109,8 @@ class _ReaderUser:
 
 class ReaderGenerator(_ReaderUser, Generator):
     """Replies 「回答: <span>です。[n]」 (a clause: 「<span>。」) with 「要点: <span>」, or the refusal where the reader's
-    best span scores less than `min_margin` above its no-answer score. Answers in a fraction of a second on any CPU; the span is a
-    copy of the evidence, never a calculation, a summary or a judgement between sources.
+    best span scores less than `min_margin` above its no-answer score. Answers in a fraction of a second on any CPU;
+    the span is a copy of the evidence, never a calculation, a summary or a judgement between sources.
 
     Args:
         reader: a rag.reader.SpanReader (default: built on first use, with `threads`).

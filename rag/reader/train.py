@@ -5,9 +5,9 @@
     python -m rag.reader.train pack --run run/ --out rag/reader/reader-jaquad-int8.safetensors
 
 Each question gives up to three examples: its paragraph laid out as the evidence block lays out sentences (under
-its article's title line, one sentence a line), pointing at the answer; and two pointing at no answer (the first token): another paragraph of the
-article, and its own paragraph with the answer's sentences taken out. The second teaches the reader that a text
-on the question's topic without the asked detail holds no answer. The last two training files stay out: 0028 is read
+its article's title line, one sentence a line), pointing at the answer; and two pointing at no answer (the first
+token): another paragraph of the article, and its own paragraph with the answer's sentences taken out. The second
+teaches the reader that a text on the question's topic without the asked detail holds no answer. The last two training files stay out: 0028 is read
 for validation while fitting, 0029 is the answering evaluation's JaQuAD sample.
 
 `prepare` writes everything `fit` needs (the tokenised examples, the encoder's Q4_0 weights and the word
