@@ -145,7 +145,8 @@ class Settings:
     # an answering passage often words things otherwise, but it keeps out words found anywhere (a byline's name)
     min_backing_coverage: float = 0.25
     # The extractive reader (rag/reader) answers before the language model where its best span in the evidence is
-    # prose and scores at least reader_first_margin above its "no answer here"; elsewhere the model answers. The
+    # prose and scores at least reader_first_margin above its "no answer here"; elsewhere (but for the refusal
+    # below) the model answers. The
     # reader's answer comes in a fraction of a second on any CPU; a lower margin leaves fewer questions to the
     # model (sooner answers, more of them wrong), a higher one more.
     reader_first: bool = True

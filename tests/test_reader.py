@@ -181,9 +181,24 @@ def test_reader_first_answers_only_where_sure_of_prose(words, margin, answered_b
     assert generator.name == "reader+model"
 
 
-def test_reader_first_without_a_refusal_margin_leaves_every_unsure_question_to_the_model():
-    generator = ReaderFirst(FakeModel(), FakeReader("333メートル", -40.0), min_margin=8.0, refuse_margin=0.0)
+@pytest.mark.parametrize("refuse_margin", [0.0, -8.0])
+def test_reader_first_without_a_refusal_margin_leaves_every_unsure_question_to_the_model(refuse_margin):
+    generator = ReaderFirst(FakeModel(), FakeReader("333メートル", -40.0), min_margin=8.0, refuse_margin=refuse_margin)
     assert generator.complete(build_messages("東京タワーの高さは？", EVIDENCE)) == "回答: モデルの答え[1]"
+
+
+def test_reader_first_refuses_on_from_the_reply_started_for_a_model_that_continues_it():
+    model = FakeModel()
+    model.continues_reply = True
+    generator = ReaderFirst(model, FakeReader("333メートル", -9.0))
+    messages = build_messages("東京タワーの高さは？", EVIDENCE, REPLY_START)
+    assert REPLY_START + generator.complete(messages) == "回答: 資料には記載がありません。\n要点: なし"
+
+
+def test_reader_first_defaults_are_the_settings_defaults():
+    wrapped, settings = ReaderFirst(FakeModel()), Settings()
+    assert (wrapped.min_margin, wrapped.refuse_margin) == (settings.reader_first_margin,
+                                                           settings.reader_refuse_margin)
 
 
 def test_reader_first_goes_on_from_the_reply_started_for_a_model_that_continues_it():

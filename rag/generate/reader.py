@@ -2,8 +2,9 @@
 
 `ReaderGenerator` needs no language model: it replies with the span, citing the sentence holding it, in the
 format rag.prompt asks the model for. `ReaderFirst` puts the reader before a language model: where the reader is
-sure of a span in prose, its reply comes in a fraction of a second; elsewhere (unsure, or a span in a table row)
-the model answers as it would alone, calculations and comparisons included.
+sure of a span in prose, its reply comes in a fraction of a second, and so does the refusal where it is sure the
+evidence holds no answer; elsewhere (unsure, or a span in a table row) the model answers as it would alone,
+calculations and comparisons included.
 """
 
 from __future__ import annotations
@@ -61,8 +62,8 @@ def read_evidence(reader, user_message: str) -> Found | None:
     if not evidence or not question:
         return None
     # The block as one text, one line per title and per sentence, each ending in a line break, and each sentence's
-    # (end, item) in it. The layout is part of what `reader_first_margin` was chosen on: the reader's margins move
-    # with it (a last line break alone moved one by 5), so a change of layout calls for choosing the margin again.
+    # (end, item) in it. The layout is part of what `reader_first_margin` and `reader_refuse_margin` were chosen on:
+    # the reader's margins move with it (a last line break alone moved one by 5), so a change of layout calls for choosing the margin again.
     text, where, previous = "", [], ""
     for item in evidence:
         heading = title_heading(item.title) if item.title else ""
@@ -131,13 +132,15 @@ class ReaderGenerator(_ReaderUser, Generator):
 
 
 class ReaderFirst(_ReaderUser, Generator):
-    """The reader's reply where it is sure of a span in prose, the model's elsewhere.
+    """The reader's reply where it is sure of a span in prose, a refusal where it is sure of none, the model's
+    elsewhere.
 
     The reader answers only where (1) its best span scores at least `min_margin` above "no answer here", and
     (2) the sentence holding the span is prose, not a table row (「列名: 値、…」: the reader learnt from articles,
     and a row's neighbouring cells are the model's to tell apart). Where its best span scores `refuse_margin` or
-    more below "no answer here", the reply is the refusal at once: a reply the model would give after seconds of
-    reading, as the checks refuse what it answers from such evidence. Otherwise the model reads the same prompt:
+    more below "no answer here", the reply is the refusal at once, table rows included: on the dev parts the
+    model's reply there, after seconds of reading, was a refusal or a wrong answer. Otherwise the model reads the
+    same prompt:
     the reader never refuses a question it is unsure of, as it cannot tell a near miss (the asked detail of another
     year or place) from an answer as well as the model and the checks after it.
 

