@@ -26,7 +26,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root-path", dest="root_path", help="URL prefix when served behind a reverse proxy")
     parser.add_argument("--corpus", dest="corpus_dir")
     parser.add_argument("--index", dest="index_dir")
-    parser.add_argument("--generator", help="auto (default), llama-cpp, openvino, transformers, openai, extractive or reader")
+    parser.add_argument("--generator",
+                        help="auto (default), llama-cpp, openvino, transformers, openai, extractive or reader")
     parser.add_argument("--generator-model", dest="generator_model")
     parser.add_argument("--allowed-origins", dest="allowed_origins",
                         help="space-separated origins allowed to show the page in an iframe")

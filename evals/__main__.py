@@ -67,12 +67,10 @@ def cmd_jsquad(args) -> int:
             from .answers import evaluate_jsquad_answers
 
             if args.replay:  # the recorded replies of an earlier report stand in for the model
-                from rag.generate.factory import reader_first
-
-                from .replay import RecordedGenerator
+                from .replay import replayed
 
                 answerer = open_answerer(settings.replace(generator="extractive"), retriever=retriever)
-                answerer.generator = reader_first(RecordedGenerator.from_report(args.replay), settings)
+                answerer.generator = replayed(args.replay, settings)
                 out["replayed_from"] = args.replay
             else:
                 answerer = open_answerer(settings, retriever=retriever)
@@ -111,13 +109,12 @@ def cmd_answers(args) -> int:
     if args.limit:
         questions = questions[:args.limit]
     if args.replay:  # the recorded replies of an earlier report stand in for the model
-        from rag.generate.factory import reader_first
         from rag.service import open_retriever
 
-        from .replay import RecordedGenerator
+        from .replay import replayed
 
         answerer = open_answerer(settings.replace(generator="extractive"), open_retriever(settings))
-        answerer.generator = reader_first(RecordedGenerator.from_report(args.replay), settings)
+        answerer.generator = replayed(args.replay, settings)
         run = {"replayed_from": args.replay}
     else:
         answerer = open_answerer(settings)

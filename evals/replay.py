@@ -11,7 +11,9 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+from rag.config import Settings
 from rag.generate import Generator
+from rag.generate.factory import reader_first
 
 QUESTION_MARK = "質問: "
 
@@ -39,3 +41,9 @@ class RecordedGenerator(Generator):
         if question not in self.replies:
             raise KeyError(f"no recorded reply for {question!r}")
         yield self.replies[question]
+
+
+def replayed(path: str | Path, settings: Settings) -> Generator:
+    """The replies recorded in the report at `path`, standing where the model stands in a live run: behind the
+    extractive reader where `settings.reader_first` is on, so that a replay answers as a live run would."""
+    return reader_first(RecordedGenerator.from_report(path), settings)

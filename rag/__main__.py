@@ -42,7 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ask", help="answer a question with citations")
     _common(p)
     p.add_argument("question")
-    p.add_argument("--generator", help="auto (default), llama-cpp, openvino, transformers, openai, extractive or reader")
+    p.add_argument("--generator",
+                   help="auto (default), llama-cpp, openvino, transformers, openai, extractive or reader")
     p.add_argument("--generator-model", dest="generator_model", help="GGUF file or model folder")
     p.add_argument("--history", help="JSON list of earlier turns: [{\"role\": \"user\", \"content\": ...}, ...]")
     p.add_argument("--json", action="store_true", help="machine-readable output")

@@ -146,9 +146,8 @@ class Settings:
     min_backing_coverage: float = 0.25
     # The extractive reader (rag/reader) answers before the language model where its best span in the evidence is
     # prose and scores at least reader_first_margin above its "no answer here"; elsewhere (but for the refusal
-    # below) the model answers. The
-    # reader's answer comes in a fraction of a second on any CPU; a lower margin leaves fewer questions to the
-    # model (sooner answers, more of them wrong), a higher one more.
+    # below) the model answers. The reader's answer comes in a fraction of a second on any CPU; a lower margin
+    # leaves fewer questions to the model (sooner answers, more of them wrong), a higher one more.
     reader_first: bool = True
     reader_first_margin: float = 8.0
     # where the reader's best span scores this far below its "no answer here", the reply is a refusal at once, not

@@ -189,6 +189,20 @@ def test_recorded_replies_stand_in_for_the_model(tmp_path):
     assert RecordedGenerator.from_report(nested).complete(build_messages("幅は？", [])) == "回答: 5メートル。"
 
 
+def test_a_replay_stands_behind_the_reader_as_the_model_does(tmp_path):
+    from evals.replay import RecordedGenerator, replayed
+    from rag.config import Settings
+    from rag.generate.reader import ReaderFirst
+
+    report = tmp_path / "answers.json"
+    report.write_text(json.dumps({"rows": [{"question": "高さは？", "model_reply": "回答: 333メートルです。[1]"}]}),
+                      encoding="utf-8")
+    behind = replayed(report, Settings(reader_first_margin=5.0, reader_refuse_margin=7.0))
+    assert isinstance(behind, ReaderFirst) and isinstance(behind.model, RecordedGenerator)
+    assert (behind.min_margin, behind.refuse_margin) == (5.0, 7.0)
+    assert isinstance(replayed(report, Settings(reader_first=False)), RecordedGenerator)
+
+
 def test_table_row_evidence_and_unchecked_numbers():
     from evals.answers import unchecked_numbers
     from evals.metrics import evidence_in

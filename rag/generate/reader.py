@@ -63,7 +63,8 @@ def read_evidence(reader, user_message: str) -> Found | None:
         return None
     # The block as one text, one line per title and per sentence, each ending in a line break, and each sentence's
     # (end, item) in it. The layout is part of what `reader_first_margin` and `reader_refuse_margin` were chosen on:
-    # the reader's margins move with it (a last line break alone moved one by 5), so a change of layout calls for choosing the margin again.
+    # the reader's margins move with it (a last line break alone moved one by 5), so a change of layout calls for
+    # choosing them again.
     text, where, previous = "", [], ""
     for item in evidence:
         heading = title_heading(item.title) if item.title else ""

