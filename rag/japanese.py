@@ -1036,3 +1036,26 @@ def names_in(question: str) -> list[str]:
     folded = fold_width(question)
     return [name for start, name in _named(folded)
             if not _ASKED_AFTER.match(folded, start + len(name)) and not _ASKED_BEFORE.search(folded[:start])]
+
+
+# The countries news writes in kanji, whole (米国, 英国) or by one letter (米露, 訪米, 英首相, 米ロ), that a reader asks
+# about in katakana (アメリカ, イギリス).
+COUNTRY_LETTERS = {"アメリカ": "米", "イギリス": "英", "フランス": "仏", "ドイツ": "独", "イタリア": "伊", "ロシア": "露ロ",
+                   "カナダ": "加", "オーストラリア": "豪", "インド": "印", "オランダ": "蘭"}
+_LETTERS = "".join(COUNTRY_LETTERS.values()) + "日中韓朝"
+# One letter names its country only beside another such letter (日米, 英仏独伊), after 訪, 対, 駐, 在, 親 or 反 (訪米,
+# 対露), or before a word news joins it to (米国, 英首相, 露外相, 米軍): 「英語」, 「披露」 and 「参加」 name none.
+_JOINED = "国|政府|政権|首相|大統領|外相|国務|国防|外務|軍|側|紙|当局|大使|特使|議会|首脳|高官|企業|代表"
+
+
+def country_named(name: str, text: str) -> bool:
+    """Whether `text` names the country `name` (in katakana) by its letter in kanji (`COUNTRY_LETTERS`)."""
+    letters = COUNTRY_LETTERS.get(fold_width(name))
+    return letters is not None and re.search(
+        rf"(?<=[{_LETTERS}訪対駐在親反])[{letters}]|[{letters}](?=[{_LETTERS}]|{_JOINED})", fold_width(text)) is not None
+
+
+def unvoiced(text: str) -> str:
+    """`text` without the voicing marks of its kana (「ペンダゴン」 is 「ヘンタコン」): a loanword is written with or
+    without them (ペンタゴン and ペンダゴン, バッグ and バック)."""
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFD", text).replace("\u3099", "").replace("\u309a", ""))

@@ -20,6 +20,7 @@ from rag.japanese import (
     column_unit,
     compared_by,
     compared_value,
+    country_named,
     date_as_asked,
     date_as_written,
     date_in,
@@ -43,6 +44,7 @@ from rag.japanese import (
     stated_dates,
     times_as_written,
     unspaced,
+    unvoiced,
     whole_figure,
     without_words,
     written_part,
@@ -718,3 +720,31 @@ DATES_AS_ASKED = [
 @pytest.mark.parametrize(("span", "question", "part"), DATES_AS_ASKED)
 def test_date_as_asked(span, question, part):
     assert date_as_asked(span, question) == part
+
+
+@pytest.mark.parametrize("name, text, named", [
+    ("アメリカ", "米国の特使", True),
+    ("アメリカ", "米露首脳会談", True),
+    ("アメリカ", "訪米した", True),
+    ("アメリカ", "米軍の基地", True),
+    ("ロシア", "米ロ首脳会談", True),
+    ("ロシア", "露外相と会談", True),
+    ("ロシア", "対露制裁", True),
+    ("ドイツ", "英仏独伊の首脳", True),
+    ("ロシア", "新製品を披露した", False),
+    ("イギリス", "英語で話した", False),
+    ("カナダ", "会議に参加した", False),
+    ("ドイツ", "独自の政策", False),
+    ("フランス", "仏教の寺", False),
+    ("ウクライナ", "ウ首相", False),  # no letter of its own
+    ("アメリカ", "中露の協力", False),
+])
+def test_a_country_is_named_by_its_letter_beside_another_or_a_word_news_joins_it_to(name, text, named):
+    assert country_named(name, text) is named
+
+
+@pytest.mark.parametrize("text, plain", [
+    ("ペンダゴン", "ヘンタコン"), ("バッグ", "ハック"), ("ぱぴぷ", "はひふ"), ("東京タワー", "東京タワー"), ("café", "café"),
+])
+def test_voicing_marks_are_left_out(text, plain):
+    assert unvoiced(text) == plain
