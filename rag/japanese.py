@@ -983,7 +983,10 @@ NOUN_END = re.compile(rf"[{KANJI}{KATAKANA}A-Za-z0-9０-９Ａ-Ｚａ-ｚ{CLOSIN
 # number or issue in 番号, 記号, 信号, 称号, 年号, 元号, 暗号, 符号 or 創刊号 (「電話番号」 is asked for: a notice
 # writes 「電話:」).
 PLACE_SUFFIXES = ("店", "駅", "港", "島", "町", "村", "市", "区", "県")
-NAME_SUFFIXES = (*PLACE_SUFFIXES, "線", "(?<![番記信称年元暗符刊])号", "会員")
+# seas, bays, lakes, rivers, mountains and islands named in kanji (日本海, 利根川); not read after hiragana (「おおきな川」).
+# Not ministries (国防総省: ペンタゴン) nor regions (欧州: ヨーロッパ), which an article often names otherwise.
+GEOGRAPHIC_SUFFIXES = ("海", "湾", "湖", "川", "山", "半島", "諸島")
+NAME_SUFFIXES = (*PLACE_SUFFIXES, *GEOGRAPHIC_SUFFIXES, "線", "(?<![番記信称年元暗符刊])号", "会員")
 # a katakana word whole, not a unit after a number or 何 and not a verb (スタートした)
 _KATAKANA_NAME = rf"(?<![{KATAKANA}0-9何千万億兆])[{KATAKANA}]{{3,}}(?![{KATAKANA}]|する|した|して|され|させ|しま)"
 _MODEL_NUMBER = r"(?<![0-9A-Za-z])[A-Za-z]+-?[0-9][A-Za-z0-9-]*"  # SC-300, A330; not the km2 of 「1.5km2」

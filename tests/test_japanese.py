@@ -289,6 +289,9 @@ def test_a_column_name_gives_the_unit_of_its_figures(name, unit):
     ("放送対象地域は何府県？", []), ("国際労働条約何号で要求している", []),  # these ask for the name
     ("港町店の電話番号は？", ["港町店"]), ("地図記号は何を表す？", []), ("創刊号の特集は？", []),  # no names
     ("梅山号の乗客数は？", ["梅山号"]),
+    ("沿岸警備隊が初めて南極海に入ったのはいつ？", ["南極海"]), ("利根川の長さは？", ["利根川"]),
+    ("国防総省が発表したのは？", []), ("欧州の首脳は？", []),  # a ministry or a region is often named otherwise
+    ("おおきな川の名前は？", []),  # no hiragana name before a river
 ])
 def test_names_a_question_gives(question, names):
     assert names_in(question) == names
