@@ -45,6 +45,10 @@ _ASKS_START = re.compile(f"{_ASKING_WHEN}から")
 _WHO_OR_WHERE = r"誰|(?<![ぁ-ゖ])だれ|どこ(?!とな|ろ)"
 _ASKS_FOR_A_NAME = re.compile(rf"{_WHO_OR_WHERE}|名前|名称")
 _DATE_OR_FIGURE = re.compile(rf"(?:{DATE.pattern}|{NUMBER}(?:{UNIT})?)(?:です|でした)?[。.]?")
+# 「何日」 asks for a day of a month (not 何日間, 何日前, 何日後, 何日目, 何日分): every one of JaQuAD train's 213 answers
+# to it holds a day's number, so 「12月初旬」 or 「同月」 answers another question.
+_ASKS_FOR_A_DAY = re.compile(r"何日(?![間前後目分])")
+_DAY_NUMBER = re.compile(r"[0-9〇一二三四五六七八九十]日|[0-9〇一二三四五六七八九十]$")
 
 
 def expected_answer(question: str) -> re.Pattern | None:
@@ -118,11 +122,11 @@ def range_end(span: str, question: str) -> str:
 
 def of_another_kind(span: str, question: str) -> bool:
     """Whether `span` is words of a kind the question does not ask for: none of the options a choice question
-    lists (「両方」 or a figure for 「町と村のどちら」), or a date or a figure alone, or a clause, for 「どこ」, 「誰」
-    or 「名前」 (the model answering 「いつ生まれたか」 for 「どこで生まれたか」)."""
+    lists (「両方」 or a figure for 「町と村のどちら」), words without a day's number for 「何日」, or a date or a figure
+    alone, or a clause, for 「どこ」, 「誰」 or 「名前」 (the model answering 「いつ生まれたか」 for 「どこで生まれたか」)."""
     if lists_options(question):
         return not named_option(span, question)
+    span, question = fold_width(span.strip()), fold_width(question)
     if not _ASKS_FOR_A_NAME.search(question):
-        return False
-    span = fold_width(span.strip())
+        return bool(span) and _ASKS_FOR_A_DAY.search(question) is not None and _DAY_NUMBER.search(span) is None
     return _DATE_OR_FIGURE.fullmatch(span) is not None or PREDICATE_END.search(span) is not None

@@ -132,6 +132,21 @@ def test_a_date_or_figure_or_a_clause_answers_no_where_who_or_name_question(span
     assert of_another_kind(span, question) is other
 
 
+@pytest.mark.parametrize("span, question, other", [
+    ("12月初旬", "全面侵攻を始めたのは何年何月何日？", True),
+    ("同日", "会談は何日？", True),
+    ("12月7日", "会談は何月何日？", False),
+    ("十五日", "何日に着いた？", False),
+    ("10月24~26日", "何日から何日まで？", False),
+    ("3日間", "会談は何日間続いた？", False),  # 何日間 asks for a length
+    ("5日前", "何日前に届いた？", False),
+    ("", "何日？", False),  # no short answer is no answer of another kind
+    ("田中氏", "誰が何日に来た？", False),  # asked for a name as well
+])
+def test_an_answer_without_a_day_answers_no_question_asking_which_day(span, question, other):
+    assert of_another_kind(span, question) is other
+
+
 @pytest.mark.parametrize("question, asks", [
     ("会見したのは誰？", True), ("生まれたのはどこ？", True), ("だれが来た？", True),
     ("なだれが起きたのはいつ？", False), ("どことなく似ている二人の名前は？", False),
