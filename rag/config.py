@@ -152,7 +152,7 @@ class Settings:
     reader_first_margin: float = 8.0
     # where the reader's best span scores this far below its "no answer here", the reply is a refusal at once, not
     # after the model has read the prompt (0 or less: never); lower refuses sooner and more often, answerable ones too
-    reader_refuse_margin: float = 8.0
+    reader_refuse_margin: float = 12.0
     # generator "reader" alone: the margin below which it refuses; higher refuses more questions the articles miss,
     # and more they answer
     reader_min_margin: float = 0.0

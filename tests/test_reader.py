@@ -190,7 +190,7 @@ def test_reader_first_without_a_refusal_margin_leaves_every_unsure_question_to_t
 def test_reader_first_refuses_on_from_the_reply_started_for_a_model_that_continues_it():
     model = FakeModel()
     model.continues_reply = True
-    generator = ReaderFirst(model, FakeReader("333メートル", -9.0))
+    generator = ReaderFirst(model, FakeReader("333メートル", -13.0))
     messages = build_messages("東京タワーの高さは？", EVIDENCE, REPLY_START)
     assert REPLY_START + generator.complete(messages) == "回答: 資料には記載がありません。\n要点: なし"
 

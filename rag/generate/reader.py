@@ -150,12 +150,12 @@ class ReaderFirst(_ReaderUser, Generator):
         reader: a rag.reader.SpanReader (default: built on first use, with `threads`).
         min_margin: the margin the reader's span needs (default 8.0); lower lets the reader answer more questions
             (sooner, and more of them wrongly), higher leaves more to the model.
-        refuse_margin: how far below "no answer here" the best span makes the reply a refusal (default 8.0; 0 or
+        refuse_margin: how far below "no answer here" the best span makes the reply a refusal (default 12.0; 0 or
             less: never); lower refuses sooner and more often, answerable questions among them.
         threads: torch threads for a reader built here (default 0: torch's choice).
     """
 
-    def __init__(self, model: Generator, reader=None, min_margin: float = 8.0, refuse_margin: float = 8.0,
+    def __init__(self, model: Generator, reader=None, min_margin: float = 8.0, refuse_margin: float = 12.0,
                  threads: int = 0):
         super().__init__(reader, threads)
         self.model = model
