@@ -103,6 +103,19 @@ def test_news_near_misses_are_half_unanswerable_and_hold_their_evidence_in_the_a
     assert not {squash(q.question) for q in questions} & reported
 
 
+def test_second_news_dev_part_holds_its_evidence_and_answers_in_the_articles_and_no_reported_question():
+    questions = load_questions(REPO / "evals" / "questions-dev2.jsonl")
+    texts = [squash(d.text) for d in load_corpus(REPO / "corpus")[0]]
+    assert len(questions) == 59 and sum(not q.answerable for q in questions) == 12
+    for q in questions:
+        assert q.answerable == bool(q.answers) == bool(q.evidence), q.id
+        assert all(any(squash(e) in text for text in texts) for e in q.evidence), q.id
+        assert all(any(squash(a) in text for text in texts) for a in q.answers), q.id
+    reported = {squash(q.question) for name in ("questions-test.jsonl", "questions-holdout.jsonl")
+                for q in load_questions(REPO / "evals" / name)}
+    assert not {squash(q.question) for q in questions} & reported
+
+
 def test_bad_question_file_names_the_line(tmp_path):
     path = tmp_path / "q.jsonl"
     path.write_text('{"id": 1, "question": "x", "answerable": true}\n', encoding="utf-8")
