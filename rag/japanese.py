@@ -357,6 +357,30 @@ _FALL_RATE = re.compile(rf"(?:値下げ|値下がり|減少|下落|低下|割引
                         r"|引き|割引|オフ)")
 
 
+# A question asking by how much a figure rose or fell, or stands above another (「いくら値上がり」, 「何円高く」,
+# 「何人増えた」); a rate (「何%高い」) is `asked_change`'s.
+_DIFFERENCE_ASKED = re.compile(r"(?:何|いくら)[^、。?？%]{0,3}?(?:高く|高い|安く|安い|値上が|値下が|値上げ|値下げ|増え"
+                               r"|増加|減っ|減少|多い|多く|少な|上回|下回|アップ|ダウン)")
+# A figure stated as a difference: 「770円の値上げ」, 「50人多い」, 「3,000円高い」.
+_STATED_DIFFERENCE = re.compile(r"の?(?:値上|値下|増|減|高|安|多|少|アップ|ダウン|上回|下回|差)")
+
+
+def asks_difference(question: str) -> bool:
+    """Whether `question` asks by how much one figure differs from another (not by how many percent)."""
+    folded = fold_width(question)
+    return asked_change(folded) is None and _DIFFERENCE_ASKED.search(folded) is not None
+
+
+def compared_pair(text: str, unit: str) -> tuple[Quantity, Quantity] | None:
+    """The two figures in `unit` that `text` (folded) states, where it states exactly two, of different value,
+    neither of them as a difference (「8,580円 | 9,350円」, a price before and after; not 「770円の値上げ」)."""
+    same = [q for q in amounts(text) if q.unit == unit]
+    if len(same) != 2 or same[0].value == same[1].value \
+            or any(_STATED_DIFFERENCE.match(text, q.end) for q in same):
+        return None
+    return same[0], same[1]
+
+
 def asked_change(question: str) -> str | None:
     """The direction, "rise", "fall" or "either", where `question` asks by how many percent a figure changed; else
     None."""

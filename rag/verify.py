@@ -66,7 +66,7 @@ from .answer_type import (
     of_another_kind,
     range_end,
 )
-from .arithmetic import MAX_TERMS, Derivation, derive, evaluate, operands, shows_calculation
+from .arithmetic import MAX_TERMS, Derivation, Operand, derive, difference, evaluate, operands, shows_calculation
 from .chunk import Passage, split_sentences
 from .cite import (
     asked_part,
@@ -100,10 +100,12 @@ from .japanese import (
     YEAR_BEFORE_MONTH,
     Compared,
     amounts,
+    asks_difference,
     changed_values,
     clauses,
     clock_times,
     compared_by,
+    compared_pair,
     compared_value,
     date_as_written,
     date_form,
@@ -286,7 +288,7 @@ class Verifier:
         column of the row than the question names, or told apart from a source that states otherwise
         (`conflicting`)."""
         question = claim.question
-        verdict = self._in_force(self._with_short_answer(verdict, question), question)
+        verdict = self._difference(self._in_force(self._with_short_answer(verdict, question), question), question)
         if verdict.refused:
             return verdict
         if of_another_kind(verdict.short_answer, question):
@@ -920,6 +922,26 @@ class Verifier:
             short = described_name(short, question)
         short = range_end(unbracketed(with_bounds(short, quotes)), question)
         return verdict._replace(short_answer=short)
+
+    @classmethod
+    def _difference(cls, verdict: Verdict, question: str) -> Verdict:
+        """Asked by how much a figure rose or fell (「いくら値上がり」, 「何円高く」), the verdict whose short answer is
+        one of the two figures a cited sentence states in its unit (the new fee of 「| レギュラー会員 | 8,580円 |
+        9,350円 |」) answers with their difference, computed and written out: the model copies the figure it sees
+        rather than the one asked for. A figure a sentence states as a difference (「770円の値上げ」) stands."""
+        if verdict.refused or "計算:" in verdict.answer or not asks_difference(question):
+            return verdict
+        answered = amounts(verdict.short_answer)
+        if len(answered) != 1:
+            return verdict
+        for citation in verdict.citations:
+            folded = fold_width(citation.quote)
+            pair = compared_pair(folded, answered[0].unit)
+            if pair is not None and answered[0].value in (pair[0].value, pair[1].value):
+                derivation = next(difference([Operand(q.value, q.unit, q.written(folded), 0) for q in pair]))
+                result = derivation.expression.rsplit("= ", 1)[1]
+                return cls._cited(f"{result}です。(計算: {derivation.expression})", [citation], result)
+        return verdict
 
     @staticmethod
     def _in_force(verdict: Verdict, question: str) -> Verdict:

@@ -430,3 +430,26 @@ def test_the_value_in_force_replaces_the_old_value_as_a_whole_figure_only():
     ]:
         citation = Citation(1, "d", "お知らせ", "d#0", quote, quote, 0, len(quote))
         assert Verifier._in_force(Verdict(answer, False, "", [citation]), "いつ？").answer == changed_answer
+
+
+REVISED_FEES = {
+    "fees.md": "---\ntitle: 月会費改定のお知らせ\ndate: 2026-02-01\n---\n4月1日から月会費を改定します。\n\n"
+               "| 会員種別 | 現行 | 改定後 |\n|---|---|---|\n| レギュラー会員 | 8,580円 | 9,350円 |\n"
+               "| 学生会員 | 5,500円 | 5,800円 |\n\n入会金は不要です。\n",
+    "parking.md": "---\ntitle: 駐車料金のお知らせ\ndate: 2026-02-01\n---\n駐車料金は4月から200円の値上げで1日1,000円になります。\n",
+}
+
+
+def test_asked_how_much_a_fee_rose_the_fee_after_gives_way_to_the_difference(tmp_path: Path, settings, embedder):
+    ask = asker(tmp_path, settings, embedder, REVISED_FEES)
+    result = ask("回答: 9,350円です。[1]\n要点: 9,350円", "レギュラー会員の月会費はいくら値上がりしますか？")
+    assert not result.refused
+    assert result.answer == "770円です。(計算: 9,350円 − 8,580円 = 770円)[1]"
+    assert result.short_answer == "770円"
+    assert result.citations[0].quote == "会員種別: レギュラー会員、現行: 8,580円、改定後: 9,350円。"
+    # asked for the fee itself, the fee stands
+    result = ask("回答: 9,350円です。[1]\n要点: 9,350円", "4月からのレギュラー会員の月会費はいくら？")
+    assert result.answer == "9,350円です。[1]" and result.short_answer == "9,350円"
+    # a difference the notice states stands as it states it
+    result = ask("回答: 200円の値上げです。[1]\n要点: 200円", "駐車料金は4月からいくら値上がりしますか？")
+    assert not result.refused and "計算" not in result.answer and result.short_answer == "200円"

@@ -14,11 +14,13 @@ from rag.japanese import (
     NOUN_END,
     Compared,
     asked_kinds,
+    asks_difference,
     changed_values,
     clauses,
     clock_time,
     column_unit,
     compared_by,
+    compared_pair,
     compared_value,
     country_named,
     date_as_asked,
@@ -751,3 +753,31 @@ def test_a_country_is_named_by_its_letter_beside_another_or_a_word_news_joins_it
 ])
 def test_voicing_marks_are_left_out(text, plain):
     assert unvoiced(text) == plain
+
+
+@pytest.mark.parametrize("question, asked", [
+    ("レギュラー会員の月会費は今回いくら値上がりするんですか？", True),
+    ("4月の改定で何円高くなりますか？", True),
+    ("参加者は前年より何人増えた？", True),
+    ("SC-500はSC-300より何円安い？", True),
+    ("何%高くなる？", False),  # a rate of change
+    ("値上げ率は？", False),
+    ("月会費はいくらですか？", False),
+    ("どちらが安い？", False),
+])
+def test_a_question_asking_by_how_much_a_figure_differs(question, asked):
+    assert asks_difference(question) is asked
+
+
+@pytest.mark.parametrize("text, unit, pair", [
+    ("| レギュラー会員 | 全営業時間 | 8,580円 | 9,350円 |", "円", (8580.0, 9350.0)),
+    ("大人1,870円、小人940円。", "円", (1870.0, 940.0)),
+    ("参加者は350人で、前年より50人多かった。", "人", None),  # one of them is the difference
+    ("770円の値上げで9,350円になります。", "円", None),
+    ("| 学生会員 | 5,500円 | 5,500円 |", "円", None),  # unchanged
+    ("大人1,870円、小人940円、幼児無料。2026年4月1日から。", "人", None),  # none in that unit
+    ("A 100円、B 200円、C 300円。", "円", None),  # three: which two is unknown
+])
+def test_the_two_figures_a_text_compares(text, unit, pair):
+    found = compared_pair(fold_width(text), unit)
+    assert (found and (found[0].value, found[1].value)) == pair
