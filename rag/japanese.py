@@ -1065,6 +1065,20 @@ def names_in(question: str) -> list[str]:
             if not _ASKED_AFTER.match(folded, start + len(name)) and not _ASKED_BEFORE.search(folded[:start])]
 
 
+_NAME_SUFFIX = re.compile(f"(?:{'|'.join(NAME_SUFFIXES)})$")
+
+
+def names_another(text: str, question: str) -> bool:
+    """Whether `text` names, instead of a name with a suffix that the question gives (桜台店, 浜地区), another with
+    the same suffix (港南店) and not the one asked about: it speaks of another branch, district or island."""
+    folded = fold_width(text)
+    named = [name for _, name in _named(folded)]
+    for name in names_in(question):
+        suffix = _NAME_SUFFIX.search(name)
+        if suffix and name not in folded and any(other != name and other.endswith(suffix[0]) for other in named):
+            return True
+    return False
+
 # The countries news writes in kanji, whole (米国, 英国) or by one letter (米露, 訪米, 英首相, 米ロ), that a reader asks
 # about in katakana (アメリカ, イギリス).
 COUNTRY_LETTERS = {"アメリカ": "米", "イギリス": "英", "フランス": "仏", "ドイツ": "独", "イタリア": "伊", "ロシア": "露ロ",

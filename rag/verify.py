@@ -117,6 +117,7 @@ from .japanese import (
     label_before,
     listed_options,
     named_option,
+    names_another,
     names_in,
     names_stated,
     numbers_in,
@@ -614,7 +615,7 @@ class Verifier:
                     continue
                 differing = {key: label for key, label in values.items()
                              if key[0] in kinds and key not in own and key not in former}
-                if not differing:
+                if not differing or names_another(sentence, claim.question):  # another branch's hours
                     continue
                 speaks = self._said_coverage(claim.question, passage, start, end)
                 same_word = any(label and label == named and key[0] == kind

@@ -453,3 +453,16 @@ def test_asked_how_much_a_fee_rose_the_fee_after_gives_way_to_the_difference(tmp
     # a difference the notice states stands as it states it
     result = ask("回答: 200円の値上げです。[1]\n要点: 200円", "駐車料金は4月からいくら値上がりしますか？")
     assert not result.refused and "計算" not in result.answer and result.short_answer == "200円"
+
+
+def test_a_sentence_about_another_branch_is_no_source_that_differs(tmp_path: Path, settings, embedder):
+    ask = asker(tmp_path, settings, embedder, {
+        "stores.csv": "店舗名,所在地,平日営業時間,土日祝営業時間,マシン台数,会員定員,休館日\n"
+                      "桜台店,あかね野市桜台3-1-7,8:00～22:00,9:00～19:00,38,900,毎週月曜日\n"
+                      "港南店,あかね野市港南1-2-3,7:00～22:00,9:00～20:00,52,1200,毎週火曜日\n",
+        "hours.md": "---\ntitle: 一部店舗の営業時間変更について\ndate: 2026-03-05\n---\n港南店は、平日の営業時間のうち閉館"
+                    "時刻を午後10時から午後11時に延長します。\n",
+    })
+    result = ask("回答: 8:00～22:00です。[1]\n要点: 8:00～22:00", "桜台店の平日の営業時間は？")
+    assert not result.refused and result.reason != "the sources differ"
+    assert len(result.citations) == 1 and result.citations[0].quote.startswith("店舗名: 桜台店、")

@@ -36,6 +36,7 @@ from rag.japanese import (
     label_before,
     listed_options,
     named_option,
+    names_another,
     names_in,
     names_stated,
     numbers_in,
@@ -781,3 +782,14 @@ def test_a_question_asking_by_how_much_a_figure_differs(question, asked):
 def test_the_two_figures_a_text_compares(text, unit, pair):
     found = compared_pair(fold_width(text), unit)
     assert (found and (found[0].value, found[1].value)) == pair
+
+
+@pytest.mark.parametrize("text, question, another", [
+    ("港南店は、平日の閉館時刻を午後11時に延長します。", "桜台店の平日の営業時間は？", True),
+    ("桜台店と港南店は午後11時まで営業します。", "桜台店の平日の営業時間は？", False),  # names the one asked about
+    ("港南店は午後11時まで営業します。", "平日の営業時間は？", False),  # the question names no branch
+    ("北地区は水曜日です。", "浜地区の燃やすごみは何曜日？", True),
+    ("しおかぜ丸は午前7時に出ます。", "桜台店の営業時間は？", False),  # no name of the kind asked about
+])
+def test_a_text_naming_another_branch_or_district_than_the_question(text, question, another):
+    assert names_another(text, question) is another
