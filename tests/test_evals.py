@@ -243,7 +243,7 @@ def test_a_conflict_is_named_when_each_source_value_is_said_in_one_of_its_spelli
 
 @pytest.mark.parametrize("folder, name, size, unanswerable", [
     ("notices", "questions.jsonl", 56, 10), ("notices", "questions-nearmiss.jsonl", 40, 20),
-    ("notices-dev", "questions.jsonl", 90, 32)])
+    ("notices-dev", "questions.jsonl", 90, 32), ("notices-dev", "questions-2.jsonl", 40, 14)])
 def test_non_news_question_sets_hold_their_evidence_in_their_corpus(folder, name, size, unanswerable):
     questions = load_questions(REPO / "evals" / folder / name)
     docs, _ = load_corpus(REPO / "evals" / folder / "corpus")
