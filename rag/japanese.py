@@ -357,30 +357,6 @@ _FALL_RATE = re.compile(rf"(?:値下げ|値下がり|減少|下落|低下|割引
                         r"|引き|割引|オフ)")
 
 
-# A question asking by how much a figure rose or fell, or stands above another (「いくら値上がり」, 「何円高く」,
-# 「何人増えた」); a rate (「何%高い」) is `asked_change`'s.
-_DIFFERENCE_ASKED = re.compile(r"(?:何|いくら)[^、。?？%]{0,3}?(?:高く|高い|安く|安い|値上が|値下が|値上げ|値下げ|増え"
-                               r"|増加|減っ|減少|多い|多く|少な|上回|下回|アップ|ダウン)")
-# A figure stated as a difference: 「770円の値上げ」, 「50人多い」, 「3,000円高い」.
-_STATED_DIFFERENCE = re.compile(r"の?(?:値上|値下|増|減|高|安|多|少|アップ|ダウン|上回|下回|差)")
-
-
-def asks_difference(question: str) -> bool:
-    """Whether `question` asks by how much one figure differs from another (not by how many percent)."""
-    folded = fold_width(question)
-    return asked_change(folded) is None and _DIFFERENCE_ASKED.search(folded) is not None
-
-
-def compared_pair(text: str, unit: str) -> tuple[Quantity, Quantity] | None:
-    """The two figures in `unit` that `text` (folded) states, where it states exactly two, of different value,
-    neither of them as a difference (「8,580円 | 9,350円」, a price before and after; not 「770円の値上げ」)."""
-    same = [q for q in amounts(text) if q.unit == unit]
-    if len(same) != 2 or same[0].value == same[1].value \
-            or any(_STATED_DIFFERENCE.match(text, q.end) for q in same):
-        return None
-    return same[0], same[1]
-
-
 def asked_change(question: str) -> str | None:
     """The direction, "rise", "fall" or "either", where `question` asks by how many percent a figure changed; else
     None."""
@@ -721,6 +697,40 @@ def changed_values(text: str) -> list[tuple[str, str]]:
             for m in _CHANGE.finditer(folded) if _unit_of(m[1]) and _unit_of(m[1]) == _unit_of(m[2])]
 
 
+# A question asking by how much a figure rose or fell, or stands above another (「いくら値上がり」, 「何円高く」,
+# 「何人増えた」), its unit and 「ほど」 between; not the value it rose to (「いくらに値上げ」, 「何人に増えた」), nor a rate
+# (「何%高い」, `asked_change`'s).
+_CHANGED_BY = r"高く|高い|安く|安い|値上が|値下が|値上げ|値下げ|増え|増加|増額|減っ|減り|減少|減額|多い|多く|少な|上回|下回" \
+    r"|上が|下が|引き上げ|引き下げ|アップ|ダウン"
+_DIFFERENCE_ASKED = re.compile(rf"(?:何|いくら)[^、。?？%にへまかでと]{{0,3}}?(?:{_CHANGED_BY})")
+# A figure stated as a difference: 「770円の値上げ」, 「300円引き上げ」, 「50人も多かった」, 「差額は300円」.
+_STATED_DIFFERENCE = re.compile(rf"(?:の|も|ずつ|ほど)?(?:{_CHANGED_BY}|{_CHANGE_VERB}|上昇|下落|プラス|マイナス|差|[増減高安多少])")
+_DIFFERENCE_BEFORE = re.compile(r"差額?(?:は|が)?$")
+# Words that name the value before a change beside the one after: a revision (「現行」, 「改定前」, 「これまで」), a year
+# or a time before (「前年」, 「前回」).
+_BEFORE_AND_AFTER = re.compile(r"現行|改定前|改正前|変更前|値上げ前|値下げ前|改定後|改正後|変更後|これまで|従来|今まで"
+                               r"|前年|昨年|前回")
+
+
+def asks_difference(question: str) -> bool:
+    """Whether `question` asks by how much one figure differs from another (not by how many percent)."""
+    folded = fold_width(question)
+    return asked_change(folded) is None and _DIFFERENCE_ASKED.search(folded) is not None
+
+
+def compared_pair(text: str, unit: str) -> tuple[Quantity, Quantity] | None:
+    """The value before and after a change that `text` (folded) states in `unit`: exactly two figures of different
+    value, in a sentence that changes one to the other (「8,580円から9,350円に改定」) or names them as before and
+    after (「現行: 8,580円、改定後: 9,350円」), neither of them stated as a difference (「770円の値上げ」). Two prices
+    side by side (「大人1,000円、子ども500円」) are no change."""
+    same = [q for q in amounts(text) if q.unit == unit]
+    if len(same) != 2 or same[0].value == same[1].value \
+            or not (changed_values(text) or _BEFORE_AND_AFTER.search(text)) \
+            or any(_STATED_DIFFERENCE.match(text, q.end) or _DIFFERENCE_BEFORE.search(text[:q.start]) for q in same):
+        return None
+    return same[0], same[1]
+
+
 def _unit_of(value: str) -> str:
     """What a changed value counts in: its letters once its digits and 午前, 午後 or 約 are taken out (「時分」)."""
     return re.sub(rf"^(?:午前|午後|約)|[0-9{KANJI_NUMERALS}.,]", "", value)
@@ -1007,9 +1017,10 @@ NOUN_END = re.compile(rf"[{KANJI}{KATAKANA}A-Za-z0-9０-９Ａ-Ｚａ-ｚ{CLOSIN
 # number or issue in 番号, 記号, 信号, 称号, 年号, 元号, 暗号, 符号 or 創刊号 (「電話番号」 is asked for: a notice
 # writes 「電話:」).
 PLACE_SUFFIXES = ("店", "駅", "港", "島", "町", "村", "市", "区", "県")
-# seas, bays, lakes, rivers, mountains and islands named in kanji (日本海, 利根川); not read after hiragana (「おおきな川」).
-# Not ministries (国防総省: ペンタゴン) nor regions (欧州: ヨーロッパ), which an article often names otherwise.
-GEOGRAPHIC_SUFFIXES = ("海", "湾", "湖", "川", "山", "半島", "諸島")
+# Oceans, seas, bays, lakes, rivers and mountains named in kanji (太平洋, 日本海, 利根川; islands end in 島, a place
+# suffix); not read after hiragana (「おおきな川」). Not ministries (国防総省: ペンタゴン) nor regions (欧州: ヨーロッパ),
+# which an article often names otherwise.
+GEOGRAPHIC_SUFFIXES = ("洋", "海", "湾", "湖", "川", "山")
 NAME_SUFFIXES = (*PLACE_SUFFIXES, *GEOGRAPHIC_SUFFIXES, "線", "(?<![番記信称年元暗符刊])号", "会員")
 # a katakana word whole, not a unit after a number or 何 and not a verb (スタートした)
 _KATAKANA_NAME = rf"(?<![{KATAKANA}0-9何千万億兆])[{KATAKANA}]{{3,}}(?![{KATAKANA}]|する|した|して|され|させ|しま)"
@@ -1066,34 +1077,45 @@ def names_in(question: str) -> list[str]:
 
 
 _NAME_SUFFIX = re.compile(f"(?:{'|'.join(NAME_SUFFIXES)})$")
+# Words with a place suffix that name no one place: all, each, the same, the other, a part of them (全地区, 同地区,
+# 一部店舗), or a kind of branch (直営店, 加盟店).
+_NO_ONE_PLACE = re.compile(r"^(?:全|各|同|他|当|本|一部|対象|周辺|近隣|直営|加盟|系列|市内|町内|県内|国内)")
 
 
 def names_another(text: str, question: str) -> bool:
     """Whether `text` names, instead of a name with a suffix that the question gives (桜台店, 浜地区), another with
-    the same suffix (港南店) and not the one asked about: it speaks of another branch, district or island."""
+    the same suffix (港南店) and not the one asked about: it speaks of another branch, district or island. Words such
+    as 全地区 or 同地区 name no other one."""
     folded = fold_width(text)
-    named = [name for _, name in _named(folded)]
+    named = [name for _, name in _named(folded) if not _NO_ONE_PLACE.match(name)]
     for name in names_in(question):
         suffix = _NAME_SUFFIX.search(name)
         if suffix and name not in folded and any(other != name and other.endswith(suffix[0]) for other in named):
             return True
     return False
 
+
 # The countries news writes in kanji, whole (米国, 英国) or by one letter (米露, 訪米, 英首相, 米ロ), that a reader asks
 # about in katakana (アメリカ, イギリス).
-COUNTRY_LETTERS = {"アメリカ": "米", "イギリス": "英", "フランス": "仏", "ドイツ": "独", "イタリア": "伊", "ロシア": "露ロ",
-                   "カナダ": "加", "オーストラリア": "豪", "インド": "印", "オランダ": "蘭"}
-_LETTERS = "".join(COUNTRY_LETTERS.values()) + "日中韓朝"
-# One letter names its country only beside another such letter (日米, 英仏独伊), after 訪, 対, 駐, 在, 親 or 反 (訪米,
-# 対露), or before a word news joins it to (米国, 英首相, 露外相, 米軍): 「英語」, 「披露」 and 「参加」 name none.
+COUNTRY_LETTERS = {"アメリカ": "米", "イギリス": "英", "フランス": "仏", "ドイツ": "独", "イタリア": "伊",
+                   "ロシア": f"露|(?<![{KATAKANA}])ロ(?![{KATAKANA}])", "カナダ": "加", "オーストラリア": "豪",
+                   "インド": "印", "オランダ": "蘭"}
+_OTHER_LETTERS = "米英仏独伊露加豪印蘭韓朝"
+# One letter names its country only where it starts a word (after no kanji or digit: 「参加国」, 「収入印紙」, 「披露」
+# name none) and another such letter or a word news joins it to follows (米露, 米国, 英首相, 露外相, 米軍), or where it
+# follows another such letter (英仏独伊, 米ロ) or 訪, 対, 駐, 親 or 反 (訪米, 対露); 日 and 中 count as letters only at a
+# word's start (日米, 中露; not 毎日英語, 途中露).
 _JOINED = "国|政府|政権|首相|大統領|外相|国務|国防|外務|軍|側|紙|当局|大使|特使|議会|首脳|高官|企業|代表"
+_AFTER_LETTER = rf"(?<=[{_OTHER_LETTERS}ロ訪対駐親反])|(?<=(?<![{KANJI}0-9])[日中])"
+_WORD_START = rf"(?<![{KANJI}0-9])"
 
 
 def country_named(name: str, text: str) -> bool:
     """Whether `text` names the country `name` (in katakana) by its letter in kanji (`COUNTRY_LETTERS`)."""
-    letters = COUNTRY_LETTERS.get(fold_width(name))
-    return letters is not None and re.search(
-        rf"(?<=[{_LETTERS}訪対駐在親反])[{letters}]|[{letters}](?=[{_LETTERS}]|{_JOINED})", fold_width(text)) is not None
+    letter = COUNTRY_LETTERS.get(fold_width(name))
+    return letter is not None and re.search(
+        rf"(?:{_AFTER_LETTER})(?:{letter})|{_WORD_START}(?:{letter})(?=[{_OTHER_LETTERS}日中ロ]|{_JOINED})",
+        fold_width(text)) is not None
 
 
 def unvoiced(text: str) -> str:

@@ -142,6 +142,9 @@ def test_a_date_or_figure_or_a_clause_answers_no_where_who_or_name_question(span
     ("5日前", "何日前に届いた？", False),
     ("", "何日？", False),  # no short answer is no answer of another kind
     ("田中氏", "誰が何日に来た？", False),  # asked for a name as well
+    ("2週間", "完成まで何日かかった？", False), ("1週間以内", "何日以内に申し込む？", False),  # lengths of time
+    ("1か月", "何日くらい試せる？", False),
+    ("午前10時", "何日の何時から？", False),  # the time of day asked too
 ])
 def test_an_answer_without_a_day_answers_no_question_asking_which_day(span, question, other):
     assert of_another_kind(span, question) is other

@@ -224,7 +224,9 @@ def test_a_name_is_held_as_spelt_or_written_shorter_but_not_as_another_name():
     assert holds_name("コミュニティセンター", squash("コミュニテイセンターの利用案内"))
     assert not holds_name("プレミアムプラン", squash("ライトプラン、スタンダードプラン、プロプラン"))
     assert holds_name("ＳＣ－３００", squash("SC-300の重さ"))
-    assert holds_name("ペンタゴン", squash("米ペンダゴンが文書を発表した"))  # a voicing mark written otherwise
+    assert holds_name("ペンタゴン", squash("米ペンダゴンが文書を発表した"))  # a loanword voiced otherwise
+    assert not holds_name("パリ協定", squash("バリ協定に署名した"))  # not a name holding kanji
+    assert not holds_name("ペンタゴン", squash("ヘンダコンの発表"))  # nor two letters voiced otherwise
     assert not holds_name("ペット", squash("ベッドの枠"))  # too short to tell a slip from another word
     assert holds_name("イギリス", squash("チャーチル英首相を呼ばずに"))  # a country by its letter
     assert not holds_name("イギリス", squash("英語の授業"))

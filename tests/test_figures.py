@@ -447,9 +447,10 @@ def test_asked_how_much_a_fee_rose_the_fee_after_gives_way_to_the_difference(tmp
     assert result.answer == "770円です。(計算: 9,350円 − 8,580円 = 770円)[1]"
     assert result.short_answer == "770円"
     assert result.citations[0].quote == "会員種別: レギュラー会員、現行: 8,580円、改定後: 9,350円。"
-    # asked for the fee itself, the fee stands
-    result = ask("回答: 9,350円です。[1]\n要点: 9,350円", "4月からのレギュラー会員の月会費はいくら？")
-    assert result.answer == "9,350円です。[1]" and result.short_answer == "9,350円"
+    # asked for the fee itself, or what it rises to, the fee stands
+    for question in ("4月からのレギュラー会員の月会費はいくら？", "レギュラー会員の月会費は4月からいくらに値上げされますか？"):
+        result = ask("回答: 9,350円です。[1]\n要点: 9,350円", question)
+        assert result.answer == "9,350円です。[1]" and result.short_answer == "9,350円"
     # a difference the notice states stands as it states it
     result = ask("回答: 200円の値上げです。[1]\n要点: 200円", "駐車料金は4月からいくら値上がりしますか？")
     assert not result.refused and "計算" not in result.answer and result.short_answer == "200円"

@@ -294,6 +294,7 @@ def test_a_column_name_gives_the_unit_of_its_figures(name, unit):
     ("梅山号の乗客数は？", ["梅山号"]),
     ("沿岸警備隊が初めて南極海に入ったのはいつ？", ["南極海"]), ("利根川の長さは？", ["利根川"]),
     ("国防総省が発表したのは？", []), ("欧州の首脳は？", []),  # a ministry or a region is often named otherwise
+    ("太平洋を渡ったのは？", ["太平洋"]),
     ("おおきな川の名前は？", []),  # no hiragana name before a river
 ])
 def test_names_a_question_gives(question, names):
@@ -744,6 +745,9 @@ def test_date_as_asked(span, question, part):
     ("フランス", "仏教の寺", False),
     ("ウクライナ", "ウ首相", False),  # no letter of its own
     ("アメリカ", "中露の協力", False),
+    ("アメリカ", "日米関係", True), ("ロシア", "ロ外相", True),
+    ("カナダ", "参加国の数", False), ("インド", "収入印紙", False), ("オーストラリア", "強豪国", False),
+    ("ロシア", "テロ国家", False), ("ロシア", "披露日", False), ("イギリス", "毎日英語を学ぶ", False),  # no word's start
 ])
 def test_a_country_is_named_by_its_letter_beside_another_or_a_word_news_joins_it_to(name, text, named):
     assert country_named(name, text) is named
@@ -761,6 +765,7 @@ def test_voicing_marks_are_left_out(text, plain):
     ("4月の改定で何円高くなりますか？", True),
     ("参加者は前年より何人増えた？", True),
     ("SC-500はSC-300より何円安い？", True),
+    ("月会費は4月からいくらに値上げされますか？", False), ("参加者は何人に増えましたか？", False),  # the value after
     ("何%高くなる？", False),  # a rate of change
     ("値上げ率は？", False),
     ("月会費はいくらですか？", False),
@@ -771,8 +776,12 @@ def test_a_question_asking_by_how_much_a_figure_differs(question, asked):
 
 
 @pytest.mark.parametrize("text, unit, pair", [
-    ("| レギュラー会員 | 全営業時間 | 8,580円 | 9,350円 |", "円", (8580.0, 9350.0)),
-    ("大人1,870円、小人940円。", "円", (1870.0, 940.0)),
+    ("会員種別: レギュラー会員、現行: 8,580円、改定後: 9,350円。", "円", (8580.0, 9350.0)),
+    ("月会費を8,580円から9,350円に改定します。", "円", (8580.0, 9350.0)),
+    ("大人1,870円、小人940円。", "円", None),  # two prices side by side are no change
+    ("入場料を現行から300円引き上げ、800円とします。", "円", None),
+    ("料金は300円も値上がりし、800円になる。", "円", None),
+    ("差額は300円で、改定後は800円。", "円", None),
     ("参加者は350人で、前年より50人多かった。", "人", None),  # one of them is the difference
     ("770円の値上げで9,350円になります。", "円", None),
     ("| 学生会員 | 5,500円 | 5,500円 |", "円", None),  # unchanged
@@ -789,6 +798,8 @@ def test_the_two_figures_a_text_compares(text, unit, pair):
     ("桜台店と港南店は午後11時まで営業します。", "桜台店の平日の営業時間は？", False),  # names the one asked about
     ("港南店は午後11時まで営業します。", "平日の営業時間は？", False),  # the question names no branch
     ("北地区は水曜日です。", "浜地区の燃やすごみは何曜日？", True),
+    ("市内の全地区で午前8時までに出してください。", "浜地区の燃やすごみは何時まで？", False),  # no one district
+    ("同地区は水曜日です。", "浜地区の燃やすごみは何曜日？", False),
     ("しおかぜ丸は午前7時に出ます。", "桜台店の営業時間は？", False),  # no name of the kind asked about
 ])
 def test_a_text_naming_another_branch_or_district_than_the_question(text, question, another):
