@@ -927,9 +927,10 @@ class Verifier:
     @classmethod
     def _difference(cls, verdict: Verdict, question: str) -> Verdict:
         """Asked by how much a figure rose or fell (「いくら値上がり」, 「何円高く」), the verdict whose short answer is
-        one of the two figures a cited sentence states in its unit (the new fee of 「| レギュラー会員 | 8,580円 |
-        9,350円 |」) answers with their difference, computed and written out: the model copies the figure it sees
-        rather than the one asked for. A figure a sentence states as a difference (「770円の値上げ」) stands."""
+        one of the two figures a cited sentence states as before and after a change (`compared_pair`: the new fee
+        of 「現行月額: 8,580円、改定後月額: 9,350円」) answers with their difference, computed and written out: the
+        model copies the figure it sees rather than the one asked for. A figure a sentence states as a difference
+        (「770円の値上げ」) stands."""
         if verdict.refused or "計算:" in verdict.answer or not asks_difference(question):
             return verdict
         answered = amounts(verdict.short_answer)
