@@ -780,13 +780,13 @@ def test_a_question_asking_by_how_much_a_figure_differs(question, asked):
     ("月会費を8,580円から9,350円に改定します。", "円", (8580.0, 9350.0)),
     ("大人1,870円、小人940円。", "円", None),  # two prices side by side are no change
     ("入場料を現行から300円引き上げ、800円とします。", "円", None),
-    ("料金は300円も値上がりし、800円になる。", "円", None),
+    ("料金は現行から300円も値上がりし、800円になる。", "円", None),  # one of them is the difference
     ("差額は300円で、改定後は800円。", "円", None),
-    ("参加者は350人で、前年より50人多かった。", "人", None),  # one of them is the difference
-    ("770円の値上げで9,350円になります。", "円", None),
-    ("| 学生会員 | 5,500円 | 5,500円 |", "円", None),  # unchanged
-    ("大人1,870円、小人940円、幼児無料。2026年4月1日から。", "人", None),  # none in that unit
-    ("A 100円、B 200円、C 300円。", "円", None),  # three: which two is unknown
+    ("参加者は350人で、前年より50人多かった。", "人", None),
+    ("770円の値上げで、改定後は9,350円になります。", "円", None),
+    ("現行: 5,500円、改定後: 5,500円。", "円", None),  # unchanged
+    ("現行: 1,870円、改定後: 1,940円。", "人", None),  # none in that unit
+    ("現行: 100円、改定後: 200円、割引後: 300円。", "円", None),  # three: which two is unknown
 ])
 def test_the_two_figures_a_text_compares(text, unit, pair):
     found = compared_pair(fold_width(text), unit)
