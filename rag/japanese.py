@@ -1118,6 +1118,32 @@ def country_named(name: str, text: str) -> bool:
         fold_width(text)) is not None
 
 
+# Countries as questions and articles name them in full, by the name a reader asks with (the letters of
+# COUNTRY_LETTERS aside).
+COUNTRY_NAMES = {"アメリカ": ("アメリカ", "米国"), "イギリス": ("イギリス", "英国"), "フランス": ("フランス",),
+                 "ドイツ": ("ドイツ",), "イタリア": ("イタリア",), "ロシア": ("ロシア",), "カナダ": ("カナダ",),
+                 "オーストラリア": ("オーストラリア", "豪州"), "インド": ("インド",), "オランダ": ("オランダ",),
+                 "ウクライナ": ("ウクライナ",), "中国": ("中国",), "日本": ("日本",), "韓国": ("韓国",),
+                 "北朝鮮": ("北朝鮮",), "台湾": ("台湾",), "ソ連": ("ソ連", "ソビエト連邦")}
+_COUNTRY_OF = {form: country for country, forms in COUNTRY_NAMES.items() for form in forms}
+_COUNTRY = "|".join(sorted(_COUNTRY_OF, key=len, reverse=True))
+# 「中国の外相は誰」: the person asked for, by the country they serve and their role.
+_WHOSE_ASKED = re.compile(
+    rf"(?<![{KANJI}{KATAKANA}])({_COUNTRY})の[{KANJI}{KATAKANA}]{{1,8}}?(?=(?:は|って|とは|が)?(?:誰|だれ))")
+_WHOSE_BEFORE = re.compile(rf"(?<![{KANJI}{KATAKANA}])({_COUNTRY})の$")
+
+
+def asked_whose(question: str) -> tuple[str, str] | None:
+    """The country a question asks a person of, and its words (「中国の外相は誰」: ("中国", "中国の外相")), or None."""
+    match = _WHOSE_ASKED.search(fold_width(question))
+    return (_COUNTRY_OF[match[1]], match[0]) if match else None
+
+
+def country_before(text: str, start: int) -> str | None:
+    """The country `text` names as 「<country>の」 right before `start` (「ロシアのラブロフ外相」 before ラブロフ)."""
+    match = _WHOSE_BEFORE.search(text[max(0, start - 12):start])
+    return _COUNTRY_OF[match[1]] if match else None
+
 def unvoiced(text: str) -> str:
     """`text` without the voicing marks of its kana (「ペンダゴン」 is 「ヘンタコン」): a loanword is written with or
     without them (ペンタゴン and ペンダゴン, バッグ and バック)."""

@@ -467,3 +467,15 @@ def test_a_sentence_about_another_branch_is_no_source_that_differs(tmp_path: Pat
     result = ask("回答: 8:00～22:00です。[1]\n要点: 8:00～22:00", "桜台店の平日の営業時間は？")
     assert not result.refused and result.reason != "the sources differ"
     assert len(result.citations) == 1 and result.citations[0].quote.startswith("店舗名: 桜台店、")
+
+
+def test_a_person_the_sentence_names_as_another_countrys_answers_no_question_about_this_country(
+        tmp_path: Path, settings, embedder):
+    ask = asker(tmp_path, settings, embedder, {
+        "talks.md": "---\ntitle: 外相会談\ndate: 2024-07-04\n---\nラブロフ外相は4日、アスタナで中国の王毅外相と会談した。"
+                    "両氏は協力の強化で一致した。\n",
+    })
+    result = ask("回答: 王毅外相です。[1]\n要点: 王毅外相", "ラブロフ外相がアスタナで会談したインドの外相は誰ですか？")
+    assert result.refused and result.answer == "資料には「インドの外相」についての記載がありません。"
+    result = ask("回答: 王毅外相です。[1]\n要点: 王毅外相", "ラブロフ外相がアスタナで会談した中国の外相は誰ですか？")
+    assert not result.refused and result.short_answer == "王毅外相"

@@ -14,6 +14,7 @@ from rag.japanese import (
     NOUN_END,
     Compared,
     asked_kinds,
+    asked_whose,
     asks_difference,
     changed_values,
     clauses,
@@ -22,6 +23,7 @@ from rag.japanese import (
     compared_by,
     compared_pair,
     compared_value,
+    country_before,
     country_named,
     date_as_asked,
     date_as_written,
@@ -804,3 +806,26 @@ def test_the_two_figures_a_text_compares(text, unit, pair):
 ])
 def test_a_text_naming_another_branch_or_district_than_the_question(text, question, another):
     assert names_another(text, question) is another
+
+
+@pytest.mark.parametrize("question, whose", [
+    ("アイスランドで会談した中国の外相は誰？", ("中国", "中国の外相")),
+    ("アスタナで会談したインドの外相は誰ですか？", ("インド", "インドの外相")),
+    ("米国の特使って誰？", ("アメリカ", "米国の特使")),  # one country by either name
+    ("新中国の指導者は誰？", None),  # 中国 inside another word
+    ("中国の首都はどこ？", None),  # no person asked for
+    ("近代オリンピックの提唱者は誰？", None),  # no country
+])
+def test_the_country_a_question_asks_a_person_of(question, whose):
+    assert asked_whose(question) == whose
+
+
+@pytest.mark.parametrize("text, words, country", [
+    ("アイスランドで開いたロシアのラブロフ外相との会談", "ラブロフ", "ロシア"),
+    ("アスタナで中国の王毅外相と会談した", "王毅外相", "中国"),
+    ("英国のチャーチル首相", "チャーチル", "イギリス"),
+    ("ブリンケン米国務長官は19日", "ブリンケン", None),  # named by no country before it
+    ("新中国の指導者毛沢東", "毛沢東", None),
+])
+def test_the_country_a_text_names_a_person_of(text, words, country):
+    assert country_before(text, text.index(words)) == country
