@@ -45,10 +45,11 @@ _ASKS_START = re.compile(f"{_ASKING_WHEN}から")
 _WHO_OR_WHERE = r"誰|(?<![ぁ-ゖ])だれ|どこ(?!とな|ろ)"
 _ASKS_FOR_A_NAME = re.compile(rf"{_WHO_OR_WHERE}|名前|名称")
 _DATE_OR_FIGURE = re.compile(rf"(?:{DATE.pattern}|{NUMBER}(?:{UNIT})?)(?:です|でした)?[。.]?")
-# 「何日」 asks for a day of a month: every one of JaQuAD train's 213 answers to it holds a day's number, so
-# 「12月初旬」 or 「同日」 answers another question. Not 何日間, 何日前, 何日後, 何日目, 何日分, nor a length of time
-# (「何日くらい」, 「何日かかる」, 「何日以内」), nor a question asking the time of day too (「何日の何時から」).
-_ASKS_FOR_A_DAY = re.compile(r"何日(?![間前後目分]|くらい|ぐらい|ほど|程度|かか|以内|以上|連続|ぶり)(?!.*何時)")
+# 「何日」 asks for a day of a month where a particle, a copula or the question's end follows it (「何日に」, 「何日から」,
+# 「何月何日？」): every one of JaQuAD train's 213 answers to it holds a day's number, so 「12月初旬」 or 「同日」 answers
+# another question. Not 何日間, 何日前, 何日目, nor a length of time (「何日続いた」, 「何日かかる」, 「何日くらい」), nor a
+# question asking the time of day too (「何日の何時から」).
+_ASKS_FOR_A_DAY = re.compile(r"何日(?=に|から|まで|の|は|が|です|でした|だ|ごろ|頃|[?？。]|$)(?!.*何時(?!間))")
 _DAY_NUMBER = re.compile(r"[0-9〇一二三四五六七八九十]日|[0-9〇一二三四五六七八九十]$")
 
 

@@ -701,15 +701,15 @@ def changed_values(text: str) -> list[tuple[str, str]]:
 # 「何人増えた」), its unit and 「ほど」 between; not the value it rose to (「いくらに値上げ」, 「何人に増えた」), nor a rate
 # (「何%高い」, `asked_change`'s).
 _CHANGED_BY = r"高く|高い|安く|安い|値上が|値下が|値上げ|値下げ|増え|増加|増額|減っ|減り|減少|減額|多い|多く|少な|上回|下回" \
-    r"|上が|下が|引き上げ|引き下げ|アップ|ダウン"
-_DIFFERENCE_ASKED = re.compile(rf"(?:何|いくら)[^、。?？%にへまかでと]{{0,3}}?(?:{_CHANGED_BY})")
+    r"|(?<!以)上が|(?<!以)下が|引き上げ|引き下げ|アップ|ダウン"
+_DIFFERENCE_ASKED = re.compile(rf"(?:何|いくら)[^、。?？%にへまかでと以]{{0,3}}?(?:{_CHANGED_BY})")
 # A figure stated as a difference: 「770円の値上げ」, 「300円引き上げ」, 「50人も多かった」, 「差額は300円」.
 _STATED_DIFFERENCE = re.compile(rf"(?:の|も|ずつ|ほど)?(?:{_CHANGED_BY}|{_CHANGE_VERB}|上昇|下落|プラス|マイナス|差|[増減高安多少])")
 _DIFFERENCE_BEFORE = re.compile(r"差額?(?:は|が)?$")
 # Words that name the value before a change beside the one after: a revision (「現行」, 「改定前」, 「これまで」), a year
 # or a time before (「前年」, 「前回」).
 _BEFORE_AND_AFTER = re.compile(r"現行|改定前|改正前|変更前|値上げ前|値下げ前|改定後|改正後|変更後|これまで|従来|今まで"
-                               r"|前年|昨年|前回")
+                               r"|前年|昨年|前回|今年|本年|今回")
 
 
 def asks_difference(question: str) -> bool:
@@ -721,11 +721,11 @@ def asks_difference(question: str) -> bool:
 def compared_pair(text: str, unit: str) -> tuple[Quantity, Quantity] | None:
     """The value before and after a change that `text` (folded) states in `unit`: exactly two figures of different
     value, in a sentence that changes one to the other (「8,580円から9,350円に改定」) or names them as before and
-    after (「現行: 8,580円、改定後: 9,350円」), neither of them stated as a difference (「770円の値上げ」). Two prices
-    side by side (「大人1,000円、子ども500円」) are no change."""
+    after between them (「現行: 8,580円、改定後: 9,350円」), neither of them stated as a difference (「770円の値上げ」).
+    Two prices side by side (「改定後の料金は、大人1,000円、子ども500円」) are no change."""
     same = [q for q in amounts(text) if q.unit == unit]
     if len(same) != 2 or same[0].value == same[1].value \
-            or not (changed_values(text) or _BEFORE_AND_AFTER.search(text)) \
+            or not (changed_values(text) or _BEFORE_AND_AFTER.search(text, same[0].end, same[1].start)) \
             or any(_STATED_DIFFERENCE.match(text, q.end) or _DIFFERENCE_BEFORE.search(text[:q.start]) for q in same):
         return None
     return same[0], same[1]
@@ -1079,7 +1079,8 @@ def names_in(question: str) -> list[str]:
 _NAME_SUFFIX = re.compile(f"(?:{'|'.join(NAME_SUFFIXES)})$")
 # Words with a place suffix that name no one place: all, each, the same, the other, a part of them (全地区, 同地区,
 # 一部店舗), or a kind of branch (直営店, 加盟店).
-_NO_ONE_PLACE = re.compile(r"^(?:全|各|同|他|当|本|一部|対象|周辺|近隣|直営|加盟|系列|市内|町内|県内|国内)")
+_NO_ONE_PLACE = re.compile(r"(?:全|各|同|他|当|本|一部|対象|周辺|近隣|直営|加盟|系列|市内|町内|県内|国内)"
+                           r"(?:地区|店舗|店|駅|線|市|町|区|島|港|村|県)|開店|閉店|支店|売店|在来線|新幹線|大都市|選挙区")
 
 
 def names_another(text: str, question: str) -> bool:
@@ -1087,7 +1088,9 @@ def names_another(text: str, question: str) -> bool:
     the same suffix (港南店) and not the one asked about: it speaks of another branch, district or island. Words such
     as 全地区 or 同地区 name no other one."""
     folded = fold_width(text)
-    named = [name for _, name in _named(folded) if not _NO_ONE_PLACE.match(name)]
+    # a name right after a figure is a word after a number (「10時開店」), no name
+    named = [name for start, name in _named(folded)
+             if not _NO_ONE_PLACE.fullmatch(name) and not (start and folded[start - 1].isdigit())]
     for name in names_in(question):
         suffix = _NAME_SUFFIX.search(name)
         if suffix and name not in folded and any(other != name and other.endswith(suffix[0]) for other in named):
@@ -1099,14 +1102,15 @@ def names_another(text: str, question: str) -> bool:
 # about in katakana (アメリカ, イギリス).
 COUNTRY_LETTERS = {"アメリカ": "米", "イギリス": "英", "フランス": "仏", "ドイツ": "独", "イタリア": "伊",
                    "ロシア": f"露|(?<![{KATAKANA}])ロ(?![{KATAKANA}])", "カナダ": "加", "オーストラリア": "豪",
-                   "インド": "印", "オランダ": "蘭"}
+                   "インド": "印(?!紙)", "オランダ": "蘭"}
 _OTHER_LETTERS = "米英仏独伊露加豪印蘭韓朝"
 # One letter names its country only where it starts a word (after no kanji or digit: 「参加国」, 「収入印紙」, 「披露」
 # name none) and another such letter or a word news joins it to follows (米露, 米国, 英首相, 露外相, 米軍), or where it
-# follows another such letter (英仏独伊, 米ロ) or 訪, 対, 駐, 親 or 反 (訪米, 対露); 日 and 中 count as letters only at a
-# word's start (日米, 中露; not 毎日英語, 途中露).
+# follows another such letter (英仏独伊, 米ロ) or 訪, 対, 駐, 在, 親 or 反 (訪米, 対露, 在米; not 現在英語); 日 and 中
+# count as letters at a word's start or after those (日米, 中露, 在日米軍, 日中米; not 毎日英語, 途中露). 印紙 is a stamp.
 _JOINED = "国|政府|政権|首相|大統領|外相|国務|国防|外務|軍|側|紙|当局|大使|特使|議会|首脳|高官|企業|代表"
-_AFTER_LETTER = rf"(?<=[{_OTHER_LETTERS}ロ訪対駐親反])|(?<=(?<![{KANJI}0-9])[日中])"
+_AFTER_LETTER = (rf"(?<=[{_OTHER_LETTERS}ロ訪対駐親反])|(?<=(?<![現存所])在)|(?<=(?<![{KANJI}0-9])[日中])"
+                 rf"|(?<=[{_OTHER_LETTERS}日中ロ在駐訪対][日中])")
 _WORD_START = rf"(?<![{KANJI}0-9])"
 
 
@@ -1127,10 +1131,13 @@ COUNTRY_NAMES = {"アメリカ": ("アメリカ", "米国"), "イギリス": ("�
                  "北朝鮮": ("北朝鮮",), "台湾": ("台湾",), "ソ連": ("ソ連", "ソビエト連邦")}
 _COUNTRY_OF = {form: country for country, forms in COUNTRY_NAMES.items() for form in forms}
 _COUNTRY = "|".join(sorted(_COUNTRY_OF, key=len, reverse=True))
-# 「中国の外相は誰」: the person asked for, by the country they serve and their role.
-_WHOSE_ASKED = re.compile(
-    rf"(?<![{KANJI}{KATAKANA}])({_COUNTRY})の[{KANJI}{KATAKANA}]{{1,8}}?(?=(?:は|って|とは|が)?(?:誰|だれ))")
+# 「中国の外相は誰」: the person asked for, by the country whose office they hold (not 「日本の代表監督」, whom another
+# country's citizen may be; not 「…は誰と会談した」, another person).
+_OFFICE = r"相|大臣|大統領|主席|首脳|長官|大使|特使|国王|女王|皇帝|首長"
+_WHOSE_ASKED = re.compile(rf"(?<![{KANJI}{KATAKANA}])({_COUNTRY})の[{KANJI}{KATAKANA}]{{0,6}}(?:{_OFFICE})"
+                          rf"(?=(?:は|って|とは|が)?(?:誰|だれ)(?![とをにへのがもか]))")
 _WHOSE_BEFORE = re.compile(rf"(?<![{KANJI}{KATAKANA}])({_COUNTRY})の$")
+_WHOSE_START = re.compile(rf"({_COUNTRY})の(?=[{KANJI}{KATAKANA}])")
 
 
 def asked_whose(question: str) -> tuple[str, str] | None:
@@ -1140,8 +1147,9 @@ def asked_whose(question: str) -> tuple[str, str] | None:
 
 
 def country_before(text: str, start: int) -> str | None:
-    """The country `text` names as 「<country>の」 right before `start` (「ロシアのラブロフ外相」 before ラブロフ)."""
-    match = _WHOSE_BEFORE.search(text[max(0, start - 12):start])
+    """The country `text` names as 「<country>の」 right before `start` (「ロシアのラブロフ外相」 before ラブロフ), or at
+    the start of the words from `start` on (「ロシアのラブロフ外相」 itself)."""
+    match = _WHOSE_BEFORE.search(text[max(0, start - 12):start]) or _WHOSE_START.match(text, start)
     return _COUNTRY_OF[match[1]] if match else None
 
 def unvoiced(text: str) -> str:

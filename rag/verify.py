@@ -932,14 +932,16 @@ class Verifier:
     def _of_another_country(verdict: Verdict, question: str) -> str:
         """The words of the question (「インドの外相」) where it asks for a person of one country and a cited sentence
         names the short answer as another's (「中国の王毅外相」): the model answered with the one the sentence names.
-        Of the 26 JaQuAD training questions so asked, none has its gold answer named as another country's."""
+        Of the 9 JaQuAD training questions so asked, none has its gold answer named as another country's."""
         asked = asked_whose(question)
         if asked is None or not verdict.short_answer:
             return ""
         for citation in verdict.citations:
             at = citation.quote.find(verdict.short_answer)
-            if at >= 0 and (named := country_before(citation.quote, at)) is not None:
-                return asked[1] if named != asked[0] else ""
+            while at >= 0:
+                if (named := country_before(citation.quote, at)) is not None:
+                    return asked[1] if named != asked[0] else ""
+                at = citation.quote.find(verdict.short_answer, at + 1)
         return ""
 
     @classmethod

@@ -145,6 +145,7 @@ def test_a_date_or_figure_or_a_clause_answers_no_where_who_or_name_question(span
     ("2週間", "完成まで何日かかった？", False), ("1週間以内", "何日以内に申し込む？", False),  # lengths of time
     ("1か月", "何日くらい試せる？", False),
     ("午前10時", "何日の何時から？", False),  # the time of day asked too
+    ("1週間", "会談は何日続いた？", False), ("5月", "何日に始まり、何時間かかる？", True),  # 何時間 is a length
 ])
 def test_an_answer_without_a_day_answers_no_question_asking_which_day(span, question, other):
     assert of_another_kind(span, question) is other

@@ -473,7 +473,7 @@ def test_a_person_the_sentence_names_as_another_countrys_answers_no_question_abo
         tmp_path: Path, settings, embedder):
     ask = asker(tmp_path, settings, embedder, {
         "talks.md": "---\ntitle: 外相会談\ndate: 2024-07-04\n---\nラブロフ外相は4日、アスタナで中国の王毅外相と会談した。"
-                    "両氏は協力の強化で一致した。\n",
+                    "インドの外相は5日に到着する。\n",
     })
     result = ask("回答: 王毅外相です。[1]\n要点: 王毅外相", "ラブロフ外相がアスタナで会談したインドの外相は誰ですか？")
     assert result.refused and result.answer == "資料には「インドの外相」についての記載がありません。"

@@ -750,6 +750,8 @@ def test_date_as_asked(span, question, part):
     ("アメリカ", "日米関係", True), ("ロシア", "ロ外相", True),
     ("カナダ", "参加国の数", False), ("インド", "収入印紙", False), ("オーストラリア", "強豪国", False),
     ("ロシア", "テロ国家", False), ("ロシア", "披露日", False), ("イギリス", "毎日英語を学ぶ", False),  # no word's start
+    ("アメリカ", "在日米軍の基地", True), ("アメリカ", "日中米の首脳", True), ("アメリカ", "在米日本大使館", True),
+    ("イギリス", "現在英語を学ぶ", False), ("インド", "印紙税", False),
 ])
 def test_a_country_is_named_by_its_letter_beside_another_or_a_word_news_joins_it_to(name, text, named):
     assert country_named(name, text) is named
@@ -768,6 +770,7 @@ def test_voicing_marks_are_left_out(text, plain):
     ("参加者は前年より何人増えた？", True),
     ("SC-500はSC-300より何円安い？", True),
     ("月会費は4月からいくらに値上げされますか？", False), ("参加者は何人に増えましたか？", False),  # the value after
+    ("何歳以上が対象ですか？", False), ("何円上がる？", True),  # 以上が is a bound, not a rise
     ("何%高くなる？", False),  # a rate of change
     ("値上げ率は？", False),
     ("月会費はいくらですか？", False),
@@ -781,6 +784,8 @@ def test_a_question_asking_by_how_much_a_figure_differs(question, asked):
     ("会員種別: レギュラー会員、現行: 8,580円、改定後: 9,350円。", "円", (8580.0, 9350.0)),
     ("月会費を8,580円から9,350円に改定します。", "円", (8580.0, 9350.0)),
     ("大人1,870円、小人940円。", "円", None),  # two prices side by side are no change
+    ("改定後の料金は、大人1,000円、高校生以下500円です。", "円", None),  # before and after not between them
+    ("昨年は2万人、今年は3万人だった。", "人", (20000.0, 30000.0)),
     ("入場料を現行から300円引き上げ、800円とします。", "円", None),
     ("料金は現行から300円も値上がりし、800円になる。", "円", None),  # one of them is the difference
     ("差額は300円で、改定後は800円。", "円", None),
@@ -803,6 +808,9 @@ def test_the_two_figures_a_text_compares(text, unit, pair):
     ("市内の全地区で午前8時までに出してください。", "浜地区の燃やすごみは何時まで？", False),  # no one district
     ("同地区は水曜日です。", "浜地区の燃やすごみは何曜日？", False),
     ("しおかぜ丸は午前7時に出ます。", "桜台店の営業時間は？", False),  # no name of the kind asked about
+    ("平日は10時開店、21時閉店です。", "桜台店の平日の営業時間は？", False),  # words after a figure
+    ("本郷店は午後11時まで営業します。", "桜台店の営業時間は？", True),  # 本 starts a name here
+    ("全店舗で午後10時までです。", "桜台店の営業時間は？", False),
 ])
 def test_a_text_naming_another_branch_or_district_than_the_question(text, question, another):
     assert names_another(text, question) is another
@@ -815,6 +823,8 @@ def test_a_text_naming_another_branch_or_district_than_the_question(text, questi
     ("新中国の指導者は誰？", None),  # 中国 inside another word
     ("中国の首都はどこ？", None),  # no person asked for
     ("近代オリンピックの提唱者は誰？", None),  # no country
+    ("中国の外相は誰と会談しましたか？", None),  # another person
+    ("日本の代表監督は誰？", None),  # no office of state: another country's citizen may hold it
 ])
 def test_the_country_a_question_asks_a_person_of(question, whose):
     assert asked_whose(question) == whose
@@ -825,7 +835,8 @@ def test_the_country_a_question_asks_a_person_of(question, whose):
     ("アスタナで中国の王毅外相と会談した", "王毅外相", "中国"),
     ("英国のチャーチル首相", "チャーチル", "イギリス"),
     ("ブリンケン米国務長官は19日", "ブリンケン", None),  # named by no country before it
-    ("新中国の指導者毛沢東", "毛沢東", None),
+    ("新中国の毛沢東主席", "毛沢東", None),  # 中国 inside another word
+    ("ロシアのラブロフ外相", "ロシアのラブロフ外相", "ロシア"),  # at the start of the words
 ])
 def test_the_country_a_text_names_a_person_of(text, words, country):
     assert country_before(text, text.index(words)) == country
