@@ -298,6 +298,8 @@ def test_a_column_name_gives_the_unit_of_its_figures(name, unit):
     ("国防総省が発表したのは？", []), ("欧州の首脳は？", []),  # a ministry or a region is often named otherwise
     ("太平洋を渡ったのは？", ["太平洋"]),
     ("おおきな川の名前は？", []),  # no hiragana name before a river
+    ("ミナモシステムズの「ミナモ経費」の月額料金は？", ["ミナモシステムズ", "ミナモ", "ミナモ経費"]),  # words quoted
+    ("『老年』の作者は誰？", ["老年"]), ("「か」は何？", []),  # one letter quoted is no name
 ])
 def test_names_a_question_gives(question, names):
     assert names_in(question) == names
