@@ -191,8 +191,10 @@ def _voiced_otherwise(name: str, text: str) -> bool:
     """Whether `text` writes `name`, a loanword in katakana, with one letter voiced otherwise (「ペンダゴン」 for
     「ペンタゴン」): a transcription slip. A name holding kanji is no loanword (「バリ協定」 is
     not 「パリ協定」), and two letters voiced otherwise make another word."""
+    if not KATAKANA_WORD.fullmatch(name):
+        return False
     bare, plain = unvoiced(name), unvoiced(text)
-    if not KATAKANA_WORD.fullmatch(name) or len(plain) != len(text):  # marks written apart: compare as they are
+    if len(plain) != len(text):  # marks written apart from their letters: compare as they are
         return False
     start = plain.find(bare)
     while start >= 0:

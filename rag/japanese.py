@@ -703,19 +703,29 @@ def changed_values(text: str) -> list[tuple[str, str]]:
 _CHANGED_BY = r"高く|高い|安く|安い|値上が|値下が|値上げ|値下げ|増え|増加|増額|減っ|減り|減少|減額|多い|多く|少な|上回|下回" \
     r"|(?<!以)上が|(?<!以)下が|引き上げ|引き下げ|アップ|ダウン"
 _DIFFERENCE_ASKED = re.compile(rf"(?:何|いくら)[^、。?？%にへまかでと以]{{0,3}}?(?:{_CHANGED_BY})")
-# A figure stated as a difference: 「770円の値上げ」, 「300円引き上げ」, 「50人も多かった」, 「差額は300円」.
-_STATED_DIFFERENCE = re.compile(rf"(?:の|も|ずつ|ほど)?(?:{_CHANGED_BY}|{_CHANGE_VERB}|上昇|下落|プラス|マイナス|差|[増減高安多少])")
+# A figure stated as a difference, besides what makes any figure no value of its own (`_NOT_A_VALUE`: 「50人多い」,
+# 「3,000円高い」): a change after it, a particle between (「770円の値上げ」, 「300円引き上げ」, 「300円も値上がり」), or
+# 「差額は」 before it.
+_DIFFERENCE_PARTICLE = re.compile(r"の|も|ずつ|ほど")
+_CHANGE_WORD = re.compile(rf"{_CHANGE_VERB}|値上が|値下が|上が|下が|上昇|下落|プラス|マイナス")
 _DIFFERENCE_BEFORE = re.compile(r"差額?(?:は|が)?$")
-# Words that name the value before a change beside the one after: a revision (「現行」, 「改定前」, 「これまで」), a year
-# or a time before (「前年」, 「前回」).
-_BEFORE_AND_AFTER = re.compile(r"現行|改定前|改正前|変更前|値上げ前|値下げ前|改定後|改正後|変更後|これまで|従来|今まで"
-                               r"|前年|昨年|前回|今年|本年|今回")
+# Words that name the value before a change (`ASKS_BEFORE_CHANGE`: 「現行」, 「これまで」), the value after it (「改定後」),
+# or a year or a time before or now (「前年」, 「今年」).
+_BEFORE_AND_AFTER = re.compile(rf"{ASKS_BEFORE_CHANGE.pattern}|改定後|改正後|変更後|前年|昨年|前回|今年|本年|今回")
 
 
 def asks_difference(question: str) -> bool:
     """Whether `question` asks by how much one figure differs from another (not by how many percent)."""
     folded = fold_width(question)
     return asked_change(folded) is None and _DIFFERENCE_ASKED.search(folded) is not None
+
+
+def _stated_as_difference(text: str, figure: Quantity) -> bool:
+    """Whether `text` states `figure` as a difference, a part or a bound rather than a value (see above)."""
+    particle = _DIFFERENCE_PARTICLE.match(text, figure.end)
+    after = particle.end() if particle else figure.end
+    return bool(_NOT_A_VALUE.match(text, after) or _CHANGE_WORD.match(text, after)
+                or _DIFFERENCE_BEFORE.search(text, 0, figure.start))
 
 
 def compared_pair(text: str, unit: str) -> tuple[Quantity, Quantity] | None:
@@ -726,7 +736,7 @@ def compared_pair(text: str, unit: str) -> tuple[Quantity, Quantity] | None:
     same = [q for q in amounts(text) if q.unit == unit]
     if len(same) != 2 or same[0].value == same[1].value \
             or not (changed_values(text) or _BEFORE_AND_AFTER.search(text, same[0].end, same[1].start)) \
-            or any(_STATED_DIFFERENCE.match(text, q.end) or _DIFFERENCE_BEFORE.search(text[:q.start]) for q in same):
+            or any(_stated_as_difference(text, q) for q in same):
         return None
     return same[0], same[1]
 

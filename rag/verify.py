@@ -951,7 +951,7 @@ class Verifier:
         of 「現行月額: 8,580円、改定後月額: 9,350円」) answers with their difference, computed and written out: the
         model copies the figure it sees rather than the one asked for. A figure a sentence states as a difference
         (「770円の値上げ」) stands."""
-        if verdict.refused or "計算:" in verdict.answer or not asks_difference(question):
+        if verdict.refused or shows_calculation(verdict.answer) or not asks_difference(question):
             return verdict
         answered = amounts(verdict.short_answer)
         if len(answered) != 1:

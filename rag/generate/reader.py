@@ -141,9 +141,8 @@ class ReaderFirst(_ReaderUser, Generator):
     and a row's neighbouring cells are the model's to tell apart). Where its best span scores `refuse_margin` or
     more below "no answer here", the reply is the refusal at once, table rows included: on the dev parts the
     model's reply there, after seconds of reading, was a refusal or a wrong answer. Otherwise the model reads the
-    same prompt:
-    the reader never refuses a question it is unsure of, as it cannot tell a near miss (the asked detail of another
-    year or place) from an answer as well as the model and the checks after it.
+    same prompt: the reader never refuses a question it is unsure of, as it cannot tell a near miss (the asked
+    detail of another year or place) from an answer as well as the model and the checks after it.
 
     Args:
         model: the language-model generator asked where the reader is unsure.
