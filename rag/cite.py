@@ -48,6 +48,7 @@ from .japanese import (
     unit_pattern,
     unvoiced,
     whole_figure,
+    without_loose_marks,
     written_part,
 )
 
@@ -282,7 +283,6 @@ def support(answer: str, sources: list[str], given: str = "") -> float:
     return sum(1 for g in grams if g in joined) / len(grams)
 
 
-_UNOPENED = re.compile(f"^[{re.escape(CLOSING_BRACKETS)}]+|[{re.escape(OPENING_BRACKETS)}]+$")
 MAX_TRIMMED_CHARS = 25
 # The question's words next to its asking word that place the answer in a sentence (`filled_part`): two characters,
 # found within six characters of an added piece. Longer contexts are more often reworded by the sentence.
@@ -553,8 +553,5 @@ def unbracketed(span: str) -> str:
 
 
 def _trimmed(text: str) -> str:
-    """`text` without particles or unmatched brackets at its edges (「専守防衛」の」 gives 「専守防衛」)."""
-    text = _UNOPENED.sub("", EDGE_PARTICLES.sub("", text.strip()))
-    if text.endswith(("」", "』")) and text.count(text[-1]) > text.count("「" if text[-1] == "」" else "『"):
-        text = text[:-1]
-    return text
+    """`text` without particles, loose marks or unmatched brackets at its edges (「専守防衛」の」 gives 「専守防衛」)."""
+    return without_loose_marks(EDGE_PARTICLES.sub("", text.strip()))

@@ -936,10 +936,33 @@ def gives_value(value: str, name: str, question: str) -> bool:
 def half_pair(span: str, bracket: str) -> bool:
     """Whether `span` holds more of the other half of `bracket`'s pair than of `bracket`: it closes 「 without
     opening it (「梅山」号」 seen from its 「), or opens it without closing it."""
-    opening = bracket in OPENING_BRACKETS
-    other = (CLOSING_BRACKETS[OPENING_BRACKETS.index(bracket)] if opening
-             else OPENING_BRACKETS[CLOSING_BRACKETS.index(bracket)])
-    return span.count(other) > span.count(bracket)
+    return span.count(_OTHER_HALF[bracket]) > span.count(bracket)
+
+
+_OTHER_HALF = dict(zip(OPENING_BRACKETS + CLOSING_BRACKETS, CLOSING_BRACKETS + OPENING_BRACKETS))
+
+
+# What a cut leaves at the edges of a phrase and no answer begins or ends with: a comma, a stop, a middle dot, a space.
+_LOOSE_MARKS = "、,，。．・ \u3000"
+
+
+def without_loose_marks(text: str) -> str:
+    """`text` without what cutting it out of its sentence left at its edges: commas, stops and middle dots, and a
+    bracket whose other half it does not hold (「「公式Webサイト」 gives 「公式Webサイト」, 「ノルドストリーム2)」 gives
+    「ノルドストリーム2」, 「、1837年」 gives 「1837年」). A pair stays (『論語』, 「タイ＋１（プラスワン）」)."""
+    while True:  # a bracket that can only be loose goes first, so that 「「人」、「」 keeps its pair
+        trimmed = text.strip(_LOOSE_MARKS)
+        if trimmed[:1] in CLOSING_BRACKETS:
+            trimmed = trimmed[1:]
+        elif trimmed[-1:] in OPENING_BRACKETS:
+            trimmed = trimmed[:-1]
+        elif trimmed[:1] in OPENING_BRACKETS and half_pair(trimmed, _OTHER_HALF[trimmed[0]]):
+            trimmed = trimmed[1:]
+        elif trimmed[-1:] in CLOSING_BRACKETS and half_pair(trimmed, _OTHER_HALF[trimmed[-1]]):
+            trimmed = trimmed[:-1]
+        if trimmed == text:
+            return text
+        text = trimmed
 
 
 def clauses(text: str) -> list[str]:
@@ -1044,14 +1067,16 @@ _ASKED_AFTER = re.compile(rf"(?:は|が|とは|って|の)?(?:{ASKING_WORD.patte
 _ASKED_BEFORE = re.compile(rf"(?:{ASKING_WORD.pattern})の?$")
 
 
-# Place names written in hiragana (いわき市, きさらぎ駅, うみねこ島): three hiragana or more before a place suffix.
-# Hiragana also spells particles and endings, so a run ending as one does (「1つだけ村」, 「により市場」,
-# 「として県」, 「させて店」) or as the honorific お (「お店」) names nothing. Without a word splitter the start of
-# the name is unknown (「潮見港からうみねこ島」): its last four letters stand for it, and `holds_name` compares
-# those.
+# Place names written in hiragana (いわき市, きさらぎ駅, うみねこ島, さくら島): three hiragana or more before a place
+# suffix. Hiragana also spells particles and endings, so a run ending as one does (「1つだけ村」, 「により市場」,
+# 「として県」, 「させて店」, 「ここから島」, 「それら島」) or as the honorific お (「お店」) names nothing. Without a word
+# splitter the start of the name is unknown: it starts after a から, まで or より the run holds (「潮見港からうみねこ
+# 島」), and its last four letters stand for it, which `holds_name` compares.
 _HIRAGANA_PLACE = re.compile(
-    rf"[{HIRAGANA}]{{2,}}(?<![のなにへをがはとでもたるいうからずよておりけ])({'|'.join(PLACE_SUFFIXES)})")
+    rf"[{HIRAGANA}]{{2,}}(?<![のなにへをがはとでもたるいうかずよておりけ])(?<!から)(?<!たら)(?<!なら)(?<!れら)"
+    rf"({'|'.join(PLACE_SUFFIXES)})")
 _LEADING_PARTICLE = re.compile(rf"^(?:から|まで|より|[のをにがはでとへも])(?=[{HIRAGANA}]{{3}})")
+_JOINING_PARTICLE = re.compile(rf"(?:から|まで|より)(?=[{HIRAGANA}]{{3}})")
 
 
 # The names an answer states that are no common word: katakana words and model numbers. A kanji word ending as a
@@ -1069,7 +1094,7 @@ def _named(folded: str) -> list[tuple[int, str]]:
     """(position, name) of the names `names_in` reads, before the asked word is left out."""
     names = [(m.start(), m[0]) for m in _NAMED.finditer(folded)]
     for m in _HIRAGANA_PLACE.finditer(folded):
-        run = m[0][:-len(m[1])]
+        run = _JOINING_PARTICLE.split(m[0][:-len(m[1])])[-1]
         if len(run) >= 3:
             tail = _LEADING_PARTICLE.sub("", run[-4:])
             names.append((m.end() - len(tail) - len(m[1]), tail + m[1]))

@@ -131,6 +131,7 @@ from .japanese import (
     stated_dates,
     times_as_written,
     whole_figure,
+    without_loose_marks,
     without_words,
 )
 from .prompt import REFUSAL, Evidence, parse_reply
@@ -901,7 +902,7 @@ class Verifier:
         date is taken whole (「1915年10月」) and then cut to the part asked (「生まれた月はいつ」: 「10月」); asked
         「誰」 or 「どこ」, a name goes without the words that describe it (「漫画家の手塚治虫」, 「医師は誰」:
         「医師ルイ・セール」); asked until when, a range gives its end; an answer wholly in round brackets goes without
-        them."""
+        them, and one with a comma or a lone bracket at an edge without that (`without_loose_marks`)."""
         if verdict.refused or not verdict.citations:
             return verdict
         short = verdict.short_answer
@@ -926,7 +927,7 @@ class Verifier:
         if asks_who_or_where(question):
             short = described_name(short, question)
         short = range_end(unbracketed(with_bounds(short, quotes)), question)
-        return verdict._replace(short_answer=short)
+        return verdict._replace(short_answer=without_loose_marks(short) or short)
 
     @staticmethod
     def _of_another_country(verdict: Verdict, question: str) -> str:

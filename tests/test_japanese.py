@@ -51,6 +51,7 @@ from rag.japanese import (
     unspaced,
     unvoiced,
     whole_figure,
+    without_loose_marks,
     without_words,
     written_part,
 )
@@ -282,6 +283,8 @@ def test_a_column_name_gives_the_unit_of_its_figures(name, unit):
     ("ミナモ勤怠のプレミアムプランの月額はいくらですか？", ["ミナモ", "プレミアムプラン"]),
     ("みずなぎ町の中地区は、燃やすごみの日は何曜日ですか？", ["みずなぎ町", "中地区"]),
     ("潮見港からうみねこ島までの運賃は？", ["潮見港", "うみねこ島"]),  # a hiragana place name after a particle
+    ("潮見港からさくら島までは？", ["潮見港", "さくら島"]), ("つばき島からかもめ島まで", ["つばき島", "かもめ島"]),
+    ("ここから島までは？", []), ("それら島の面積は？", []),  # ending as から or ら of a plural does
     ("いわき市の人口は？", ["いわき市"]), ("のとやま駅の隣は？", ["とやま駅"]),
     ("1つだけ村があります、村名は何ですか?", []), ("私立図書館として県から許可をもらった", []),  # endings, not names
     ("ゆっくり安らげるお店を何と言いますか?", []), ("この町の人口は？", []),
@@ -362,6 +365,16 @@ def test_a_text_holds_a_fiscal_year(date, text, held):
 ])
 def test_a_span_holding_half_a_bracket_pair(span, bracket, half):
     assert half_pair(span, bracket) == half
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("「公式Webサイト", "公式Webサイト"), ("ノルドストリーム2)", "ノルドストリーム2"), ("、1837年", "1837年"),
+    ("(6月6日~8日", "6月6日~8日"), ("人種差別主義者」", "人種差別主義者"), ("「人」、「", "「人」"),
+    ("『論語』", "『論語』"), ("タイ＋１（プラスワン）", "タイ＋１（プラスワン）"), ("「梅山」号", "「梅山」号"),
+    ("-32°C", "-32°C"), ("「-」", "「-」"), ("」「", ""), ("", ""),
+])
+def test_an_answer_without_what_a_cut_left_at_its_edges(text, kept):
+    assert without_loose_marks(text) == kept
 
 
 @pytest.mark.parametrize("text, spelled", [

@@ -115,9 +115,10 @@ def test_no_texts_no_spans(reader):
 
 
 @pytest.mark.parametrize(("span", "said"), [("333メートル", "333メートルです。"), ("1958年に完成した", "1958年に完成した。"),
-                                            ("「梅山」号", "「梅山」号です。"), ("郵送。", "郵送。"),
+                                            ("「梅山」号", "「梅山」号です。"), ("郵送。", "郵送です。"),
                                             ("ディールを持ち込むこと", "ディールを持ち込むことです。"),
-                                            (" 1958年に\n", "1958年です。"), ("アイスランドで", "アイスランドです。")])
+                                            (" 1958年に\n", "1958年です。"), ("アイスランドで", "アイスランドです。"),
+                                            ("ノルドストリーム2)", "ノルドストリーム2です。"), ("、5歳", "5歳です。")])
 def test_reply_sentence(span, said):
     assert reply_sentence(answer_words(span)) == said
 
@@ -272,7 +273,7 @@ def test_a_reader_failing_on_one_question_leaves_it_to_the_model(caplog):
 def test_a_span_ends_with_its_line():
     found = read_evidence(FakeReader("333メートルで、当時は世界一高い鉄塔だった。\n【店舗一覧】", 12.0),
                           build_messages("東京タワーの高さは？", EVIDENCE)[-1]["content"])
-    assert (found.words, found.n) == ("333メートルで、当時は世界一高い鉄塔だった。", 2)
+    assert (found.words, found.n) == ("333メートルで、当時は世界一高い鉄塔だった", 2)
 
 
 def test_a_span_in_a_title_line_leaves_its_brackets_out():

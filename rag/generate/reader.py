@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..errors import GeneratorError
-from ..japanese import HIRAGANA, PREDICATE_END
+from ..japanese import HIRAGANA, PREDICATE_END, without_loose_marks
 from ..prompt import REFUSAL, parse_evidence_block, title_heading
 from ..tables import row_cells
 from .base import Generator, started_reply
@@ -30,8 +30,8 @@ REFUSAL_REPLY = f"回答: {REFUSAL}\n要点: なし"
 
 def answer_words(span: str) -> str:
     """A span's words as the answer gives them: spaces folded, without a particle it took along (「1958年に」 →
-    「1958年」)."""
-    return _TRAILING_PARTICLE.sub("", " ".join(span.split()))
+    「1958年」), nor a comma or a lone bracket at an edge (「、1837年」, 「ノルドストリーム2)」)."""
+    return without_loose_marks(_TRAILING_PARTICLE.sub("", " ".join(span.split())))
 
 
 def reply_sentence(words: str) -> str:
