@@ -1194,6 +1194,36 @@ def country_before(text: str, start: int) -> str | None:
     match = _WHOSE_BEFORE.search(text[max(0, start - 12):start]) or _WHOSE_START.match(text, start)
     return _COUNTRY_OF[match[1]] if match else None
 
+
+# A name's country written between the name and its office, in full or by its letter (「チャーチル英首相」,
+# 「スターリン・ソ連首相」, 「ラブロフ露外相」), as news titles a person.
+_LETTER_OF = {"米": "アメリカ", "英": "イギリス", "仏": "フランス", "独": "ドイツ", "伊": "イタリア", "露": "ロシア",
+              "加": "カナダ", "豪": "オーストラリア", "印": "インド", "蘭": "オランダ", "中": "中国", "日": "日本",
+              "韓": "韓国"}
+_WHOSE_AFTER = re.compile(rf"・?({_COUNTRY}|[{''.join(_LETTER_OF)}])[{KANJI}]{{0,6}}?(?:{_OFFICE})")
+_OWN_COUNTRY = re.compile(rf"・({_COUNTRY})$")
+
+
+def office_holder(text: str, country: str, office: str) -> str | None:
+    """The person `text` titles with `office` of `country` (a name in COUNTRY_NAMES), the country written between
+    the name and the office or before them (「チャーチル英首相」, 「ラブロフ・ロシア外相」, 「イギリスのチャーチル
+    首相」 for ("イギリス", "首相")), or None."""
+    forms = "|".join([*COUNTRY_NAMES.get(country, (country,)),
+                      *(letter for letter, named in _LETTER_OF.items() if named == country)])
+    name = rf"(?<![{KATAKANA}・])[{KATAKANA}][{KATAKANA}・]*[{KATAKANA}]|(?<![{KANJI}])[{KANJI}]{{2,4}}?"
+    match = (re.search(rf"({name})・?(?:{forms}){re.escape(office)}", text)
+             or re.search(rf"(?:{forms})の({name}){re.escape(office)}", text))
+    return match[1] if match else None
+
+
+def country_after(text: str, start: int, end: int) -> str | None:
+    """The country `text` names between the name at [start, end) and the office that follows it (「チャーチル英首相」:
+    イギリス), the country the name's own words end with included (「スターリン・ソ連」 of 「スターリン・ソ連首相」)."""
+    own = _OWN_COUNTRY.search(text, start, end)
+    match = _WHOSE_AFTER.match(text, own.start() if own else end)
+    return (_COUNTRY_OF.get(match[1]) or _LETTER_OF[match[1]]) if match else None
+
+
 def unvoiced(text: str) -> str:
     """`text` without the voicing marks of its kana (「ペンダゴン」 is 「ヘンタコン」): a loanword is written with or
     without them (ペンタゴン and ペンダゴン, バッグ and バック)."""

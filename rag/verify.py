@@ -108,6 +108,7 @@ from .japanese import (
     compared_by,
     compared_pair,
     compared_value,
+    country_after,
     country_before,
     date_as_written,
     date_form,
@@ -123,6 +124,7 @@ from .japanese import (
     names_in,
     names_stated,
     numbers_in,
+    office_holder,
     option_form,
     quantities,
     said_once,
@@ -298,7 +300,8 @@ class Verifier:
         if of_another_kind(verdict.short_answer, question):
             return Verdict(REFUSAL, True, "the answer is not of the kind the question asks for")
         if whose := self._of_another_country(verdict, question):
-            return Verdict(not_spoken_of([whose]), True, f"the answer is of another country than {whose}")
+            return self._office_holder(verdict, question) or Verdict(
+                not_spoken_of([whose]), True, f"the answer is of another country than {whose}")
         if missing := self.unnamed(verdict, question, [h.passage.doc_id for h in claim.related], located):
             # the reader learns which of the names or dates asked about the documents do not speak of, as asked
             missing = [date_as_written(words, question) for words in missing]
@@ -932,7 +935,8 @@ class Verifier:
     @staticmethod
     def _of_another_country(verdict: Verdict, question: str) -> str:
         """The words of the question (「インドの外相」) where it asks for a person of one country and a cited sentence
-        names the short answer as another's (「中国の王毅外相」): the model answered with the one the sentence names.
+        names the short answer as another's, before the name or between it and the office (「中国の王毅外相」,
+        「スターリン・ソ連首相」): the model answered with the one the sentence names.
         Of the 9 JaQuAD training questions so asked, none has its gold answer named as another country's."""
         asked = asked_whose(question)
         if asked is None or not verdict.short_answer:
@@ -940,10 +944,24 @@ class Verifier:
         for citation in verdict.citations:
             at = citation.quote.find(verdict.short_answer)
             while at >= 0:
-                if (named := country_before(citation.quote, at)) is not None:
+                named = country_before(citation.quote, at) or country_after(
+                    citation.quote, at, at + len(verdict.short_answer))
+                if named is not None:
                     return asked[1] if named != asked[0] else ""
                 at = citation.quote.find(verdict.short_answer, at + 1)
         return ""
+
+    @classmethod
+    def _office_holder(cls, verdict: Verdict, question: str) -> Verdict | None:
+        """Where the short answer holds an office of another country than asked, the person a cited sentence titles
+        with the asked country's office (「チャーチル英首相」 beside 「スターリン・ソ連首相」, asked 「イギリスの首相
+        は誰」), cited by it; None where no cited sentence names one."""
+        country, words = asked_whose(question)
+        office = words.split("の", 1)[1]
+        for citation in verdict.citations:
+            if name := office_holder(fold_width(citation.quote), country, office):
+                return cls._cited(f"{name}です。", [citation], name)
+        return None
 
     @classmethod
     def _difference(cls, verdict: Verdict, question: str) -> Verdict:

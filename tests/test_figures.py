@@ -479,3 +479,14 @@ def test_a_person_the_sentence_names_as_another_countrys_answers_no_question_abo
     assert result.refused and result.answer == "資料には「インドの外相」についての記載がありません。"
     result = ask("回答: 王毅外相です。[1]\n要点: 王毅外相", "ラブロフ外相がアスタナで会談した中国の外相は誰ですか？")
     assert not result.refused and result.short_answer == "王毅外相"
+
+
+def test_asked_one_countrys_office_holder_the_person_a_cited_sentence_so_titles_answers(
+        tmp_path: Path, settings, embedder):
+    ask = asker(tmp_path, settings, embedder, {
+        "talks.md": "---\ntitle: テヘラン会談\ndate: 2024-07-04\n---\n1943年、ルーズベルト大統領はスターリン・ソ連首相に"
+                    "二人だけの会談を提案し、チャーチル英首相を外そうとした。\n",
+    })
+    result = ask("回答: スターリン・ソ連です。[1]\n要点: スターリン・ソ連", "ルーズベルトが外そうとしたイギリスの首相は誰？")
+    assert not result.refused and (result.answer, result.short_answer) == ("チャーチルです。[1]", "チャーチル")
+    assert result.citations[0].quote.startswith("1943年、ルーズベルト大統領は")

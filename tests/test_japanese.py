@@ -23,6 +23,7 @@ from rag.japanese import (
     compared_by,
     compared_pair,
     compared_value,
+    country_after,
     country_before,
     country_named,
     date_as_asked,
@@ -42,6 +43,7 @@ from rag.japanese import (
     names_in,
     names_stated,
     numbers_in,
+    office_holder,
     said_once,
     spelled_as,
     squash,
@@ -855,3 +857,28 @@ def test_the_country_a_question_asks_a_person_of(question, whose):
 ])
 def test_the_country_a_text_names_a_person_of(text, words, country):
     assert country_before(text, text.index(words)) == country
+
+
+@pytest.mark.parametrize("text, words, country", [
+    ("チャーチル英首相を外そうとした", "チャーチル", "イギリス"),
+    ("スターリン・ソ連首相に提案した", "スターリン", "ソ連"),
+    ("スターリン・ソ連首相に提案した", "スターリン・ソ連", "ソ連"),  # the name's own words end with it
+    ("ラブロフ・ロシア外相", "ラブロフ", "ロシア"), ("王毅中国外相", "王毅", "中国"),
+    ("ブリンケン米国務長官は19日", "ブリンケン", "アメリカ"),
+    ("ブリンケン国務長官は19日", "ブリンケン", None),  # no country between name and office
+    ("ブリンケン氏は英首相と会談した", "ブリンケン", None),  # another person's office
+])
+def test_the_country_a_text_names_between_a_person_and_the_office(text, words, country):
+    start = text.index(words)
+    assert country_after(text, start, start + len(words)) == country
+
+
+@pytest.mark.parametrize("text, country, office, holder", [
+    ("スターリン・ソ連首相に提案し、チャーチル英首相を外そうとした", "イギリス", "首相", "チャーチル"),
+    ("スターリン・ソ連首相に提案し、チャーチル英首相を外そうとした", "ソ連", "首相", "スターリン"),
+    ("イギリスのチャーチル首相が", "イギリス", "首相", "チャーチル"), ("王毅中国外相と会談", "中国", "外相", "王毅"),
+    ("米国のブリンケン国務長官", "アメリカ", "国務長官", "ブリンケン"),
+    ("ラブロフ・ロシア外相は述べた", "中国", "外相", None), ("チャーチル英首相", "イギリス", "外相", None),
+])
+def test_the_person_a_text_titles_with_a_countrys_office(text, country, office, holder):
+    assert office_holder(text, country, office) == holder
