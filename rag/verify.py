@@ -623,7 +623,10 @@ class Verifier:
                     continue
                 differing = {key: label for key, label in values.items()
                              if key[0] in kinds and key not in own and key not in former}
-                if not differing or names_another(sentence, claim.question):  # another branch's hours
+                # another branch's hours, named by the sentence or the one before it (「港南店は…。土日祝の営業時間
+                # に変更はありません。」)
+                if not differing or names_another(self._with_sentence_before(passage.text, start, end, claim.question),
+                                                  claim.question):
                     continue
                 speaks = self._said_coverage(claim.question, passage, start, end)
                 same_word = any(label and label == named and key[0] == kind
@@ -884,15 +887,21 @@ class Verifier:
         paragraph where that speaks more about the question: a sentence leaves unsaid the topic the one before it
         named (「北浜店は、…開館時刻を午前7時に変更します。閉館時刻(午後10時)は変わりません。」), unless it names
         something the question does not (`names_in`: 「駅前本店の営業は…」 is about another branch)."""
-        text = source.text
-        sentence = text[start:end]
-        alone = self._coverage(question, source, sentence)
+        alone = self._coverage(question, source, source.text[start:end])
+        read = self._with_sentence_before(source.text, start, end, question)
+        return alone if read == source.text[start:end] else max(alone, self._coverage(question, source, read))
+
+    @staticmethod
+    def _with_sentence_before(text: str, start: int, end: int, question: str) -> str:
+        """The sentence at `start`:`end` of `text` with the one before it in its paragraph, which names the topic it
+        leaves unsaid (「港南店は、…延長します。土日祝の営業時間に変更はありません。」), or alone where it names a
+        branch, place or model of its own that the question does not, its subject (a katakana word, シャワールーム,
+        names none), or starts its paragraph."""
         before = [s for s, e in split_sentences(text[:start]) if "\n" not in text[e:start]]
-        # a branch, place or model of its own is its subject; a katakana word (シャワールーム) names none
         if not before or any(name not in question and not KATAKANA_WORD.fullmatch(name)
-                             for name in names_in(sentence)):
-            return alone
-        return max(alone, self._coverage(question, source, text[before[-1]:end]))
+                             for name in names_in(text[start:end])):
+            return text[start:end]
+        return text[before[-1]:end]
 
     @staticmethod
     def _with_short_answer(verdict: Verdict, question: str) -> Verdict:

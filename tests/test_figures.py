@@ -6,7 +6,9 @@ from pathlib import Path
 import pytest
 
 from rag.answer import Answerer
+from rag.chunk import split_sentences
 from rag.index import build_index
+from rag.japanese import names_another
 from rag.load import Document
 from rag.prompt import REFUSAL
 from rag.retrieve import Retriever
@@ -467,6 +469,23 @@ def test_a_sentence_about_another_branch_is_no_source_that_differs(tmp_path: Pat
     result = ask("回答: 8:00～22:00です。[1]\n要点: 8:00～22:00", "桜台店の平日の営業時間は？")
     assert not result.refused and result.reason != "the sources differ"
     assert len(result.citations) == 1 and result.citations[0].quote.startswith("店舗名: 桜台店、")
+
+
+HOURS = ("港南店は、平日の閉館時刻を午後10時から午後11時に延長します。土日祝の営業時間（午前9時～午後8時）に変更はありません。\n"
+         "北浜店の閉館時刻（午後10時）は変わりません。")
+
+
+@pytest.mark.parametrize("sentence, question, read, another", [
+    # the sentence leaves its topic, 港南店, to the one before it: the two are read together
+    ("土日祝の営業時間", "桜台店の平日の営業時間は？", HOURS[:HOURS.index("\n")], True),
+    ("北浜店の閉館時刻", "桜台店の閉館時刻は？", HOURS[HOURS.index("\n") + 1:], True),  # the first of its paragraph
+    ("港南店は", "港南店の閉館時刻は？", HOURS[:HOURS.index("。") + 1], False),
+])
+def test_a_sentence_is_read_with_the_one_before_it_that_names_its_topic(sentence, question, read, another):
+    start = HOURS.index(sentence)
+    end = next(e for s, e in split_sentences(HOURS) if s <= start < e)
+    assert Verifier._with_sentence_before(HOURS, start, end, question) == read
+    assert names_another(read, question) is another
 
 
 def test_a_person_the_sentence_names_as_another_countrys_answers_no_question_about_this_country(
