@@ -948,17 +948,17 @@ _LOOSE_MARKS = "、,，。．・ \u3000"
 
 def without_loose_marks(text: str) -> str:
     """`text` without what cutting it out of its sentence left at its edges: commas, stops and middle dots, and a
-    bracket whose other half it does not hold (「「公式Webサイト」 gives 「公式Webサイト」, 「ノルドストリーム2)」 gives
-    「ノルドストリーム2」, 「、1837年」 gives 「1837年」). A pair stays (『論語』, 「タイ＋１（プラスワン）」)."""
+    bracket whose other half, in either width, it does not hold (「「公式Webサイト」 gives 「公式Webサイト」, 「ノルドストリー
+    ム2)」 gives 「ノルドストリーム2」, 「、1837年」 gives 「1837年」). A pair stays (『論語』, 「タイ＋１（プラスワン)」)."""
     while True:  # a bracket that can only be loose goes first, so that 「「人」、「」 keeps its pair
         trimmed = text.strip(_LOOSE_MARKS)
         if trimmed[:1] in CLOSING_BRACKETS:
             trimmed = trimmed[1:]
         elif trimmed[-1:] in OPENING_BRACKETS:
             trimmed = trimmed[:-1]
-        elif trimmed[:1] in OPENING_BRACKETS and half_pair(trimmed, _OTHER_HALF[trimmed[0]]):
+        elif trimmed[:1] in OPENING_BRACKETS and half_pair(fold_width(trimmed), _OTHER_HALF[fold_width(trimmed[0])]):
             trimmed = trimmed[1:]
-        elif trimmed[-1:] in CLOSING_BRACKETS and half_pair(trimmed, _OTHER_HALF[trimmed[-1]]):
+        elif trimmed[-1:] in CLOSING_BRACKETS and half_pair(fold_width(trimmed), _OTHER_HALF[fold_width(trimmed[-1])]):
             trimmed = trimmed[:-1]
         if trimmed == text:
             return text
@@ -1069,11 +1069,13 @@ _ASKED_BEFORE = re.compile(rf"(?:{ASKING_WORD.pattern})の?$")
 
 # Place names written in hiragana (いわき市, きさらぎ駅, うみねこ島, さくら島): three hiragana or more before a place
 # suffix. Hiragana also spells particles and endings, so a run ending as one does (「1つだけ村」, 「により市場」,
-# 「として県」, 「させて店」, 「ここから島」, 「それら島」) or as the honorific お (「お店」) names nothing. Without a word
+# 「として県」, 「させて店」, 「ここから島」, 「それら島」, 「こちら市」, 「いくら市場」) or as the honorific お (「お店」) names
+# nothing. Without a word
 # splitter the start of the name is unknown: it starts after a から, まで or より the run holds (「潮見港からうみねこ
 # 島」), and its last four letters stand for it, which `holds_name` compares.
 _HIRAGANA_PLACE = re.compile(
-    rf"[{HIRAGANA}]{{2,}}(?<![のなにへをがはとでもたるいうかずよておりけ])(?<!から)(?<!たら)(?<!なら)(?<!れら)"
+    rf"[{HIRAGANA}]{{2,}}(?<![のなにへをがはとでもたるいうかずよておりけ])(?<!から)(?<!たら)(?<!なら)(?<!れら)(?<!ちら)"
+    rf"(?<!いくら)"
     rf"({'|'.join(PLACE_SUFFIXES)})")
 _LEADING_PARTICLE = re.compile(rf"^(?:から|まで|より|[のをにがはでとへも])(?=[{HIRAGANA}]{{3}})")
 _JOINING_PARTICLE = re.compile(rf"(?:から|まで|より)(?=[{HIRAGANA}]{{3}})")
@@ -1123,6 +1125,17 @@ _NAME_SUFFIX = re.compile(f"(?:{'|'.join(NAME_SUFFIXES)})$")
 # 一部店舗), or a kind of branch (直営店, 加盟店).
 _NO_ONE_PLACE = re.compile(r"(?:全|各|同|他|当|本|一部|対象|周辺|近隣|直営|加盟|系列|市内|町内|県内|国内)"
                            r"(?:地区|店舗|店|駅|線|市|町|区|島|港|村|県)|開店|閉店|支店|売店|在来線|新幹線|大都市|選挙区")
+
+
+# Words that speak of every place of a kind, or of all but those named (全店舗, 各地区, その他の店舗): a sentence so
+# speaking has a subject of its own.
+_EVERY_PLACE = re.compile(r"(?:全|各|他の?|その他の|ほかの|すべての|全ての)(?:地区|店舗|店|駅|市|町|区|島|港|村|県)")
+
+
+def names_every_place(text: str) -> bool:
+    """Whether `text` speaks of every branch, district or place of a kind, or of all but those named
+    (「全店舗の土日祝の営業時間」, 「その他の店舗の営業時間」)."""
+    return _EVERY_PLACE.search(fold_width(text)) is not None
 
 
 def names_another(text: str, question: str) -> bool:
@@ -1195,33 +1208,40 @@ def country_before(text: str, start: int) -> str | None:
     return _COUNTRY_OF[match[1]] if match else None
 
 
-# A name's country written between the name and its office, in full or by its letter (「チャーチル英首相」,
-# 「スターリン・ソ連首相」, 「ラブロフ露外相」), as news titles a person.
-_LETTER_OF = {"米": "アメリカ", "英": "イギリス", "仏": "フランス", "独": "ドイツ", "伊": "イタリア", "露": "ロシア",
-              "加": "カナダ", "豪": "オーストラリア", "印": "インド", "蘭": "オランダ", "中": "中国", "日": "日本",
-              "韓": "韓国"}
-_WHOSE_AFTER = re.compile(rf"・?({_COUNTRY}|[{''.join(_LETTER_OF)}])[{KANJI}]{{0,6}}?(?:{_OFFICE})")
-_OWN_COUNTRY = re.compile(rf"・({_COUNTRY})$")
+# A name's country written between the name and its office (「チャーチル英首相」, 「スターリン・ソ連首相」,
+# 「ブリンケン米国務長官」, 「ラブロフ露外相」), as news titles a person: in full, or by its kanji letter of COUNTRY_LETTERS
+# right before the office or the word that makes one (国務, 国防, 首 of 首相, 外 of 外相, 副…). 中 and 日 start 中東, 中央 and 日本 as
+# often, and a letter with other kanji after it starts another word (「ブレア中東特使」, 「東條英機首相」): neither is read.
+_LETTER_OF = {pattern[0]: country for country, pattern in COUNTRY_LETTERS.items()}
+_MINISTRY = r"国務|国防|外務|財務|商務|司法|内務|[首外蔵法防財農厚文副]"
+_TITLED = rf"(?:({_COUNTRY})[{KANJI}]{{0,6}}?|([{''.join(_LETTER_OF)}])(?:{_MINISTRY})?)(?:{_OFFICE})"
+_WHOSE_AFTER = re.compile(rf"・?{_TITLED}")
+# a name's own words may end with its country, or with its country and office (「スターリン・ソ連」, 「ラブロフ露外相」)
+_OWN_COUNTRY = re.compile(rf"(?:・(?:{_COUNTRY})|・?{_TITLED})$")
+# a person's name in katakana, as news writes a foreign office holder's (a kanji word before an office is as often
+# 「次期」, 「歴代」 or 「女性」)
+_KATAKANA_PERSON = rf"(?<![{KATAKANA}・])[{KATAKANA}][{KATAKANA}・]*[{KATAKANA}]"
 
 
 def office_holder(text: str, country: str, office: str) -> str | None:
-    """The person `text` titles with `office` of `country` (a name in COUNTRY_NAMES), the country written between
-    the name and the office or before them (「チャーチル英首相」, 「ラブロフ・ロシア外相」, 「イギリスのチャーチル
-    首相」 for ("イギリス", "首相")), or None."""
+    """The person, named in katakana, whom `text` titles with `office` of `country` (a name in COUNTRY_NAMES), the
+    country written between the name and the office or before them (「チャーチル英首相」, 「ラブロフ・ロシア外相」,
+    「イギリスのチャーチル首相」 for ("イギリス", "首相")), or None."""
     forms = "|".join([*COUNTRY_NAMES.get(country, (country,)),
                       *(letter for letter, named in _LETTER_OF.items() if named == country)])
-    name = rf"(?<![{KATAKANA}・])[{KATAKANA}][{KATAKANA}・]*[{KATAKANA}]|(?<![{KANJI}])[{KANJI}]{{2,4}}?"
-    match = (re.search(rf"({name})・?(?:{forms}){re.escape(office)}", text)
-             or re.search(rf"(?:{forms})の({name}){re.escape(office)}", text))
+    match = (re.search(rf"({_KATAKANA_PERSON})・?(?:{forms}){re.escape(office)}", text)
+             or re.search(rf"(?:{forms})の({_KATAKANA_PERSON}){re.escape(office)}", text))
     return match[1] if match else None
 
 
 def country_after(text: str, start: int, end: int) -> str | None:
     """The country `text` names between the name at [start, end) and the office that follows it (「チャーチル英首相」:
-    イギリス), the country the name's own words end with included (「スターリン・ソ連」 of 「スターリン・ソ連首相」)."""
-    own = _OWN_COUNTRY.search(text, start, end)
+    イギリス), the name's own words included where they end with it (「スターリン・ソ連」, 「スターリン・ソ連首相」)."""
+    own = _OWN_COUNTRY.search(text, start + 1, end)
     match = _WHOSE_AFTER.match(text, own.start() if own else end)
-    return (_COUNTRY_OF.get(match[1]) or _LETTER_OF[match[1]]) if match else None
+    if match is None:
+        return None
+    return _COUNTRY_OF[match[1]] if match[1] else _LETTER_OF[match[2]]
 
 
 def unvoiced(text: str) -> str:

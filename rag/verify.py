@@ -121,6 +121,7 @@ from .japanese import (
     listed_options,
     named_option,
     names_another,
+    names_every_place,
     names_in,
     names_stated,
     numbers_in,
@@ -299,9 +300,10 @@ class Verifier:
             return verdict
         if of_another_kind(verdict.short_answer, question):
             return Verdict(REFUSAL, True, "the answer is not of the kind the question asks for")
-        if whose := self._of_another_country(verdict, question):
-            return self._office_holder(verdict, question) or Verdict(
-                not_spoken_of([whose]), True, f"the answer is of another country than {whose}")
+        # asked one country's office holder, the person a cited sentence so titles answers, checked as any other
+        if (whose := self._of_another_country(verdict, question)) and (
+                verdict := self._office_holder(verdict, question)) is None:
+            return Verdict(not_spoken_of([whose]), True, f"the answer is of another country than {whose}")
         if missing := self.unnamed(verdict, question, [h.passage.doc_id for h in claim.related], located):
             # the reader learns which of the names or dates asked about the documents do not speak of, as asked
             missing = [date_as_written(words, question) for words in missing]
@@ -896,11 +898,12 @@ class Verifier:
         """The sentence at `start`:`end` of `text` with the one before it in its paragraph, which names the topic it
         leaves unsaid (「港南店は、…延長します。土日祝の営業時間に変更はありません。」), or alone where it names a
         branch, place or model of its own that the question does not, its subject (a katakana word, シャワールーム,
-        names none), or starts its paragraph."""
+        names none), speaks of every one (「なお、全店舗の…」), or starts its paragraph."""
         before = [s for s, e in split_sentences(text[:start]) if "\n" not in text[e:start]]
-        if not before or any(name not in question and not KATAKANA_WORD.fullmatch(name)
-                             for name in names_in(text[start:end])):
-            return text[start:end]
+        sentence = text[start:end]
+        if not before or names_every_place(sentence) or any(
+                name not in question and not KATAKANA_WORD.fullmatch(name) for name in names_in(sentence)):
+            return sentence
         return text[before[-1]:end]
 
     @staticmethod
@@ -945,8 +948,8 @@ class Verifier:
     def _of_another_country(verdict: Verdict, question: str) -> str:
         """The words of the question (「インドの外相」) where it asks for a person of one country and a cited sentence
         names the short answer as another's, before the name or between it and the office (「中国の王毅外相」,
-        「スターリン・ソ連首相」): the model answered with the one the sentence names.
-        Of the 9 JaQuAD training questions so asked, none has its gold answer named as another country's."""
+        「スターリン・ソ連首相」): the model answered with the one the sentence names. Of the 9 JaQuAD training
+        questions so asked, none has its gold answer named as another country's either way."""
         asked = asked_whose(question)
         if asked is None or not verdict.short_answer:
             return ""
@@ -965,8 +968,9 @@ class Verifier:
         """Where the short answer holds an office of another country than asked, the person a cited sentence titles
         with the asked country's office (「チャーチル英首相」 beside 「スターリン・ソ連首相」, asked 「イギリスの首相
         は誰」), cited by it; None where no cited sentence names one."""
-        country, words = asked_whose(question)
-        office = words.split("の", 1)[1]
+        if (asked := asked_whose(question)) is None:
+            return None
+        country, office = asked[0], asked[1].split("の", 1)[1]
         for citation in verdict.citations:
             if name := office_holder(fold_width(citation.quote), country, office):
                 return cls._cited(f"{name}です。", [citation], name)

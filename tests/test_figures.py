@@ -12,7 +12,7 @@ from rag.japanese import names_another
 from rag.load import Document
 from rag.prompt import REFUSAL
 from rag.retrieve import Retriever
-from rag.verify import CONFLICT, FIGURES_ONLY, Citation, Stated, Verdict, Verifier
+from rag.verify import CONFLICT, FIGURES_ONLY, Citation, Claim, Stated, Verdict, Verifier
 
 from .test_answer import ScriptedGenerator
 
@@ -471,6 +471,29 @@ def test_a_sentence_about_another_branch_is_no_source_that_differs(tmp_path: Pat
     assert len(result.citations) == 1 and result.citations[0].quote.startswith("店舗名: 桜台店、")
 
 
+@pytest.mark.parametrize("notice, differ", [
+    # the sentence leaves its topic, 港南店, to the one before it: it speaks of 港南店's weekends
+    ("港南店は、平日の閉館時刻を午後10時から午後11時に延長します。土日祝の営業時間（午前9時～午後8時）に変更はありません。", False),
+    # a sentence speaking of every branch has a subject of its own, 桜台店 among them
+    ("港南店は、平日の閉館時刻を午後10時から午後11時に延長します。なお、全店舗の平日の営業時間は午前10時～午後6時とします。",
+     True),
+])
+def test_a_sentence_is_about_the_branch_the_one_before_it_names(notice, differ):
+    from rag.chunk import Passage
+    from rag.retrieve import Hit
+
+    row = "店舗名: 桜台店、平日営業時間: 8:00～22:00、土日祝営業時間: 9:00～19:00。"
+    documents = {"list": Document("list", "店舗一覧", row),
+                 "hours": Document("hours", "一部店舗の営業時間変更", notice, publisher="ハヤテフィットネス")}
+    hits = [Hit(Passage(f"{d}#0", d, doc.title, 0, 0, len(doc.text), doc.text), 1.0, 0.9, 1.0, 1, (0, 0))
+            for d, doc in documents.items()]
+    cited = Citation(1, "list", "店舗一覧", "list#0", row, row, 0, len(row))
+    claim = Claim("ハヤテフィットネス桜台店の平日の営業時間は？", "8:00～22:00です。", None, hits[:1], [cited], None,
+                  related=hits)
+    verdict = Verifier(documents).conflicting(Verdict("8:00～22:00です。[1]", False, "", [cited], "8:00～22:00"), claim)
+    assert (verdict.reason == "the sources differ") is differ
+
+
 HOURS = ("港南店は、平日の閉館時刻を午後10時から午後11時に延長します。土日祝の営業時間（午前9時～午後8時）に変更はありません。\n"
          "北浜店の閉館時刻（午後10時）は変わりません。")
 
@@ -509,3 +532,16 @@ def test_asked_one_countrys_office_holder_the_person_a_cited_sentence_so_titles_
     result = ask("回答: スターリン・ソ連です。[1]\n要点: スターリン・ソ連", "ルーズベルトが外そうとしたイギリスの首相は誰？")
     assert not result.refused and (result.answer, result.short_answer) == ("チャーチルです。[1]", "チャーチル")
     assert result.citations[0].quote.startswith("1943年、ルーズベルト大統領は")
+    # the person so found is checked as any answer: the article does not name ヤルタ
+    result = ask("回答: スターリン・ソ連です。[1]\n要点: スターリン・ソ連", "ヤルタ会談でルーズベルトが外そうとしたイギリスの首相は誰？")
+    assert result.refused and result.answer == "資料には「ヤルタ」についての記載がありません。"
+
+
+def test_a_short_answer_leaves_out_a_lone_bracket_a_cut_left_at_its_edge(tmp_path: Path, settings, embedder):
+    ask = asker(tmp_path, settings, embedder, {
+        "jar.md": "---\ntitle: 腐敗の実験\n---\nスパランツァーニは、煮沸した肉汁を入れた「フタをしたビン」と「しなかったビン」を"
+                  "比べた。\n"})
+    # the list item the question names goes (`asked_part`), leaving the other's opening quote mark alone
+    result = ask("回答: 「フタをしたビン」と「しなかったビン」です。[1]\n要点: 「フタをしたビン」と「しなかったビン」",
+                 "スパランツァーニはフタをしたビンと何を比べましたか？")
+    assert not result.refused and result.short_answer == "しなかったビン"

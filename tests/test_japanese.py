@@ -40,6 +40,7 @@ from rag.japanese import (
     listed_options,
     named_option,
     names_another,
+    names_every_place,
     names_in,
     names_stated,
     numbers_in,
@@ -287,6 +288,7 @@ def test_a_column_name_gives_the_unit_of_its_figures(name, unit):
     ("潮見港からうみねこ島までの運賃は？", ["潮見港", "うみねこ島"]),  # a hiragana place name after a particle
     ("潮見港からさくら島までは？", ["潮見港", "さくら島"]), ("つばき島からかもめ島まで", ["つばき島", "かもめ島"]),
     ("ここから島までは？", []), ("それら島の面積は？", []),  # ending as から or ら of a plural does
+    ("こちら市役所の電話番号は？", []), ("どちら町ですか", []), ("いくら市場で", []),  # or as こちら, いくら
     ("いわき市の人口は？", ["いわき市"]), ("のとやま駅の隣は？", ["とやま駅"]),
     ("1つだけ村があります、村名は何ですか?", []), ("私立図書館として県から許可をもらった", []),  # endings, not names
     ("ゆっくり安らげるお店を何と言いますか?", []), ("この町の人口は？", []),
@@ -374,6 +376,7 @@ def test_a_span_holding_half_a_bracket_pair(span, bracket, half):
     ("(6月6日~8日", "6月6日~8日"), ("人種差別主義者」", "人種差別主義者"), ("「人」、「", "「人」"),
     ("『論語』", "『論語』"), ("タイ＋１（プラスワン）", "タイ＋１（プラスワン）"), ("「梅山」号", "「梅山」号"),
     ("-32°C", "-32°C"), ("「-」", "「-」"), ("」「", ""), ("", ""),
+    ("タイ＋１（プラスワン)", "タイ＋１（プラスワン)"),  # a pair in two widths
 ])
 def test_an_answer_without_what_a_cut_left_at_its_edges(text, kept):
     assert without_loose_marks(text) == kept
@@ -833,6 +836,15 @@ def test_a_text_naming_another_branch_or_district_than_the_question(text, questi
     assert names_another(text, question) is another
 
 
+@pytest.mark.parametrize("text, every", [
+    ("なお、全店舗の土日祝の営業時間は午前10時～午後6時に短縮します。", True), ("その他の店舗の営業時間に変更はございません。", True),
+    ("各地区の収集日", True), ("同店の営業時間", False),  # the same one as named before
+    ("土日祝の営業時間に変更はありません。", False), ("桜台店の営業時間", False),
+])
+def test_a_text_speaking_of_every_place_of_a_kind(text, every):
+    assert names_every_place(text) is every
+
+
 @pytest.mark.parametrize("question, whose", [
     ("アイスランドで会談した中国の外相は誰？", ("中国", "中国の外相")),
     ("アスタナで会談したインドの外相は誰ですか？", ("インド", "インドの外相")),
@@ -863,10 +875,14 @@ def test_the_country_a_text_names_a_person_of(text, words, country):
     ("チャーチル英首相を外そうとした", "チャーチル", "イギリス"),
     ("スターリン・ソ連首相に提案した", "スターリン", "ソ連"),
     ("スターリン・ソ連首相に提案した", "スターリン・ソ連", "ソ連"),  # the name's own words end with it
-    ("ラブロフ・ロシア外相", "ラブロフ", "ロシア"), ("王毅中国外相", "王毅", "中国"),
+    ("スターリン・ソ連首相に提案した", "スターリン・ソ連首相", "ソ連"),  # and with its office
+    ("ラブロフ・ロシア外相", "ラブロフ", "ロシア"), ("王毅中国外相", "王毅", "中国"), ("ラブロフ露外相", "ラブロフ", "ロシア"),
+    ("ラブロフ露外相は", "ラブロフ露外相", "ロシア"), ("バンス米副大統領", "バンス", "アメリカ"),
     ("ブリンケン米国務長官は19日", "ブリンケン", "アメリカ"),
     ("ブリンケン国務長官は19日", "ブリンケン", None),  # no country between name and office
     ("ブリンケン氏は英首相と会談した", "ブリンケン", None),  # another person's office
+    ("ブレア中東特使", "ブレア", None), ("東條英機首相", "東條", None),  # a letter starting another word
+    ("習近平中央軍事委員会主席", "習近平", None), ("中国", "中国", None),
 ])
 def test_the_country_a_text_names_between_a_person_and_the_office(text, words, country):
     start = text.index(words)
@@ -876,9 +892,13 @@ def test_the_country_a_text_names_between_a_person_and_the_office(text, words, c
 @pytest.mark.parametrize("text, country, office, holder", [
     ("スターリン・ソ連首相に提案し、チャーチル英首相を外そうとした", "イギリス", "首相", "チャーチル"),
     ("スターリン・ソ連首相に提案し、チャーチル英首相を外そうとした", "ソ連", "首相", "スターリン"),
-    ("イギリスのチャーチル首相が", "イギリス", "首相", "チャーチル"), ("王毅中国外相と会談", "中国", "外相", "王毅"),
+    ("イギリスのチャーチル首相が", "イギリス", "首相", "チャーチル"),
     ("米国のブリンケン国務長官", "アメリカ", "国務長官", "ブリンケン"),
+    ("ブリンケン米国務長官", "アメリカ", "国務長官", "ブリンケン"),
     ("ラブロフ・ロシア外相は述べた", "中国", "外相", None), ("チャーチル英首相", "イギリス", "外相", None),
+    # a kanji word before an office is as often none of a person's: only names in katakana are read
+    ("次期英首相の就任", "イギリス", "首相", None), ("イギリスの女性首相", "イギリス", "首相", None),
+    ("新任米大統領", "アメリカ", "大統領", None), ("王毅中国外相と会談", "中国", "外相", None),
 ])
 def test_the_person_a_text_titles_with_a_countrys_office(text, country, office, holder):
     assert office_holder(text, country, office) == holder

@@ -30,7 +30,7 @@ REFUSAL_REPLY = f"回答: {REFUSAL}\n要点: なし"
 
 def answer_words(span: str) -> str:
     """A span's words as the answer gives them: spaces folded, without a particle it took along (「1958年に」 →
-    「1958年」), nor a comma or a lone bracket at an edge (「、1837年」, 「ノルドストリーム2)」)."""
+    「1958年」), nor a comma, stop, middle dot or lone bracket at an edge (「、1837年」, 「郵送。」, 「ノルドストリーム2)」)."""
     return without_loose_marks(_TRAILING_PARTICLE.sub("", " ".join(span.split())))
 
 
