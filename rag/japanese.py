@@ -1069,14 +1069,12 @@ _ASKED_BEFORE = re.compile(rf"(?:{ASKING_WORD.pattern})の?$")
 
 # Place names written in hiragana (いわき市, きさらぎ駅, うみねこ島, さくら島): three hiragana or more before a place
 # suffix. Hiragana also spells particles and endings, so a run ending as one does (「1つだけ村」, 「により市場」,
-# 「として県」, 「させて店」, 「ここから島」, 「それら島」, 「こちら市」, 「いくら市場」) or as the honorific お (「お店」) names
-# nothing. Without a word
-# splitter the start of the name is unknown: it starts after a から, まで or より the run holds (「潮見港からうみねこ
-# 島」), and its last four letters stand for it, which `holds_name` compares.
+# 「として県」, 「させて店」, 「ここから島」, 「それら島」, 「こちら市」, 「いくら市場」) or as the honorific お (「お店」)
+# names nothing. Without a word splitter the start of the name is unknown: it starts after a から, まで or より the run
+# holds (「潮見港からうみねこ島」), and its last four letters stand for it, which `holds_name` compares.
 _HIRAGANA_PLACE = re.compile(
     rf"[{HIRAGANA}]{{2,}}(?<![のなにへをがはとでもたるいうかずよておりけ])(?<!から)(?<!たら)(?<!なら)(?<!れら)(?<!ちら)"
-    rf"(?<!いくら)"
-    rf"({'|'.join(PLACE_SUFFIXES)})")
+    rf"(?<!いくら)({'|'.join(PLACE_SUFFIXES)})")
 _LEADING_PARTICLE = re.compile(rf"^(?:から|まで|より|[のをにがはでとへも])(?=[{HIRAGANA}]{{3}})")
 _JOINING_PARTICLE = re.compile(rf"(?:から|まで|より)(?=[{HIRAGANA}]{{3}})")
 
@@ -1209,9 +1207,10 @@ def country_before(text: str, start: int) -> str | None:
 
 
 # A name's country written between the name and its office (「チャーチル英首相」, 「スターリン・ソ連首相」,
-# 「ブリンケン米国務長官」, 「ラブロフ露外相」), as news titles a person: in full, or by its kanji letter of COUNTRY_LETTERS
-# right before the office or the word that makes one (国務, 国防, 首 of 首相, 外 of 外相, 副…). 中 and 日 start 中東, 中央 and 日本 as
-# often, and a letter with other kanji after it starts another word (「ブレア中東特使」, 「東條英機首相」): neither is read.
+# 「ブリンケン米国務長官」, 「ラブロフ露外相」), as news titles a person: in full, or by its kanji letter of
+# COUNTRY_LETTERS right before the office or the word that makes one (国務, 国防, 首 of 首相, 外 of 外相, 副…). 中 and 日
+# start 中東, 中央 and 日本 as often, and a letter with other kanji after it starts another word (「ブレア中東特使」,
+# 「東條英機首相」): neither is read.
 _LETTER_OF = {pattern[0]: country for country, pattern in COUNTRY_LETTERS.items()}
 _MINISTRY = r"国務|国防|外務|財務|商務|司法|内務|[首外蔵法防財農厚文副]"
 _TITLED = rf"(?:({_COUNTRY})[{KANJI}]{{0,6}}?|([{''.join(_LETTER_OF)}])(?:{_MINISTRY})?)(?:{_OFFICE})"
