@@ -1125,9 +1125,10 @@ _NO_ONE_PLACE = re.compile(r"(?:全|各|同|他|当|本|一部|対象|周辺|近
                            r"(?:地区|店舗|店|駅|線|市|町|区|島|港|村|県)|開店|閉店|支店|売店|在来線|新幹線|大都市|選挙区")
 
 
-# Words that speak of every place of a kind, or of all but those named (全店舗, 各地区, その他の店舗): a sentence so
-# speaking has a subject of its own.
-_EVERY_PLACE = re.compile(r"(?:全|各|他の?|その他の|ほかの|すべての|全ての)(?:地区|店舗|店|駅|市|町|区|島|港|村|県)")
+# Words that speak of every place of a kind, or of all but those named (全店舗, 各地区, その他の店舗, 残りの店舗), as
+# words of their own (not 安全区域, 各駅停車, 他店と異なり): a sentence so speaking has a subject of its own.
+_EVERY_PLACE = re.compile(rf"(?:(?<![{KANJI}])[全各]|(?:その他|他|ほか|残り|それ以外|以外)の|すべての|全ての)"
+                          rf"(?:地区|店舗|店|駅|市|町|区|島|港|村|県)(?![{KANJI}])")
 
 
 def names_every_place(text: str) -> bool:
@@ -1208,12 +1209,13 @@ def country_before(text: str, start: int) -> str | None:
 
 # A name's country written between the name and its office (「チャーチル英首相」, 「スターリン・ソ連首相」,
 # 「ブリンケン米国務長官」, 「ラブロフ露外相」), as news titles a person: in full, or by its kanji letter of
-# COUNTRY_LETTERS right before the office or the word that makes one (国務, 国防, 首 of 首相, 外 of 外相, 副…). 中 and 日
-# start 中東, 中央 and 日本 as often, and a letter with other kanji after it starts another word (「ブレア中東特使」,
-# 「東條英機首相」): neither is read.
+# COUNTRY_LETTERS, right before the office or the word that makes one (国務, 国防, 国家, 首 of 首相, 外 of 外相, 副…),
+# the office a word of its own (not 「大使館」, 「首相官邸」). 中 and 日 start 中東, 中央 and 日本 as often, and a country
+# with other kanji after it names another word or a brief (「ブレア中東特使」, 「東條英機首相」, 「ウクライナ担当特使」):
+# none is read.
 _LETTER_OF = {pattern[0]: country for country, pattern in COUNTRY_LETTERS.items()}
-_MINISTRY = r"国務|国防|外務|財務|商務|司法|内務|[首外蔵法防財農厚文副]"
-_TITLED = rf"(?:({_COUNTRY})[{KANJI}]{{0,6}}?|([{''.join(_LETTER_OF)}])(?:{_MINISTRY})?)(?:{_OFFICE})"
+_MINISTRY = r"国務|国防|外務|財務|商務|司法|内務|国家|[首外蔵法防財農厚文副]"
+_TITLED = rf"(?:({_COUNTRY})|([{''.join(_LETTER_OF)}]))(?:{_MINISTRY})?(?:{_OFFICE})(?![{KANJI}])"
 _WHOSE_AFTER = re.compile(rf"・?{_TITLED}")
 # a name's own words may end with its country, or with its country and office (「スターリン・ソ連」, 「ラブロフ露外相」)
 _OWN_COUNTRY = re.compile(rf"(?:・(?:{_COUNTRY})|・?{_TITLED})$")
@@ -1228,14 +1230,16 @@ def office_holder(text: str, country: str, office: str) -> str | None:
     「イギリスのチャーチル首相」 for ("イギリス", "首相")), or None."""
     forms = "|".join([*COUNTRY_NAMES.get(country, (country,)),
                       *(letter for letter, named in _LETTER_OF.items() if named == country)])
-    match = (re.search(rf"({_KATAKANA_PERSON})・?(?:{forms}){re.escape(office)}", text)
-             or re.search(rf"(?:{forms})の({_KATAKANA_PERSON}){re.escape(office)}", text))
+    office = rf"{re.escape(office)}(?![{KANJI}])"  # not the 大使 of 大使館
+    match = (re.search(rf"({_KATAKANA_PERSON})・?(?:{forms}){office}", text)
+             or re.search(rf"(?:{forms})の({_KATAKANA_PERSON}){office}", text))
     return match[1] if match else None
 
 
 def country_after(text: str, start: int, end: int) -> str | None:
     """The country `text` names between the name at [start, end) and the office that follows it (「チャーチル英首相」:
-    イギリス), the name's own words included where they end with it (「スターリン・ソ連」, 「スターリン・ソ連首相」)."""
+    イギリス), the name's own words included where they end with it (「スターリン・ソ連」, 「スターリン・ソ連首相」);
+    None for words that are only a country or an office (「英首相」)."""
     own = _OWN_COUNTRY.search(text, start + 1, end)
     match = _WHOSE_AFTER.match(text, own.start() if own else end)
     if match is None:

@@ -953,14 +953,14 @@ class Verifier:
         asked = asked_whose(question)
         if asked is None or not verdict.short_answer:
             return ""
+        short = fold_width(verdict.short_answer)
         for citation in verdict.citations:
-            at = citation.quote.find(verdict.short_answer)
+            quote = fold_width(citation.quote)
+            at = quote.find(short)
             while at >= 0:
-                named = country_before(citation.quote, at) or country_after(
-                    citation.quote, at, at + len(verdict.short_answer))
-                if named is not None:
+                if (named := country_before(quote, at) or country_after(quote, at, at + len(short))) is not None:
                     return asked[1] if named != asked[0] else ""
-                at = citation.quote.find(verdict.short_answer, at + 1)
+                at = quote.find(short, at + 1)
         return ""
 
     @classmethod

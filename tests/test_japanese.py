@@ -839,6 +839,8 @@ def test_a_text_naming_another_branch_or_district_than_the_question(text, questi
 @pytest.mark.parametrize("text, every", [
     ("なお、全店舗の土日祝の営業時間は午前10時～午後6時に短縮します。", True), ("その他の店舗の営業時間に変更はございません。", True),
     ("各地区の収集日", True), ("同店の営業時間", False),  # the same one as named before
+    ("残りの店舗の平日の営業時間", True), ("それ以外の店舗", True),
+    ("安全区域", False), ("各駅停車", False), ("全区間", False), ("他店と異なり", False),  # words of their own
     ("土日祝の営業時間に変更はありません。", False), ("桜台店の営業時間", False),
 ])
 def test_a_text_speaking_of_every_place_of_a_kind(text, every):
@@ -883,6 +885,8 @@ def test_the_country_a_text_names_a_person_of(text, words, country):
     ("ブリンケン氏は英首相と会談した", "ブリンケン", None),  # another person's office
     ("ブレア中東特使", "ブレア", None), ("東條英機首相", "東條", None),  # a letter starting another word
     ("習近平中央軍事委員会主席", "習近平", None), ("中国", "中国", None),
+    ("ケロッグ・ウクライナ担当特使", "ケロッグ", None), ("ファーウェイ米国相手に", "ファーウェイ", None),  # a brief; no office
+    ("習近平中国国家主席", "習近平", "中国"), ("チャーチル･英首相", "チャーチル", None),  # a half-width dot: folded by the caller
 ])
 def test_the_country_a_text_names_between_a_person_and_the_office(text, words, country):
     start = text.index(words)
@@ -899,6 +903,7 @@ def test_the_country_a_text_names_between_a_person_and_the_office(text, words, c
     # a kanji word before an office is as often none of a person's: only names in katakana are read
     ("次期英首相の就任", "イギリス", "首相", None), ("イギリスの女性首相", "イギリス", "首相", None),
     ("新任米大統領", "アメリカ", "大統領", None), ("王毅中国外相と会談", "中国", "外相", None),
+    ("米国のウクライナ大使館", "アメリカ", "大使", None), ("ロンドン英首相官邸", "イギリス", "首相", None),  # no office
 ])
 def test_the_person_a_text_titles_with_a_countrys_office(text, country, office, holder):
     assert office_holder(text, country, office) == holder
