@@ -19,6 +19,12 @@ def _settings(args):
     settings = load_settings(args.config, index_dir=getattr(args, "index", None),
                              corpus_dir=getattr(args, "corpus", None),
                              generator=getattr(args, "generator", None))
+    if getattr(args, "corpus", None):
+        from rag.index import corpus_for
+
+        # an index built from another corpus would be searched in its stead (the app follows its index): every
+        # figure would be of the wrong articles, so a corpus it was not built from is refused, naming --index
+        corpus_for(Path(settings.index_dir), settings.corpus_dir, settings.corpus_dir)
     logging.getLogger("evals").info("settings:\n%s", settings.describe())
     return settings
 

@@ -331,3 +331,22 @@ def test_the_markdown_report_names_the_cpu_beside_the_timings(tmp_path):
            "summary": summary, "by_kind": {}, "rows": []}
     text = write_markdown(out, tmp_path / "r.md").read_text(encoding="utf-8")
     assert "CPU: AMD EPYC, 2 cores; flags avx2." in text.splitlines()
+
+
+def test_a_corpus_the_index_was_not_built_from_is_refused_naming_index(tmp_path: Path, capsys):
+    from evals.__main__ import main
+
+    index = tmp_path / "index"
+    index.mkdir()
+    (index / "manifest.json").write_text(json.dumps({"corpus_dir": str(tmp_path / "news")}), encoding="utf-8")
+    (tmp_path / "rag.toml").write_text(f'index_dir = "{index}"\n', encoding="utf-8")
+    questions = tmp_path / "q.jsonl"
+    questions.write_text(json.dumps({"id": "n1", "question": "営業時間は？", "answers": ["9時"]}, ensure_ascii=False),
+                         encoding="utf-8")
+    code = main(["answers", "--questions", str(questions), "--corpus", str(tmp_path / "notices"),
+                 "--config", str(tmp_path / "rag.toml"), "--out", str(tmp_path / "out.json")])
+    assert code == 1
+    assert capsys.readouterr().err == (f"error: the index in {index} was built from {tmp_path / 'news'}, not "
+                                       f"{tmp_path / 'notices'}; index {tmp_path / 'notices'} into another folder "
+                                       f"(--index), or delete {index} first to replace it\n")
+    assert not (tmp_path / "out.json").exists()
