@@ -952,13 +952,14 @@ def without_loose_marks(text: str) -> str:
     ム2)」 gives 「ノルドストリーム2」, 「、1837年」 gives 「1837年」). A pair stays (『論語』, 「タイ＋１（プラスワン)」)."""
     while True:  # a bracket that can only be loose goes first, so that 「「人」、「」 keeps its pair
         trimmed = text.strip(_LOOSE_MARKS)
+        folded = fold_width(trimmed)  # 「（」 pairs with 「)」
         if trimmed[:1] in CLOSING_BRACKETS:
             trimmed = trimmed[1:]
         elif trimmed[-1:] in OPENING_BRACKETS:
             trimmed = trimmed[:-1]
-        elif trimmed[:1] in OPENING_BRACKETS and half_pair(fold_width(trimmed), _OTHER_HALF[fold_width(trimmed[0])]):
+        elif trimmed[:1] in OPENING_BRACKETS and half_pair(folded, _OTHER_HALF[fold_width(trimmed[0])]):
             trimmed = trimmed[1:]
-        elif trimmed[-1:] in CLOSING_BRACKETS and half_pair(fold_width(trimmed), _OTHER_HALF[fold_width(trimmed[-1])]):
+        elif trimmed[-1:] in CLOSING_BRACKETS and half_pair(folded, _OTHER_HALF[fold_width(trimmed[-1])]):
             trimmed = trimmed[:-1]
         if trimmed == text:
             return text
@@ -1119,16 +1120,18 @@ def names_in(question: str) -> list[str]:
 
 
 _NAME_SUFFIX = re.compile(f"(?:{'|'.join(NAME_SUFFIXES)})$")
+# The kinds of place a word of all, each or the same speaks of (店舗 before 店, that the longer is read whole).
+_PLACE_KINDS = f"地区|店舗|{'|'.join(PLACE_SUFFIXES)}"
 # Words with a place suffix that name no one place: all, each, the same, the other, a part of them (全地区, 同地区,
 # 一部店舗), or a kind of branch (直営店, 加盟店).
-_NO_ONE_PLACE = re.compile(r"(?:全|各|同|他|当|本|一部|対象|周辺|近隣|直営|加盟|系列|市内|町内|県内|国内)"
-                           r"(?:地区|店舗|店|駅|線|市|町|区|島|港|村|県)|開店|閉店|支店|売店|在来線|新幹線|大都市|選挙区")
+_NO_ONE_PLACE = re.compile(rf"(?:全|各|同|他|当|本|一部|対象|周辺|近隣|直営|加盟|系列|市内|町内|県内|国内)"
+                           rf"(?:{_PLACE_KINDS}|線)|開店|閉店|支店|売店|在来線|新幹線|大都市|選挙区")
 
 
 # Words that speak of every place of a kind, or of all but those named (全店舗, 各地区, その他の店舗, 残りの店舗), as
 # words of their own (not 安全区域, 各駅停車, 他店と異なり): a sentence so speaking has a subject of its own.
 _EVERY_PLACE = re.compile(rf"(?:(?<![{KANJI}])[全各]|(?:その他|他|ほか|残り|それ以外|以外)の|すべての|全ての)"
-                          rf"(?:地区|店舗|店|駅|市|町|区|島|港|村|県)(?![{KANJI}])")
+                          rf"(?:{_PLACE_KINDS})(?![{KANJI}])")
 
 
 def names_every_place(text: str) -> bool:
