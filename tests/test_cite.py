@@ -189,6 +189,28 @@ def test_asked_part_cuts_a_short_answer_to_what_the_question_asks():
     assert asked_part("化学進化説、表面代謝説", "二つの説は化学進化説と何？") == "表面代謝説"
 
 
+@pytest.mark.parametrize("span, question, part", [
+    # a noun or counter the answer ends in, written on without a particle, is part of it
+    ("ベオグラード条約", "オルテニアが併合されたのは、どの条約の締結によることか？", "ベオグラード条約"),
+    ("11か国語", "本作は何か国語に翻訳されたの？", "11か国語"),
+    ("2階建て", "本館は何階建ての構造ですか？", "2階建て"),
+    ("161.54km2", "アクロン市の総面積は何km2ですか。", "161.54km2"),
+    ("1934年ごろ", "その工法が広まったのはいつごろなの？", "1934年ごろ"),
+    # and so are the words before the asking word written on to it: an era, 紀元前, 午後, a measure's name
+    ("昭和29年", "連合会が結成されたのは昭和何年？", "昭和29年"),
+    ("紀元前3世紀", "ポエニ戦争とは、紀元前何世紀に起こった戦争か？", "紀元前3世紀"),
+    ("午後11時以降", "深夜バスは午後何時以降から利用できますか。", "午後11時以降"),
+    ("高さ118.2メートル", "計画上の石狩ダムは高さ何メートルでしたか。", "高さ118.2メートル"),
+    # what a particle or a quote mark joins on goes, as does a date's other part
+    ("聖職者になること", "プリーストリーは何になることを決意しましたか。", "聖職者"),
+    ("高さは333メートル", "東京タワーの高さは何メートル？", "333メートル"),
+    ("「自主独立」路線", "同党はどの路線を確立したか。", "「自主独立」"),
+    ("2006年4月30日", "何年4月30日投票の選挙で選ばれたのは？", "2006年"),
+])
+def test_asked_part_cuts_only_what_a_particle_joins_on(span, question, part):
+    assert asked_part(span, question) == part
+
+
 def test_asked_part_keeps_what_it_cannot_cut():
     assert asked_part("35議席", "総選挙で日本共産党は何議席獲得したか？") == "35議席"  # only the kind repeats
     assert asked_part("山田太郎外相", "開会のあいさつをしたのは誰？") == "山田太郎外相"
