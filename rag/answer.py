@@ -175,7 +175,7 @@ class Answerer:
         hits = search.hits
         if not hits or hits[0].dense < self.settings.min_evidence:
             return Prepared(question, notice, query, hits, search.seconds, [], [], None, WEAK_RETRIEVAL)
-        shown = self.distinct(hits)[:self.settings.answer_passages]
+        shown = self.verify.naming(self.distinct(hits)[:self.settings.answer_passages], question)
         evidence = self.evidence(query, shown)
         # a follow-up's query carries the question before it, whose words the evidence holds: its own words must
         # be held as well, where it has any besides its asking words (「その駐車場は何台分」, not 「それは何年？」)

@@ -119,6 +119,7 @@ from .japanese import (
     half_pair,
     label_before,
     listed_options,
+    lists_options,
     named_option,
     names_another,
     names_every_place,
@@ -682,6 +683,18 @@ class Verifier:
                 written = dates_spelled(text)
                 dates = [date for date in dates if not holds_date(date, written)]
         return missing + dates
+
+    def naming(self, hits: list[Hit], question: str) -> list[Hit]:
+        """Of `hits`, those whose articles hold every name the question gives (`names_in`), where any does: an
+        answer citing another article is refused for it (`unnamed`), so its sentences would only crowd out those of
+        the article asked about. All of them where none does, or the question lists options to compare, each
+        named in its own article."""
+        names = names_in(question)
+        if not names or lists_options(question):
+            return hits
+        naming = [h for h in hits if all(holds_name(name, self._naming_text(
+            h.passage.doc_id, f"{h.passage.title}\n{h.passage.text}")) for name in names)]
+        return naming or hits
 
     def _naming_text(self, doc_id: str, quoted: str) -> str:
         """What an article says names in, squashed: its title, publisher and text (the `quoted` words when it is not

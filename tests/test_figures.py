@@ -545,3 +545,30 @@ def test_a_short_answer_leaves_out_a_lone_bracket_a_cut_left_at_its_edge(tmp_pat
     result = ask("回答: 「フタをしたビン」と「しなかったビン」です。[1]\n要点: 「フタをしたビン」と「しなかったビン」",
                  "スパランツァーニはフタをしたビンと何を比べましたか？")
     assert not result.refused and result.short_answer == "しなかったビン"
+
+
+def test_the_evidence_comes_from_the_articles_that_name_what_is_asked(tmp_path: Path, settings, embedder):
+    branches = {
+        "kitahama.md": "---\ntitle: 北浜店 年末年始の営業\n---\n北浜店は12月29日から1月3日まで休業します。"
+                       "営業時間は午前10時から午後8時までです。\n",
+        "minamimachi.md": "---\ntitle: 南町店 年末年始の営業\n---\n南町店は年末年始も休まず営業します。"
+                          "営業時間は午前9時から午後9時までです。\n",
+    }
+    corpus = tmp_path / "branches"
+    corpus.mkdir()
+    for name, text in branches.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    changed = settings.replace(corpus_dir=str(corpus), index_dir=str(tmp_path / "branches-index"), min_evidence=0.0)
+    answerer = Answerer(Retriever(build_index(changed, embedder, progress=False)[0], embedder), ScriptedGenerator(""),
+                        changed)
+    documents = answerer.retriever.index.documents
+
+    def titles(prepared) -> set[str]:
+        return {documents[e.doc_id].title for e in prepared.evidence}
+    # an answer citing 南町店's notice would be refused for not naming 北浜店: its sentences are not sent
+    north = answerer.prepare("北浜店の営業時間は何時から？")
+    assert len({h.passage.doc_id for h in north.hits}) == 2 and titles(north) == {"北浜店 年末年始の営業"}
+    # where no article names it, every one found is read (and the answer refused for the name after)
+    assert titles(answerer.prepare("東口店の営業時間は何時から？")) == {"北浜店 年末年始の営業", "南町店 年末年始の営業"}
+    # options to compare are each named in their own article
+    assert len(titles(answerer.prepare("北浜店と南町店ではどちらが早く開く？"))) == 2
