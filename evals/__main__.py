@@ -56,10 +56,12 @@ def cmd_jsquad(args) -> int:
     from .jsquad import COLUMNS, build_paragraph_index, evaluate_retrieval, load_jsquad
 
     settings = _settings(args).replace(chunk_tokens=args.chunk_tokens)
-    documents, questions = load_jsquad(args.data, args.split_limit or args.limit, seed=args.seed)
+    documents, questions = load_jsquad(args.data, args.split_limit or args.limit, seed=args.seed,
+                                       leave_out=args.leave_out)
     embedder = open_embedder(settings)
     out: dict = {"kind": "jsquad", "data": str(args.data), "settings": vars(settings),
-                 "n_paragraphs": len(documents), "n_questions": len(questions), "seed": args.seed}
+                 "n_paragraphs": len(documents), "n_questions": len(questions), "seed": args.seed,
+                 "leave_out": list(args.leave_out)}
     with tempfile.TemporaryDirectory(prefix="jsquad-index-") as tmp:
         started = time.time()
         retriever = build_paragraph_index(documents, settings, embedder, Path(args.index_dir or tmp))
@@ -408,6 +410,13 @@ def cmd_update(args) -> int:
     return 0
 
 
+def _seeds(text: str) -> tuple[int, ...]:
+    try:
+        return tuple(int(seed) for seed in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected seeds separated by commas (1,2), got {text!r}") from None
+
+
 def _question_run_arguments(p: argparse.ArgumentParser, questions: str, limit: int) -> None:
     """The options of a run of the pipeline over a question file."""
     p.add_argument("--questions", default=questions)
@@ -433,6 +442,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--split-limit", type=int, default=0, help="random sample of N questions (all paragraphs kept)")
     p.add_argument("--limit", type=int, default=0, help="same as --split-limit")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--leave-out", type=_seeds, default=(), metavar="SEEDS",
+                   help="first leave out the 300-question samples of these seeds (1,2): a part to tune on apart "
+                        "from the samples figures are reported on")
     p.add_argument("--modes", default="hybrid,dense,lexical")
     p.add_argument("--chunk-tokens", type=int, default=512,
                    help="passage size; the default keeps each paragraph whole, as the task defines the unit")

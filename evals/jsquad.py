@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import random
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,8 @@ from rag.retrieve import MODES, Retriever
 
 from .metrics import CUTOFFS, latency_summary, ranking_metrics, squash
 
+# The size of the samples answers are reported on (`--limit 300 --seed 1`), which `--leave-out` takes away.
+REPORTED_SAMPLE = 300
 COLUMNS = ["hit@1", "hit@3", "hit@5", "hit@10", "mrr@10", "ndcg@10", "p50_ms", "p95_ms"]
 
 
@@ -29,11 +32,14 @@ class JsquadQuestion:
     paragraph: int
 
 
-def load_jsquad(path: str | Path, limit: int | None = None, seed: int = 0) -> tuple[list[Document], list[JsquadQuestion]]:
+def load_jsquad(path: str | Path, limit: int | None = None, seed: int = 0, leave_out: Sequence[int] = (),
+                leave_out_size: int = REPORTED_SAMPLE) -> tuple[list[Document], list[JsquadQuestion]]:
     """Distinct paragraphs as documents (title and paragraph split at [SEP] as JSQuAD writes them; a context without
     one, as in JaQuAD, is all text, under its article's title) and their questions.
 
     `limit` keeps a random sample of that many questions (fixed seed), with every paragraph still indexed.
+    `leave_out` seeds first take away the samples of `leave_out_size` questions that `limit` and those seeds would
+    draw (the ones figures are reported on), so that what is left can be tuned on without reading them.
     """
     data = json.loads(Path(path).read_text(encoding="utf-8"))
     documents: list[Document] = []
@@ -53,6 +59,9 @@ def load_jsquad(path: str | Path, limit: int | None = None, seed: int = 0) -> tu
             for qa in paragraph["qas"]:
                 questions.append(JsquadQuestion(qa["id"], qa["question"], [a["text"] for a in qa["answers"]],
                                                 by_context[context]))
+    if leave_out and leave_out_size < len(questions):
+        held = {q.id for s in leave_out for q in random.Random(s).sample(questions, leave_out_size)}
+        questions = [q for q in questions if q.id not in held]
     if limit and limit < len(questions):
         questions = random.Random(seed).sample(questions, limit)
     return documents, questions

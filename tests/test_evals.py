@@ -162,6 +162,19 @@ def test_a_context_without_a_title_mark_is_all_text_under_its_articles_title(tmp
     assert [(d.title, d.text) for d in documents] == [("東京タワー", "1958年に完成した。高さは333メートル。")]
 
 
+def test_a_part_to_tune_on_leaves_out_the_reported_samples(tmp_path):
+    data = {"data": [{"title": "数", "paragraphs": [
+        {"context": f"数 [SEP] {n}は数である。", "qas": [{"id": f"q{n}", "question": f"{n}とは？", "answers": [{"text": "数"}]}]}
+        for n in range(10)]}]}
+    path = tmp_path / "valid.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    reported = {q.id for seed in (1, 2) for q in load_jsquad(path, 3, seed=seed)[1]}
+    documents, rest = load_jsquad(path, leave_out=(1, 2), leave_out_size=3)
+    assert len(documents) == 10 and 4 <= len(rest) == 10 - len(reported)  # every paragraph is still indexed
+    assert not reported & {q.id for q in rest}
+    assert {q.id for q in load_jsquad(path, 2, seed=3, leave_out=(1, 2), leave_out_size=3)[1]} <= {q.id for q in rest}
+
+
 def test_load_test_counts_every_answer_and_checks_who_got_it(index, embedder, settings):
     from evals import load
     from rag.answer import Answerer
