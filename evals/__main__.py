@@ -257,7 +257,9 @@ def cmd_evidence(args) -> int:
                 questions = [q for q in questions if q.article in held_out]
                 retriever = ev.paragraph_retriever(documents, settings.replace(chunk_tokens=selection["chunk_tokens"]),
                                                    embedder, stack, args.cache, "jaquad")
-                hits = ev.retrieve(retriever, [q.question for q in questions], settings, "jaquad search")
+                hits = ev.shown([q.question for q in questions], ev.retrieve(
+                    retriever, [q.question for q in questions], settings, "jaquad search"), retriever.index.documents,
+                    settings)
                 out["parts"]["jaquad held-out"] = ev.answer_in_evidence(
                     [q.question for q in questions], [[q.answer] for q in questions], hits,
                     retriever.index.documents, ranker, budgets, settings.answer_passages,
@@ -269,7 +271,9 @@ def cmd_evidence(args) -> int:
                 started = time.time()
                 documents, questions = load_jsquad(args.jsquad)
                 retriever = ev.paragraph_retriever(documents, paragraph_settings, embedder, stack, args.cache, "jsquad")
-                hits = ev.retrieve(retriever, [q.question for q in questions], settings, "jsquad search")
+                hits = ev.shown([q.question for q in questions], ev.retrieve(
+                    retriever, [q.question for q in questions], settings, "jsquad search"), retriever.index.documents,
+                    settings)
                 out["parts"]["jsquad valid"] = ev.answer_in_evidence(
                     [q.question for q in questions], [q.answers for q in questions], hits,
                     retriever.index.documents, ranker, budgets, settings.answer_passages)
@@ -284,14 +288,15 @@ def cmd_evidence(args) -> int:
                     started = time.time()
                     questions = [q for q in load_questions(file) if q.answerable and q.answers]
                     queries = [standalone_query(q.question, q.history) for q in questions]
-                    hits = ev.retrieve(retriever, queries, settings, f"{file} search")
+                    hits = ev.shown([q.question for q in questions], ev.retrieve(
+                        retriever, queries, settings, f"{file} search"), retriever.index.documents, settings)
                     out["parts"][file] = ev.answer_in_evidence(
                         queries, [q.answers for q in questions], hits, retriever.index.documents, ranker, budgets,
                         settings.answer_passages)
                     out["seconds"][file] = ev.timed(started)
             for part, result in out["parts"].items():
                 print(f"{part}: {result['n_questions']} questions, answer in evidence "
-                      f"(top {settings.answer_passages} distinct passages)")
+                      f"(top {settings.answer_passages} distinct passages, of the articles naming what is asked)")
                 print(report.table(ev.budget_table(result), [f"@{b}" for b in budgets]))
                 print("mean characters read, title lines included:")
                 print(report.table({m: {k: round(v) for k, v in row.items()}

@@ -39,6 +39,7 @@ from rag.index import Index, build_lock, write_index
 from rag.load import Document
 from rag.prompt import title_lines
 from rag.retrieve import Hit, Retriever
+from rag.verify import Verifier
 
 from .metrics import squash
 
@@ -127,6 +128,13 @@ def retrieve(retriever: Retriever, queries: list[str], settings: Settings, desc:
     """Per query, the distinct hits of the search the Answerer makes (it shows the first `answer_passages`)."""
     k = max(settings.top_k, settings.answer_passages)
     return [Answerer.distinct(retriever.search(q, k=k).hits) for q in tqdm(queries, desc=desc, unit="q")]
+
+
+def shown(questions: list[str], hits: list[list[Hit]], documents, settings: Settings) -> list[list[Hit]]:
+    """Per question, the passages the Answerer reads its evidence from: the first `answer_passages` distinct hits,
+    only those of the articles that hold the names the question gives where any does (`Verifier.naming`)."""
+    verifier = Verifier(documents)
+    return [verifier.naming(found[:settings.answer_passages], question) for question, found in zip(questions, hits)]
 
 
 # --- rankings to compare ---------------------------------------------------------------------------------------

@@ -59,8 +59,9 @@ def load_jsquad(path: str | Path, limit: int | None = None, seed: int = 0, leave
             for qa in paragraph["qas"]:
                 questions.append(JsquadQuestion(qa["id"], qa["question"], [a["text"] for a in qa["answers"]],
                                                 by_context[context]))
-    if leave_out and leave_out_size < len(questions):
-        held = {q.id for s in leave_out for q in random.Random(s).sample(questions, leave_out_size)}
+    if leave_out:  # a sample as large as the file is all of it
+        size = min(leave_out_size, len(questions))
+        held = {q.id for s in leave_out for q in random.Random(s).sample(questions, size)}
         questions = [q for q in questions if q.id not in held]
     if limit and limit < len(questions):
         questions = random.Random(seed).sample(questions, limit)

@@ -440,7 +440,7 @@ def list_items(text: str) -> list[str]:
 
 
 def _joined(span: str, at: int) -> bool:
-    """Whether the words of `span` meet at `at` through a particle or a quote mark (「天体暦の情報」,
+    """Whether the words of `span` meet at `at` through a particle, or after a closing bracket (「天体暦の情報」,
     「高さは333メートル」, 「「自主独立」路線」): the question's own words joined so are not the answer, while a word
     written on without one is part of it (「昭和29年」 for 「昭和何年」, 「ベオグラード条約」 for 「どの条約」)."""
     return re.search(f"(?:{PARTICLE}|[{CLOSING_BRACKETS}])$", span[:at]) is not None \
@@ -451,8 +451,9 @@ def asked_part(span: str, question: str) -> str:
     """The part of a short answer the question asks for. Items of a list the question already names are dropped
     (「英語やロシア語」 for 「英語や何語」 gives 「ロシア語」), and words that go on from the question's asking word
     are cut off the edges (「天体暦の情報」 for 「何の情報」 gives 「天体暦」) while the kind asked for stays
-    (「2006年4月30日」 for 「何年4月30日」 gives 「2006年」), where a particle or a quote mark joins them to it
-    (`_joined`). Spans longer than a phrase are returned as they are."""
+    (「2006年4月30日」 for 「何年4月30日」 gives 「2006年」), up to where a particle or a bracket joins them to it
+    (`_joined`: 「人口は約5万人」 for 「人口は約何人」 gives 「約5万人」, 「1900年ごろの作品」 for 「何年ごろの作品」 gives
+    「1900年ごろ」) or a figure follows. Spans longer than a phrase are returned as they are."""
     if len(span) > MAX_TRIMMED_CHARS:
         return span
     span = date_as_asked(span, question)
@@ -469,13 +470,15 @@ def asked_part(span: str, question: str) -> str:
         if span.endswith(after[:n]):
             cut = len(span) - n + min(n, len(kind))
             # a figure going on is a word of its own (「2006年」「4月30日」 for 「何年4月30日」; not 「km2」)
-            if cut < len(span) and (_joined(span, cut) or span[cut].isdigit() and not span[cut - 1].isascii()):
+            if cut < len(span) and span[cut].isdigit() and not span[cut - 1].isascii():
                 span = _trimmed(span[:cut]) or span
+            elif at := next((at for at in range(cut, len(span)) if _joined(span, at)), 0):
+                span = _trimmed(span[:at]) or span
             break
     for n in range(min(len(span) - 1, len(before)), 1, -1):
         if span.startswith(before[-n:]):
-            if _joined(span, n):
-                span = _trimmed(span[n:]) or span
+            if at := next((at for at in range(n, 0, -1) if _joined(span, at)), 0):
+                span = _trimmed(span[at:]) or span
             break
     return span
 

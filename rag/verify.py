@@ -690,10 +690,11 @@ class Verifier:
         the article asked about. All of them where none does, or the question lists options to compare, each
         named in its own article."""
         names = names_in(question)
-        if not names or lists_options(question):
+        if not names or lists_options(question) or listed_options(question):
             return hits
-        naming = [h for h in hits if all(holds_name(name, self._naming_text(
-            h.passage.doc_id, f"{h.passage.title}\n{h.passage.text}")) for name in names)]
+        texts = {h.passage.doc_id: self._naming_text(h.passage.doc_id, f"{h.passage.title}\n{h.passage.text}")
+                 for h in hits}
+        naming = [h for h in hits if all(holds_name(name, texts[h.passage.doc_id]) for name in names)]
         return naming or hits
 
     def _naming_text(self, doc_id: str, quoted: str) -> str:

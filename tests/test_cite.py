@@ -205,6 +205,8 @@ def test_asked_part_cuts_a_short_answer_to_what_the_question_asks():
     ("聖職者になること", "プリーストリーは何になることを決意しましたか。", "聖職者"),
     ("高さは333メートル", "東京タワーの高さは何メートル？", "333メートル"),
     ("「自主独立」路線", "同党はどの路線を確立したか。", "「自主独立」"),
+    ("人口は約5万人", "この町の人口は約何人？", "約5万人"),  # up to the particle, not beyond it
+    ("1900年ごろの作品", "これは何年ごろの作品？", "1900年ごろ"),
     ("2006年4月30日", "何年4月30日投票の選挙で選ばれたのは？", "2006年"),
 ])
 def test_asked_part_cuts_only_what_a_particle_joins_on(span, question, part):

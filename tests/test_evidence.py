@@ -6,7 +6,14 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from evals.evidence import answer_in_evidence, coverage_table, load_jaquad, retrieval_ranking, with_kind_second
+from evals.evidence import (
+    answer_in_evidence,
+    coverage_table,
+    load_jaquad,
+    retrieval_ranking,
+    shown,
+    with_kind_second,
+)
 from rag.answer import evidence_coverage
 from rag.answer_type import expected_answer
 from rag.chunk import Passage, split_sentences
@@ -162,6 +169,14 @@ def test_baseline_orders_by_retrieval_score_and_can_move_a_sentence_of_the_asked
     assert result["answer_sentence_picked"]["ranker"] == {"20": 1.0, "200": 1.0}
     # what the model reads: the sentence and, above it, its article's title line
     assert result["mean_chars"]["ranker"]["20"] == len("【東京タワーの歴史】東京タワーは1958年に完成した。")
+
+
+def test_answer_in_evidence_reads_the_passages_the_answerer_reads(settings):
+    # the first `answer_passages` distinct hits, of the articles that name what is asked where any does
+    hits = [hit("kyoto", 0, [0.9, 0.1]), hit("tokyo", 1, [0.5, 0.5, 0.5])]
+    assert shown(["富士山が見えるのはどこから？", "清水寺の柱は何本？"], [hits, hits], DOCUMENTS,
+                 settings.replace(answer_passages=2)) == [hits[1:], hits]
+    assert shown(["富士山が見えるのはどこから？"], [hits], DOCUMENTS, settings.replace(answer_passages=1)) == [hits[:1]]
 
 
 def test_an_answer_the_title_of_a_picked_sentences_article_gives_is_in_the_evidence():

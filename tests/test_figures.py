@@ -550,7 +550,7 @@ def test_a_short_answer_leaves_out_a_lone_bracket_a_cut_left_at_its_edge(tmp_pat
 def test_the_evidence_comes_from_the_articles_that_name_what_is_asked(tmp_path: Path, settings, embedder):
     branches = {
         "kitahama.md": "---\ntitle: 北浜店 年末年始の営業\n---\n北浜店は12月29日から1月3日まで休業します。"
-                       "営業時間は午前10時から午後8時までです。\n",
+                       "休業中は南町店をご利用ください。営業時間は午前10時から午後8時までです。\n",
         "minamimachi.md": "---\ntitle: 南町店 年末年始の営業\n---\n南町店は年末年始も休まず営業します。"
                           "営業時間は午前9時から午後9時までです。\n",
     }
@@ -570,5 +570,6 @@ def test_the_evidence_comes_from_the_articles_that_name_what_is_asked(tmp_path: 
     assert len({h.passage.doc_id for h in north.hits}) == 2 and titles(north) == {"北浜店 年末年始の営業"}
     # where no article names it, every one found is read (and the answer refused for the name after)
     assert titles(answerer.prepare("東口店の営業時間は何時から？")) == {"北浜店 年末年始の営業", "南町店 年末年始の営業"}
-    # options to compare are each named in their own article
+    # options to compare are each named in their own article, though one article names both
     assert len(titles(answerer.prepare("北浜店と南町店ではどちらが早く開く？"))) == 2
+    assert len(titles(answerer.prepare("どちらかといえば北浜店と南町店のどちらが早く開く？"))) == 2
