@@ -263,7 +263,9 @@ def evidence_coverages(questions: list[JaquadQuestion], hits: list[list[Hit]], a
     """`rag.answer.evidence_coverage` of each question's evidence, as the Answerer picks it: "answered", with the
     passages found, where the answer is in the evidence; "missed", with every passage holding the answer left out,
     a question the documents do not answer asked among the neighbours of its answer (the same article's other
-    paragraphs, most often). Questions whose best passage is below `min_evidence` are refused before, and left out."""
+    paragraphs, most often). Questions whose best passage is below `min_evidence` are refused before, and left out.
+    The passages are the first found, before the Answerer keeps those of the articles naming what is asked
+    (`Verifier.naming`): the coverages measured to choose `min_evidence_coverage` were read so."""
     documents = answerer.retriever.index.documents
     out: dict[str, list[float]] = {"answered": [], "missed": []}
     for question, found in zip(tqdm(questions, desc="evidence coverage", unit="q"), hits):
