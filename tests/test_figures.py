@@ -32,17 +32,22 @@ NOTICES = {
 }
 
 
-def asker(tmp_path: Path, settings, embedder, notices: dict[str, str]):
-    """ask(reply, question): the question answered over `notices`, the model scripted to write `reply`."""
+def indexed(tmp_path: Path, settings, embedder, notices: dict[str, str]):
+    """A retriever over `notices` (file name -> text), and the settings that index them."""
     corpus = tmp_path / "notices"
     corpus.mkdir()
     for name, text in notices.items():
         (corpus / name).write_text(text, encoding="utf-8")
     changed = settings.replace(corpus_dir=str(corpus), index_dir=str(tmp_path / "notices-index"), min_evidence=0.0)
-    index = build_index(changed, embedder, progress=False)[0]
+    return Retriever(build_index(changed, embedder, progress=False)[0], embedder), changed
+
+
+def asker(tmp_path: Path, settings, embedder, notices: dict[str, str]):
+    """ask(reply, question): the question answered over `notices`, the model scripted to write `reply`."""
+    retriever, changed = indexed(tmp_path, settings, embedder, notices)
 
     def run(reply: str, question: str):
-        return Answerer(Retriever(index, embedder), ScriptedGenerator(reply), changed).answer(question)
+        return Answerer(retriever, ScriptedGenerator(reply), changed).answer(question)
     return run
 
 
@@ -554,13 +559,8 @@ def test_the_evidence_comes_from_the_articles_that_name_what_is_asked(tmp_path: 
         "minamimachi.md": "---\ntitle: 南町店 年末年始の営業\n---\n南町店は年末年始も休まず営業します。"
                           "営業時間は午前9時から午後9時までです。\n",
     }
-    corpus = tmp_path / "branches"
-    corpus.mkdir()
-    for name, text in branches.items():
-        (corpus / name).write_text(text, encoding="utf-8")
-    changed = settings.replace(corpus_dir=str(corpus), index_dir=str(tmp_path / "branches-index"), min_evidence=0.0)
-    answerer = Answerer(Retriever(build_index(changed, embedder, progress=False)[0], embedder), ScriptedGenerator(""),
-                        changed)
+    retriever, changed = indexed(tmp_path, settings, embedder, branches)
+    answerer = Answerer(retriever, ScriptedGenerator(""), changed)
     documents = answerer.retriever.index.documents
 
     def titles(prepared) -> set[str]:
