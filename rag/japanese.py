@@ -933,13 +933,13 @@ def gives_value(value: str, name: str, question: str) -> bool:
     return re.search(written, question) is not None
 
 
+_OTHER_HALF = dict(zip(OPENING_BRACKETS + CLOSING_BRACKETS, CLOSING_BRACKETS + OPENING_BRACKETS))
+
+
 def half_pair(span: str, bracket: str) -> bool:
     """Whether `span` holds more of the other half of `bracket`'s pair than of `bracket`: it closes 「 without
     opening it (「梅山」号」 seen from its 「), or opens it without closing it."""
     return span.count(_OTHER_HALF[bracket]) > span.count(bracket)
-
-
-_OTHER_HALF = dict(zip(OPENING_BRACKETS + CLOSING_BRACKETS, CLOSING_BRACKETS + OPENING_BRACKETS))
 
 
 # What a cut leaves at the edges of a phrase and no answer begins or ends with: a comma, a stop, a middle dot, a space.
