@@ -8,6 +8,7 @@ from .japanese import (
     ASKED_COUNT,
     DATE,
     NUMBER,
+    PERSON_END,
     PREDICATE_END,
     RANGE,
     RANGE_END_AFTER,
@@ -42,8 +43,12 @@ _ASKS_START = re.compile(f"{_ASKING_WHEN}から")
 # answers none of them, nor does a clause (「…を模索したことがある」).
 # 「どこ」 and 「だれ」 as words, not inside others: not the どころ of 見どころ or 出どころ, the どことなく ("somehow"), the
 # だれ of なだれ
-_WHO_OR_WHERE = r"誰|(?<![ぁ-ゖ])だれ|どこ(?!とな|ろ)"
+_WHO = r"誰|(?<![ぁ-ゖ])だれ"
+_WHERE = r"どこ(?!とな|ろ)"
+_WHO_OR_WHERE = f"{_WHO}|{_WHERE}"
 _ASKS_FOR_A_NAME = re.compile(rf"{_WHO_OR_WHERE}|名前|名称")
+_ASKS_WHERE = re.compile(_WHERE)
+_ASKS_WHO = re.compile(_WHO)
 _DATE_OR_FIGURE = re.compile(rf"(?:{DATE.pattern}|{NUMBER}(?:{UNIT})?)(?:です|でした)?[。.]?")
 # 「何日」 asks for a day of a month where a particle, a copula or the question's end follows it (「何日に」, 「何日から」,
 # 「何月何日？」): every one of JaQuAD train's 213 answers to it holds a day's number, so 「12月初旬」 or 「同日」 answers
@@ -124,11 +129,15 @@ def range_end(span: str, question: str) -> str:
 
 def of_another_kind(span: str, question: str) -> bool:
     """Whether `span` is words of a kind the question does not ask for: none of the options a choice question
-    lists (「両方」 or a figure for 「町と村のどちら」), words without a day's number for 「何日」, or a date or a figure
-    alone, or a clause, for 「どこ」, 「誰」 or 「名前」 (the model answering 「いつ生まれたか」 for 「どこで生まれたか」)."""
+    lists (「両方」 or a figure for 「町と村のどちら」), words without a day's number for 「何日」, a date or a figure
+    alone, or a clause, for 「どこ」, 「誰」 or 「名前」 (the model answering 「いつ生まれたか」 for 「どこで生まれたか」),
+    or a person for 「どこ」 (「…会議書記」 for where a meeting is held: none of the 548 answers to a 「どこ」 question
+    without 「誰」 in JaQuAD train 0000-0027 and JSQuAD valid ends with a person's title, `PERSON_END`)."""
     if lists_options(question):
         return not named_option(span, question)
     span, question = fold_width(span.strip()), fold_width(question)
     if not _ASKS_FOR_A_NAME.search(question):
         return bool(span) and _ASKS_FOR_A_DAY.search(question) is not None and _DAY_NUMBER.search(span) is None
+    if _ASKS_WHERE.search(question) and not _ASKS_WHO.search(question) and PERSON_END.search(span):
+        return True
     return _DATE_OR_FIGURE.fullmatch(span) is not None or PREDICATE_END.search(span) is not None

@@ -483,22 +483,35 @@ def asked_part(span: str, question: str) -> str:
     return span
 
 
+# 「何カ国・地域」 counts countries and regions together: the counter asked in is the words joined by 「・」 whole
+_JOINED_COUNTER = re.compile(rf"(?:・[{KANJI}{KATAKANA}]+)+")
+
+
 def with_counter(span: str, texts: list[str], question: str = "") -> str:
     """A bare number as the first of `texts` that counts it goes on with its counter or unit (「90」 where a
     passage says 「90歳」): the counter is part of the answer, taken whole. The counter the question asks in
     (「何人」) is the only one taken where it asks in one; it is found in any width and given as the passage writes
-    it (「９０歳」)."""
-    number = fold_width(span)
-    if not _BARE_NUMBER.fullmatch(number):
-        return span
-    asked = ASKED_COUNT.search(fold_width(question))
+    it (「９０歳」). A counter the question joins to more words (「何カ国・地域」) goes on with them where a text
+    writes them after the count (「110カ国」 → 「110カ国・地域」)."""
+    folded_question = fold_width(question)
+    asked = ASKED_COUNT.search(folded_question)
     units = unit_pattern(asked[1]) if asked else UNIT
-    counted = re.compile(rf"{FIGURE_START}{re.escape(number)}(?:{units})")
+    if _BARE_NUMBER.fullmatch(fold_width(span)):
+        span = _first_written(rf"{FIGURE_START}{re.escape(fold_width(span))}(?:{units})", texts) or span
+    joined = _JOINED_COUNTER.match(folded_question, asked.end()) if asked else None
+    if joined and (counted := re.fullmatch(rf"({NUMBER})(?:{units})", fold_width(span))):
+        span = _first_written(rf"{FIGURE_START}{re.escape(counted[1])}(?:{units}){re.escape(joined[0])}", texts) or span
+    return span
+
+
+def _first_written(pattern: str, texts: list[str]) -> str:
+    """The first words of `texts` matching `pattern` (width-folded), as the text writes them; "" where none does."""
+    compiled = re.compile(pattern)
     for text in texts:
         folded, spans = fold_width_with_offsets(text)
-        if match := counted.search(folded):
+        if match := compiled.search(folded):
             return written_part(text, spans, *match.span())
-    return span
+    return ""
 
 
 _FIGURE = re.compile(rf"{NUMBER}(?:{UNIT})?")

@@ -1062,7 +1062,9 @@ _MODEL_NUMBER = r"(?<![0-9A-Za-z])[A-Za-z]+-?[0-9][A-Za-z0-9-]*"  # SC-300, A330
 _NAMED = re.compile(
     rf"{_KATAKANA_NAME}|{_MODEL_NUMBER}|[0-9]+-?[A-Za-z][A-Za-z0-9-]*"  # and 5G
     # a kanji name with its suffix; one holding 何 (何府県, 条約何号) asks for the name instead
-    rf"|(?<![{KANJI}])(?:(?!何)[{KANJI}]){{2,}}(?:{'|'.join(NAME_SUFFIXES)})(?![{KANJI}])")
+    rf"|(?<![{KANJI}])(?:(?!何)[{KANJI}]){{2,}}(?:{'|'.join(NAME_SUFFIXES)})(?![{KANJI}])"
+    # a sea or an ocean written in kanji around a short katakana word (東シナ海, 南シナ海)
+    rf"|(?<![{KANJI}{KATAKANA}])(?!何)[{KANJI}][{KATAKANA}]{{1,2}}(?:{'|'.join(GEOGRAPHIC_SUFFIXES)})(?![{KANJI}])")
 # What the question asks about is not named by it: 「タイトルは何」「どの都市」.
 _ASKED_AFTER = re.compile(rf"(?:は|が|とは|って|の)?(?:{ASKING_WORD.pattern})")
 _ASKED_BEFORE = re.compile(rf"(?:{ASKING_WORD.pattern})の?$")
@@ -1140,19 +1142,22 @@ def names_every_place(text: str) -> bool:
     return _EVERY_PLACE.search(fold_width(text)) is not None
 
 
-def names_another(text: str, question: str) -> bool:
-    """Whether `text` names, instead of a name with a suffix that the question gives (桜台店, 浜地区), another with
-    the same suffix (港南店) and not the one asked about: it speaks of another branch, district or island. Words such
-    as 全地区 or 同地区 name no other one."""
+def names_another(text: str, question: str) -> str:
+    """The name `text` gives, instead of a name with a suffix that the question gives (桜台店, 浜地区, 東シナ海),
+    with the same suffix (港南店, 日本海) that the question does not give: it speaks of another branch, district,
+    island or sea. "" where it names none. Words such as 全地区 or 同地区 name no other one."""
     folded = fold_width(text)
     # a name right after a figure is a word after a number (「10時開店」), no name
     named = [name for start, name in _named(folded)
              if not _NO_ONE_PLACE.fullmatch(name) and not (start and folded[start - 1].isdigit())]
-    for name in names_in(question):
+    given = names_in(question)
+    # a name the question gives, or part of one (実施地区 of 住居表示実施地区), is no other
+    others = [other for other in named if not any(other in name or name in other for name in given)]
+    for name in given:
         suffix = _NAME_SUFFIX.search(name)
-        if suffix and name not in folded and any(other != name and other.endswith(suffix[0]) for other in named):
-            return True
-    return False
+        if suffix and name not in folded and (other := next((o for o in others if o.endswith(suffix[0])), "")):
+            return other
+    return ""
 
 
 # The countries news writes in kanji, whole (米国, 英国) or by one letter (米露, 訪米, 英首相, 米ロ), that a reader asks
@@ -1191,6 +1196,9 @@ _COUNTRY = "|".join(sorted(_COUNTRY_OF, key=len, reverse=True))
 # 「中国の外相は誰」: the person asked for, by the country whose office they hold (not 「日本の代表監督」, whom another
 # country's citizen may be; not 「…は誰と会談した」, another person).
 _OFFICE = r"相|大臣|大統領|主席|首脳|長官|大使|特使|国王|女王|皇帝|首長"
+# Words that end a person's name or title as news writes it (「パトルシェフ・ロシア安全保障会議書記」, 「マニング氏」,
+# 「ラブロフ外相」): words so ending name a person, who answers no 「どこ」.
+PERSON_END = re.compile(rf"(?:氏|さん|様|君|ちゃん|書記|補佐官|議長|委員長|社長|会長|監督|選手|教授|博士|将軍|天皇|{_OFFICE})$")
 _WHOSE_ASKED = re.compile(rf"(?<![{KANJI}{KATAKANA}])({_COUNTRY})の[{KANJI}{KATAKANA}]{{0,6}}(?:{_OFFICE})"
                           rf"(?=(?:は|って|とは|が)?(?:誰|だれ)(?![とをにへのがもか]))")
 _WHOSE_BEFORE = re.compile(rf"(?<![{KANJI}{KATAKANA}])({_COUNTRY})の$")

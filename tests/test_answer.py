@@ -415,6 +415,20 @@ def test_a_cited_sentence_that_says_nothing_but_the_answer_does_not_back_it():
     assert verdict.answer == "北京です。[1]" and not verdict.refused
 
 
+def test_an_answer_from_a_sentence_about_another_sea_than_asked_is_refused():
+    # the article names both seas, so the names check passes: the sentence stating the answer speaks of 日本海
+    text = "露中海軍は8月28日、日本海で潜水艦の共同パトロールを実施した。東シナ海では爆撃機が飛行した。"
+    end = text.index("。") + 1
+    passage = Passage("a#0", "a", "記事", 0, 0, len(text), text)
+    hit = Hit(passage, 1.0, 0.9, 1.0, 0, (0, end))
+    evidence = [Evidence(1, text[:end], "a", 0, end, 0), Evidence(2, text[end:], "a", end, len(text), 0)]
+    reply = "回答: 8月28日です。[1]\n要点: 8月28日"
+    verdict = Verifier()(reply, [hit], "露中の海軍が東シナ海で潜水艦の共同パトロールをしたのはいつ？", evidence)
+    assert (verdict.refused, verdict.reason) == (True, "the cited sentence speaks of 日本海, not of the place the question names")
+    verdict = Verifier()(reply, [hit], "露中の海軍が日本海で潜水艦の共同パトロールをしたのはいつ？", evidence)
+    assert (verdict.answer, verdict.short_answer, verdict.refused) == ("8月28日です。[1]", "8月28日", False)
+
+
 def test_an_answer_its_cited_articles_title_names_is_backed():
     # Japanese leaves out the topic an article is named for: 「国会開会式を欠席。」 in the article 「日本共産党」
     text = "1947年の第1回国会以降、2016年まで国会開会式を欠席。党員数は約25万人。"

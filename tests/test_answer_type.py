@@ -127,6 +127,10 @@ def test_other_questions_accept_any_words():
     ("1767年", "この絵の見どころは何ですか？", False),
     ("1767年", "この絵の見どころはどこですか？", True),
     ("1767年", "雪崩(なだれ)の原因は何？", False),  # the だれ of なだれ
+    # a person answers no 「どこ」
+    ("パトルシェフ・ロシア安全保障会議書記", "サリバン補佐官とパトルシェフ書記の会談って、どこで開かれることになってるの？", True),
+    ("ラブロフ外相", "会談はどこで開かれた？", True), ("マニング氏", "どこの誰が言った？", False),  # asks who too
+    ("ジュネーブ", "会談はどこで開かれた？", False), ("国連本部", "会談はどこで開かれた？", False),
 ])
 def test_a_date_or_figure_or_a_clause_answers_no_where_who_or_name_question(span, question, other):
     assert of_another_kind(span, question) is other
