@@ -12,7 +12,7 @@ from .cite import coverage
 from .config import Settings
 from .errors import GeneratorError
 from .evidence import SentenceRanker, pick, reading_order
-from .followup import standalone_query
+from .followup import standalone_query, with_previous
 from .generate import Generator, started_reply
 from .japanese import QUESTION_WORDS, content_bigrams, spelled_as
 from .prompt import REPLY_START, Evidence, answer_part, build_messages, title_lines
@@ -171,10 +171,18 @@ class Answerer:
         if not question:
             return Prepared(question, notice, "", [], 0.0, [], [], None, EMPTY)
         query = standalone_query(question, history)
-        search = self.retriever.search(query, k=max(self.settings.top_k, self.settings.answer_passages))
+        k = max(self.settings.top_k, self.settings.answer_passages)
+        search = self.retriever.search(query, k=k)
+        seconds = search.seconds
+        if (not search.hits or search.hits[0].dense < self.settings.min_evidence) and query == question \
+                and (joined := with_previous(question, history)) != question:
+            # a follow-up that leaves its topic unsaid (「前年同期と比べて何％増えたの？」) finds nothing alone: it
+            # is read through the question before it
+            query, search = joined, self.retriever.search(joined, k=k)
+            seconds += search.seconds
         hits = search.hits
         if not hits or hits[0].dense < self.settings.min_evidence:
-            return Prepared(question, notice, query, hits, search.seconds, [], [], None, WEAK_RETRIEVAL)
+            return Prepared(question, notice, query, hits, seconds, [], [], None, WEAK_RETRIEVAL)
         shown = self.verify.naming(self.distinct(hits)[:self.settings.answer_passages], question)
         evidence = self.evidence(query, shown)
         # a follow-up's query carries the question before it, whose words the evidence holds: its own words must
@@ -182,9 +190,9 @@ class Answerer:
         own = query != question and content_bigrams(QUESTION_WORDS.sub("", question))
         asked = [query, question] if own else [query]
         if min(evidence_coverage(q, evidence) for q in asked) < self.settings.min_evidence_coverage:
-            return Prepared(question, notice, query, hits, search.seconds, shown, evidence, None, OFF_TOPIC_EVIDENCE)
+            return Prepared(question, notice, query, hits, seconds, shown, evidence, None, OFF_TOPIC_EVIDENCE)
         start = REPLY_START if self.generator.continues_reply else ""
-        return Prepared(question, notice, query, hits, search.seconds, shown, evidence,
+        return Prepared(question, notice, query, hits, seconds, shown, evidence,
                         build_messages(question, evidence, start))
 
     def stream(self, question: str, history: list[dict] | None = None) -> Iterator[AnswerEvent]:

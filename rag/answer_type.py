@@ -14,6 +14,7 @@ from .japanese import (
     RANGE_END_AFTER,
     RANGE_END_BEFORE,
     RECURRING_DAY,
+    TIME_LENGTH,
     TIME_OF_DAY,
     UNIT,
     WEEKDAY,
@@ -56,6 +57,14 @@ _DATE_OR_FIGURE = re.compile(rf"(?:{DATE.pattern}|{NUMBER}(?:{UNIT})?)(?:です|
 # question asking the time of day too (「何日の何時から」).
 _ASKS_FOR_A_DAY = re.compile(r"何日(?=に|から|まで|の|は|が|です|でした|だ|ごろ|頃|[?？。]|$)(?!.*何時(?!間))")
 _DAY_NUMBER = re.compile(r"[0-9〇一二三四五六七八九十]日|[0-9〇一二三四五六七八九十]$")
+# 「どれくらいの時間続いた」, 「どのくらいの期間」, 「どのくらい続いた」 ask for a length of time (not 「どれくらいかかった」,
+# asked of a cost as often): every one of the 33 such questions of JaQuAD train 0000-0027 and JSQuAD valid is
+# answered by one (「約90分」, 「30万年ほど」, 「3営業日」)
+_ASKS_LENGTH = re.compile(r"(?:どれ|どの)(?:くらい|ぐらい|ほど)(?:の(?:時間|期間|年月|日数)|続|要し|経)")
+# 「いくら」 asks for an amount, which no length of time alone is, unless it asks how long passed (「いくら経って」):
+# none of the other 236 such questions there is answered by a length of time alone
+_ASKS_AMOUNT = re.compile(r"いくら(?!.{0,3}(?:経|たっ|立っ))")
+_LENGTH_ALONE = re.compile(rf"(?:約|およそ)?(?:{TIME_LENGTH.pattern})(?:です|でした)?[。.]?")
 
 
 def expected_answer(question: str) -> re.Pattern | None:
@@ -131,11 +140,17 @@ def of_another_kind(span: str, question: str) -> bool:
     """Whether `span` is words of a kind the question does not ask for: none of the options a choice question
     lists (「両方」 or a figure for 「町と村のどちら」), words without a day's number for 「何日」, a date or a figure
     alone, or a clause, for 「どこ」, 「誰」 or 「名前」 (the model answering 「いつ生まれたか」 for 「どこで生まれたか」),
-    or a person for 「どこ」 (「…会議書記」 for where a meeting is held: none of the 548 answers to a 「どこ」 question
-    without 「誰」 in JaQuAD train 0000-0027 and JSQuAD valid ends with a person's title, `PERSON_END`)."""
+    or a person for 「どこ」 (「…会議書記」 for where a meeting is held: none of the 3,097 answers to a 「どこ」
+    question without 「誰」 in JaQuAD train 0000-0027 and JSQuAD valid ends with a person's title, `PERSON_END`),
+    words without a length of time for 「どのくらいの時間」 (「37回目」), or a length of time alone for 「いくら」
+    (「50年間」)."""
     if lists_options(question):
         return not named_option(span, question)
     span, question = fold_width(span.strip()), fold_width(question)
+    if span and _ASKS_LENGTH.search(question) and not TIME_LENGTH.search(span):
+        return True
+    if _ASKS_AMOUNT.search(question) and _LENGTH_ALONE.fullmatch(span):
+        return True
     if not _ASKS_FOR_A_NAME.search(question):
         return bool(span) and _ASKS_FOR_A_DAY.search(question) is not None and _DAY_NUMBER.search(span) is None
     if _ASKS_WHERE.search(question) and not _ASKS_WHO.search(question) and PERSON_END.search(span):

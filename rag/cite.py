@@ -176,16 +176,29 @@ def holds_name(name: str, squashed: str) -> bool:
     """Whether a text (given `squash`ed, as a whole article is squashed once for all the names asked about) holds
     `name`: spelled as it is, a country by its letter in kanji (`country_named`: 「英首相」 names イギリス), or, for a
     name of four characters or more, a loanword with one letter voiced otherwise (「ペンダゴン」 for 「ペンタゴン」) or
-    with at least three quarters of its character bigrams in it, so that a long name written with one slip holds
-    (「コミュニテイセンター」 for 「コミュニティセンター」), while 「西口店」 is not held by a text that names only
-    「東口店」."""
+    with at least three quarters of its character bigrams in it (`_held_nearly`), so that a long name written with
+    one slip holds (「コミュニテイセンター」 for 「コミュニティセンター」), while 「西口店」 is not held by a text that
+    names only 「東口店」, nor a quoted remark with one word changed (「アメリカはロシアの同盟国だ」 where it quotes
+    「アメリカは中国の同盟国だ」)."""
     name, text = squash(name), squashed
     if name in text or country_named(name, text):
         return True
     if len(name) < 4:  # 「ベッド」 is not 「ペット」
         return False
+    return _held_nearly(name, text) or _voiced_otherwise(name, text)
+
+
+def _held_nearly(name: str, text: str) -> bool:
+    """Whether three quarters of `name`'s character bigrams stand in `text`: anywhere in it for a name (a name's
+    slip, 「カルフォルニア」, leaves the rest of it written apart as well), in one stretch where it would stand, a
+    letter more or less on either side, for words holding hiragana, a phrase or a remark quoted (「アメリカはロシア
+    の同盟国だ」 is not held by 「アメリカは中国の同盟国だ」 and an article naming ロシア elsewhere)."""
     grams = [name[i:i + 2] for i in range(len(name) - 1)]
-    return sum(g in text for g in grams) >= 0.75 * len(grams) or _voiced_otherwise(name, text)
+    if not _HIRAGANA_RUN.search(name):
+        return sum(gram in text for gram in grams) >= 0.75 * len(grams)
+    starts = {m.start() - i for i, gram in enumerate(grams) for m in re.finditer(re.escape(gram), text)}
+    return any(sum(gram in text[max(0, start - 1):start + len(name) + 1] for gram in grams) >= 0.75 * len(grams)
+               for start in starts)
 
 
 def _voiced_otherwise(name: str, text: str) -> bool:

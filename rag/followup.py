@@ -6,25 +6,32 @@ import re
 
 # Words that point back to something said earlier in the conversation.
 _ANAPHORA = re.compile(r"(その|この|あの|それ|これ|あれ|そこ|ここ|彼|彼女|同氏|同国|同社|両者|両国|両首脳|前者|後者|上記|先ほど|さっき)")
+# Words that open a question by going on from the answer before it (「じゃあ習近平主席との会談は？」, 「でも実際には
+# 何項目？」): what they go on from is the conversation's topic.
+_GOING_ON = re.compile(r"^(?:じゃあ|じゃ|では|でも|だけど|それで|なら|だったら|あと|ほかに|他に|逆に|一方)[、,\s]?")
 _SHORT = 14
 
 
 def needs_context(question: str) -> bool:
-    """A question that refers back, or is too short to be understood alone."""
-    return bool(_ANAPHORA.search(question)) or len(question.strip()) < _SHORT
+    """A question that refers back, goes on from the answer before it, or is too short to be understood alone."""
+    question = question.strip()
+    return bool(_ANAPHORA.search(question) or _GOING_ON.match(question)) or len(question) < _SHORT
+
+
+def with_previous(question: str, history: list[dict] | None) -> str:
+    """The question preceded by the last user question of `history` (the question alone where there is none):
+    retrieval over both texts finds the passage the conversation is about."""
+    question = question.strip()
+    previous = [turn.get("content", "") for turn in history or []
+                if isinstance(turn, dict) and turn.get("role") == "user" and str(turn.get("content", "")).strip()]
+    return f"{str(previous[-1]).strip()} {question}" if previous else question
 
 
 def standalone_query(question: str, history: list[dict] | None) -> str:
-    """The question, preceded by the last user question when it refers back to it.
+    """The question, preceded by the last user question when it refers back to it (`needs_context`).
 
     Retrieval over both texts finds the passage the conversation is about, so the evidence the generator sees
     is about it too. Rule-based: no model call, no added latency.
     """
     question = question.strip()
-    if not history or not needs_context(question):
-        return question
-    previous = [turn.get("content", "") for turn in history
-                if isinstance(turn, dict) and turn.get("role") == "user" and str(turn.get("content", "")).strip()]
-    if not previous:
-        return question
-    return f"{str(previous[-1]).strip()} {question}"
+    return with_previous(question, history) if needs_context(question) else question

@@ -236,7 +236,7 @@ SMALL_KA = "かカヵヶケ"
 COUNTERS = tuple(sorted(
     ["年前", "年後", "年間", "年", "か月", "週間", "日前", "日後", "日間", "日", "時間", "分", "秒", "人", "歳",
      "回目", "回", "倍", "%", "か国", "項目", "か条", "隻", "機", "両", "台", "本", "個", "件", "社", "位", "票",
-     "発", "冊", "枚", "頭", "円", "席", "店", "名", "泊", "部屋", "点", "便", "種類", "種目", "種族", "種"],
+     "発", "冊", "枚", "頭", "円", "席", "店", "名", "泊", "部屋", "点", "便", "種類", "種目", "種族", "種", "基"],
     key=len, reverse=True))
 
 
@@ -298,6 +298,11 @@ def date_as_asked(span: str, question: str) -> str:
 # Counters that count the same things: 「何人」 is answered by 「3名」 (名 is the formal counter of people), and
 # 「何種類」 by 「30種」.
 SAME_COUNTERS = ({"人", "名"}, {"種類", "種"})
+
+
+# A length of time (「約90分」, 「5時間」, 「30万年」, 「3営業日」, 「数か月」, 「半年」)
+_TIME_UNITS = ("営業日", "日間", "時間", "週間", "か月", "年間", "世紀", "日", "週", "年", "分", "秒")
+TIME_LENGTH = re.compile(rf"(?:{NUMBER}|数)(?:{'|'.join(_spellings(u) for u in _TIME_UNITS)})|半日|半年|半世紀")
 
 
 def unit_pattern(unit: str) -> str:
@@ -1198,7 +1203,9 @@ _COUNTRY = "|".join(sorted(_COUNTRY_OF, key=len, reverse=True))
 _OFFICE = r"相|大臣|大統領|主席|首脳|長官|大使|特使|国王|女王|皇帝|首長"
 # Words that end a person's name or title as news writes it (「パトルシェフ・ロシア安全保障会議書記」, 「マニング氏」,
 # 「ラブロフ外相」): words so ending name a person, who answers no 「どこ」.
-PERSON_END = re.compile(rf"(?:氏|さん|様|君|ちゃん|書記|補佐官|議長|委員長|社長|会長|監督|選手|教授|博士|将軍|天皇|{_OFFICE})$")
+# The words that end an office's name, as a person is titled with it (国防相, 大統領補佐官, 報道官, 社長)
+_OFFICE_TITLE = rf"{_OFFICE}|補佐官|書記|報道官|代表|議長|委員長|社長|会長|総裁|知事|市長|監督"
+PERSON_END = re.compile(rf"(?:氏|さん|様|君|ちゃん|選手|教授|博士|将軍|天皇|{_OFFICE_TITLE})$")
 _WHOSE_ASKED = re.compile(rf"(?<![{KANJI}{KATAKANA}])({_COUNTRY})の[{KANJI}{KATAKANA}]{{0,6}}(?:{_OFFICE})"
                           rf"(?=(?:は|って|とは|が)?(?:誰|だれ)(?![とをにへのがもか]))")
 _WHOSE_BEFORE = re.compile(rf"(?<![{KANJI}{KATAKANA}])({_COUNTRY})の$")
@@ -1256,6 +1263,55 @@ def country_after(text: str, start: int, end: int) -> str | None:
     if match is None:
         return None
     return _COUNTRY_OF[match[1]] if match[1] else _LETTER_OF[match[2]]
+
+
+# 「ロシアの国防相は誰」, 「同席した大統領補佐官は誰」: the office whose holder is asked for
+_OFFICE_ASKED = re.compile(rf"([{KANJI}]*(?:{_OFFICE_TITLE}))(?:は|って|とは|が)?(?:誰|だれ)")
+_OFFICE_AFTER = re.compile(rf"(?:・(?:{_COUNTRY}))?([{KANJI}]*(?:{_OFFICE_TITLE}))(?![{KANJI}])")
+_OFFICE_BEFORE = re.compile(rf"([{KANJI}]*(?:{_OFFICE_TITLE}))[の・]?$")
+_OFFICE_NAME_END = re.compile(rf"(?:{_OFFICE_TITLE})$")
+# a monarch is one office under three names; a minister's office is told by the ministry before 相, 大臣 or 長官
+_MONARCH = ("国王", "女王", "皇帝")
+_MINISTER = {"相": "相", "大臣": "相", "長官": "長官"}
+
+
+def asked_office(question: str) -> str | None:
+    """The office whose holder `question` asks for (「ロシアの国防相は誰」: 「国防相」), or None."""
+    match = _OFFICE_ASKED.search(fold_width(question))
+    return match[1] if match else None
+
+
+def office_titling(text: str, start: int, end: int) -> str | None:
+    """The office `text` titles the words at [start, end) with, right after them (「ラブロフ外相」, 「スターリン・ソ連
+    首相」: 「首相」) or right before them (「大統領特別代表ドミトリエフ氏」, 「ロシアの大統領特別代表・ドミトリエフ氏」), or the
+    office they end with themselves (「セルゲイ・ラブロフ外相」); None where it titles them with none."""
+    own = text[start:end]
+    if match := _OFFICE_NAME_END.search(re.sub(r"[(（][^)）]*[)）]$", "", own)):
+        return re.search(rf"[{KANJI}]*$", own[:match.start()])[0] + match[0]
+    if match := _OFFICE_AFTER.match(text, end):
+        return match[1]
+    match = _OFFICE_BEFORE.search(text[max(0, start - 20):start])
+    return match[1] if match else None
+
+
+def _office_kind(office: str) -> tuple[str, str]:
+    """An office as its last word and, for a minister, the ministry before it (「国防相」: ("相", "国防"))."""
+    word = _OFFICE_NAME_END.search(office)[0]
+    if word in _MONARCH:
+        return "国王", ""
+    if word in _MINISTER:
+        return _MINISTER[word], office[:-len(word)][-2:]
+    return word, ""
+
+
+def other_office(asked: str, titled: str) -> bool:
+    """Whether an office a text titles someone with (`office_titling`) is another than the one asked about: another
+    last word (「補佐官」, 「特別代表」), or another ministry (「外相」 for 「国防相」, not 「外務大臣」 for 「外相」)."""
+    (word, ministry), (other_word, other_ministry) = _office_kind(asked), _office_kind(titled)
+    if word != other_word:
+        return True
+    short, long = sorted((ministry, other_ministry), key=len)
+    return bool(short) and not (long.startswith(short) or long.endswith(short))
 
 
 def unvoiced(text: str) -> str:

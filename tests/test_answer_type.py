@@ -131,6 +131,12 @@ def test_other_questions_accept_any_words():
     ("パトルシェフ・ロシア安全保障会議書記", "サリバン補佐官とパトルシェフ書記の会談って、どこで開かれることになってるの？", True),
     ("ラブロフ外相", "会談はどこで開かれた？", True), ("マニング氏", "どこの誰が言った？", False),  # asks who too
     ("ジュネーブ", "会談はどこで開かれた？", False), ("国連本部", "会談はどこで開かれた？", False),
+    # a length of time answers 「どのくらいの時間」, and alone it answers no 「いくら」
+    ("37回目", "会談はどれくらいの時間続きましたか？", True), ("約90分", "会談はどれくらいの時間続きましたか？", False),
+    ("30万年ほど", "火山活動はどれくらいの期間続いたの？", False), ("3営業日", "どのくらい要しましたか？", False),
+    ("数か月", "交渉はどのくらい続いた？", False), ("5億円", "どれくらいかかりましたか？", False),  # a cost
+    ("50年間", "中国が保有する米国債の額はいくらですか？", True), ("約3000億ドル", "資産はいくら？", False),
+    ("1週間", "建国からいくら経って消滅した？", False),  # how long passed
 ])
 def test_a_date_or_figure_or_a_clause_answers_no_where_who_or_name_question(span, question, other):
     assert of_another_kind(span, question) is other

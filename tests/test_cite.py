@@ -134,6 +134,7 @@ COUNTED = [  # (short answer, cited sentences, question, short answer with its c
     ("90", ["90を超えた。"], "", "90"),  # nothing counts it
     ("山田", ["山田さん"], "", "山田"),
     ("ＡＢＣ", ["ＡＢＣ社"], "", "ＡＢＣ"),  # no number: spelt as it is
+    ("3", ["ジャベリン3基を送った。"], "何基送った？", "3基"),
     # a counter the question joins to more words goes on with them
     ("110カ国", ["台湾など計110カ国・地域が招かれた。"], "何カ国・地域が招かれた？", "110カ国・地域"),
     ("110", ["台湾など計110カ国・地域が招かれた。"], "何カ国・地域が招かれた？", "110カ国・地域"),
@@ -260,6 +261,11 @@ def test_a_name_is_held_as_spelt_or_written_shorter_but_not_as_another_name():
     assert not holds_name("ペット", squash("ベッドの枠"))  # too short to tell a slip from another word
     assert holds_name("イギリス", squash("チャーチル英首相を呼ばずに"))  # a country by its letter
     assert not holds_name("イギリス", squash("英語の授業"))
+    # a remark quoted is read in one place: one word changed is another remark, wherever else the article holds it
+    article = squash("ロシアの動きが続く。ベッセント財務長官の「アメリカは中国の同盟国だ」という発言だ。")
+    assert holds_name("アメリカは中国の同盟国だ", article)
+    assert not holds_name("アメリカはロシアの同盟国だ", article)
+    assert holds_name("アメリカは中国の同盟国です", article)  # one ending otherwise is the same remark
 
 
 @pytest.mark.parametrize("date, text, held", [

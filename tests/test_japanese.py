@@ -14,6 +14,7 @@ from rag.japanese import (
     NOUN_END,
     Compared,
     asked_kinds,
+    asked_office,
     asked_whose,
     asks_difference,
     changed_values,
@@ -45,6 +46,8 @@ from rag.japanese import (
     names_stated,
     numbers_in,
     office_holder,
+    office_titling,
+    other_office,
     said_once,
     spelled_as,
     squash,
@@ -912,3 +915,34 @@ def test_the_country_a_text_names_between_a_person_and_the_office(text, words, c
 ])
 def test_the_person_a_text_titles_with_a_countrys_office(text, country, office, holder):
     assert office_holder(text, country, office) == holder
+
+
+@pytest.mark.parametrize("question, office", [
+    ("その訪問に同行したロシアの国防相は誰？", "国防相"), ("会談に同席した大統領補佐官は誰ですか？", "大統領補佐官"),
+    ("中国の外相って誰？", "外相"), ("当時の社長はだれ？", "社長"),
+    ("会談したのは誰？", None), ("大統領は何と述べた？", None),  # no office's holder asked for
+])
+def test_the_office_whose_holder_a_question_asks_for(question, office):
+    assert asked_office(question) == office
+
+
+@pytest.mark.parametrize("text, words, office", [
+    ("ロシアのラブロフ外相との会談", "ラブロフ", "外相"),  # right after the name
+    ("スターリン・ソ連首相に提案", "スターリン", "首相"), ("ブリンケン米国務長官", "ブリンケン", "米国務長官"),
+    ("ロシアの大統領特別代表ドミトリエフ氏が協議した", "ドミトリエフ氏", "大統領特別代表"),  # right before it
+    ("ロシアのセルゲイ・ラブロフ外相(中央)", "セルゲイ・ラブロフ外相(中央)", "外相"),  # the words end with it
+    ("ドミトリエフ氏が協議した", "ドミトリエフ氏", None), ("会談後に記者団に語った", "記者団", None),
+])
+def test_the_office_a_text_titles_words_with(text, words, office):
+    start = text.index(words)
+    assert office_titling(text, start, start + len(words)) == office
+
+
+@pytest.mark.parametrize("asked, titled, other", [
+    ("国防相", "外相", True), ("大統領補佐官", "大統領特別代表", True), ("国務長官", "財務長官", True),
+    ("外相", "外務大臣", False), ("国防相", "国防相", False), ("補佐官", "大統領補佐官", False),
+    ("国王", "女王", False),  # a monarch under another name
+    ("共産党委員長", "志位委員長", False),  # a kanji name before the office is no ministry
+])
+def test_an_office_is_another_by_its_last_word_or_a_ministers_ministry(asked, titled, other):
+    assert other_office(asked, titled) is other
