@@ -57,13 +57,13 @@ _DATE_OR_FIGURE = re.compile(rf"(?:{DATE.pattern}|{NUMBER}(?:{UNIT})?)(?:です|
 # question asking the time of day too (「何日の何時から」).
 _ASKS_FOR_A_DAY = re.compile(r"何日(?=に|から|まで|の|は|が|です|でした|だ|ごろ|頃|[?？。]|$)(?!.*何時(?!間))")
 _DAY_NUMBER = re.compile(r"[0-9〇一二三四五六七八九十]日|[0-9〇一二三四五六七八九十]$")
-# 「どれくらいの時間続いた」, 「どのくらいの期間」, 「どのくらい続いた」 ask for a length of time (not 「どれくらいかかった」,
-# asked of a cost as often): every one of the 33 such questions of JaQuAD train 0000-0027 and JSQuAD valid is
-# answered by one (「約90分」, 「30万年ほど」, 「3営業日」)
-_ASKS_LENGTH = re.compile(r"(?:どれ|どの)(?:くらい|ぐらい|ほど)(?:の(?:時間|期間|年月|日数)|続|要し|経)")
+# 「どれくらいの時間続いた」, 「どのくらいの期間」, 「どのくらい続いた」 ask for a length of time (not 「どれくらいかかった」
+# or 「要した」, asked of a cost as often, nor 「続落した」, 「経済成長した」): every one of the 33 such questions of JaQuAD
+# train 0000-0027 and JSQuAD valid is answered by one (「約90分」, 「30万年ほど」)
+_ASKS_LENGTH = re.compile(r"(?:どれ|どの)(?:くらい|ぐらい|ほど)(?:の(?:時間|期間|年月|日数)|続(?:い|け|く)|経(?:っ|た|過))")
 # 「いくら」 asks for an amount, which no length of time alone is, unless it asks how long passed (「いくら経って」):
-# none of the other 236 such questions there is answered by a length of time alone
-_ASKS_AMOUNT = re.compile(r"いくら(?!.{0,3}(?:経|たっ|立っ))")
+# none of the other 221 such questions there is answered by a length of time alone
+_ASKS_AMOUNT = re.compile(r"いくら(?!か(?!か)|でも|.{0,3}(?:経|たっ|立っ))")  # not いくらか, "somewhat"; いくらかかる is
 _LENGTH_ALONE = re.compile(rf"(?:約|およそ)?(?:{TIME_LENGTH.pattern})(?:です|でした)?[。.]?")
 
 
@@ -153,6 +153,8 @@ def of_another_kind(span: str, question: str) -> bool:
         return True
     if not _ASKS_FOR_A_NAME.search(question):
         return bool(span) and _ASKS_FOR_A_DAY.search(question) is not None and _DAY_NUMBER.search(span) is None
-    if _ASKS_WHERE.search(question) and not _ASKS_WHO.search(question) and PERSON_END.search(span):
+    # 「どこの知事」 asks which place's governor: 「東京都知事」 answers it
+    if _ASKS_WHERE.search(question) and not _ASKS_WHO.search(question) and (title := PERSON_END.search(span)) \
+            and re.search(f"どこの[^、。?？]*{re.escape(title[0])}", question) is None:
         return True
     return _DATE_OR_FIGURE.fullmatch(span) is not None or PREDICATE_END.search(span) is not None

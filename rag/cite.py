@@ -189,15 +189,17 @@ def holds_name(name: str, squashed: str) -> bool:
 
 
 def _held_nearly(name: str, text: str) -> bool:
-    """Whether three quarters of `name`'s character bigrams stand in `text`: anywhere in it for a name (a name's
-    slip, 「カルフォルニア」, leaves the rest of it written apart as well), in one stretch where it would stand, a
-    letter more or less on either side, for words holding hiragana, a phrase or a remark quoted (「アメリカはロシア
-    の同盟国だ」 is not held by 「アメリカは中国の同盟国だ」 and an article naming ロシア elsewhere)."""
+    """Whether `name` stands in `text` but for a slip: three quarters of its character bigrams anywhere in it for a
+    name (a name's slip, 「カルフォルニア」, leaves the rest of it written apart as well); for words holding hiragana,
+    a phrase or a remark quoted, all but two of them in one stretch where it would stand, a letter more or less on
+    either side: one letter or an ending written otherwise (「同盟国です」 for 「同盟国だ」), not a word changed
+    (「アメリカはロシアの同盟国だ」 is not held by 「アメリカは中国の同盟国だ」 and an article naming ロシア elsewhere)."""
     grams = [name[i:i + 2] for i in range(len(name) - 1)]
     if not _HIRAGANA_RUN.search(name):
         return sum(gram in text for gram in grams) >= 0.75 * len(grams)
+    needed = max(len(grams) - 2, 0.75 * len(grams))
     starts = {m.start() - i for i, gram in enumerate(grams) for m in re.finditer(re.escape(gram), text)}
-    return any(sum(gram in text[max(0, start - 1):start + len(name) + 1] for gram in grams) >= 0.75 * len(grams)
+    return any(sum(gram in text[max(0, start - 1):start + len(name) + 1] for gram in grams) >= needed
                for start in starts)
 
 
@@ -513,7 +515,8 @@ def with_counter(span: str, texts: list[str], question: str = "") -> str:
         span = _first_written(rf"{FIGURE_START}{re.escape(fold_width(span))}(?:{units})", texts) or span
     joined = _JOINED_COUNTER.match(folded_question, asked.end()) if asked else None
     if joined and (counted := re.fullmatch(rf"({NUMBER})(?:{units})", fold_width(span))):
-        span = _first_written(rf"{FIGURE_START}{re.escape(counted[1])}(?:{units}){re.escape(joined[0])}", texts) or span
+        whole = rf"{FIGURE_START}{re.escape(counted[1])}(?:{units}){re.escape(joined[0])}"
+        span = _first_written(whole, texts) or span
     return span
 
 

@@ -8,7 +8,8 @@ import re
 _ANAPHORA = re.compile(r"(その|この|あの|それ|これ|あれ|そこ|ここ|彼|彼女|同氏|同国|同社|両者|両国|両首脳|前者|後者|上記|先ほど|さっき)")
 # Words that open a question by going on from the answer before it (「じゃあ習近平主席との会談は？」, 「でも実際には
 # 何項目？」): what they go on from is the conversation's topic.
-_GOING_ON = re.compile(r"^(?:じゃあ|じゃ|では|でも|だけど|それで|なら|だったら|あと|ほかに|他に|逆に|一方)[、,\s]?")
+# 「では」, 「一方」, 「あと」 and 「なら」 only before a comma: they start words too (「ではない」, 「一方的」, 「あと何日」).
+_GOING_ON = re.compile(r"^(?:(?:じゃあ|じゃ|でも|だけど|だったら|ほかに|他に|逆に)|(?:では|一方|あと|なら)[、,\s])")
 _SHORT = 14
 
 
@@ -22,9 +23,10 @@ def with_previous(question: str, history: list[dict] | None) -> str:
     """The question preceded by the last user question of `history` (the question alone where there is none):
     retrieval over both texts finds the passage the conversation is about."""
     question = question.strip()
-    previous = [turn.get("content", "") for turn in history or []
-                if isinstance(turn, dict) and turn.get("role") == "user" and str(turn.get("content", "")).strip()]
-    return f"{str(previous[-1]).strip()} {question}" if previous else question
+    previous = [str(turn.get("content") or "").strip() for turn in history or []
+                if isinstance(turn, dict) and turn.get("role") == "user"]
+    previous = [words for words in previous if words]
+    return f"{previous[-1]} {question}" if previous else question
 
 
 def standalone_query(question: str, history: list[dict] | None) -> str:

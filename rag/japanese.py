@@ -245,7 +245,9 @@ def _spellings(counter: str) -> str:
     return re.escape(counter).replace("か", f"[{SMALL_KA}]")
 
 
-COUNTER = "|".join(_spellings(c) for c in COUNTERS)
+# words a counter's letter starts that count nothing (2基地, 3基金)
+_NOT_COUNTED = {"基": "地|金|準|本|盤|礎|調|幹|軸"}
+COUNTER = "|".join(_spellings(c) + (f"(?!{_NOT_COUNTED[c]})" if c in _NOT_COUNTED else "") for c in COUNTERS)
 # Unit symbols written in Latin letters or with a degree sign, listed: Latin letters after a number are as often part
 # of a name (3M, 5G, 2PM) or a word (何CM, 何TV), which no unit check may take for a figure.
 UNIT_SYMBOLS = ("km", "cm", "mm", "m", "kg", "mg", "g", "t", "ml", "mL", "L", "ha", "GB", "MB", "TB", "KB", "GHz",
@@ -302,7 +304,8 @@ SAME_COUNTERS = ({"人", "名"}, {"種類", "種"})
 
 # A length of time (「約90分」, 「5時間」, 「30万年」, 「3営業日」, 「数か月」, 「半年」)
 _TIME_UNITS = ("営業日", "日間", "時間", "週間", "か月", "年間", "世紀", "日", "週", "年", "分", "秒")
-TIME_LENGTH = re.compile(rf"(?:{NUMBER}|数)(?:{'|'.join(_spellings(u) for u in _TIME_UNITS)})|半日|半年|半世紀")
+TIME_LENGTH = re.compile(rf"(?:{NUMBER}|数)(?:{'|'.join(_spellings(u) for u in _TIME_UNITS)})"
+                         r"|半日|半月|半年|半世紀|一晩|一夜")
 
 
 def unit_pattern(unit: str) -> str:
@@ -1147,17 +1150,33 @@ def names_every_place(text: str) -> bool:
     return _EVERY_PLACE.search(fold_width(text)) is not None
 
 
-def names_another(text: str, question: str) -> str:
+def _in_order(short: str, long: str) -> bool:
+    """Whether the letters of `short` stand in `long` in the same order (「経産」 in 「経済産業」): a word written
+    shorter."""
+    letters = iter(long)
+    return all(letter in letters for letter in short)
+
+
+def _within(short: str, long: str) -> bool:
+    """Whether `short` is part of `long` (「実施地区」 of 「住居表示実施地区」) or, four letters or more, stands in it
+    letter by letter in the same order (「経済特区」 in 「経済特別区」; not 「北地区」 in 「北浜地区」, another district)."""
+    return short in long or (len(short) >= 4 and _in_order(short, long))
+
+
+def names_another(text: str, question: str, leave_out: str = "") -> str:
     """The name `text` gives, instead of a name with a suffix that the question gives (桜台店, 浜地区, 東シナ海),
     with the same suffix (港南店, 日本海) that the question does not give: it speaks of another branch, district,
-    island or sea. "" where it names none. Words such as 全地区 or 同地区 name no other one."""
-    folded = fold_width(text)
+    island or sea. "" where it names none. Words such as 全地区 or 同地区 name no other one, nor words where `text`
+    writes `leave_out` (the answer itself)."""
+    folded, leave_out = fold_width(text), fold_width(leave_out)
+    left_out = [(m.start(), m.end()) for m in re.finditer(re.escape(leave_out), folded)] if leave_out else []
     # a name right after a figure is a word after a number (「10時開店」), no name
     named = [name for start, name in _named(folded)
-             if not _NO_ONE_PLACE.fullmatch(name) and not (start and folded[start - 1].isdigit())]
+             if not _NO_ONE_PLACE.fullmatch(name) and not (start and folded[start - 1].isdigit())
+             and not any(start < end and begin < start + len(name) for begin, end in left_out)]
     given = names_in(question)
-    # a name the question gives, or part of one (実施地区 of 住居表示実施地区), is no other
-    others = [other for other in named if not any(other in name or name in other for name in given)]
+    # a name the question gives, part of one or one written shorter is no other
+    others = [other for other in named if not any(_within(other, name) or _within(name, other) for name in given)]
     for name in given:
         suffix = _NAME_SUFFIX.search(name)
         if suffix and name not in folded and (other := next((o for o in others if o.endswith(suffix[0])), "")):
@@ -1201,13 +1220,18 @@ _COUNTRY = "|".join(sorted(_COUNTRY_OF, key=len, reverse=True))
 # 「中国の外相は誰」: the person asked for, by the country whose office they hold (not 「日本の代表監督」, whom another
 # country's citizen may be; not 「…は誰と会談した」, another person).
 _OFFICE = r"相|大臣|大統領|主席|首脳|長官|大使|特使|国王|女王|皇帝|首長"
-# Words that end a person's name or title as news writes it (「パトルシェフ・ロシア安全保障会議書記」, 「マニング氏」,
-# 「ラブロフ外相」): words so ending name a person, who answers no 「どこ」.
 # The words that end an office's name, as a person is titled with it (国防相, 大統領補佐官, 報道官, 社長)
 _OFFICE_TITLE = rf"{_OFFICE}|補佐官|書記|報道官|代表|議長|委員長|社長|会長|総裁|知事|市長|監督"
-PERSON_END = re.compile(rf"(?:氏|さん|様|君|ちゃん|選手|教授|博士|将軍|天皇|{_OFFICE_TITLE})$")
-_WHOSE_ASKED = re.compile(rf"(?<![{KANJI}{KATAKANA}])({_COUNTRY})の[{KANJI}{KATAKANA}]{{0,6}}(?:{_OFFICE})"
-                          rf"(?=(?:は|って|とは|が)?(?:誰|だれ)(?![とをにへのがもか]))")
+# Words that end a person's name or title as news writes it (「パトルシェフ・ロシア安全保障会議書記」, 「マニング氏」,
+# 「ラブロフ外相」): words so ending name a person, who answers no 「どこ」. Not 代表 or 監督, which end a team's name
+# as often (「ブラジル代表」).
+PERSON_END = re.compile(rf"(?:氏|さん|様|君|ちゃん|選手|教授|博士|将軍|天皇|{_OFFICE}|補佐官|書記|報道官|議長|委員長"
+                        rf"|社長|会長|総裁|知事|市長)$")
+# 「…は誰」, 「…は誰か？」 asking for the person themselves, not 「…は誰と会談した」, 「誰を任命した」 (another person)
+# or 「誰かが」 (someone)
+_WHO_IS = r"(?:は|って|とは|が)?(?:誰|だれ)(?![とをにへのがも]|か(?![?？。]|$))"
+_WHOSE_ASKED = re.compile(
+    rf"(?<![{KANJI}{KATAKANA}])({_COUNTRY})の[{KANJI}{KATAKANA}]{{0,6}}(?:{_OFFICE})(?={_WHO_IS})")
 _WHOSE_BEFORE = re.compile(rf"(?<![{KANJI}{KATAKANA}])({_COUNTRY})の$")
 _WHOSE_START = re.compile(rf"({_COUNTRY})の(?=[{KANJI}{KATAKANA}])")
 
@@ -1266,13 +1290,15 @@ def country_after(text: str, start: int, end: int) -> str | None:
 
 
 # 「ロシアの国防相は誰」, 「同席した大統領補佐官は誰」: the office whose holder is asked for
-_OFFICE_ASKED = re.compile(rf"([{KANJI}]*(?:{_OFFICE_TITLE}))(?:は|って|とは|が)?(?:誰|だれ)")
+_OFFICE_ASKED = re.compile(rf"([{KANJI}]*(?:{_OFFICE_TITLE})){_WHO_IS}")
 _OFFICE_AFTER = re.compile(rf"(?:・(?:{_COUNTRY}))?([{KANJI}]*(?:{_OFFICE_TITLE}))(?![{KANJI}])")
 _OFFICE_BEFORE = re.compile(rf"([{KANJI}]*(?:{_OFFICE_TITLE}))[の・]?$")
 _OFFICE_NAME_END = re.compile(rf"(?:{_OFFICE_TITLE})$")
-# a monarch is one office under three names; a minister's office is told by the ministry before 相, 大臣 or 長官
+# a monarch is one office under three names; a minister (相, 大臣, 長官) is told by the ministry before the word,
+# written in full or shorter (経産相, 経済産業相), and the prime minister goes by two names
 _MONARCH = ("国王", "女王", "皇帝")
-_MINISTER = {"相": "相", "大臣": "相", "長官": "長官"}
+_MINISTER = ("相", "大臣", "長官")
+_PRIME_MINISTER = re.compile(r"総理大臣$|総理$")
 
 
 def asked_office(question: str) -> str | None:
@@ -1295,23 +1321,33 @@ def office_titling(text: str, start: int, end: int) -> str | None:
 
 
 def _office_kind(office: str) -> tuple[str, str]:
-    """An office as its last word and, for a minister, the ministry before it (「国防相」: ("相", "国防"))."""
+    """An office as its last word and, for a minister, the ministry before it (「国防相」: ("相", "国防"),
+    「総理大臣」: ("相", "首"))."""
+    office = _PRIME_MINISTER.sub("首相", office)
     word = _OFFICE_NAME_END.search(office)[0]
     if word in _MONARCH:
         return "国王", ""
     if word in _MINISTER:
-        return _MINISTER[word], office[:-len(word)][-2:]
+        return "相", office[:-len(word)]
     return word, ""
+
+
+def _same_office(asked: str, titled: str) -> bool:
+    """Whether two offices are one by `_office_kind` (see `other_office`)."""
+    (word, ministry), (other_word, other_ministry) = _office_kind(asked), _office_kind(titled)
+    if word != other_word:
+        return False
+    # the ministries' last letters compared, a country's letter or name before them aside (「米国防長官」)
+    short, long = sorted((ministry[-4:], other_ministry[-4:]), key=len)
+    return not short or _in_order(short, long) or _in_order(short[-2:], long)
 
 
 def other_office(asked: str, titled: str) -> bool:
     """Whether an office a text titles someone with (`office_titling`) is another than the one asked about: another
-    last word (「補佐官」, 「特別代表」), or another ministry (「外相」 for 「国防相」, not 「外務大臣」 for 「外相」)."""
-    (word, ministry), (other_word, other_ministry) = _office_kind(asked), _office_kind(titled)
-    if word != other_word:
-        return True
-    short, long = sorted((ministry, other_ministry), key=len)
-    return bool(short) and not (long.startswith(short) or long.endswith(short))
+    last word (「補佐官」, 「特別代表」), or another ministry (「外相」 for 「国防相」; not 「外務大臣」 for 「外相」, 「経済産業相」
+    for 「経産相」, 「国防長官」 for 「国防相」 nor 「首相」 for 「総理大臣」). A title holding two offices (「会長兼社長」)
+    is another only where both are."""
+    return not any(_same_office(asked, part) for part in titled.split("兼") if _OFFICE_NAME_END.search(part))
 
 
 def unvoiced(text: str) -> str:

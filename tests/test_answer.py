@@ -206,6 +206,13 @@ def test_a_follow_up_that_finds_nothing_alone_is_read_through_the_question_befor
     retriever.queries.clear()
     result = Answerer(retriever, generator, settings).answer(question)
     assert retriever.queries == [question] and result.reason == "weak retrieval evidence"
+    # a question on another topic, read through the question before it, finds that topic's passages, which hold too
+    # little of its own words
+    other = "大阪城の天守閣が再建されたのはいつですか？"
+    retriever = _AloneFindsNothing(Retriever(index, embedder), other)
+    result = Answerer(retriever, generator, settings).answer(other, history)
+    assert retriever.queries == [other, f"清水寺はいつ開かれた？ {other}"] and len(generator.calls) == 1
+    assert result.reason == "the evidence speaks about too little of the question"
 
 
 def test_prompt_injection_in_question_stays_data(make):
@@ -444,28 +451,32 @@ def test_a_cited_sentence_that_says_nothing_but_the_answer_does_not_back_it():
     assert verdict.answer == "北京です。[1]" and not verdict.refused
 
 
+def _one_article(*sentences: str) -> tuple[Hit, list[Evidence]]:
+    """One passage of an article 「記事」 holding `sentences`, found, and each of them shown as evidence."""
+    text = "".join(sentences)
+    passage = Passage("a#0", "a", "記事", 0, 0, len(text), text)
+    starts = [text.index(sentence) for sentence in sentences]
+    evidence = [Evidence(n, sentence, "a", start, start + len(sentence), 0)
+                for n, (sentence, start) in enumerate(zip(sentences, starts), start=1)]
+    return Hit(passage, 1.0, 0.9, 1.0, 0, (0, len(sentences[0]))), evidence
+
+
 def test_an_answer_from_a_sentence_about_another_sea_than_asked_is_refused():
     # the article names both seas, so the names check passes: the sentence stating the answer speaks of 日本海
-    text = "露中海軍は8月28日、日本海で潜水艦の共同パトロールを実施した。東シナ海では爆撃機が飛行した。"
-    end = text.index("。") + 1
-    passage = Passage("a#0", "a", "記事", 0, 0, len(text), text)
-    hit = Hit(passage, 1.0, 0.9, 1.0, 0, (0, end))
-    evidence = [Evidence(1, text[:end], "a", 0, end, 0), Evidence(2, text[end:], "a", end, len(text), 0)]
+    hit, evidence = _one_article("露中海軍は8月28日、日本海で潜水艦の共同パトロールを実施した。", "東シナ海では爆撃機が飛行した。")
     reply = "回答: 8月28日です。[1]\n要点: 8月28日"
     verdict = Verifier()(reply, [hit], "露中の海軍が東シナ海で潜水艦の共同パトロールをしたのはいつ？", evidence)
-    assert (verdict.refused, verdict.reason) == (True, "the cited sentence speaks of 日本海, not of the place the question names")
+    assert verdict.refused
+    assert verdict.reason == "the cited sentence speaks of 日本海, not of the place the question names"
     verdict = Verifier()(reply, [hit], "露中の海軍が日本海で潜水艦の共同パトロールをしたのはいつ？", evidence)
     assert (verdict.answer, verdict.short_answer, verdict.refused) == ("8月28日です。[1]", "8月28日", False)
 
 
 def test_an_answer_the_cited_sentence_titles_with_another_office_than_asked_is_refused():
-    text = "訪中にはロシアのラブロフ外相らが同行した。"
-    passage = Passage("a#0", "a", "記事", 0, 0, len(text), text)
-    hit = Hit(passage, 1.0, 0.9, 1.0, 0, (0, len(text)))
-    evidence = [Evidence(1, text, "a", 0, len(text), 0)]
+    hit, evidence = _one_article("訪中にはロシアのラブロフ外相らが同行した。")
     reply = "回答: ラブロフ外相です。[1]\n要点: ラブロフ"
     verdict = Verifier()(reply, [hit], "訪中に同行したロシアの国防相は誰？", evidence)
-    assert (verdict.refused, verdict.reason) == (True, "the answer holds another office (外相) than the question asks for")
+    assert verdict.refused and verdict.reason == "the answer holds another office (外相) than the question asks for"
     verdict = Verifier()(reply, [hit], "訪中に同行したロシアの外相は誰？", evidence)
     assert (verdict.answer, verdict.short_answer, verdict.refused) == ("ラブロフ外相です。[1]", "ラブロフ", False)
 

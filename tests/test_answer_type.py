@@ -131,12 +131,18 @@ def test_other_questions_accept_any_words():
     ("パトルシェフ・ロシア安全保障会議書記", "サリバン補佐官とパトルシェフ書記の会談って、どこで開かれることになってるの？", True),
     ("ラブロフ外相", "会談はどこで開かれた？", True), ("マニング氏", "どこの誰が言った？", False),  # asks who too
     ("ジュネーブ", "会談はどこで開かれた？", False), ("国連本部", "会談はどこで開かれた？", False),
+    ("ブラジル代表", "日本代表は決勝でどこと対戦した？", False),  # a team
+    ("東京都知事", "どこの知事を務めている？", False), ("横浜市長", "どこの市長？", False),  # the title asked about
     # a length of time answers 「どのくらいの時間」, and alone it answers no 「いくら」
     ("37回目", "会談はどれくらいの時間続きましたか？", True), ("約90分", "会談はどれくらいの時間続きましたか？", False),
     ("30万年ほど", "火山活動はどれくらいの期間続いたの？", False), ("3営業日", "どのくらい要しましたか？", False),
     ("数か月", "交渉はどのくらい続いた？", False), ("5億円", "どれくらいかかりましたか？", False),  # a cost
+    ("約300億円", "建設費はどのくらい要した？", False), ("約500円", "株価はどのくらい続落した？", False),
+    ("5%", "中国はどのくらい経済成長した？", False), ("半月", "交渉はどのくらい続いた？", False),
     ("50年間", "中国が保有する米国債の額はいくらですか？", True), ("約3000億ドル", "資産はいくら？", False),
     ("1週間", "建国からいくら経って消滅した？", False),  # how long passed
+    ("12日", "物価上昇がいくらか和らいだのは何日？", False),  # いくらか, "somewhat"
+    ("約50分", "車をフェリーで運ぶといくらかかりますか？", True),  # いくらかかる asks for an amount
 ])
 def test_a_date_or_figure_or_a_clause_answers_no_where_who_or_name_question(span, question, other):
     assert of_another_kind(span, question) is other

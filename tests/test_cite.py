@@ -134,7 +134,7 @@ COUNTED = [  # (short answer, cited sentences, question, short answer with its c
     ("90", ["90を超えた。"], "", "90"),  # nothing counts it
     ("山田", ["山田さん"], "", "山田"),
     ("ＡＢＣ", ["ＡＢＣ社"], "", "ＡＢＣ"),  # no number: spelt as it is
-    ("3", ["ジャベリン3基を送った。"], "何基送った？", "3基"),
+    ("3", ["ジャベリン3基を送った。"], "何基送った？", "3基"), ("2", ["米軍2基地が"], "", "2"),  # 基地 counts nothing
     # a counter the question joins to more words goes on with them
     ("110カ国", ["台湾など計110カ国・地域が招かれた。"], "何カ国・地域が招かれた？", "110カ国・地域"),
     ("110", ["台湾など計110カ国・地域が招かれた。"], "何カ国・地域が招かれた？", "110カ国・地域"),
@@ -266,6 +266,8 @@ def test_a_name_is_held_as_spelt_or_written_shorter_but_not_as_another_name():
     assert holds_name("アメリカは中国の同盟国だ", article)
     assert not holds_name("アメリカはロシアの同盟国だ", article)
     assert holds_name("アメリカは中国の同盟国です", article)  # one ending otherwise is the same remark
+    longer = squash("アメリカは中国との関係を重視していく。ロシアとも話す。")
+    assert not holds_name("アメリカはロシアとの関係を重視していく", longer)  # in a longer remark too
 
 
 @pytest.mark.parametrize("date, text, held", [

@@ -116,6 +116,23 @@ def test_second_news_dev_part_holds_its_evidence_and_answers_in_the_articles_and
     assert not {squash(q.question) for q in questions} & reported
 
 
+@pytest.mark.parametrize("name, size, unanswerable", [
+    ("questions-dev3.jsonl", 60, 16), ("questions-followup-dev.jsonl", 16, 3)])
+def test_later_news_dev_parts_hold_their_evidence_and_answers_in_the_articles_and_no_reported_question(
+        name, size, unanswerable):
+    questions = load_questions(REPO / "evals" / name)
+    texts = [squash(d.text) for d in load_corpus(REPO / "corpus")[0]]
+    assert len(questions) == size and sum(not q.answerable for q in questions) == unanswerable
+    for q in questions:
+        assert q.answerable == bool(q.answers), q.id
+        assert all(any(squash(e) in text for text in texts) for e in q.evidence), q.id
+        assert all(any(squash(a) in squash(e) for e in q.evidence) for a in q.answers), q.id
+        assert not q.history or [turn["role"] for turn in q.history] == ["user", "assistant"], q.id
+    reported = {squash(q.question) for name in ("questions-test.jsonl", "questions-holdout.jsonl")
+                for q in load_questions(REPO / "evals" / name)}
+    assert not {squash(q.question) for q in questions} & reported
+
+
 def test_bad_question_file_names_the_line(tmp_path):
     path = tmp_path / "q.jsonl"
     path.write_text('{"id": 1, "question": "x", "answerable": true}\n', encoding="utf-8")

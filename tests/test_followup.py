@@ -23,6 +23,8 @@ def test_standalone_question_is_left_alone():
     ("じゃあ習近平主席との会談はいつだった？", True), ("でも実際には何項目あると言われている？", True),
     ("では、中国側の出席者は誰でしたか？", True), ("一方、ロシア側の代表は誰ですか？", True),
     ("ブダペスト覚書はどの会議で署名されましたか？", False), ("中国でも報じられた会談はいつですか？", False),
+    ("一方的に停戦を宣言したのはどの国ですか？", False), ("あと何日で万博が開幕しますか？", False),  # words of their own
+    ("ではないと否定したのは誰ですか？", False),
 ])
 def test_a_question_opening_by_going_on_from_the_answer_before_needs_it(question, goes_on):
     assert needs_context(question) is goes_on
@@ -32,3 +34,4 @@ def test_the_question_before_is_the_last_users():
     history = [*HISTORY, {"role": "user", "content": "  "}, {"role": "assistant", "content": "はい。"}]
     assert with_previous("何分続いた？", history) == "ウィトコフ特使は誰と会談した？ 何分続いた？"
     assert with_previous("何分続いた？", []) == "何分続いた？"
+    assert with_previous("何分続いた？", [{"role": "user", "content": None}]) == "何分続いた？"

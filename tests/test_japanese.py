@@ -839,6 +839,9 @@ def test_the_two_figures_a_text_compares(text, unit, pair):
     # a sea named in kanji around a short katakana word is a name too
     ("露中海軍は日本海で共同パトロールを実施した。", "露中の海軍が東シナ海でパトロールをしたのは？", "日本海"),
     ("露中海軍は東シナ海と日本海で共同パトロールを実施した。", "東シナ海でパトロールをしたのは？", ""),
+    # a name written longer is the same one; a shorter name inside another is another place
+    ("経済特別区が10カ所設置された。", "設置された経済特区の数は？", ""),
+    ("北浜地区は水曜日です。", "北地区の燃やすごみは何曜日？", "北浜地区"),
 ])
 def test_a_text_naming_another_branch_or_district_than_the_question(text, question, another):
     assert names_another(text, question) == another
@@ -921,6 +924,8 @@ def test_the_person_a_text_titles_with_a_countrys_office(text, country, office, 
     ("その訪問に同行したロシアの国防相は誰？", "国防相"), ("会談に同席した大統領補佐官は誰ですか？", "大統領補佐官"),
     ("中国の外相って誰？", "外相"), ("当時の社長はだれ？", "社長"),
     ("会談したのは誰？", None), ("大統領は何と述べた？", None),  # no office's holder asked for
+    ("石破首相は誰と会談した？", None), ("大統領が誰を任命した？", None),  # another person
+    ("当時の大阪市長は誰か？", "大阪市長"), ("市長は誰かと会談した", None),  # 誰か asking, or someone
 ])
 def test_the_office_whose_holder_a_question_asks_for(question, office):
     assert asked_office(question) == office
@@ -942,6 +947,9 @@ def test_the_office_a_text_titles_words_with(text, words, office):
     ("国防相", "外相", True), ("大統領補佐官", "大統領特別代表", True), ("国務長官", "財務長官", True),
     ("外相", "外務大臣", False), ("国防相", "国防相", False), ("補佐官", "大統領補佐官", False),
     ("国王", "女王", False),  # a monarch under another name
+    ("経産相", "経済産業相", False), ("総理大臣", "首相", False), ("国防相", "国防長官", False),  # written otherwise
+    ("国防相", "米国防長官", False), ("会長", "会長兼社長", False), ("国防相", "首相兼国防相", False),  # two offices
+    ("首相", "外相兼国防相", True),
     ("共産党委員長", "志位委員長", False),  # a kanji name before the office is no ministry
 ])
 def test_an_office_is_another_by_its_last_word_or_a_ministers_ministry(asked, titled, other):
