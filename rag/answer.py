@@ -144,6 +144,17 @@ class Answerer:
                 kept.append(hit)
         return kept
 
+    def _with_own_passage(self, shown: list[Hit], found: list[Hit]) -> list[Hit]:
+        """`shown` with the first of `found` (a follow-up's hits for its own words) that is of an article shown but
+        not shown itself, in the last place (added where fewer than `answer_passages` are shown): the passage of the
+        conversation's article that the follow-up asks about."""
+        articles = {h.passage.doc_id for h in shown}
+        ids = {h.passage.passage_id for h in shown}
+        extra = next((h for h in found if h.passage.doc_id in articles and h.passage.passage_id not in ids), None)
+        if extra is None:
+            return shown
+        return (shown if len(shown) < self.settings.answer_passages else shown[:-1]) + [extra]
+
     def evidence(self, question: str, hits: list[Hit]) -> list[Evidence]:
         """The sentences of the shown passages most likely to hold the answer (`SentenceRanker`), while the
         character budget lasts, each numbered on its own so that the model cites it by number.
@@ -173,7 +184,7 @@ class Answerer:
         query = standalone_query(question, history)
         k = max(self.settings.top_k, self.settings.answer_passages)
         search = self.retriever.search(query, k=k)
-        seconds = search.seconds
+        seconds, alone = search.seconds, search if query == question else None
         if (not search.hits or search.hits[0].dense < self.settings.min_evidence) and query == question \
                 and (joined := with_previous(question, history)) != question:
             # a follow-up that leaves its topic unsaid (「前年同期と比べて何％増えたの？」) finds nothing alone: it
@@ -183,11 +194,19 @@ class Answerer:
         hits = search.hits
         if not hits or hits[0].dense < self.settings.min_evidence:
             return Prepared(question, notice, query, hits, seconds, [], [], None, WEAK_RETRIEVAL)
-        shown = self.verify.naming(self.distinct(hits)[:self.settings.answer_passages], question)
-        evidence = self.evidence(query, shown)
-        # a follow-up's query carries the question before it, whose words the evidence holds: its own words must
-        # be held as well, where it has any besides its asking words (「その駐車場は何台分」, not 「それは何年？」)
+        shown = self.distinct(hits)[:self.settings.answer_passages]
+        # a follow-up's query carries the question before it, which finds the articles the conversation is about;
+        # its own words, where it has any besides its asking words (「その会談はどのくらい続いた」, not 「それは何年？」),
+        # find the passage of those articles it asks about and pick the evidence sentences, and the evidence must
+        # hold them as well as the question before it (「その駐車場は何台分」 is refused)
         own = query != question and content_bigrams(QUESTION_WORDS.sub("", question))
+        if own:
+            if alone is None:
+                alone = self.retriever.search(question, k=k)
+                seconds += alone.seconds
+            shown = self._with_own_passage(shown, alone.hits)
+        shown = self.verify.naming(shown, question)
+        evidence = self.evidence(question if own else query, shown)
         asked = [query, question] if own else [query]
         if min(evidence_coverage(q, evidence) for q in asked) < self.settings.min_evidence_coverage:
             return Prepared(question, notice, query, hits, seconds, shown, evidence, None, OFF_TOPIC_EVIDENCE)
