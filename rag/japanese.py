@@ -463,7 +463,9 @@ _NOT_AFTER_ERA = "".join(f"(?<!{era})" for era in ERAS)
 # A date of the calendar as written, its parts together (「1915年10月」, 「3月3日」); not the year of an era.
 CALENDAR_DATE = re.compile(rf"(?<![0-9]){_NOT_AFTER_ERA}(?:{_CALENDAR})")
 # Dates in digits only (「一日」 in 「丸一日」 is not a date), or named by their distance from today.
-DATE = re.compile(rf"{_CALENDAR}|[0-9]+日|[0-9]+年代|[0-9]+世紀|[昨今来翌前同][年月]|先月|先週|今週|来週|昨日|今日|明日")
+# a date told from the day an article was written (「先週」, 「昨年」): no date another article's can contradict unread
+RELATIVE_DATE = re.compile(r"[昨今来翌前同][年月]|先月|先週|今週|来週|昨日|今日|明日")
+DATE = re.compile(rf"{_CALENDAR}|[0-9]+日|[0-9]+年代|[0-9]+世紀|{RELATIVE_DATE.pattern}")
 # The year of a date written with its month (「2023年7月25日」, in any width), the year's digits as group 1.
 YEAR_BEFORE_MONTH = re.compile(r"([0-9０-９]+)年(?=[0-9０-９]+月)")
 

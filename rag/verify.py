@@ -100,6 +100,7 @@ from .japanese import (
     KATAKANA_WORD,
     NOUN_END,
     OPENING_BRACKETS,
+    RELATIVE_DATE,
     YEAR_BEFORE_MONTH,
     Compared,
     amounts,
@@ -605,7 +606,8 @@ class Verifier:
 
     def conflicting(self, verdict: Verdict, claim: Claim) -> Verdict:
         """The verdict, or, when a sentence of another retrieved article (not `_same_source`) states a different
-        figure (same unit), date or time of day about the question, a reply that the sources differ, citing both
+        figure (same unit), date (not one told from the article's own day, 「先週」: `japanese.RELATIVE_DATE`) or
+        time of day about the question, a reply that the sources differ, citing both
         with their dates: the newer notice may correct the older, and only the reader can tell. About the question
         means: it speaks about the question as much as the answer's sentence does (and at least `min_coverage`),
         each read with the sentence before it (`_said_coverage`), or at least `min_coverage` when the two figures
@@ -636,7 +638,8 @@ class Verifier:
                 if any(key in stated for key in values if key not in former):
                     continue
                 differing = {key: label for key, label in values.items()
-                             if key[0] in kinds and key not in own and key not in former}
+                             if key[0] in kinds and key not in own and key not in former
+                             and not (key[0] == "date" and RELATIVE_DATE.fullmatch(key[1]))}
                 # another branch's hours, named by the sentence or the one before it (「港南店は…。土日祝の営業時間
                 # に変更はありません。」)
                 if not differing or names_another(self._with_sentence_before(passage.text, start, end, claim.question),

@@ -347,6 +347,18 @@ def test_a_time_of_day_another_notice_states(tmp_path: Path, settings, embedder,
     assert result.answer.startswith(CONFLICT) is differ and "17時" in result.answer
 
 
+@pytest.mark.parametrize(("other", "differ"), [
+    ("北浜店の改装は12月に始まります。", True),
+    ("北浜店の改装は先週始まりました。", False),  # told from its own day: no date to compare
+])
+def test_a_date_another_notice_states(tmp_path: Path, settings, embedder, other, differ):
+    ask = asker(tmp_path, settings.replace(chunk_tokens=160), embedder, {
+        "guide.md": "---\ntitle: 北浜店のご案内\ndate: 2026-02-01\n---\n北浜店の改装は11月に始まります。\n",
+        "list.md": f"---\ntitle: 店舗一覧\ndate: 2026-03-01\n---\n{other}\n"})
+    result = ask("回答: 11月です。[1]\n要点: 11月", "北浜店の改装はいつ始まりますか？")
+    assert result.answer.startswith(CONFLICT) is differ and "11月" in result.answer
+
+
 @pytest.mark.parametrize(("text", "values"), [
     ("旅客定員は350名", {("名", "350.0"): "旅客定員"}),
     ("締め切りは2026年3月15日", {("date", "3月15日"): ""}),
