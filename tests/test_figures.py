@@ -331,6 +331,13 @@ def test_times_of_day_two_notices_state_differently_are_a_conflict(tmp_path: Pat
                                                    "閉館時刻(午後10時)は変わりません。"]
 
 
+def _guide_and_list(tmp_path: Path, settings, embedder, guide: str, listed: str):
+    """An asker over two notices of two dates: 「北浜店のご案内」 saying `guide` and 「店舗一覧」 saying `listed`."""
+    return asker(tmp_path, settings.replace(chunk_tokens=160), embedder, {
+        "guide.md": f"---\ntitle: 北浜店のご案内\ndate: 2026-02-01\n---\n{guide}\n",
+        "list.md": f"---\ntitle: 店舗一覧\ndate: 2026-03-01\n---\n{listed}\n"})
+
+
 @pytest.mark.parametrize(("other", "differ"), [
     ("北浜店の平日の営業は9時から17時までです。", False),  # the same closing time, with the opening one
     ("北浜店の平日の営業は9時から18時までです。", True),
@@ -340,9 +347,7 @@ def test_times_of_day_two_notices_state_differently_are_a_conflict(tmp_path: Pat
     ("4月1日より、北浜店は平日の閉店時刻を17時から18時に延長します。", True),  # the answer's value, no longer in force
 ])
 def test_a_time_of_day_another_notice_states(tmp_path: Path, settings, embedder, other, differ):
-    ask = asker(tmp_path, settings.replace(chunk_tokens=160), embedder, {
-        "guide.md": "---\ntitle: 北浜店のご案内\ndate: 2026-02-01\n---\n北浜店の平日の営業は17時までです。\n",
-        "list.md": f"---\ntitle: 店舗一覧\ndate: 2026-03-01\n---\n{other}\n"})
+    ask = _guide_and_list(tmp_path, settings, embedder, "北浜店の平日の営業は17時までです。", other)
     result = ask("回答: 17時までです。\n要点: 17時", "北浜店は平日何時まで営業していますか？")
     assert result.answer.startswith(CONFLICT) is differ and "17時" in result.answer
 
@@ -352,9 +357,7 @@ def test_a_time_of_day_another_notice_states(tmp_path: Path, settings, embedder,
     ("北浜店の改装は先週始まりました。", False),  # told from its own day: no date to compare
 ])
 def test_a_date_another_notice_states(tmp_path: Path, settings, embedder, other, differ):
-    ask = asker(tmp_path, settings.replace(chunk_tokens=160), embedder, {
-        "guide.md": "---\ntitle: 北浜店のご案内\ndate: 2026-02-01\n---\n北浜店の改装は11月に始まります。\n",
-        "list.md": f"---\ntitle: 店舗一覧\ndate: 2026-03-01\n---\n{other}\n"})
+    ask = _guide_and_list(tmp_path, settings, embedder, "北浜店の改装は11月に始まります。", other)
     result = ask("回答: 11月です。[1]\n要点: 11月", "北浜店の改装はいつ始まりますか？")
     assert result.answer.startswith(CONFLICT) is differ and "11月" in result.answer
 
