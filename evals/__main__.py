@@ -257,11 +257,11 @@ def cmd_evidence(args) -> int:
                 questions = [q for q in questions if q.article in held_out]
                 retriever = ev.paragraph_retriever(documents, settings.replace(chunk_tokens=selection["chunk_tokens"]),
                                                    embedder, stack, args.cache, "jaquad")
-                hits = ev.shown([q.question for q in questions], ev.retrieve(
-                    retriever, [q.question for q in questions], settings, "jaquad search"), retriever.index.documents,
-                    settings)
+                asked = [q.question for q in questions]
+                hits = ev.shown(asked, ev.retrieve(retriever, asked, settings, "jaquad search"),
+                                retriever.index.documents, settings)
                 out["parts"]["jaquad held-out"] = ev.answer_in_evidence(
-                    [q.question for q in questions], [[q.answer] for q in questions], hits,
+                    asked, [[q.answer] for q in questions], hits,
                     retriever.index.documents, ranker, budgets, settings.answer_passages,
                     [(q.doc_id, q.start, q.end) for q in questions])
                 out["seconds"]["jaquad"] = ev.timed(started)
@@ -271,11 +271,11 @@ def cmd_evidence(args) -> int:
                 started = time.time()
                 documents, questions = load_jsquad(args.jsquad)
                 retriever = ev.paragraph_retriever(documents, paragraph_settings, embedder, stack, args.cache, "jsquad")
-                hits = ev.shown([q.question for q in questions], ev.retrieve(
-                    retriever, [q.question for q in questions], settings, "jsquad search"), retriever.index.documents,
-                    settings)
+                asked = [q.question for q in questions]
+                hits = ev.shown(asked, ev.retrieve(retriever, asked, settings, "jsquad search"),
+                                retriever.index.documents, settings)
                 out["parts"]["jsquad valid"] = ev.answer_in_evidence(
-                    [q.question for q in questions], [q.answers for q in questions], hits,
+                    asked, [q.answers for q in questions], hits,
                     retriever.index.documents, ranker, budgets, settings.answer_passages)
                 out["seconds"]["jsquad"] = ev.timed(started)
             if "questions" in parts:

@@ -23,9 +23,8 @@ def with_previous(question: str, history: list[dict] | None) -> str:
     """The question preceded by the last user question of `history` (the question alone where there is none):
     retrieval over both texts finds the passage the conversation is about."""
     question = question.strip()
-    previous = [str(turn.get("content") or "").strip() for turn in history or []
-                if isinstance(turn, dict) and turn.get("role") == "user"]
-    previous = [words for words in previous if words]
+    previous = [words for turn in history or [] if isinstance(turn, dict) and turn.get("role") == "user"
+                and (words := str(turn.get("content") or "").strip())]
     return f"{previous[-1]} {question}" if previous else question
 
 

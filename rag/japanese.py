@@ -1222,13 +1222,13 @@ _COUNTRY = "|".join(sorted(_COUNTRY_OF, key=len, reverse=True))
 # 「中国の外相は誰」: the person asked for, by the country whose office they hold (not 「日本の代表監督」, whom another
 # country's citizen may be; not 「…は誰と会談した」, another person).
 _OFFICE = r"相|大臣|大統領|主席|首脳|長官|大使|特使|国王|女王|皇帝|首長"
-# The words that end an office's name, as a person is titled with it (国防相, 大統領補佐官, 報道官, 社長)
-_OFFICE_TITLE = rf"{_OFFICE}|補佐官|書記|報道官|代表|議長|委員長|社長|会長|総裁|知事|市長|監督"
+# The words that end an office's name, as a person is titled with it (国防相, 大統領補佐官, 報道官, 社長); 代表 and
+# 監督 end a team's name as often (「ブラジル代表」), so a word ending with them names no person
+_PERSON_OFFICE = rf"{_OFFICE}|補佐官|書記|報道官|議長|委員長|社長|会長|総裁|知事|市長"
+_OFFICE_TITLE = rf"{_PERSON_OFFICE}|代表|監督"
 # Words that end a person's name or title as news writes it (「パトルシェフ・ロシア安全保障会議書記」, 「マニング氏」,
-# 「ラブロフ外相」): words so ending name a person, who answers no 「どこ」. Not 代表 or 監督, which end a team's name
-# as often (「ブラジル代表」).
-PERSON_END = re.compile(rf"(?:氏|さん|様|君|ちゃん|選手|教授|博士|将軍|天皇|{_OFFICE}|補佐官|書記|報道官|議長|委員長"
-                        rf"|社長|会長|総裁|知事|市長)$")
+# 「ラブロフ外相」): words so ending name a person, who answers no 「どこ」.
+PERSON_END = re.compile(rf"(?:氏|さん|様|君|ちゃん|選手|教授|博士|将軍|天皇|{_PERSON_OFFICE})$")
 # 「…は誰」, 「…は誰か？」 asking for the person themselves, not 「…は誰と会談した」, 「誰を任命した」 (another person)
 # or 「誰かが」 (someone)
 _WHO_IS = r"(?:は|って|とは|が)?(?:誰|だれ)(?![とをにへのがも]|か(?![?？。]|$))"

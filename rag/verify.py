@@ -230,6 +230,12 @@ def _number_forms(figure: str) -> set[str]:
     return {*numbers_in(figure), "".join(DIGITS.findall(squash(figure)))}
 
 
+def _offers_options(question: str) -> bool:
+    """Whether `question` lists options to choose among (「町と村のどちら」, 「A、B、Cのうち」), each named in its own
+    article or sentence."""
+    return lists_options(question) or bool(listed_options(question))
+
+
 def not_spoken_of(names: Sequence[str]) -> str:
     """The refusal that tells the reader which names or dates asked about the documents do not speak of."""
     return f"資料には「{'」「'.join(names)}」についての記載がありません。"
@@ -704,7 +710,7 @@ class Verifier:
         the article asked about. All of them where none does, or the question lists options to compare, each
         named in its own article."""
         names = names_in(question)
-        if not names or lists_options(question) or listed_options(question):
+        if not names or _offers_options(question):
             return hits
         texts = {h.passage.doc_id: self._naming_text(h.passage.doc_id, f"{h.passage.title}\n{h.passage.text}")
                  for h in hits}
@@ -1001,14 +1007,13 @@ class Verifier:
         The names check reads whole articles, and an article often names both places. Of the 20,151 questions of
         JaQuAD train 0000-0027 naming something, 46 fire against their own answer's sentence, most of them where the
         sentence leaves the place asked about to one further back."""
-        if not verdict.citations or lists_options(question) or listed_options(question):
+        if not verdict.citations or _offers_options(question):
             return ""
         short = fold_width(verdict.short_answer)
         stating = [c for c in verdict.citations if short and short in fold_width(c.quote)] or verdict.citations
         found = ""
         for citation in stating:
-            read = fold_width(cls._with_sentence_before(citation.text, citation.quote_start, citation.quote_end,
-                                                        question))
+            read = cls._with_sentence_before(citation.text, citation.quote_start, citation.quote_end, question)
             if not (other := names_another(read, question, short)):
                 return ""
             found = found or other
