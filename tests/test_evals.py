@@ -117,7 +117,7 @@ def test_second_news_dev_part_holds_its_evidence_and_answers_in_the_articles_and
 
 
 @pytest.mark.parametrize("name, size, unanswerable", [
-    ("questions-dev3.jsonl", 60, 16), ("questions-followup-dev.jsonl", 16, 3)])
+    ("questions-dev3.jsonl", 60, 16), ("questions-followup-dev.jsonl", 16, 3), ("questions-dev4.jsonl", 64, 18)])
 def test_later_news_dev_parts_hold_their_evidence_and_answers_in_the_articles_and_no_reported_question(
         name, size, unanswerable):
     questions = load_questions(REPO / "evals" / name)

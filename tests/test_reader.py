@@ -110,6 +110,15 @@ def test_a_text_longer_than_one_window_is_read_to_its_end(reader):
     assert span.text == "56メートル"
 
 
+def test_no_span_runs_over_a_line_break(reader):
+    # read over lines, the best span is 「37回目だ。\n会談は約90分」: the answer lies within one sentence
+    text = ("【「二正面外交」強いられる米国】\n12月15日にオンラインで開催したプーチン大統領と習国家主席の会談は、強固な"
+            "連携をアピールする場となった。\n両氏の会談は、習氏が国家主席に就任した2013年以降、今回が37回目だ。\n"
+            "会談は約90分に及び、プーチン氏は習氏を「親愛なる友」と呼んだ。\n")
+    (span,) = reader("12月15日のプーチン大統領と習国家主席の会談は、どれくらいの時間続きましたか？", [text])
+    assert span.text == "約90分"
+
+
 def test_no_texts_no_spans(reader):
     assert reader("灯台の高さは？", []) == []
 

@@ -79,8 +79,9 @@ def read_evidence(reader, user_message: str) -> Found | None:
         return None
     span = spans[0]
     item = next((item for end, item in where if span.start < end), where[-1][1])
-    # a span running on into the next line joins words of two sentences (or articles): it ends with its own line
-    # (every line of `text` ends in one); a span in a title line leaves its brackets out
+    # a span in a title line leaves its brackets out; one running on into the next line (which the reader never
+    # reads, but a reader given in its place might) joins words of two sentences or articles: it ends with its own
+    # line, as every line of `text` ends in one
     words = answer_words(text[span.start:min(span.end, text.index("\n", span.start))].strip("【】"))
     return Found(words, item.n, item.text, span.margin) if words else None
 

@@ -9,6 +9,7 @@ position embeddings and span head in float16).
 
 from __future__ import annotations
 
+import bisect
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -131,7 +132,9 @@ class SpanReader:
             start += room - WINDOW_OVERLAP
 
     def __call__(self, question: str, texts: list[str]) -> list[Span]:
-        """The best span of each text that has any words, in the texts' order (`Span.context` says which)."""
+        """The best span of each text that has any words, in the texts' order (`Span.context` says which). A span
+        never runs over a line break: the evidence block puts each sentence on its own line, as the texts the reader
+        was fitted on did, and an answer lies within one sentence."""
         inputs = [(i, w) for i, text in enumerate(texts) for w in self.windows(question, text)]
         if not inputs:
             return []
@@ -163,6 +166,9 @@ class SpanReader:
         allowed = torch.ones(n, n, dtype=torch.bool).triu() & ~torch.ones(n, n, dtype=torch.bool).triu(
             self.max_answer_tokens)
         allowed &= valid[:, None] & valid[None, :]
+        breaks = [i for i, letter in enumerate(text) if letter == "\n"]
+        line = torch.tensor([bisect.bisect_left(breaks, start) for start, _ in spans])
+        allowed &= line[:, None] == line[None, :]
         flat = int(scores.masked_fill(~allowed, float("-inf")).argmax())
         first, last = divmod(flat, n)
         start, end = spans[first][0], spans[last][1]
