@@ -7,6 +7,7 @@ import re
 from .japanese import (
     ASKED_COUNT,
     DATE,
+    KATAKANA,
     NUMBER,
     PERSON_END,
     PREDICATE_END,
@@ -46,7 +47,7 @@ _ASKS_START = re.compile(f"{_ASKING_WHEN}から")
 # だれ of なだれ. 「どの都市」, 「どの国」 and the like ask where, as 「どこ」 does: none of the 1,570 such questions of JaQuAD
 # train 0000-0027 and JSQuAD valid is answered by a date, a figure, a clause or a person.
 _WHO = r"誰|(?<![ぁ-ゖ])だれ"
-_WHERE = r"どこ(?!とな|ろ)|どの(?:都市|国|町|街|市|村|県|州|場所|地域|地方|港|島|空港|駅)"
+_WHERE = r"どこ(?!とな|ろ)|どの(?:都市|街|場所|地域|地方|空港|駅|港|島|(?:国|町|市|村|県|州)(?![長王知議民]))"
 _WHO_OR_WHERE = f"{_WHO}|{_WHERE}"
 _ASKS_FOR_A_NAME = re.compile(rf"{_WHO_OR_WHERE}|名前|名称")
 _ASKS_WHERE = re.compile(_WHERE)
@@ -63,11 +64,15 @@ _DAY_NUMBER = re.compile(r"[0-9〇一二三四五六七八九十]日|[0-9〇一�
 # train 0000-0027 and JSQuAD valid is answered by one (「約90分」, 「30万年ほど」)
 _ASKS_LENGTH = re.compile(r"(?:どれ|どの)(?:くらい|ぐらい|ほど)(?:の(?:時間|期間|年月|日数)|続(?:い|け|く)|経(?:っ|た|過))")
 # 「いくら」 asks for an amount (not 「いくらか」, "somewhat", though 「いくらかかる」 does; not the 「いくらい」 of
-# 「いいくらい」), unless it asks how long passed (「いくら経って」): a figure that is no date nor a length of time, or
-# none at all. 217 of the 220 such questions of JaQuAD train 0000-0027 and JSQuAD valid are answered by such a
-# figure, the other three by 「無料」 or 「ゼロ」.
-_ASKS_AMOUNT = re.compile(r"いくら(?!か(?!か)|でも|い|.{0,3}(?:経|たっ|立っ))")
-_AMOUNT_WORDS = re.compile(rf"{NUMBER}|無料|ゼロ|タダ|ただ")
+# 「いいくらい」, though 「いくらいりますか」 does), unless it asks how long passed (「いくら経って」): a figure other than
+# a date or a length of time (but 「4.5カ月分」, counted in months' pay), or a word for none (無料, ゼロ). 217 of the 220
+# such questions of JaQuAD train 0000-0027 and JSQuAD valid are answered by such a figure, the other three by one of
+# those words. A kanji numeral inside a word (「統一料金」) counts as a figure: the rule errs towards letting answers
+# stand.
+_ASKS_AMOUNT = re.compile(r"いくら(?!か(?!か)|でも|い(?!り|る|れ|っ|ただ)|.{0,3}(?:経|たっ|立っ))")
+_AMOUNT_WORDS = re.compile(rf"{NUMBER}|無料|ゼロ(?![{KATAKANA}])")
+_NO_AMOUNT = re.compile(rf"{DATE.pattern}|(?:{TIME_LENGTH.pattern})(?!分)")
+
 
 def expected_answer(question: str) -> re.Pattern | None:
     """A pattern every answer to `question` must match, or None when the question does not say (誰, 何, なぜ...)."""
@@ -145,19 +150,18 @@ def of_another_kind(span: str, question: str) -> bool:
     or a person for 「どこ」 (「…会議書記」 for where a meeting is held: none of the 3,097 answers to a 「どこ」
     question without 「誰」 in JaQuAD train 0000-0027 and JSQuAD valid ends with a person's title, `PERSON_END`),
     words without a length of time for 「どのくらいの時間」 (「37回目」), or words without a figure other than a date
-    or a length of time for 「いくら」 (「50年間」, 「50年間で保有していた金準備高」)."""
+    or a length of time, nor 「無料」 or 「ゼロ」, for 「いくら」 (「50年間」, 「50年間で保有していた金準備高」)."""
     if lists_options(question):
         return not named_option(span, question)
     span, question = fold_width(span.strip()), fold_width(question)
     if span and _ASKS_LENGTH.search(question) and not TIME_LENGTH.search(span):
         return True
-    if span and _ASKS_AMOUNT.search(question) and not _AMOUNT_WORDS.search(TIME_LENGTH.sub("", DATE.sub("", span))):
+    if span and _ASKS_AMOUNT.search(question) and not _AMOUNT_WORDS.search(_NO_AMOUNT.sub("", span)):
         return True
     if not _ASKS_FOR_A_NAME.search(question):
         return bool(span) and _ASKS_FOR_A_DAY.search(question) is not None and _DAY_NUMBER.search(span) is None
     # 「どこの知事」 asks which place's governor: 「東京都知事」 answers it
     if _ASKS_WHERE.search(question) and not _ASKS_WHO.search(question) and (title := PERSON_END.search(span)) \
-            and re.search(f"どこの[^、。?？]*{re.escape(title[0])}", question) is None:
+            and re.search(f"(?:どこの|どの)[^、。?？]*{re.escape(title[0])}", question) is None:
         return True
     return _DATE_OR_FIGURE.fullmatch(span) is not None or PREDICATE_END.search(span) is not None
-
