@@ -265,8 +265,10 @@ _BOUND = re.compile(BOUNDS)
 # ending inside a katakana word (「メート」 of 「メートル」).
 _NAMED_KIND = re.compile(rf"(?:(?!{BOUNDS})[{KANJI}{KATAKANA}%％]){{1,3}}(?:(?<![{KATAKANA}])|(?![{KATAKANA}]))")
 
-# 「何」 with what it asks a number of (何日前, 何カ国, 何メートル); the counter or unit is group 1.
-ASKED_COUNT = re.compile(f"何({UNIT})")
+# 「何」 with what it asks a number of (何日前, 何カ国, 何メートル); the counter or unit, taken whole, is group 1. Not
+# 「何回かの」, 「何メートルかが」, 「何人かいる」: "several", asking for no number (but 「何日かかる」, 「何時間かけて」, 「何年から」,
+# 「何回か？」, 「何年かな」, 「何年か答えて」).
+ASKED_COUNT = re.compile(f"何((?>{UNIT}))(?!か(?![かけらな答?？。」]|$))")
 
 # 「何年」 asks for a year (「何年前後」 too; not 何年前, 何年後, 何年間, 何年代, 何年目, 何年度, 何年ぶり, 何年か: a count,
 # or a year of another kind), and so does 「刊行年はいつ」 or 「生まれた年はいつ」, but not a word of its own ending in 年

@@ -14,6 +14,16 @@ def test_counter_questions_want_a_number_with_that_counter():
     assert answer_span("「19項目の和平案」を示した", expected_answer("和平案は何項目でしたか？")) == "19項目"
 
 
+@pytest.mark.parametrize(("question", "counted"), [
+    ("何回かの戦闘を経て、どの国の勢力下に置かれた？", False), ("作品を何点か制作した人は誰？", False),
+    ("何メートルかの高さがある？", False), ("何人かいる？", False),  # "several": the unit is taken whole
+    ("何日かかる？", True), ("何時間かけて登った？", True), ("何年から始まった？", True), ("何回か？", True),
+    ("和暦で何年か答えてください。", True), ("引退した年は何年かな？", True), ("何か月続いた？", True),
+])
+def test_several_asks_for_no_count(question, counted):
+    assert (expected_answer(question) is not None) is counted
+
+
 @pytest.mark.parametrize("text, question, near, words", [
     ("28項目からなる和平案は、実は30項目ある", "28項目とされた和平案は、実は何項目？", "", "30項目"),
     ("28項目からなる和平案は、実は30項目ある", "和平案は何項目？", "", "28項目"),
