@@ -72,6 +72,11 @@ _ASKS_LENGTH = re.compile(r"(?:どれ|どの)(?:くらい|ぐらい|ほど)(?:�
 _ASKS_AMOUNT = re.compile(r"いくら(?!か(?!か)|でも|い(?!り|る|れ|っ|ただ)|.{0,3}(?:経|たっ|立っ))")
 _AMOUNT_WORDS = re.compile(rf"{NUMBER}|無料|ゼロ(?![{KATAKANA}])")
 _NO_AMOUNT = re.compile(rf"{DATE.pattern}|(?:{TIME_LENGTH.pattern})(?!分)")
+# 「いくつ」 asks how many (not 「いくつか」, "some", though 「いくつか？」 does; not 「いくつも」, "many"): all 212 such
+# questions of JaQuAD train 0000-0027 and JSQuAD valid are answered by words holding a number, in figures, in kanji
+# or in words (「ひとつ」, 「複数」, 「数カ国」), so words without one (「中露首脳会談」) answer another question.
+_ASKS_HOW_MANY = re.compile(r"いくつ(?!か(?![?？。]|$)|も)")
+_COUNT_WORDS = re.compile(rf"{NUMBER}|ひと|ふた|複数|数")
 
 
 def expected_answer(question: str) -> re.Pattern | None:
@@ -149,14 +154,17 @@ def of_another_kind(span: str, question: str) -> bool:
     alone, or a clause, for 「どこ」, 「誰」 or 「名前」 (the model answering 「いつ生まれたか」 for 「どこで生まれたか」),
     or a person for 「どこ」 (「…会議書記」 for where a meeting is held: none of the 3,097 answers to a 「どこ」
     question without 「誰」 in JaQuAD train 0000-0027 and JSQuAD valid ends with a person's title, `PERSON_END`),
-    words without a length of time for 「どのくらいの時間」 (「37回目」), or words without a figure other than a date
-    or a length of time, nor 「無料」 or 「ゼロ」, for 「いくら」 (「50年間」, 「50年間で保有していた金準備高」)."""
+    words without a length of time for 「どのくらいの時間」 (「37回目」), words without a figure other than a date
+    or a length of time, nor 「無料」 or 「ゼロ」, for 「いくら」 (「50年間」, 「50年間で保有していた金準備高」), or words
+    without a number for 「いくつ」 (「中露首脳会談」)."""
     if lists_options(question):
         return not named_option(span, question)
     span, question = fold_width(span.strip()), fold_width(question)
     if span and _ASKS_LENGTH.search(question) and not TIME_LENGTH.search(span):
         return True
     if span and _ASKS_AMOUNT.search(question) and not _AMOUNT_WORDS.search(_NO_AMOUNT.sub("", span)):
+        return True
+    if span and _ASKS_HOW_MANY.search(question) and not _COUNT_WORDS.search(span):
         return True
     if not _ASKS_FOR_A_NAME.search(question):
         return bool(span) and _ASKS_FOR_A_DAY.search(question) is not None and _DAY_NUMBER.search(span) is None

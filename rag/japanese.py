@@ -590,12 +590,14 @@ _NOT_A_MARK = f"(?:(?!{RANGE_MARK}).)"
 RANGE = re.compile(rf"{_NOT_A_MARK}*[0-9]{_NOT_A_MARK}*(?:{RANGE_MARK})"
                    rf"((?:午前|午後)?(?:{_CALENDAR}|[0-9]+日|{TIME_OF_DAY.pattern}|{NUMBER}(?:{UNIT})?))(?:まで)?")
 
-# A date the question states to the month (「2025年3月」, 「4月1日」), in digits. A year alone is often the setting
-# of a whole article that one paragraph leaves unsaid (「1994年のリーグ公式戦」), and a month or a day alone
-# (「4月から」) or a relative date (「昨年」) pins too little. A fiscal year (「令和9年度」, 「2026年度」) names the
-# period a notice's figures hold for, as a month does; one of two digits (「26年度」, 「R9年度」) may count from an era
-# the question does not name, and is left out.
-_STATED_DATE = re.compile(r"(?<![0-9])(?:[0-9]+年[0-9]+月(?:[0-9]+日)?|[0-9]+月[0-9]+日|[0-9]{4}年度)(?![0-9])")
+# A date the question states to the month (「2025年3月」, 「4月1日」), or a year of four digits (「2020年通年の貿易額」),
+# in digits: an article answering it holds it, in its text or its date line. A month or a day alone (「4月から」) or a
+# relative date (「昨年」) pins too little. A fiscal year (「令和9年度」, 「2026年度」) names the period a notice's figures
+# hold for, as a month does; one of two digits (「26年度」, 「R9年度」) may count from an era the question does not
+# name, and is left out. A year that ends a range (「1721年から1722年にかけて」, 「1986年まで」) or sets a point in time
+# (「1865年の時点で」) is read from the years around it, which an article states instead.
+_STATED_DATE = re.compile(r"(?<![0-9])(?:[0-9]+年[0-9]+月(?:[0-9]+日)?|[0-9]+月[0-9]+日|[0-9]{4}年度"
+                          r"|(?<!から)[0-9]{4}年(?![0-9]|間|代|度|まで|にかけて|の?時点))(?![0-9])")
 # 「2026-03-10」, 「2026/3」, 「2026.3.10」; with points only to the day, as 「3776.24」 and 「1234.5」 are decimals
 _ISO_DATE = re.compile(r"(?<![0-9])([0-9]{4})(?:([-/])([0-9]{1,2})(?:\2([0-9]{1,2}))?|\.([0-9]{1,2})\.([0-9]{1,2}))"
                        r"(?![0-9])")
@@ -683,9 +685,9 @@ def date_form(date: str) -> tuple[bool, ...]:
 
 
 def stated_dates(question: str) -> list[str]:
-    """The dates `question` states (「2025年3月の時点では何社」 gives 「2025年3月」, 「令和7年3月」 too) and fiscal
-    years (「令和9年度」 gives 「2027年度」), leading zeros dropped: an article answering it holds their year and month,
-    or the fiscal year."""
+    """The dates `question` states (「2025年3月の時点では何社」 gives 「2025年3月」, 「令和7年3月」 too), years
+    (「2020年通年」 gives 「2020年」) and fiscal years (「令和9年度」 gives 「2027年度」), leading zeros dropped: an
+    article answering it holds their year and month, the year, or the fiscal year."""
     return list(dict.fromkeys(m[0] for m in _STATED_DATE.finditer(dates_spelled(question))))
 
 
@@ -1291,6 +1293,44 @@ def country_after(text: str, start: int, end: int) -> str | None:
     if match is None:
         return None
     return _COUNTRY_OF[match[1]] if match[1] else _LETTER_OF[match[2]]
+
+
+# A person as news names one: a katakana name before a title, with the country or body between them read as the
+# title's (「ルビオ国務長官」, 「ショイグ氏」, 「ブリンケン米国務長官」, 「パトルシェフ・ロシア安全保障会議書記」), or kanji before
+# 氏 or さん (「習氏」). Kanji before an office is as often 「次期」, 「歴代」 or a ministry as a name, and is not read.
+_PERSON_TITLE = rf"氏|さん|選手|教授|博士|将軍|{_PERSON_OFFICE}"
+_NAMED_PERSON = re.compile(
+    rf"({_KATAKANA_PERSON})[{''.join(_LETTER_OF)}]?[{KANJI}]{{0,8}}?(?:{_PERSON_TITLE})(?![{KANJI}])"
+    rf"|(?<![{KANJI}])([{KANJI}]{{1,4}})(?:氏|さん)(?![{KANJI}])")
+_NAME_WITH_COUNTRY = re.compile(rf"・(?:{_COUNTRY})$")
+_POINTING = ("両", "同", "各", "諸", "他", "某", "故", "貴", "本", "当")
+
+
+def persons_named(text: str) -> list[str]:
+    """The names of the persons `text` names with a title (「ルビオ国務長官」: ルビオ; 「パトルシェフ・ロシア安全保障
+    会議書記」: パトルシェフ; 「習氏」: 習), in order; not an asking word (「何氏」), a country (「アメリカ大統領」) or
+    kin (「お父さん」), nor words that only point at persons named before (「両氏」, 「同氏」)."""
+    names = []
+    for match in _NAMED_PERSON.finditer(fold_width(text)):
+        name = _NAME_WITH_COUNTRY.sub("", match[1] or match[2])
+        if "何" not in name and name not in _COUNTRY_OF and not (match[2] and name[-1] in "父母兄姉弟妹") \
+                and name not in _POINTING:
+            names.append(name)
+    return names
+
+
+def person_another(text: str, question: str, leave_out: str = "") -> str:
+    """A person `text` names (`persons_named`) where the question names one that `text` does not name: the words
+    speak of what another person did (asked when ルビオ国務長官 said something, 「ベッセント財務長官の「…」という発言」).
+    "" where every person the question names stands in `text`, or `text` names no one else. A person the question
+    names, or whom `leave_out` (the answer itself: 「…させたのは誰」) names, is no other."""
+    folded, asked = fold_width(text), fold_width(question)
+    given = persons_named(question)
+    if not given or all(name in folded for name in given):
+        return ""
+    leave_out = fold_width(leave_out)
+    return next((name for name in persons_named(folded) if name not in asked
+                 and not (leave_out and (name in leave_out or leave_out in name))), "")
 
 
 # 「ロシアの国防相は誰」, 「同席した大統領補佐官は誰」: the office whose holder is asked for

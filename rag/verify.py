@@ -135,6 +135,7 @@ from .japanese import (
     office_titling,
     option_form,
     other_office,
+    person_another,
     quantities,
     said_once,
     spelled_as,
@@ -306,7 +307,7 @@ class Verifier:
         """A rule's verdict with its short answer and the value in force, then refused if its short answer is of
         another kind than asked, a person of another country or office than asked, or the cited articles do not hold
         the names or dates the question gives (but the names the rule `located` itself), or its sentences speak of
-        another place than the question names, or it is read from another row of a table (`other_row`) or another
+        another place or person than the question names, or it is read from another row of a table (`other_row`) or another
         column of the row than the question names, or told apart from a source that states otherwise
         (`conflicting`)."""
         question = claim.question
@@ -327,6 +328,8 @@ class Verifier:
             return Verdict(not_spoken_of(missing), True, f"the cited articles do not name {'、'.join(missing)}")
         if other := self._of_another_place(verdict, question):
             return Verdict(REFUSAL, True, f"the cited sentence speaks of {other}, not of the place the question names")
+        if other := self._of_another_person(verdict, question):
+            return Verdict(REFUSAL, True, f"the cited sentence speaks of {other}, not of the person the question names")
         if row := self.other_row(verdict.citations, question):
             return Verdict(REFUSAL, True, f"the answer is read from another row than the one of {row}")
         if column := self.other_column(verdict.short_answer, verdict.citations, question):
@@ -677,7 +680,7 @@ class Verifier:
     def unnamed(self, verdict: Verdict, question: str, retrieved: Sequence[str] = (),
                 located: Sequence[str] = ()) -> list[str]:
         """The names the question gives (`names_in`) that an article the answer cites does not hold, and the dates
-        it states (`stated_dates`) whose year and month (or fiscal year, `holds_fiscal_year`) no article cited or
+        it states (`stated_dates`) whose year and month (or year, or fiscal year, `holds_fiscal_year`) no article cited or
         `retrieved` (doc_ids) holds, its date line counted: the model answered about another branch, plan or product
         than the one asked about, or from a figure of another month (「2026年3月時点で約4,200社」 asked 「2025年3月の時点では」). A date is looked for in
         every article found, as a question stating two dates is often answered from two articles, and the reader is
@@ -1007,6 +1010,23 @@ class Verifier:
         The names check reads whole articles, and an article often names both places. Of the 20,151 questions of
         JaQuAD train 0000-0027 naming something, 46 fire against their own answer's sentence, most of them where the
         sentence leaves the place asked about to one further back."""
+        return cls._of_another(verdict, question, names_another)
+
+    @classmethod
+    def _of_another_person(cls, verdict: Verdict, question: str) -> str:
+        """The person every cited sentence stating the short answer names, read as `_of_another_place` reads it,
+        where the question names a person that the sentence does not (`person_another`: asked when ルビオ国務長官
+        said a thing, 「ベッセント財務長官の「…」という発言」); the person the answer names is no other (「…させたの
+        は誰」). The names check reads whole articles, and a news article names many people. Of the 209 JaQuAD
+        train 0000-0027 and JSQuAD valid questions naming a titled person, none fires against its own answer's
+        sentence."""
+        return cls._of_another(verdict, question, person_another)
+
+    @classmethod
+    def _of_another(cls, verdict: Verdict, question: str, another: Callable[[str, str, str], str]) -> str:
+        """What `another(read, question, short answer)` finds in every cited sentence stating the short answer
+        (every cited one where none does), read with the sentence before it; "" where it finds nothing in one, or
+        the question lists options (each named in its own sentence)."""
         if not verdict.citations or _offers_options(question):
             return ""
         short = fold_width(verdict.short_answer)
@@ -1014,7 +1034,7 @@ class Verifier:
         found = ""
         for citation in stating:
             read = cls._with_sentence_before(citation.text, citation.quote_start, citation.quote_end, question)
-            if not (other := names_another(read, question, short)):
+            if not (other := another(read, question, short)):
                 return ""
             found = found or other
         return found

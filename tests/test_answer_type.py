@@ -161,6 +161,12 @@ def test_other_questions_accept_any_words():
     ("1週間", "建国からいくら経って消滅した？", False),  # how long passed
     ("12日", "物価上昇がいくらか和らいだのは何日？", False),  # いくらか, "somewhat"
     ("約50分", "車をフェリーで運ぶといくらかかりますか？", True),  # いくらかかる asks for an amount
+    # 「いくつ」 asks how many: words without a number answer another question
+    ("中露首脳会談", "会議に呼ばれたのは、国と地域を合わせていくつ？", True),
+    ("110カ国・地域", "会議に呼ばれたのは、国と地域を合わせていくつ？", False),
+    ("三つ", "いくつの島がある？", False), ("複数", "支店はいくつありますか？", False),
+    ("梅山", "いくつかの船のうち、最初に入ったのは何号？", False),  # いくつか, "some"
+    ("湖", "いくつもの国を流れる川は何に注ぐ？", False),  # いくつも, "many"
 ])
 def test_a_date_or_figure_or_a_clause_answers_no_where_who_or_name_question(span, question, other):
     assert of_another_kind(span, question) is other

@@ -557,6 +557,34 @@ def test_asked_one_countrys_office_holder_the_person_a_cited_sentence_so_titles_
     assert result.refused and result.answer == "資料には「ヤルタ」についての記載がありません。"
 
 
+def test_an_answer_the_cited_sentence_gives_of_another_person_than_asked_is_refused(
+        tmp_path: Path, settings, embedder):
+    ask = asker(tmp_path, settings, embedder, {
+        "allies.md": "---\ntitle: 米中関係\ndate: 2025-12-10\n---\nルビオ国務長官は中国への警戒を続けている。"
+                     "衝撃的だったのは、12月3日、ベッセント財務長官の「アメリカは中国の同盟国だ」という発言だ。\n",
+    })
+    reply = "回答: 12月3日です。[1]\n要点: 12月3日"
+    # the article names ルビオ, but the remark is another person's
+    result = ask(reply, "ルビオ国務長官が「アメリカは中国の同盟国だ」と発言したのはいつですか？")
+    assert result.refused and result.answer == REFUSAL
+    assert result.reason == "the cited sentence speaks of ベッセント, not of the person the question names"
+    result = ask(reply, "ベッセント財務長官が「アメリカは中国の同盟国だ」と発言したのはいつですか？")
+    assert not result.refused and result.short_answer == "12月3日"
+
+
+def test_a_year_the_question_states_that_no_article_found_holds_is_refused(tmp_path: Path, settings, embedder):
+    ask = asker(tmp_path, settings, embedder, {
+        "trade.md": "---\ntitle: 中ロ貿易\ndate: 2021-05-20\n---\n中国側の統計によると、今年の1~4月の中ロの貿易額は"
+                    "前年同期比19.8%増の402億1千万ドルで過去最高だった。\n",
+    })
+    reply = "回答: 402億1千万ドルです。[1]\n要点: 402億1千万ドル"
+    result = ask(reply, "2020年通年の中ロの貿易額はいくらでしたか？")
+    assert result.refused and result.answer == "資料には「2020年」についての記載がありません。"
+    # the article's date line states its year
+    result = ask(reply, "2021年の1~4月の中ロの貿易額はいくらでしたか？")
+    assert not result.refused and result.short_answer == "402億1千万ドル"
+
+
 def test_a_short_answer_leaves_out_a_lone_bracket_a_cut_left_at_its_edge(tmp_path: Path, settings, embedder):
     ask = asker(tmp_path, settings, embedder, {
         "jar.md": "---\ntitle: 腐敗の実験\n---\nスパランツァーニは、煮沸した肉汁を入れた「フタをしたビン」と「しなかったビン」を"

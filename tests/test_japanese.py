@@ -48,6 +48,8 @@ from rag.japanese import (
     office_holder,
     office_titling,
     other_office,
+    person_another,
+    persons_named,
     said_once,
     spelled_as,
     squash,
@@ -322,7 +324,11 @@ def test_names_a_question_gives(question, names):
     ("12月2日に王毅外相が会ったのは誰？", ["12月2日"]),
     ("２０２６年０４月１日から何が変わる？", ["2026年4月1日"]),  # widths folded, leading zeros dropped
     ("2026年1月から3月までの乗船者数は？", ["2026年1月"]),  # a month alone pins too little
-    ("1994年のリーグ公式戦は？", []), ("4月からの営業時間は？", []), ("7日に何があった？", []),
+    ("1994年のリーグ公式戦は？", ["1994年"]), ("2020年通年の貿易額は？", ["2020年"]),  # a year of four digits
+    # a year ending a range or setting a point in time is read from the years around it
+    ("1721年から1722年にかけて何が流行した？", ["1721年"]), ("1865年の時点で誰が統治していた？", []),
+    ("2020年代の人口は？", []), ("20年間で何が変わった？", []),
+    ("4月からの営業時間は？", []), ("7日に何があった？", []),
     ("平成24年1月27日時点の首相は誰？", ["2012年1月27日"]),  # an era's year as the calendar's
     ("西暦2025年3月の売上は？", ["2025年3月"]),
     ("昨年12月7日の会談は？", ["12月7日"]),  # the year is relative: the month and day are stated
@@ -845,6 +851,42 @@ def test_the_two_figures_a_text_compares(text, unit, pair):
 ])
 def test_a_text_naming_another_branch_or_district_than_the_question(text, question, another):
     assert names_another(text, question) == another
+
+
+@pytest.mark.parametrize("text, names", [
+    ("ルビオ国務長官が「アメリカは中国の同盟国だ」と発言したのはいつ？", ["ルビオ"]),
+    # the country or body between the name and the office is the title's
+    ("ブリンケン米国務長官は19日、ラブロフ外相と会談した。", ["ブリンケン", "ラブロフ"]),
+    ("パトルシェフ・ロシア安全保障会議書記とサリバン米大統領補佐官", ["パトルシェフ", "サリバン"]),
+    ("ウィトコフ特使がマイアミでショイグ氏と協議した際", ["ウィトコフ", "ショイグ"]),
+    ("習氏は王毅外相を伴った。", ["習"]),  # kanji before an office is not read: 次期, 歴代 or a name
+    ("鍋島氏の前に肥前を治めていたのは何氏？", ["鍋島"]),  # an asking word names no one
+    ("当時のアメリカ大統領は誰？", []),  # a country
+    ("マリアのお父さんは誰？", []),  # kin
+    ("両氏の会談は37回目で、同氏は満足した。", []),  # words pointing at persons named before
+    ("ロシア大統領府は発表した。", []),  # no title: 大統領府 is an office's building
+])
+def test_the_persons_a_text_names_with_a_title(text, names):
+    assert persons_named(text) == names
+
+
+@pytest.mark.parametrize("text, question, leave_out, another", [
+    # another person's remark, though the article names the one asked about elsewhere
+    ("12月3日、ベッセント財務長官の「アメリカは中国の同盟国だ」という発言だ。",
+     "ルビオ国務長官が「アメリカは中国の同盟国だ」と発言したのはいつ？", "12月3日", "ベッセント"),
+    ("12月3日、ルビオ国務長官の「…」という発言だ。", "ルビオ国務長官が発言したのはいつ？", "12月3日", ""),
+    # every person asked about must stand: ブリンケン met ラブロフ, not パトルシェフ
+    ("ブリンケン米国務長官は19日、アイスランドでラブロフ外相と会談した。",
+     "ブリンケン国務長官とパトルシェフ書記の会談はどこで？", "アイスランド", "ラブロフ"),
+    # the answer itself is no other person
+    ("ヒトラー首相は、就任するやただちに反対派の始末に乗り出した。",
+     "ヒンデンブルク大統領に大統領令を出させたのは誰ですか。", "ヒトラー", ""),
+    # a sentence that names no one leaves its actor unsaid: no other person
+    ("会談は約90分に及んだ。", "プーチン大統領と習氏の会談はどれくらい続いた？", "約90分", ""),
+    ("会談は約90分に及んだ。", "会談はどれくらい続いた？", "約90分", ""),  # the question names no one
+])
+def test_a_text_naming_another_person_than_the_question(text, question, leave_out, another):
+    assert person_another(text, question, leave_out) == another
 
 
 @pytest.mark.parametrize("text, every", [
