@@ -936,12 +936,17 @@ class Verifier:
         leaves unsaid (「港南店は、…延長します。土日祝の営業時間に変更はありません。」), or alone where it names a
         branch, place or model of its own that the question does not, its subject (a katakana word, シャワールーム,
         names none), speaks of every one (「なお、全店舗の…」), or starts its paragraph."""
-        before = [s for s, e in split_sentences(text[:start]) if "\n" not in text[e:start]]
         sentence = text[start:end]
-        if not before or names_every_place(sentence) or any(
+        if names_every_place(sentence) or any(
                 name not in question and not KATAKANA_WORD.fullmatch(name) for name in names_in(sentence)):
             return sentence
-        return text[before[-1]:end]
+        return Verifier._and_sentence_before(text, start, end)
+
+    @staticmethod
+    def _and_sentence_before(text: str, start: int, end: int) -> str:
+        """The sentence at `start`:`end` of `text` with the one before it in its paragraph, if any."""
+        before = [s for s, e in split_sentences(text[:start]) if "\n" not in text[e:start]]
+        return text[before[-1] if before else start:end]
 
     @staticmethod
     def _with_short_answer(verdict: Verdict, question: str) -> Verdict:
@@ -1014,27 +1019,32 @@ class Verifier:
 
     @classmethod
     def _of_another_person(cls, verdict: Verdict, question: str) -> str:
-        """The person every cited sentence stating the short answer names, read as `_of_another_place` reads it,
-        where the question names a person that the sentence does not (`person_another`: asked when ルビオ国務長官
-        said a thing, 「ベッセント財務長官の「…」という発言」); the person the answer names is no other (「…させたの
-        は誰」). The names check reads whole articles, and a news article names many people. Of the 209 JaQuAD
-        train 0000-0027 and JSQuAD valid questions naming a titled person, none fires against its own answer's
+        """The person every cited sentence stating the short answer names, read with the sentence before it in
+        its paragraph (a remark often follows the sentence naming the meeting and who took part), where the
+        question names a person that neither sentence names (`person_another`: asked when ルビオ国務長官 said a
+        thing, 「ベッセント財務長官の「…」という発言」); the person the answer names is no other (「…させたのは誰」).
+        The names check reads whole articles, and a news article names many people. Of the 209 JaQuAD train
+        0000-0027 and JSQuAD valid questions naming a titled person, none fires against its own answer's
         sentence."""
-        return cls._of_another(verdict, question, person_another)
+        return cls._of_another(verdict, question, person_another,
+                               lambda c: cls._and_sentence_before(c.text, c.quote_start, c.quote_end))
 
     @classmethod
-    def _of_another(cls, verdict: Verdict, question: str, another: Callable[[str, str, str], str]) -> str:
-        """What `another(read, question, short answer)` finds in every cited sentence stating the short answer
-        (every cited one where none does), read with the sentence before it; "" where it finds nothing in one, or
-        the question lists options (each named in its own sentence)."""
+    def _of_another(cls, verdict: Verdict, question: str, another: Callable[[str, str, str], str],
+                    read: Callable[[Citation], str] | None = None) -> str:
+        """What `another(read text, question, short answer)` finds in every cited sentence stating the short answer
+        (every cited one where none does), read by `read` (default: with the sentence before it where that names
+        its topic, `_with_sentence_before`); "" where it finds nothing in one, or the question lists options (each
+        named in its own sentence)."""
         if not verdict.citations or _offers_options(question):
             return ""
         short = fold_width(verdict.short_answer)
         stating = [c for c in verdict.citations if short and short in fold_width(c.quote)] or verdict.citations
         found = ""
         for citation in stating:
-            read = cls._with_sentence_before(citation.text, citation.quote_start, citation.quote_end, question)
-            if not (other := another(read, question, short)):
+            text = read(citation) if read else \
+                cls._with_sentence_before(citation.text, citation.quote_start, citation.quote_end, question)
+            if not (other := another(text, question, short)):
                 return ""
             found = found or other
         return found

@@ -572,6 +572,22 @@ def test_an_answer_the_cited_sentence_gives_of_another_person_than_asked_is_refu
     assert not result.refused and result.short_answer == "12月3日"
 
 
+def test_a_remark_is_read_with_the_sentence_before_it_that_names_who_took_part(tmp_path: Path, settings, embedder):
+    # passages of the shipped size, so that the two sentences stand in one
+    ask = asker(tmp_path, settings.replace(chunk_tokens=160, chunk_overlap_tokens=48), embedder, {
+        "talks.md": "---\ntitle: マイアミ協議\ndate: 2025-12-10\n---\n10月24~26日、米・マイアミでウィトコフ特使と"
+                    "ロシアの大統領特別代表ドミトリエフ氏が協議した。ロシア側は「北極圏の鉱物資源の開発」計画を提示した。\n\n"
+                    "ショイグ安全保障会議書記は同じ週、北京を訪れた。\n",
+    })
+    reply = "回答: 「北極圏の鉱物資源の開発」計画です。[1]\n要点: 北極圏の鉱物資源の開発"
+    # the article names ショイグ, but not among those who took part
+    result = ask(reply, "ウィトコフ特使がマイアミでショイグ氏と協議した際、ロシア側は何を提案しましたか？")
+    assert result.refused and result.answer == REFUSAL
+    assert result.reason == "the cited sentence speaks of ドミトリエフ, not of the person the question names"
+    result = ask(reply, "ウィトコフ特使がマイアミでドミトリエフ氏と協議した際、ロシア側は何を提案しましたか？")
+    assert not result.refused and result.short_answer == "北極圏の鉱物資源の開発"
+
+
 def test_a_year_the_question_states_that_no_article_found_holds_is_refused(tmp_path: Path, settings, embedder):
     ask = asker(tmp_path, settings, embedder, {
         "trade.md": "---\ntitle: 中ロ貿易\ndate: 2021-05-20\n---\n中国側の統計によると、今年の1~4月の中ロの貿易額は"
