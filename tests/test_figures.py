@@ -557,35 +557,29 @@ def test_asked_one_countrys_office_holder_the_person_a_cited_sentence_so_titles_
     assert result.refused and result.answer == "資料には「ヤルタ」についての記載がありません。"
 
 
-def test_an_answer_the_cited_sentence_gives_of_another_person_than_asked_is_refused(
-        tmp_path: Path, settings, embedder):
-    ask = asker(tmp_path, settings, embedder, {
-        "allies.md": "---\ntitle: 米中関係\ndate: 2025-12-10\n---\nルビオ国務長官は中国への警戒を続けている。"
-                     "衝撃的だったのは、12月3日、ベッセント財務長官の「アメリカは中国の同盟国だ」という発言だ。\n",
-    })
-    reply = "回答: 12月3日です。[1]\n要点: 12月3日"
+@pytest.mark.parametrize("article, reply, asked, other, right, short", [
     # the article names ルビオ, but the remark is another person's
-    result = ask(reply, "ルビオ国務長官が「アメリカは中国の同盟国だ」と発言したのはいつですか？")
+    ("ルビオ国務長官は中国への警戒を続けている。\n\n衝撃的だったのは、12月3日、ベッセント財務長官の「アメリカは中国の同盟国だ」"
+     "という発言だ。\n", "回答: 12月3日です。[1]\n要点: 12月3日",
+     "{}が「アメリカは中国の同盟国だ」と発言したのはいつですか？", ("ルビオ国務長官", "ベッセント"), "ベッセント財務長官",
+     "12月3日"),
+    # a remark is read with the sentence before it, which names who took part; the article names ショイグ elsewhere
+    ("10月24~26日、米・マイアミでウィトコフ特使とロシアの大統領特別代表ドミトリエフ氏が協議した。ロシア側は「北極圏の"
+     "鉱物資源の開発」計画を提示した。\n\nショイグ安全保障会議書記は同じ週、北京を訪れた。\n",
+     "回答: 「北極圏の鉱物資源の開発」計画です。[1]\n要点: 北極圏の鉱物資源の開発",
+     "ウィトコフ特使がマイアミで{}と協議した際、ロシア側は何を提案しましたか？", ("ショイグ氏", "ドミトリエフ"),
+     "ドミトリエフ氏", "北極圏の鉱物資源の開発"),
+])
+def test_an_answer_the_cited_sentence_gives_of_another_person_than_asked_is_refused(
+        tmp_path: Path, settings, embedder, article, reply, asked, other, right, short):
+    # passages of the shipped size, so that a sentence and the one before it stand in one
+    ask = asker(tmp_path, settings.replace(chunk_tokens=160, chunk_overlap_tokens=48), embedder,
+                {"news.md": f"---\ntitle: 米ロ中の外交\ndate: 2025-12-10\n---\n{article}"})
+    result = ask(reply, asked.format(other[0]))
     assert result.refused and result.answer == REFUSAL
-    assert result.reason == "the cited sentence speaks of ベッセント, not of the person the question names"
-    result = ask(reply, "ベッセント財務長官が「アメリカは中国の同盟国だ」と発言したのはいつですか？")
-    assert not result.refused and result.short_answer == "12月3日"
-
-
-def test_a_remark_is_read_with_the_sentence_before_it_that_names_who_took_part(tmp_path: Path, settings, embedder):
-    # passages of the shipped size, so that the two sentences stand in one
-    ask = asker(tmp_path, settings.replace(chunk_tokens=160, chunk_overlap_tokens=48), embedder, {
-        "talks.md": "---\ntitle: マイアミ協議\ndate: 2025-12-10\n---\n10月24~26日、米・マイアミでウィトコフ特使と"
-                    "ロシアの大統領特別代表ドミトリエフ氏が協議した。ロシア側は「北極圏の鉱物資源の開発」計画を提示した。\n\n"
-                    "ショイグ安全保障会議書記は同じ週、北京を訪れた。\n",
-    })
-    reply = "回答: 「北極圏の鉱物資源の開発」計画です。[1]\n要点: 北極圏の鉱物資源の開発"
-    # the article names ショイグ, but not among those who took part
-    result = ask(reply, "ウィトコフ特使がマイアミでショイグ氏と協議した際、ロシア側は何を提案しましたか？")
-    assert result.refused and result.answer == REFUSAL
-    assert result.reason == "the cited sentence speaks of ドミトリエフ, not of the person the question names"
-    result = ask(reply, "ウィトコフ特使がマイアミでドミトリエフ氏と協議した際、ロシア側は何を提案しましたか？")
-    assert not result.refused and result.short_answer == "北極圏の鉱物資源の開発"
+    assert result.reason == f"the cited sentence speaks of {other[1]}, not of the person the question names"
+    result = ask(reply, asked.format(right))
+    assert not result.refused and result.short_answer == short
 
 
 def test_a_year_the_question_states_that_no_article_found_holds_is_refused(tmp_path: Path, settings, embedder):
