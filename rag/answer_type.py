@@ -74,9 +74,10 @@ _AMOUNT_WORDS = re.compile(rf"{NUMBER}|無料|ゼロ(?![{KATAKANA}])")
 _NO_AMOUNT = re.compile(rf"{DATE.pattern}|(?:{TIME_LENGTH.pattern})(?!分)")
 # 「いくつ」 asks how many (not 「いくつか」, "some", though 「いくつか？」 does; not 「いくつも」, "many"): all 212 such
 # questions of JaQuAD train 0000-0027 and JSQuAD valid are answered by words holding a number, in figures, in kanji
-# or in words (「ひとつ」, 「複数」, 「数カ国」), so words without one (「中露首脳会談」) answer another question.
+# or in words (「ひとつ」, 「みっつ」, 「複数」, 「数カ国」, 「ゼロ」, 「なし」), so words without one (「中露首脳会談」) answer
+# another question.
 _ASKS_HOW_MANY = re.compile(r"いくつ(?!か(?![?？。]|$)|も)")
-_COUNT_WORDS = re.compile(rf"{NUMBER}|ひと|ふた|複数|数")
+_COUNT_WORDS = re.compile(rf"{NUMBER}|ひと|ふた|(?:みっ|よっ|いつ|むっ|なな|やっ|ここの)つ|とお|複数|数|ゼロ|なし")
 
 
 def expected_answer(question: str) -> re.Pattern | None:
@@ -164,8 +165,8 @@ def of_another_kind(span: str, question: str) -> bool:
         return True
     if span and _ASKS_AMOUNT.search(question) and not _AMOUNT_WORDS.search(_NO_AMOUNT.sub("", span)):
         return True
-    if span and _ASKS_HOW_MANY.search(question) and not _COUNT_WORDS.search(span):
-        return True
+    if span and _ASKS_HOW_MANY.search(question):  # a count answers it, though it asks how many names (「名称」)
+        return not _COUNT_WORDS.search(span)
     if not _ASKS_FOR_A_NAME.search(question):
         return bool(span) and _ASKS_FOR_A_DAY.search(question) is not None and _DAY_NUMBER.search(span) is None
     # 「どこの知事」 asks which place's governor: 「東京都知事」 answers it

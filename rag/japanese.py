@@ -12,6 +12,8 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple
 
+from babel import Locale
+
 # --- normalisation ---------------------------------------------------------------------------------------------
 
 
@@ -594,10 +596,12 @@ RANGE = re.compile(rf"{_NOT_A_MARK}*[0-9]{_NOT_A_MARK}*(?:{RANGE_MARK})"
 # in digits: an article answering it holds it, in its text or its date line. A month or a day alone (「4月から」) or a
 # relative date (「昨年」) pins too little. A fiscal year (「令和9年度」, 「2026年度」) names the period a notice's figures
 # hold for, as a month does; one of two digits (「26年度」, 「R9年度」) may count from an era the question does not
-# name, and is left out. A year that ends a range (「1721年から1722年にかけて」, 「1986年まで」) or sets a point in time
-# (「1865年の時点で」) is read from the years around it, which an article states instead.
+# name, and is left out. A year that ends a range (「1721年から1722年にかけて」, 「2019年～2020年」, 「1986年まで」) or
+# sets a point in time (「1865年の時点で」) is read from the years around it, which an article states instead. An era's
+# year counts as the calendar's (「平成2年の」: 1990年).
 _STATED_DATE = re.compile(r"(?<![0-9])(?:[0-9]+年[0-9]+月(?:[0-9]+日)?|[0-9]+月[0-9]+日|[0-9]{4}年度"
-                          r"|(?<!から)[0-9]{4}年(?![0-9]|間|代|度|まで|にかけて|の?時点))(?![0-9])")
+                          r"|(?<!から)(?<!から翌)(?<![~～〜\-－―])[0-9]{4}年(?![0-9]|間|代|度|まで|にかけて|の?時点))"
+                          r"(?![0-9])")
 # 「2026-03-10」, 「2026/3」, 「2026.3.10」; with points only to the day, as 「3776.24」 and 「1234.5」 are decimals
 _ISO_DATE = re.compile(r"(?<![0-9])([0-9]{4})(?:([-/])([0-9]{1,2})(?:\2([0-9]{1,2}))?|\.([0-9]{1,2})\.([0-9]{1,2}))"
                        r"(?![0-9])")
@@ -1295,42 +1299,63 @@ def country_after(text: str, start: int, end: int) -> str | None:
     return _COUNTRY_OF[match[1]] if match[1] else _LETTER_OF[match[2]]
 
 
-# A person as news names one: a katakana name before a title, with the country or body between them read as the
-# title's (「ルビオ国務長官」, 「ショイグ氏」, 「ブリンケン米国務長官」, 「パトルシェフ・ロシア安全保障会議書記」), or kanji before
-# 氏 or さん (「習氏」). Kanji before an office is as often 「次期」, 「歴代」 or a ministry as a name, and is not read.
-_PERSON_TITLE = rf"氏|さん|選手|教授|博士|将軍|{_PERSON_OFFICE}"
+# A person as news names one: a katakana name before a title (「ルビオ国務長官」, 「ショイグ氏」), with the country or body
+# between them read as the title's where the title is an office of state (「ブリンケン米国務長官」, 「パトルシェフ・ロシア
+# 安全保障会議書記」; not 「大統領府長官」, another person), or kanji before 氏 or さん (「習氏」). Other titles take the name
+# right before them: 「トヨタ自動車社長」 and 「プロ野球選手」 name no one.
+_STATE_TITLE = rf"{_OFFICE}|補佐官|書記|報道官"
+_OTHER_TITLE = r"氏|さん|選手|教授|博士|将軍|議長|委員長|社長|会長|総裁|知事|市長"
 _NAMED_PERSON = re.compile(
-    rf"({_KATAKANA_PERSON})[{''.join(_LETTER_OF)}]?[{KANJI}]{{0,8}}?(?:{_PERSON_TITLE})(?![{KANJI}])"
-    rf"|(?<![{KANJI}])([{KANJI}]{{1,4}})(?:氏|さん)(?![{KANJI}])")
+    rf"({_KATAKANA_PERSON})(?:(?:(?!府)[{KANJI}]){{0,8}}?(?:{_STATE_TITLE})|(?:{_OTHER_TITLE}))(?![{KANJI}])"
+    rf"|(?<![{KANJI}お])([{KANJI}]{{1,4}})(?:氏|さん)(?![{KANJI}])")
 _NAME_WITH_COUNTRY = re.compile(rf"・(?:{_COUNTRY})$")
-_POINTING = ("両", "同", "各", "諸", "他", "某", "故", "貴", "本", "当")
+# kanji before 氏 or さん that name no one: words pointing at persons named before (両氏, 同氏), 皆さん, 彼氏, and the
+# 摂氏 and 華氏 of temperatures; katakana kin (ママさん)
+_NO_ONE = ("両", "同", "各", "諸", "他", "某", "故", "貴", "本", "当", "皆", "彼", "摂", "華", "ママ", "パパ")
+# Countries by their Japanese names, as CLDR writes them (アイスランド, ブラジル, アメリカ合衆国) and as news does
+# (アメリカ, 米国): 「ブラジル大統領」 names an office, not a person.
+COUNTRIES = frozenset({name for code, name in Locale("ja").territories.items() if len(code) == 2 and code.isalpha()}
+                      | set(_COUNTRY_OF))
 
 
 def persons_named(text: str) -> list[str]:
     """The names of the persons `text` names with a title (「ルビオ国務長官」: ルビオ; 「パトルシェフ・ロシア安全保障
-    会議書記」: パトルシェフ; 「習氏」: 習), in order; not an asking word (「何氏」), a country (「アメリカ大統領」) or
-    kin (「お父さん」), nor words that only point at persons named before (「両氏」, 「同氏」)."""
+    会議書記」: パトルシェフ; 「習氏」: 習), in order; not an asking word (「何氏」), a country (「ブラジル大統領」) or
+    kin (「お父さん」), nor words that name no one (「両氏」, 「皆さん」, 「摂氏」)."""
     names = []
     for match in _NAMED_PERSON.finditer(fold_width(text)):
         name = _NAME_WITH_COUNTRY.sub("", match[1] or match[2])
-        if "何" not in name and name not in _COUNTRY_OF and not (match[2] and name[-1] in "父母兄姉弟妹") \
-                and name not in _POINTING:
+        if "何" not in name and name not in COUNTRIES and name not in _NO_ONE \
+                and not (match[2] and name[-1] in "父母兄姉弟妹"):
             names.append(name)
     return names
 
 
-def person_another(text: str, question: str, leave_out: str = "") -> str:
+def holds_person(name: str, text: str) -> bool:
+    """Whether `text` names the person `name` (of `persons_named`), as news names one again after the first
+    mention: by the family name alone (「ドナルド・トランプ」 as トランプ, 「エルドアン・トルコ」 as エルドアン: any part
+    of three letters or more), a kanji name of three or more by its first two (「岸田文雄」 as 岸田)."""
+    parts = [part for part in name.split("・") if len(part) >= 3]
+    return name in text or any(part in text for part in parts) or (
+        len(name) >= 3 and re.fullmatch(f"[{KANJI}]+", name) is not None and name[:2] in text)
+
+
+def person_another(text: str, question: str, leave_out: str = "", own: str | None = None) -> str:
     """A person `text` names (`persons_named`) where the question names one that `text` does not name: the words
-    speak of what another person did (asked when ルビオ国務長官 said something, 「ベッセント財務長官の「…」という発言」).
-    "" where every person the question names stands in `text`, or `text` names no one else. A person the question
-    names, or whom `leave_out` (the answer itself: 「…させたのは誰」) names, is no other."""
+    speak of what another person did. "" where every person the question names stands in `text`, or `text` names no
+    one else. A person the question names, or whom `leave_out` (the answer itself: 「…させたのは誰」) names, is no
+    other. Where `text` is a sentence read with the one before it, `own` is the sentence itself: the other person
+    counts where `own` names them, or `text` names someone the question names (the sentence before names who took
+    part, one of them another); a sentence before naming only others may tell of the asked persons' deeds too."""
     folded, asked = fold_width(text), fold_width(question)
     given = persons_named(question)
-    if not given or all(name in folded for name in given):
+    if not given or all(holds_person(name, folded) for name in given):
         return ""
     leave_out = fold_width(leave_out)
-    return next((name for name in persons_named(folded) if name not in asked
-                 and not (leave_out and (name in leave_out or leave_out in name))), "")
+    own = folded if own is None else fold_width(own)
+    named = any(holds_person(name, folded) for name in given)
+    return next((name for name in persons_named(folded) if not holds_person(name, asked)
+                 and not (leave_out and (name in leave_out or leave_out in name)) and (named or name in own)), "")
 
 
 # 「ロシアの国防相は誰」, 「同席した大統領補佐官は誰」: the office whose holder is asked for

@@ -307,8 +307,8 @@ class Verifier:
         """A rule's verdict with its short answer and the value in force, then refused if its short answer is of
         another kind than asked, a person of another country or office than asked, or the cited articles do not hold
         the names or dates the question gives (but the names the rule `located` itself), or its sentences speak of
-        another place or person than the question names, or it is read from another row of a table (`other_row`) or another
-        column of the row than the question names, or told apart from a source that states otherwise
+        another place or person than the question names, or it is read from another row of a table (`other_row`)
+        or another column of the row than the question names, or told apart from a source that states otherwise
         (`conflicting`)."""
         question = claim.question
         verdict = self._difference(self._in_force(self._with_short_answer(verdict, question), question), question)
@@ -680,8 +680,8 @@ class Verifier:
     def unnamed(self, verdict: Verdict, question: str, retrieved: Sequence[str] = (),
                 located: Sequence[str] = ()) -> list[str]:
         """The names the question gives (`names_in`) that an article the answer cites does not hold, and the dates
-        it states (`stated_dates`) whose year and month (or year, or fiscal year, `holds_fiscal_year`) no article cited or
-        `retrieved` (doc_ids) holds, its date line counted: the model answered about another branch, plan or product
+        it states (`stated_dates`) whose year and month (or year, or fiscal year, `holds_fiscal_year`) no article
+        cited or `retrieved` (doc_ids) holds, its date line counted: the model answered about another branch, plan or product
         than the one asked about, or from a figure of another month (「2026年3月時点で約4,200社」 asked 「2025年3月の時点では」). A date is looked for in
         every article found, as a question stating two dates is often answered from two articles, and the reader is
         told only what none of them holds. Names within the `located` words (the options a comparison found, each
@@ -774,9 +774,10 @@ class Verifier:
         """The words by which the question names another row of a cited table than the ones the answer is read
         from (`gives_value`): a value in words of another row of the same table, in the first cell (the one naming
         the row: 「抹茶ラテはいくら」 read from 「メニュー: カフェラテ、…」) or written beside its column's name (「抹茶ラテの
-        Lサイズ」 read from 「メニュー: 抹茶ラテ、サイズ: R、…」, where another row has 「サイズ: L」), or a month or fiscal
-        year of the same form as the cited rows' first cells and none of them (「2026年4月の売上」 read from 「月: 2025年
-        4月、…」; 「1月から3月まで」 is answered by the rows of 1月, 2月 and 3月). A value another cited row holds is
+        Lサイズ」 read from 「メニュー: 抹茶ラテ、サイズ: R、…」, where another row has 「サイズ: L」), or a month, year
+        or fiscal year of the same form as the cited rows' first cells and none of them (「2026年4月の売上」 read from
+        「月: 2025年4月、…」, 「2023年の売上」 from 「年: 2024年、…」; 「1月から3月まで」 is answered by the rows of 1月, 2月
+        and 3月). A value another cited row holds is
         accounted for (a comparison names each row it reads). Figures (「1回」 of 「1回あたり」) measure more often than
         they name a row, and a day or a date in another cell (a deadline, a period) is a condition: both are left to
         the checks of numbers and dates. "" when each cited row is one the question names."""
@@ -1015,36 +1016,32 @@ class Verifier:
         The names check reads whole articles, and an article often names both places. Of the 20,151 questions of
         JaQuAD train 0000-0027 naming something, 46 fire against their own answer's sentence, most of them where the
         sentence leaves the place asked about to one further back."""
-        return cls._of_another(verdict, question, names_another)
+        return cls._of_another(verdict, question, lambda c, short: names_another(
+            cls._with_sentence_before(c.text, c.quote_start, c.quote_end, question), question, short))
 
     @classmethod
     def _of_another_person(cls, verdict: Verdict, question: str) -> str:
-        """The person every cited sentence stating the short answer names, read with the sentence before it in
-        its paragraph (a remark often follows the sentence naming the meeting and who took part), where the
-        question names a person that neither sentence names (`person_another`: asked when ルビオ国務長官 said a
-        thing, 「ベッセント財務長官の「…」という発言」); the person the answer names is no other (「…させたのは誰」).
-        The names check reads whole articles, and a news article names many people. Of the 209 JaQuAD train
+        """The person every cited sentence stating the short answer names, read with the sentence before it in its
+        paragraph (a remark often follows the sentence naming who took part), where the question names a person
+        that neither sentence names (`person_another`); the person the answer names is no other (「…させたのは誰」).
+        The names check reads whole articles, and a news article names many people. Of the 168 JaQuAD train
         0000-0027 and JSQuAD valid questions naming a titled person, none fires against its own answer's
         sentence."""
-        return cls._of_another(verdict, question, person_another,
-                               lambda c: cls._and_sentence_before(c.text, c.quote_start, c.quote_end))
+        return cls._of_another(verdict, question, lambda c, short: person_another(
+            cls._and_sentence_before(c.text, c.quote_start, c.quote_end), question, short, c.quote))
 
     @classmethod
-    def _of_another(cls, verdict: Verdict, question: str, another: Callable[[str, str, str], str],
-                    read: Callable[[Citation], str] | None = None) -> str:
-        """What `another(read text, question, short answer)` finds in every cited sentence stating the short answer
-        (every cited one where none does), read by `read` (default: with the sentence before it where that names
-        its topic, `_with_sentence_before`); "" where it finds nothing in one, or the question lists options (each
-        named in its own sentence)."""
+    def _of_another(cls, verdict: Verdict, question: str, another: Callable[[Citation, str], str]) -> str:
+        """What `another(citation, short answer)` finds in every cited sentence stating the short answer (every
+        cited one where none does); "" where it finds nothing in one, or the question lists options (each named in
+        its own sentence)."""
         if not verdict.citations or _offers_options(question):
             return ""
         short = fold_width(verdict.short_answer)
         stating = [c for c in verdict.citations if short and short in fold_width(c.quote)] or verdict.citations
         found = ""
         for citation in stating:
-            text = read(citation) if read else \
-                cls._with_sentence_before(citation.text, citation.quote_start, citation.quote_end, question)
-            if not (other := another(text, question, short)):
+            if not (other := another(citation, short)):
                 return ""
             found = found or other
         return found

@@ -326,8 +326,11 @@ def test_names_a_question_gives(question, names):
     ("2026年1月から3月までの乗船者数は？", ["2026年1月"]),  # a month alone pins too little
     ("1994年のリーグ公式戦は？", ["1994年"]), ("2020年通年の貿易額は？", ["2020年"]),  # a year of four digits
     # a year ending a range or setting a point in time is read from the years around it
-    ("1721年から1722年にかけて何が流行した？", ["1721年"]), ("1865年の時点で誰が統治していた？", []),
-    ("2020年代の人口は？", []), ("20年間で何が変わった？", []),
+    ("1721年から1722年にかけて何が流行した？", ["1721年"]), ("1721年から翌1722年は？", ["1721年"]),
+    ("1722年にかけて何が流行した？", []), ("1986年まで何があった？", []), ("2019年～2020年の売上は？", ["2019年"]),
+    ("1865年の時点で誰が統治していた？", []), ("1865年時点の首相は？", []),
+    ("平成2年の出来事は？", ["1990年"]),  # an era's year as the calendar's
+    ("2020年代の人口は？", []), ("1000年間で何が変わった？", []),
     ("4月からの営業時間は？", []), ("7日に何があった？", []),
     ("平成24年1月27日時点の首相は誰？", ["2012年1月27日"]),  # an era's year as the calendar's
     ("西暦2025年3月の売上は？", ["2025年3月"]),
@@ -864,7 +867,12 @@ def test_a_text_naming_another_branch_or_district_than_the_question(text, questi
     ("当時のアメリカ大統領は誰？", []),  # a country
     ("マリアのお父さんは誰？", []),  # kin
     ("両氏の会談は37回目で、同氏は満足した。", []),  # words pointing at persons named before
-    ("ロシア大統領府は発表した。", []),  # no title: 大統領府 is an office's building
+    ("クレムリン大統領府は発表した。", []),  # no title: 大統領府 is an office's building
+    ("ゼレンスキー大統領府長官が訪れた。", []),  # the 長官 of his office is another person
+    ("ブラジル大統領は訪ロした。", []),  # a country CLDR names
+    ("トヨタ自動車社長", []), ("プロ野球選手", []),  # titles other than offices of state take the name right before
+    ("皆さん、彼氏、摂氏30度、お客さん、ママさん", []),  # words that name no one
+    ("ドナルド・トランプ大統領", ["ドナルド・トランプ"]),
 ])
 def test_the_persons_a_text_names_with_a_title(text, names):
     assert persons_named(text) == names
@@ -878,6 +886,9 @@ def test_the_persons_a_text_names_with_a_title(text, names):
     # every person asked about must stand: ブリンケン met ラブロフ, not パトルシェフ
     ("ブリンケン米国務長官は19日、アイスランドでラブロフ外相と会談した。",
      "ブリンケン国務長官とパトルシェフ書記の会談はどこで？", "アイスランド", "ラブロフ"),
+    # a full name in the question stands by its family name in the text
+    ("トランプ大統領は習氏と会談した。", "ドナルド・トランプ大統領はいつ訪中した？", "", ""),
+    ("岸田首相は習氏と会談した。", "岸田文雄氏はいつ訪中した？", "", ""),
     # the answer itself is no other person
     ("ヒトラー首相は、就任するやただちに反対派の始末に乗り出した。",
      "ヒンデンブルク大統領に大統領令を出させたのは誰ですか。", "ヒトラー", ""),
@@ -887,6 +898,18 @@ def test_the_persons_a_text_names_with_a_title(text, names):
 ])
 def test_a_text_naming_another_person_than_the_question(text, question, leave_out, another):
     assert person_another(text, question, leave_out) == another
+
+
+@pytest.mark.parametrize("before, question, another", [
+    # a sentence before naming only others may tell of the asked persons' deeds
+    ("ベッセント財務長官も同席した。", "プーチン大統領と習氏の会談はどれくらい？", ""),
+    # where it names someone asked about, it names who took part: one of them another
+    ("ウィトコフ特使とドミトリエフ氏が協議した。", "ウィトコフ特使がショイグ氏と協議した際、ロシア側は何を提案した？",
+     "ドミトリエフ"),
+])
+def test_a_person_the_sentence_before_names_is_another_where_it_names_someone_asked_about(before, question, another):
+    own = "会談は約90分に及んだ。"
+    assert person_another(before + own, question, "約90分", own) == another
 
 
 @pytest.mark.parametrize("text, every", [
