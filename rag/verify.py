@@ -681,11 +681,11 @@ class Verifier:
                 located: Sequence[str] = ()) -> list[str]:
         """The names the question gives (`names_in`) that an article the answer cites does not hold, and the dates
         it states (`stated_dates`) whose year and month (or year, or fiscal year, `holds_fiscal_year`) no article
-        cited or `retrieved` (doc_ids) holds, its date line counted: the model answered about another branch, plan or product
-        than the one asked about, or from a figure of another month (「2026年3月時点で約4,200社」 asked 「2025年3月の時点では」). A date is looked for in
-        every article found, as a question stating two dates is often answered from two articles, and the reader is
-        told only what none of them holds. Names within the `located` words (the options a comparison found, each
-        in its own article) are not looked for."""
+        cited or `retrieved` (doc_ids) holds, its date line counted: the model answered about another branch, plan
+        or product than the one asked about, or from a figure of another month (「2026年3月時点で約4,200社」 asked
+        「2025年3月の時点では」). A date is looked for in every article found, as a question stating two dates is often
+        answered from two articles, and the reader is told only what none of them holds. Names within the `located`
+        words (the options a comparison found, each in its own article) are not looked for."""
         names = [name for name in names_in(question) if not any(option_form(name) in option_form(words)
                                                                   for words in located)]
         dates = stated_dates(question)
@@ -777,10 +777,10 @@ class Verifier:
         Lサイズ」 read from 「メニュー: 抹茶ラテ、サイズ: R、…」, where another row has 「サイズ: L」), or a month, year
         or fiscal year of the same form as the cited rows' first cells and none of them (「2026年4月の売上」 read from
         「月: 2025年4月、…」, 「2023年の売上」 from 「年: 2024年、…」; 「1月から3月まで」 is answered by the rows of 1月, 2月
-        and 3月). A value another cited row holds is
-        accounted for (a comparison names each row it reads). Figures (「1回」 of 「1回あたり」) measure more often than
-        they name a row, and a day or a date in another cell (a deadline, a period) is a condition: both are left to
-        the checks of numbers and dates. "" when each cited row is one the question names."""
+        and 3月). A value another cited row holds is accounted for (a comparison names each row it reads). Figures
+        (「1回」 of 「1回あたり」) measure more often than they name a row, and a day or a date in another cell (a
+        deadline, a period) is a condition: both are left to the checks of numbers and dates. "" when each cited row
+        is one the question names."""
         cited = [row for citation in citations if (row := self._cited_row(citation))]
         held = {cell for cells, _ in cited for cell in cells.items()}
         for cells, table in cited:
