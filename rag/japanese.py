@@ -1232,11 +1232,15 @@ _COUNTRY = "|".join(sorted(_COUNTRY_OF, key=len, reverse=True))
 _OFFICE = r"相|大臣|大統領|主席|首脳|長官|大使|特使|国王|女王|皇帝|首長"
 # The words that end an office's name, as a person is titled with it (国防相, 大統領補佐官, 報道官, 社長); 代表 and
 # 監督 end a team's name as often (「ブラジル代表」), so a word ending with them names no person
-_PERSON_OFFICE = rf"{_OFFICE}|補佐官|書記|報道官|議長|委員長|社長|会長|総裁|知事|市長"
+_STATE_OFFICE = rf"{_OFFICE}|補佐官|書記|報道官"  # offices of state: 「ブリンケン米国務長官」
+_OTHER_OFFICE = r"議長|委員長|社長|会長|総裁|知事|市長"
+_PERSON_OFFICE = rf"{_STATE_OFFICE}|{_OTHER_OFFICE}"
 _OFFICE_TITLE = rf"{_PERSON_OFFICE}|代表|監督"
+# what follows a person's name without being an office
+_HONORIFIC = r"氏|さん|選手|教授|博士|将軍"
 # Words that end a person's name or title as news writes it (「パトルシェフ・ロシア安全保障会議書記」, 「マニング氏」,
 # 「ラブロフ外相」): words so ending name a person, who answers no 「どこ」.
-PERSON_END = re.compile(rf"(?:氏|さん|様|君|ちゃん|選手|教授|博士|将軍|天皇|{_PERSON_OFFICE})$")
+PERSON_END = re.compile(rf"(?:{_HONORIFIC}|様|君|ちゃん|天皇|{_PERSON_OFFICE})$")
 # 「…は誰」, 「…は誰か？」 asking for the person themselves, not 「…は誰と会談した」, 「誰を任命した」 (another person)
 # or 「誰かが」 (someone)
 _WHO_IS = r"(?:は|って|とは|が)?(?:誰|だれ)(?![とをにへのがも]|か(?![?？。]|$))"
@@ -1303,10 +1307,9 @@ def country_after(text: str, start: int, end: int) -> str | None:
 # between them read as the title's where the title is an office of state (「ブリンケン米国務長官」, 「パトルシェフ・ロシア
 # 安全保障会議書記」; not 「大統領府長官」, another person), or kanji before 氏 or さん (「習氏」). Other titles take the name
 # right before them: 「トヨタ自動車社長」 and 「プロ野球選手」 name no one.
-_STATE_TITLE = rf"{_OFFICE}|補佐官|書記|報道官"
-_OTHER_TITLE = r"氏|さん|選手|教授|博士|将軍|議長|委員長|社長|会長|総裁|知事|市長"
 _NAMED_PERSON = re.compile(
-    rf"({_KATAKANA_PERSON})(?:(?:(?!府)[{KANJI}]){{0,8}}?(?:{_STATE_TITLE})|(?:{_OTHER_TITLE}))(?![{KANJI}])"
+    rf"({_KATAKANA_PERSON})(?:(?:(?!府)[{KANJI}]){{0,8}}?(?:{_STATE_OFFICE})|(?:{_HONORIFIC}|{_OTHER_OFFICE}))"
+    rf"(?![{KANJI}])"
     rf"|(?<![{KANJI}お])([{KANJI}]{{1,4}})(?:氏|さん)(?![{KANJI}])")
 _NAME_WITH_COUNTRY = re.compile(rf"・(?:{_COUNTRY})$")
 # kanji before 氏 or さん that name no one: words pointing at persons named before (両氏, 同氏), 皆さん, 彼氏, and the
@@ -1348,12 +1351,12 @@ def person_another(text: str, question: str, leave_out: str = "", own: str | Non
     counts where `own` names them, or `text` names someone the question names (the sentence before names who took
     part, one of them another); a sentence before naming only others may tell of the asked persons' deeds too."""
     folded, asked = fold_width(text), fold_width(question)
-    given = persons_named(question)
-    if not given or all(holds_person(name, folded) for name in given):
+    held = [holds_person(name, folded) for name in persons_named(question)]
+    if all(held):  # no one asked about, or every one named
         return ""
     leave_out = fold_width(leave_out)
     own = folded if own is None else fold_width(own)
-    named = any(holds_person(name, folded) for name in given)
+    named = any(held)
     return next((name for name in persons_named(folded) if not holds_person(name, asked)
                  and not (leave_out and (name in leave_out or leave_out in name)) and (named or name in own)), "")
 

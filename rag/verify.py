@@ -136,6 +136,7 @@ from .japanese import (
     option_form,
     other_office,
     person_another,
+    persons_named,
     quantities,
     said_once,
     spelled_as,
@@ -1027,6 +1028,8 @@ class Verifier:
         The names check reads whole articles, and a news article names many people. Of the 168 JaQuAD train
         0000-0027 and JSQuAD valid questions naming a titled person, none fires against its own answer's
         sentence."""
+        if not persons_named(question):  # most questions name no one: no sentence to read
+            return ""
         return cls._of_another(verdict, question, lambda c, short: person_another(
             cls._and_sentence_before(c.text, c.quote_start, c.quote_end), question, short, c.quote))
 
