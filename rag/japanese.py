@@ -1321,6 +1321,42 @@ COUNTRIES = frozenset({name for code, name in Locale("ja").territories.items() i
                       | set(_COUNTRY_OF))
 
 
+# Countries as `countries_in` reads them: every CLDR name and news form, longest first (「北朝鮮」 before 「朝鮮」),
+# each under the name COUNTRY_NAMES gives it where it has one (米国 and アメリカ合衆国 are アメリカ).
+_ANY_COUNTRY = re.compile("|".join(sorted(map(re.escape, COUNTRIES), key=len, reverse=True)))
+_COUNTRY_NAMED = _COUNTRY_OF | {name: short for name in COUNTRIES for short in COUNTRY_NAMES
+                                if re.fullmatch(rf"{short}(?:合衆国|連邦)", name)}
+
+
+def countries_in(text: str) -> set[str]:
+    """The countries `text` names, in full (「ロシア」, 「米国」, 「アイスランド」) or by a kanji letter as news writes
+    them (「米露」, 「ブリンケン米国務長官」, `country_named`), each by its COUNTRY_NAMES name where it has one."""
+    folded = fold_width(text)
+    found = {_COUNTRY_NAMED.get(match[0], match[0]) for match in _ANY_COUNTRY.finditer(folded)}
+    return found | {name for name in COUNTRY_LETTERS if name not in found and country_named(name, folded)}
+
+
+# Where a clause ends: a stop or comma, a line, or the 「と」 or 「や」 joining two nouns of a list (「ロシアのTU-95MSと
+# 中国空軍の西安H-6」; not the と of 「…とした」 or 「ロシアとの」, which hiragana follows)
+_CLAUSE_BREAK = re.compile(rf"[、,，。\n]|(?<=[^{HIRAGANA}])[とや](?=[^{HIRAGANA}])")
+
+
+def one_clause(words: str) -> bool:
+    """Whether `words` stand within one clause (`clause_around`): no stop, comma, line or list 「と」 between them."""
+    return _CLAUSE_BREAK.search(words) is None
+
+
+def clause_around(text: str, start: int, end: int) -> tuple[str, str]:
+    """The words of the clause the words at [start, end) stand in, before and after them (「ロシアのTU-95MSと中国空軍の
+    西安H-6戦略爆撃機が配備された」 around 西安H-6戦略爆撃機: ("中国空軍の", "が配備された")): what a modifier or the
+    predicate next to them says of them, and not of the other nouns of a list."""
+    # a break is looked for up to the first letter of the words, which tells a 「と」 right before them from a verb's
+    begin = max((match.end() for match in _CLAUSE_BREAK.finditer(text, 0, start + 1) if match.end() <= start),
+                default=0)
+    stop = _CLAUSE_BREAK.search(text, end)
+    return text[begin:start], text[end:stop.start() if stop else len(text)]
+
+
 def persons_named(text: str) -> list[str]:
     """The names of the persons `text` names with a title (「ルビオ国務長官」: ルビオ; 「パトルシェフ・ロシア安全保障
     会議書記」: パトルシェフ; 「習氏」: 習), in order; not an asking word (「何氏」), a country (「ブラジル大統領」) or

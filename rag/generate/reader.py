@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..errors import GeneratorError
-from ..japanese import HIRAGANA, PREDICATE_END, without_loose_marks
+from ..japanese import HIRAGANA, PREDICATE_END, clause_around, countries_in, one_clause, without_loose_marks
 from ..prompt import REFUSAL, parse_evidence_block, title_heading
 from ..tables import row_cells
 from .base import Generator, started_reply
@@ -26,6 +26,9 @@ log = logging.getLogger(__name__)
 # A particle a span took along from its sentence, after a word in kanji, katakana or figures (「1958年に」).
 _TRAILING_PARTICLE = re.compile(f"(?<=[^{HIRAGANA}])[はがのをにでともへや、,，]$")
 REFUSAL_REPLY = f"回答: {REFUSAL}\n要点: なし"
+# How far below the reader's best span one in the clause of the country the question asks about may score and still
+# be taken for it (`of_the_asked_country`).
+COUNTRY_WITHIN = 4.0
 
 
 def answer_words(span: str) -> str:
@@ -54,10 +57,36 @@ class Found:
         return f"回答: {reply_sentence(self.words)}[{self.n}]\n要点: {self.words}"
 
 
-def read_evidence(reader, user_message: str) -> Found | None:
+def of_the_asked_country(question: str, text: str, spans: list, within: float = COUNTRY_WITHIN):
+    """The span to answer with of the reader's `spans` of `text` (rag.reader.Span, best first): the best, unless
+    the clause it stands in (`japanese.clause_around`) names a country and none that the question names, while a
+    span of one clause scoring at most `within` less stands in a clause naming one the question names (and is not
+    that country's name itself). Asked for 「ロシアの機体」, 「ロシアのTU-95MS戦略ミサイルキャリアと中国空軍の西安
+    H-6戦略爆撃機」 answers with TU-95MS, not the Chinese plane the reader may score a little higher; asked who leads
+    the pro-Ukrainian camp, 「ウィトコフ氏が率いる親ロシア派と、国務長官ルビオ氏が率いる親ウクライナ派」 answers with
+    ルビオ. A reader reads a modifier next to the words it picks less surely than the words themselves; where the
+    question names no country, or the best span's clause names one it names, nothing changes."""
+    best = spans[0]
+    asked = countries_in(question)
+    if not asked or within <= 0:
+        return best
+
+    def around(span) -> set[str]:
+        before, after = clause_around(text, span.start, span.end)
+        return countries_in(f"{before}\n{after}")
+
+    named = around(best)
+    if not named or named & asked:
+        return best
+    return next((span for span in spans[1:] if span.margin >= best.margin - within and one_clause(span.text)
+                 and not countries_in(span.text) & asked and around(span) & asked), best)
+
+
+def read_evidence(reader, user_message: str, country_within: float = COUNTRY_WITHIN) -> Found | None:
     """The reader's best span in the evidence block of a prompt built by rag.prompt, read as one text laid out as
-    the model sees it (each article's title line above its sentences); None without evidence, question or words.
-    A span in a title line is cited by the sentence below it."""
+    the model sees it (each article's title line above its sentences), or one a little lower in the clause of the
+    country the question asks about (`of_the_asked_country`, `country_within`); None without evidence, question or
+    words. A span in a title line is cited by the sentence below it."""
     evidence, question = parse_evidence_block(user_message)
     if not evidence or not question:
         return None
@@ -74,10 +103,10 @@ def read_evidence(reader, user_message: str) -> Found | None:
         text += item.text
         where.append((len(text), item))
         text += "\n"
-    spans = reader(question, [text])
+    spans = reader.ranked(question, text)
     if not spans:
         return None
-    span = spans[0]
+    span = of_the_asked_country(question, text, spans, country_within)
     item = next((item for end, item in where if span.start < end), where[-1][1])
     # a span in a title line leaves its brackets out; one running on into the next line (which the reader never
     # reads, but a reader given in its place might) joins words of two sentences or articles: it ends with its own
@@ -120,16 +149,20 @@ class ReaderGenerator(_ReaderUser, Generator):
         min_margin: how far the best span must score above "no answer here" to be answered (default 0.0): higher
             refuses more questions the evidence misses, and more it answers.
         threads: torch threads for a reader built here (default 0: torch's choice).
+        country_within: how far below the best span one in the clause of the country asked about may score and be
+            answered instead (default `COUNTRY_WITHIN`, 4.0; see `of_the_asked_country`; 0: never).
     """
 
     name = "reader"
 
-    def __init__(self, reader=None, min_margin: float = 0.0, threads: int = 0):
+    def __init__(self, reader=None, min_margin: float = 0.0, threads: int = 0,
+                 country_within: float = COUNTRY_WITHIN):
         super().__init__(reader, threads)
         self.min_margin = min_margin
+        self.country_within = country_within
 
     def stream(self, messages: list[dict], max_tokens: int = 256, temperature: float = 0.0) -> Iterator[str]:
-        found = read_evidence(self.reader, started_reply(messages)[0][-1]["content"])
+        found = read_evidence(self.reader, started_reply(messages)[0][-1]["content"], self.country_within)
         yield REFUSAL_REPLY if found is None or found.margin < self.min_margin else found.reply()
 
 
@@ -153,14 +186,17 @@ class ReaderFirst(_ReaderUser, Generator):
         refuse_margin: how far below "no answer here" the best span makes the reply a refusal (default 12.0; 0 or
             less: never); lower refuses sooner and more often, answerable questions among them.
         threads: torch threads for a reader built here (default 0: torch's choice).
+        country_within: how far below the best span one in the clause of the country asked about may score and be
+            taken instead (default `COUNTRY_WITHIN`, 4.0; see `of_the_asked_country`; 0: never).
     """
 
     def __init__(self, model: Generator, reader=None, min_margin: float = 8.0, refuse_margin: float = 12.0,
-                 threads: int = 0):
+                 threads: int = 0, country_within: float = COUNTRY_WITHIN):
         super().__init__(reader, threads)
         self.model = model
         self.min_margin = min_margin
         self.refuse_margin = refuse_margin
+        self.country_within = country_within
         self.name = f"reader+{model.name}"
         self.continues_reply = model.continues_reply
         self.failed = False  # the reader could not be loaded
@@ -170,7 +206,7 @@ class ReaderFirst(_ReaderUser, Generator):
         found = None
         if asked and not self.failed:
             try:
-                found = read_evidence(self.reader, asked[-1]["content"])
+                found = read_evidence(self.reader, asked[-1]["content"], self.country_within)
             except GeneratorError as exc:  # never loaded: the model answers everything, as it would alone
                 log.error("%s; the model answers alone", exc)
                 self.failed = True

@@ -135,6 +135,24 @@ class SpanReader:
         """The best span of each text that has any words, in the texts' order (`Span.context` says which). A span
         never runs over a line break: the evidence block puts each sentence on its own line, as the texts the reader
         was fitted on did, and an answer lies within one sentence."""
+        best: dict[int, Span] = {}
+        for span in self._read(question, texts, 1):
+            if span.context not in best or span.margin > best[span.context].margin:
+                best[span.context] = span
+        return [best[i] for i in sorted(best)]
+
+    def ranked(self, question: str, text: str, top: int = 10) -> list[Span]:
+        """The `top` best spans of one text, best first (by margin: a long text is read in windows, each with its
+        own "no answer here"); a span two windows share is counted once, by its better margin."""
+        seen: dict[tuple[int, int], Span] = {}
+        for span in self._read(question, [text], top):
+            key = (span.start, span.end)
+            if key not in seen or span.margin > seen[key].margin:
+                seen[key] = span
+        return sorted(seen.values(), key=lambda span: -span.margin)[:top]
+
+    def _read(self, question: str, texts: list[str], top: int) -> list[Span]:
+        """The `top` best spans of every window of every text."""
         inputs = [(i, w) for i, text in enumerate(texts) for w in self.windows(question, text)]
         if not inputs:
             return []
@@ -148,19 +166,16 @@ class SpanReader:
             if self.threads:
                 torch.set_num_threads(self.threads)
             starts, ends = self.encoder(self.words(ids), attention)
-        best: dict[int, Span] = {}
-        for row, (i, (_, offset, spans)) in enumerate(inputs):
-            span = self._best(texts[i], i, starts[row], ends[row], offset, spans)
-            if span is not None and (i not in best or span.margin > best[i].margin):
-                best[i] = span
-        return [best[i] for i in sorted(best)]
+        return [span for row, (i, (_, offset, spans)) in enumerate(inputs)
+                for span in self._spans(texts[i], i, starts[row], ends[row], offset, spans, top)]
 
-    def _best(self, text: str, context: int, starts: torch.Tensor, ends: torch.Tensor, offset: int,
-              spans: list[tuple[int, int]]) -> Span | None:
+    def _spans(self, text: str, context: int, starts: torch.Tensor, ends: torch.Tensor, offset: int,
+               spans: list[tuple[int, int]], top: int) -> list[Span]:
+        """The `top` best spans of one window, best first."""
         n = len(spans)
         valid = torch.tensor([s >= 0 for s, _ in spans])
         if not n or not valid.any():
-            return None
+            return []
         s, e = starts[offset:offset + n], ends[offset:offset + n]
         scores = s[:, None] + e[None, :]
         allowed = torch.ones(n, n, dtype=torch.bool).triu() & ~torch.ones(n, n, dtype=torch.bool).triu(
@@ -169,8 +184,11 @@ class SpanReader:
         breaks = [i for i, letter in enumerate(text) if letter == "\n"]
         line = torch.tensor([bisect.bisect_left(breaks, start) for start, _ in spans])
         allowed &= line[:, None] == line[None, :]
-        flat = int(scores.masked_fill(~allowed, float("-inf")).argmax())
-        first, last = divmod(flat, n)
-        start, end = spans[first][0], spans[last][1]
-        return Span(context, start, end, text[start:end], float(scores[first, last]),
-                    float(starts[0] + ends[0]))
+        found = torch.topk(scores.masked_fill(~allowed, float("-inf")).flatten(), min(top, int(allowed.sum())))
+        null = float(starts[0] + ends[0])
+        out = []
+        for score, flat in zip(found.values.tolist(), found.indices.tolist()):
+            first, last = divmod(flat, n)
+            start, end = spans[first][0], spans[last][1]
+            out.append(Span(context, start, end, text[start:end], score, null))
+        return out
