@@ -101,6 +101,11 @@ def expected_answer(question: str) -> re.Pattern | None:
 _ASKS_WHO_OR_WHERE = re.compile(_WHO_OR_WHERE)
 
 
+def asks_amount(question: str) -> bool:
+    """Whether `question` asks how much (「いくら」, 「いくらかかる」; not 「いくらか」 nor 「いくら経って」)."""
+    return _ASKS_AMOUNT.search(question) is not None
+
+
 def asks_who_or_where(question: str) -> bool:
     """Whether `question` asks for a person or a place (「誰」, 「どこ」)."""
     return _ASKS_WHO_OR_WHERE.search(question) is not None

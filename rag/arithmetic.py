@@ -18,7 +18,18 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from typing import NamedTuple
 
-from .japanese import Quantity, amounts, asked_change, bigram_share, content_bigrams, decimals, fold_width, quantities
+from .japanese import (
+    KANJI,
+    KATAKANA,
+    Quantity,
+    amounts,
+    asked_change,
+    bigram_share,
+    content_bigrams,
+    decimals,
+    fold_width,
+    quantities,
+)
 
 
 class Operand(NamedTuple):
@@ -46,7 +57,7 @@ class Derivation(NamedTuple):
         written = self.operands[0].written + "".join(f" {sign} {term.written}" for sign, term in
                                                      zip(self.signs, self.operands[1:])) \
             if self.operation == "written" else _WRITTEN[self.operation](self.operands)
-        return f"{written} = {_format(self.value)}{self.unit}"
+        return f"{written} = {format_figure(self.value)}{self.unit}"
 
 
 def _joined(sign: str) -> Callable[[Sequence[Operand]], str]:
@@ -75,13 +86,44 @@ def shows_calculation(text: str) -> bool:
 # What things are counted in, as a factor of an amount: no unit, or a counter of people, items or times.
 COUNTS = ("", "人", "名", "個", "枚", "回", "台", "泊", "本", "部屋", "杯", "点", "冊", "日", "か月")
 
+# What things and people are counted in, each priced on its own (a ticket, a bag, a sticker): not days, months or
+# times, which a price is for rather than of.
+THINGS = ("人", "名", "個", "枚", "台", "本", "冊", "点", "杯", "部屋", "着", "足", "箱", "つ")
+# The words before a count naming what it counts: kanji or katakana right before the number (「布団2枚」, 「大人2人」),
+# or 子ども written with kana
+_COUNTED = re.compile(f"(?:[{KANJI}{KATAKANA}]+|子ども|こども)$")
+
+
+class Counted(NamedTuple):
+    """A thing a question counts: its name, how many, and the count as written (「布団」, 2.0, 「2枚」)."""
+
+    thing: str
+    count: float
+    written: str
+
+
+def counted_things(question: str) -> list[Counted]:
+    """The things `question` counts, in order: 「自転車1台と学習机1つ、布団2枚」 gives 自転車 1, 学習机 1 and 布団 2, and
+    「大人2人と小学生1人で」 大人 2 and 小学生 1. A count that ranks (「2人目」), a figure counting days or times, and one
+    with no name right before it (「2人で」) count no thing."""
+    folded = fold_width(question)
+    found = []
+    for figure in amounts(folded):
+        end = figure.end + (not figure.unit and folded[figure.end:figure.end + 1] == "つ")
+        unit = figure.unit or folded[figure.end:end]
+        if unit not in THINGS or folded[end:end + 1] == "目" or not (thing := _COUNTED.search(folded, 0, figure.start)):
+            continue
+        found.append(Counted(thing[0], figure.value, folded[figure.start:end]))
+    return found
+
+
 # At most this many figures are added up (a total over a few table rows); more would match almost any number. Over
 # all the sentences shown, rather than those the model cited, only two figures at a time are combined, for the
 # same reason.
 MAX_TERMS = 4
 
 
-def _format(value: float) -> str:
+def format_figure(value: float) -> str:
     """A value as documents write it: 「,」 groups, no trailing 「.0」, at most two decimals."""
     return f"{value:,.2f}".rstrip("0").rstrip(".")
 

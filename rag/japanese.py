@@ -695,6 +695,20 @@ def stated_dates(question: str) -> list[str]:
     return list(dict.fromkeys(m[0] for m in _STATED_DATE.finditer(dates_spelled(question))))
 
 
+# The units money is counted in (a price list's 円, an article's ドル; 万円 and 億ドル end with them).
+CURRENCIES = ("円", "ドル", "ユーロ", "元", "ウォン", "ポンド", "ルーブル", "ルピー", "フラン")
+
+
+def is_money(unit: str) -> bool:
+    """Whether a figure's unit counts money (「円」, 「万円」, 「億ドル」)."""
+    return unit.endswith(CURRENCIES)
+
+
+# A class of customer as price lists name it where a question names it otherwise: a child's fare or fee is 「小人」
+# (しょうにん) on tickets and tables, asked about as 小学生, 子ども or 児童.
+PRICE_CLASSES = {"小学生": "小人", "子ども": "小人", "子供": "小人", "こども": "小人", "児童": "小人"}
+
+
 # --- changes ----------------------------------------------------------------------------------------------------
 
 # A value changed to another (「始発便を午前7時10分から午前6時40分に繰り上げ」, 「4,200円から4,600円に改定」): the

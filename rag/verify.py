@@ -62,6 +62,7 @@ from typing import NamedTuple
 
 from .answer_type import (
     answer_span,
+    asks_amount,
     asks_when,
     asks_who_or_where,
     expected_answer,
@@ -69,7 +70,19 @@ from .answer_type import (
     of_another_kind,
     range_end,
 )
-from .arithmetic import MAX_TERMS, Derivation, Operand, derive, difference, evaluate, operands, shows_calculation
+from .arithmetic import (
+    MAX_TERMS,
+    Counted,
+    Derivation,
+    Operand,
+    counted_things,
+    derive,
+    difference,
+    evaluate,
+    format_figure,
+    operands,
+    shows_calculation,
+)
 from .chunk import Passage, split_sentences
 from .cite import (
     asked_part,
@@ -100,9 +113,11 @@ from .japanese import (
     KATAKANA_WORD,
     NOUN_END,
     OPENING_BRACKETS,
+    PRICE_CLASSES,
     RELATIVE_DATE,
     YEAR_BEFORE_MONTH,
     Compared,
+    Quantity,
     amounts,
     asked_office,
     asked_whose,
@@ -122,6 +137,7 @@ from .japanese import (
     fold_width,
     gives_value,
     half_pair,
+    is_money,
     label_before,
     listed_options,
     lists_options,
@@ -157,6 +173,9 @@ QUOTED_ANSWER = re.compile(r"記事には「(.*)」とあります。")
 _MARKERS = re.compile(r"\[\d+\]")
 FIGURES_ONLY = "資料に答えそのものは書かれておらず、計算の結果を確かめられませんでした。もとになる数値:"
 CONFLICT = "資料によって記載が異なります。"
+# Where a table row holds several values of the asked kind and the question says which of them it asks for by no word
+# of a column's name (`Verifier.unpicked_column`): the row is shown, and the reader picks.
+UNPICKED = "資料の表には区分ごとに異なる値があり、質問がどれを指すか決められませんでした。該当する行:"
 # Longer, the words an answer sentence gives where the question asks are a clause restating it, not a short answer.
 MAX_SHORT_ANSWER_CHARS = 15
 # The share of a table column's name (its character bigrams) a question must hold to name that column: 「スタンダード」
@@ -238,6 +257,32 @@ def _offers_options(question: str) -> bool:
     return lists_options(question) or bool(listed_options(question))
 
 
+def priced_in_row(row: str, thing: str, question: str) -> list[tuple[Quantity, str]]:
+    """The price (a figure in money, `is_money`, with its words as written) a table row gives for `thing`, or [] where
+    it gives none or several the question does not choose between. The row prices the thing where its first cell
+    names it (「品目: 布団・毛布、手数料(1点): 300円」 for 布団; several figures there are told apart by the column the
+    question names), or where one of its columns does (「大人(フェリー)」 for 大人, 「小人(…)」 for 小学生:
+    `PRICE_CLASSES`), in a row every word of whose first cell the question writes (「区間: 潮見港~かもめ島」, not the
+    row of 潮見港~つばき島) and a column whose other words the question holds (フェリー, not 高速船)."""
+    cells = row_cells(row)
+    if not cells:
+        return []
+    asked = squash(question)
+    forms = {squash(thing), squash(PRICE_CLASSES.get(thing, thing))}
+    priced = [(name, figures[0], value) for name, value in cells[1:]
+              if len(figures := amounts(fold_width(value))) == 1 and is_money(figures[0].unit)]
+    if any(form in squash(cells[0][1]) for form in forms):
+        found = priced if len(priced) == 1 else [
+            cell for cell in priced if any(gram in asked for gram in name_bigrams(cell[0]))]
+    elif not name_bigrams(cells[0][1]) or not all(gram in asked for gram in name_bigrams(cells[0][1])):
+        return []
+    else:
+        named = [cell for cell in priced if any(form in squash(cell[0]) for form in forms)]
+        found = named if len(named) == 1 else [cell for cell in named if any(
+            gram in asked for gram in name_bigrams(cell[0]) - set().union(*(name_bigrams(form) for form in forms)))]
+    return [(figure, figure.written(fold_width(value))) for _, figure, value in found] if len(found) == 1 else []
+
+
 def not_spoken_of(names: Sequence[str]) -> str:
     """The refusal that tells the reader which names or dates asked about the documents do not speak of."""
     return f"資料には「{'」「'.join(names)}」についての記載がありません。"
@@ -300,9 +345,11 @@ class Verifier:
         the model's reply as well); None when it needs the model's reply."""
         claim = Claim(question, "", expected_answer(question), shown, [], None, list(evidence))
         claim.related = list(related) or list(shown)
-        if (verdict := self.compared_options(claim)) is None:
-            return None
-        return self._checked(verdict, claim, listed_options(question))
+        if (verdict := self.compared_options(claim)) is not None:
+            return self._checked(verdict, claim, listed_options(question))
+        if (verdict := self.counted_total(claim)) is not None:
+            return self._checked(verdict, claim)
+        return None
 
     def _checked(self, verdict: Verdict, claim: Claim, located: Sequence[str] = ()) -> Verdict:
         """A rule's verdict with its short answer and the value in force, then refused if its short answer is of
@@ -335,7 +382,35 @@ class Verifier:
             return Verdict(REFUSAL, True, f"the answer is read from another row than the one of {row}")
         if column := self.other_column(verdict.short_answer, verdict.citations, question):
             return Verdict(REFUSAL, True, f"the answer is read from another column than {column}")
+        if row := self.unpicked_column(verdict.short_answer, verdict.citations, question):
+            return Verdict(f"{UNPICKED}「{row.quote}」[{row.n}]", True,
+                           "the question picks none of the cited row's values", [row])
         return self.conflicting(verdict, claim)
+
+    @staticmethod
+    def unpicked_column(short_answer: str, citations: list[Citation], question: str) -> Citation | None:
+        """The cited table row the short answer is read from, where the question picks none of the row's figures
+        in the answer's unit: the row holds two or more, and no column holding one has a name sharing a character
+        bigram with the question (「区間: つばき島~かもめ島、大人(フェリー): 720円、大人(高速船): 1,150円、…」 asked what
+        taking a car across costs). The model took one of the row's fares; which one the question does not say,
+        and a question whose answer the table lacks is read that way too. A row stating one value before and after
+        a change (`compared_pair`) is left to the value in force; None where each cited row holding the answer has
+        the column the question names, or only one such figure."""
+        key, asked = squash(short_answer), squash(question)
+        if not key:
+            return None
+        for citation in citations:
+            cells = row_cells(citation.quote)[1:]  # the first cell names the row
+            holding = [value for _, value in cells if key in squash(value)]
+            if len(holding) != 1:
+                continue
+            units = {figure.unit for figure in amounts(fold_width(holding[0]))}
+            alike = [name for name, value in cells if units & {figure.unit for figure in amounts(fold_width(value))}]
+            if len(alike) < 2 or any(gram in asked for name in alike for gram in name_bigrams(name)) \
+                    or any(compared_pair(fold_width(citation.quote), unit) for unit in units):
+                return None
+            return citation
+        return None
 
     # --- locating the reply ------------------------------------------------------------------------------------
 
@@ -522,6 +597,34 @@ class Verifier:
         citations = self._distinct([citation for _, citation in found.values()])
         figures = "、".join(f"{option}: {value.written}" for option, (value, _) in found.items())
         return self._cited(f"{ranked[0]}です({figures})。", citations, ranked[0])
+
+    def counted_total(self, claim: Claim) -> Verdict | None:
+        """Asked what things the question counts cost together (「自転車1台と学習机1つ、布団2枚…全部でいくら」, 「大人2人と
+        小学生1人で…合計いくら」): each count times the one price a shown table row gives for its thing
+        (`priced_in_row`), added up and written out, citing the rows, where code finds exactly one such price, in one
+        unit, for each of two things or more. A small model adds the wrong rows, or leaves a count out, far more
+        often than it reads a price list; where a thing has no price or several, nothing is decided here."""
+        question = claim.question
+        things = counted_things(question)
+        if len(things) < 2 or not (CALCULATION_WORDS.search(question) or asks_amount(question)):
+            return None
+        rows = [c for i in range(len(claim.evidence)) if (c := self._evidence_citation(claim, i)) is not None]
+        terms: list[tuple[Counted, Quantity, str, Citation]] = []
+        for thing in things:
+            prices = {}
+            for row in rows:
+                for price, written in priced_in_row(row.quote, thing.thing, question):
+                    prices.setdefault((price.value, price.unit), (price, written, row))
+            if len(prices) != 1:
+                return None
+            terms.append((thing, *next(iter(prices.values()))))
+        if len({price.unit for _, price, _, _ in terms}) != 1:
+            return None
+        unit = terms[0][1].unit
+        total = format_figure(sum(thing.count * price.value for thing, price, _, _ in terms)) + unit
+        written = " + ".join(price if thing.count == 1 else f"{price} × {thing.written}" for thing, _, price, _ in terms)
+        return self._cited(f"{total}です。(計算: {written} = {total})",
+                           self._distinct([row for _, _, _, row in terms]), total)
 
     def chosen_option(self, claim: Claim) -> Verdict | None:
         """For a question listing its options (「洞穴と深海のどっち」), the option the model named, citing a sentence

@@ -2,7 +2,7 @@
 
 import pytest
 
-from rag.arithmetic import MAX_TERMS, derive, operands
+from rag.arithmetic import MAX_TERMS, counted_things, derive, operands
 from rag.japanese import decimals, figure_value, quantities
 
 
@@ -122,3 +122,17 @@ def test_what_is_not_a_checked_calculation(text):
     from rag.arithmetic import evaluate
 
     assert evaluate(text, SHOWN) is None
+
+
+@pytest.mark.parametrize("question, things", [
+    ("自転車1台と学習机1つ、布団2枚を粗大ごみに出したい。手数料は全部でいくら？",
+     [("自転車", 1, "1台"), ("学習机", 1, "1つ"), ("布団", 2, "2枚")]),
+    ("大人2人と小学生1人でフェリーに乗ると合計いくら？", [("大人", 2, "2人"), ("小学生", 1, "1人")]),
+    ("子ども3人と大人1人", [("子ども", 3, "3人"), ("大人", 1, "1人")]),
+    ("タオル２枚とシャンプー１本", [("タオル", 2, "2枚"), ("シャンプー", 1, "1本")]),  # width folded
+    ("家族で入会して2人目がレギュラー会員になる場合", []),  # a count that ranks
+    ("2人で2泊するといくら？", []),  # nothing named before the count; nights count no thing
+    ("大人2人で3日間", [("大人", 2, "2人")]),
+])
+def test_the_things_a_question_counts(question, things):
+    assert [tuple(counted) for counted in counted_things(question)] == things

@@ -12,7 +12,7 @@ from rag.japanese import names_another
 from rag.load import Document
 from rag.prompt import REFUSAL
 from rag.retrieve import Retriever
-from rag.verify import CONFLICT, FIGURES_ONLY, Citation, Claim, Stated, Verdict, Verifier
+from rag.verify import CONFLICT, FIGURES_ONLY, UNPICKED, Citation, Claim, Stated, Verdict, Verifier, priced_in_row
 
 from .test_answer import ScriptedGenerator
 
@@ -61,6 +61,18 @@ def test_a_computed_total_code_derives_stands_with_its_calculation(ask):
     assert not result.refused
     assert result.answer == "合計で2,640円です。(計算: 1,320円 × 2人 = 2,640円)[1]"
     assert result.citations[0].quote == "区分: 大人、料金: 1,320円。"
+
+
+def test_the_total_of_counted_things_is_computed_from_their_rows_whatever_the_model_adds(ask):
+    # the model adds a row twice; code reads each thing's price from its row and counts it as often as asked
+    result = ask("回答: 1,320円 + 1,320円 + 660円 = 3,300円です。[1]\n要点: 3,300円", "大人2人と子ども1人で行くと料金は合計でいくら？")
+    assert not result.refused
+    assert result.answer == "3,300円です。(計算: 1,320円 × 2人 + 660円 = 3,300円)[1][2]"
+    assert [c.quote for c in result.citations] == ["区分: 大人、料金: 1,320円。", "区分: 子ども、料金: 660円。"]
+    assert result.short_answer == "3,300円"
+    # a thing no row prices leaves the reply to the checks: a total code cannot derive is not stated
+    result = ask("回答: 合計で3,000円です。[1]\n要点: 3,000円", "大人2人とシニア1人で行くと料金は合計でいくら？")
+    assert result.refused and "3,000" not in result.answer
 
 
 def test_a_computed_figure_in_another_unit_than_asked_is_not_stated(ask):
@@ -154,8 +166,11 @@ def test_a_value_from_another_column_than_the_one_asked_about_is_refused(tmp_pat
     result = ask("回答: 9,800円です。[1]\n要点: 9,800円", "スタンダードプランの月額料金はいくら？")
     assert result.answer == "9,800円です。[1]"
     assert result.citations[0].quote == "項目: 月額料金、ライトプラン: 3,000円、スタンダードプラン: 9,800円。"
-    # a question naming no column leaves the model's choice to the reader
-    assert ask("回答: 3,000円です。[1]\n要点: 3,000円", "月額料金はいくら？").answer == "3,000円です。[1]"
+    # a question naming no column says not which of the row's fees it asks for: the row is shown, not one fee
+    result = ask("回答: 3,000円です。[1]\n要点: 3,000円", "月額料金はいくら？")
+    assert result.refused and result.answer == (
+        f"{UNPICKED}「項目: 月額料金、ライトプラン: 3,000円、スタンダードプラン: 9,800円。」[1]")
+    assert [c.quote for c in result.citations] == ["項目: 月額料金、ライトプラン: 3,000円、スタンダードプラン: 9,800円。"]
 
 
 def _cited_rows(*rows: str) -> list[Citation]:
@@ -181,6 +196,51 @@ def _cited_rows(*rows: str) -> list[Citation]:
 ])
 def test_a_value_read_from_another_column_than_the_question_names(short_answer, rows, question, column):
     assert Verifier.other_column(short_answer, _cited_rows(*rows), question) == column
+
+
+@pytest.mark.parametrize("short_answer, rows, question, picked", [
+    # four fares, and the question says which by no word of their columns' names
+    ("720円", ["区間: つばき島~かもめ島、大人(フェリー): 720円、大人(高速船): 1,150円、小人(フェリー): 360円。"],
+     "つばき島からかもめ島まで車を船で運ぶといくらかかる？", False),
+    ("720円", ["区間: つばき島~かもめ島、大人(フェリー): 720円、大人(高速船): 1,150円、小人(フェリー): 360円。"],
+     "つばき島からかもめ島まで大人がフェリーで行くといくら？", True),
+    ("3,000円", ["項目: 月額料金、ライト: 3,000円、スタンダード: 9,800円。"], "ミナモ経費の月額料金を教えてください。", False),
+    ("3,000円", ["項目: 月額料金、ライト: 3,000円、スタンダード: 9,800円。"], "ライトの月額料金は？", True),
+    # one figure of the kind (the seats), or the row's figures are one value before and after a change
+    ("52席", ["店舗名: 空港店、座席数: 52席、駐車場: 20台。"], "空港店の広さは？", True),
+    ("9,350円", ["会員種別: レギュラー会員、現行月額(税込): 8,580円、改定後月額(税込): 9,350円。"],
+     "レギュラー会員の月会費はいくら？", True),
+    # a row of prose, no table: nothing to pick between
+    ("1,500円", ["多目的ホールは1時間1,500円、会議室は1時間300円です。"], "体育館は1時間いくら？", True),
+    # another cited row holds the answer where the question picks it
+    ("9,800円", ["項目: 月額、ライト: 3,000円、スタンダード: 9,800円。", "項目: 年額、ライト: 9,800円、スタンダード: 99,000円。"],
+     "ライトの年額は？", True),
+])
+def test_a_value_the_question_picks_from_none_of_a_rows_columns(short_answer, rows, question, picked):
+    cited = _cited_rows(*rows)
+    row = Verifier.unpicked_column(short_answer, cited, question)
+    assert (row is None) == picked and (picked or row is cited[0])
+
+
+FARES = "区間: 潮見港~かもめ島、大人(フェリー): 1,870円、大人(高速船): 2,860円、小人(フェリー): 940円、小人(高速船): 1,430円。"
+FERRY = "大人2人と小学生1人でフェリーに乗って潮見港からかもめ島まで行くと、片道の運賃は合計いくら？"
+
+
+@pytest.mark.parametrize("row, thing, question, price", [
+    # the first cell names the thing; of several figures, the column the question names
+    ("品目: 布団・毛布、手数料(1点): 300円。", "布団", "布団2枚と自転車1台で手数料はいくら？", "300円"),
+    ("品目: 自転車、手数料: 500円、重さ: 15kg。", "自転車", "自転車1台と布団2枚でいくら？", "500円"),
+    ("プラン: 大人、平日: 1,000円、休日: 1,200円。", "大人", "大人2人と子ども1人で休日はいくら？", "1,200円"),
+    ("プラン: 大人、平日: 1,000円、休日: 1,200円。", "大人", "大人2人と子ども1人でいくら？", ""),
+    # a column names the thing, in the row the question names, the other words of the column telling fares apart
+    (FARES, "大人", FERRY, "1,870円"), (FARES, "小学生", FERRY, "940円"),
+    (FARES, "大人", FERRY.replace("フェリー", "船"), ""),  # ferry or fast boat: not said
+    (FARES, "大人", FERRY.replace("かもめ島", "つばき島"), ""),  # another route's row
+    ("品目: 学習机、手数料: 800円。", "布団", "布団2枚と学習机1つでいくら？", ""),  # another thing's row
+    ("自転車は500円です。", "自転車", "自転車1台と布団2枚でいくら？", ""),  # prose: no row
+])
+def test_the_price_a_row_gives_for_a_thing(row, thing, question, price):
+    assert [written for _, written in priced_in_row(row, thing, question)] == ([price] if price else [])
 
 
 MENU = ["メニュー: カフェラテ、サイズ: R、価格: 520円。", "メニュー: カフェラテ、サイズ: L、価格: 610円。",
