@@ -6,6 +6,7 @@ import re
 
 from .japanese import (
     ASKED_COUNT,
+    CURRENCIES,
     DATE,
     KATAKANA,
     NUMBER,
@@ -101,9 +102,13 @@ def expected_answer(question: str) -> re.Pattern | None:
 _ASKS_WHO_OR_WHERE = re.compile(_WHO_OR_WHERE)
 
 
-def asks_amount(question: str) -> bool:
-    """Whether `question` asks how much (「いくら」, 「いくらかかる」; not 「いくらか」 nor 「いくら経って」)."""
-    return _ASKS_AMOUNT.search(question) is not None
+# 「何円」, 「何ドル」: a price asked for by its unit
+_ASKS_PRICE = re.compile(f"何(?:{'|'.join(CURRENCIES)})")
+
+
+def asks_price(question: str) -> bool:
+    """Whether `question` asks how much money (「いくら」, 「いくらかかる」, 「何円」; not 「いくらか」 nor 「いくら経って」)."""
+    return _ASKS_AMOUNT.search(question) is not None or _ASKS_PRICE.search(question) is not None
 
 
 def asks_who_or_where(question: str) -> bool:

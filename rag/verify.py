@@ -62,7 +62,7 @@ from typing import NamedTuple
 
 from .answer_type import (
     answer_span,
-    asks_amount,
+    asks_price,
     asks_when,
     asks_who_or_where,
     expected_answer,
@@ -599,14 +599,14 @@ class Verifier:
         return self._cited(f"{ranked[0]}です({figures})。", citations, ranked[0])
 
     def counted_total(self, claim: Claim) -> Verdict | None:
-        """Asked what things the question counts cost together (「自転車1台と学習机1つ、布団2枚…全部でいくら」, 「大人2人と
-        小学生1人で…合計いくら」): each count times the one price a shown table row gives for its thing
-        (`priced_in_row`), added up and written out, citing the rows, where code finds exactly one such price, in one
-        unit, for each of two things or more. A small model adds the wrong rows, or leaves a count out, far more
-        often than it reads a price list; where a thing has no price or several, nothing is decided here."""
+        """Asked what the things the question counts cost (「自転車1台と学習机1つ、布団2枚…全部でいくら」, 「大人2人と
+        小学生1人で…合計いくら」, 「高速船に大人1人で乗ると、片道いくら」): each count times the one price a shown table
+        row gives for its thing (`priced_in_row`), added up and written out, citing the rows, where code finds exactly
+        one such price, in one unit, for each thing. A small model adds the wrong rows, or leaves a count out, far
+        more often than it reads a price list; where a thing has no price or several, nothing is decided here."""
         question = claim.question
         things = counted_things(question)
-        if len(things) < 2 or not (CALCULATION_WORDS.search(question) or asks_amount(question)):
+        if not things or not asks_price(question):
             return None
         rows = [c for i in range(len(claim.evidence)) if (c := self._evidence_citation(claim, i)) is not None]
         terms: list[tuple[Counted, Quantity, str, Citation]] = []
@@ -623,8 +623,9 @@ class Verifier:
         unit = terms[0][1].unit
         total = format_figure(sum(thing.count * price.value for thing, price, _, _ in terms)) + unit
         written = " + ".join(price if thing.count == 1 else f"{price} × {thing.written}" for thing, _, price, _ in terms)
-        return self._cited(f"{total}です。(計算: {written} = {total})",
-                           self._distinct([row for _, _, _, row in terms]), total)
+        # one thing once is its price as the row states it: nothing to work out
+        answer = f"{total}です。" if written == total else f"{total}です。(計算: {written} = {total})"
+        return self._cited(answer, self._distinct([row for _, _, _, row in terms]), total)
 
     def chosen_option(self, claim: Claim) -> Verdict | None:
         """For a question listing its options (「洞穴と深海のどっち」), the option the model named, citing a sentence

@@ -56,11 +56,14 @@ def ask(tmp_path: Path, settings, embedder):
     return asker(tmp_path, settings, embedder, NOTICES)
 
 
+ONE_EACH = "大人と子どもが1人ずつ行くと料金は合計でいくら？"  # counts no thing by name: the model's total is checked
+
+
 def test_a_computed_total_code_derives_stands_with_its_calculation(ask):
-    result = ask("回答: 合計で2,640円です。[1]\n要点: 2,640円", "大人2人で行くと料金は合計でいくら？")
+    result = ask("回答: 合計で1,980円です。[1]\n要点: 1,980円", ONE_EACH)
     assert not result.refused
-    assert result.answer == "合計で2,640円です。(計算: 1,320円 × 2人 = 2,640円)[1]"
-    assert result.citations[0].quote == "区分: 大人、料金: 1,320円。"
+    assert result.answer == "合計で1,980円です。(計算: 660円 + 1,320円 = 1,980円)[1][2]"
+    assert [c.quote for c in result.citations] == ["区分: 子ども、料金: 660円。", "区分: 大人、料金: 1,320円。"]
 
 
 def test_the_total_of_counted_things_is_computed_from_their_rows_whatever_the_model_adds(ask):
@@ -70,6 +73,11 @@ def test_the_total_of_counted_things_is_computed_from_their_rows_whatever_the_mo
     assert result.answer == "3,300円です。(計算: 1,320円 × 2人 + 660円 = 3,300円)[1][2]"
     assert [c.quote for c in result.citations] == ["区分: 大人、料金: 1,320円。", "区分: 子ども、料金: 660円。"]
     assert result.short_answer == "3,300円"
+    # one thing counted, whatever the model replies (here a refusal): its price times its count
+    result = ask("回答: 資料には記載がありません。\n要点: なし", "大人2人で行くと料金は合計でいくら？")
+    assert result.answer == "2,640円です。(計算: 1,320円 × 2人 = 2,640円)[1]" and not result.refused
+    # and once, its price as stated
+    assert ask("回答: 資料には記載がありません。\n要点: なし", "大人1人だといくら？").answer == "1,320円です。[1]"
     # a thing no row prices leaves the reply to the checks: a total code cannot derive is not stated
     result = ask("回答: 合計で3,000円です。[1]\n要点: 3,000円", "大人2人とシニア1人で行くと料金は合計でいくら？")
     assert result.refused and "3,000" not in result.answer
@@ -82,10 +90,10 @@ def test_a_computed_figure_in_another_unit_than_asked_is_not_stated(ask):
 
 
 def test_a_wrong_total_is_not_stated_and_the_figures_are_shown(ask):
-    result = ask("回答: 合計で2,460円です。[1]\n要点: 2,460円", "大人2人で行くと料金は合計でいくら？")
-    assert result.refused and "2,460" not in result.answer and result.answer.startswith(FIGURES_ONLY)
-    assert "「区分: 大人、料金: 1,320円。」[1]" in result.answer
-    assert result.citations[0].quote == "区分: 大人、料金: 1,320円。"
+    result = ask("回答: 合計で1,890円です。[1]\n要点: 1,890円", ONE_EACH)
+    assert result.refused and "1,890" not in result.answer and result.answer == (
+        f"{FIGURES_ONLY}「区分: 子ども、料金: 660円。」[1]「区分: 大人、料金: 1,320円。」[2]")
+    assert [c.quote for c in result.citations] == ["区分: 子ども、料金: 660円。", "区分: 大人、料金: 1,320円。"]
 
 
 def test_a_calculation_question_is_not_answered_with_one_of_its_figures(ask):
@@ -110,7 +118,7 @@ def test_a_value_no_other_source_contradicts_stands_alone(ask):
 
 
 def test_a_model_refusal_of_a_calculation_stays_a_refusal(ask):
-    result = ask("回答: 資料には記載がありません。\n要点: なし", "大人2人で行くと料金は合計でいくら？")
+    result = ask("回答: 資料には記載がありません。\n要点: なし", ONE_EACH)
     assert result.refused and result.answer == REFUSAL
 
 
