@@ -88,7 +88,11 @@ COUNTS = ("", "人", "名", "個", "枚", "回", "台", "泊", "本", "部屋", 
 
 # What things and people are counted in, each priced on its own (a ticket, a bag, a sticker): not days, months or
 # times, which a price is for rather than of.
-THINGS = ("人", "名", "個", "枚", "台", "本", "冊", "点", "杯", "部屋", "着", "足", "箱", "つ")
+THINGS = ("人", "名", "個", "枚", "台", "本", "冊", "点", "部屋", "つ")
+# Counts a price is multiplied by that are no things (nights, days, months, times), and words that double a fare: a
+# total over them is not a sum of the things' prices.
+_TIMES = ("泊", "日", "日間", "週間", "か月", "年", "年間", "回", "時間", "分")
+_DOUBLED = re.compile("往復")
 # The words before a count naming what it counts: kanji or katakana right before the number (「布団2枚」, 「大人2人」),
 # or 子ども written with kana
 _COUNTED = re.compile(f"(?:[{KANJI}{KATAKANA}]+|子ども|こども)$")
@@ -104,17 +108,34 @@ class Counted(NamedTuple):
 
 def counted_things(question: str) -> list[Counted]:
     """The things `question` counts, in order: 「自転車1台と学習机1つ、布団2枚」 gives 自転車 1, 学習机 1 and 布団 2, and
-    「大人2人と小学生1人で」 大人 2 and 小学生 1. A count that ranks (「2人目」), a figure counting days or times, and one
-    with no name right before it (「2人で」) count no thing."""
+    「大人2人と小学生1人で」 (or 「大人2人小学生1人」) 大人 2 and 小学生 1. A count that ranks (「2人目」), a figure
+    counting days or times, and one with no name right before it (「2人で」) count no thing."""
     folded = fold_width(question)
-    found = []
+    found, floor = [], 0
     for figure in amounts(folded):
         end = figure.end + (not figure.unit and folded[figure.end:figure.end + 1] == "つ")
         unit = figure.unit or folded[figure.end:end]
-        if unit not in THINGS or folded[end:end + 1] == "目" or not (thing := _COUNTED.search(folded, 0, figure.start)):
-            continue
-        found.append(Counted(thing[0], figure.value, folded[figure.start:end]))
+        thing = _COUNTED.search(folded, floor, figure.start)
+        floor = end  # the next thing's name starts after this count's counter
+        if unit in THINGS and folded[end:end + 1] != "目" and thing:
+            found.append(Counted(thing[0], figure.value, folded[figure.start:end]))
     return found
+
+
+def counts_only_things(question: str, things: Sequence[Counted]) -> bool:
+    """Whether the price of `things` (`counted_things` of `question`) is all `question` asks: it counts no nights,
+    days or times and asks for no return fare (「2泊すると」, 「3日間通うと」, 「往復いくら」), and joins no thing without
+    a count to the counted ones by と or や (「大人と子ども2人で」, 「自転車1台と布団を2枚」: the adult and the futon
+    would be left out of the sum)."""
+    folded = fold_width(question)
+    if _DOUBLED.search(folded) or any(figure.unit in _TIMES for figure in quantities(folded)):  # 3日間 too
+        return False
+    # the counted things taken out, a noun still joined to one or to another noun by と or や is uncounted (a 、
+    # ends a phrase as often: 「4月以降、大人2人と…」)
+    for thing in things:
+        folded = folded.replace(thing.thing + thing.written, "■", 1)
+    return re.search(f"[{KANJI}{KATAKANA}][とや](?=[{KANJI}{KATAKANA}■])|(?<=[■][とや])[{KANJI}{KATAKANA}]",
+                     folded) is None
 
 
 # At most this many figures are added up (a total over a few table rows); more would match almost any number. Over

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import NamedTuple
 
 from babel import Locale
@@ -696,7 +696,7 @@ def stated_dates(question: str) -> list[str]:
 
 
 # The units money is counted in (a price list's 円, an article's ドル; 万円 and 億ドル end with them).
-CURRENCIES = ("円", "ドル", "ユーロ", "元", "ウォン", "ポンド", "ルーブル", "ルピー", "フラン")
+CURRENCIES = ("円", "ドル", "ユーロ", "ウォン", "ルーブル", "ルピー", "フラン")
 
 
 def is_money(unit: str) -> bool:
@@ -998,18 +998,34 @@ def without_loose_marks(text: str) -> str:
         text = trimmed
 
 
-def clauses(text: str) -> list[str]:
-    """`text` cut at 「、」 and 「;」 (and at 「,」 between no two digits), but not inside brackets: the clause that
-    names a thing holds its figure (「1868年にロックスベリー、1879年にドーチェスターを併合」)."""
-    parts, start, depth = [], 0, 0
+def clause_breaks(text: str, lists: bool = False) -> Iterator[int]:
+    """Where `text` breaks into clauses, outside brackets: at 「、」 and 「;」, at 「,」 between no two digits (not in
+    「1,200人」), and where `lists`, at 「。」, at a line break (which closes any bracket left open) and at the 「と」 or
+    「や」 joining two nouns of a list (「ロシアのTU-95MSと中国空軍の西安H-6」; not the と of 「…とした」 or 「ロシアとの」,
+    which hiragana follows)."""
+    depth = 0
     for i, ch in enumerate(text):
         if ch in OPENING_BRACKETS:
             depth += 1
         elif ch in CLOSING_BRACKETS:
             depth = max(depth - 1, 0)
-        elif depth == 0 and (ch in "、;；" or ch == "," and not (text[i - 1:i] + text[i + 1:i + 2]).isdigit()):
-            parts.append(text[start:i])
-            start = i + 1
+        elif lists and ch == "\n":
+            depth = 0
+            yield i
+        elif depth == 0 and (ch in "、;；" or ch in ",，" and not (text[i - 1:i] + text[i + 1:i + 2]).isdigit()
+                             or lists and (ch == "。" or ch in "とや" and 0 < i < len(text) - 1
+                                           and not re.match(f"[{HIRAGANA}]", text[i - 1])
+                                           and not re.match(f"[{HIRAGANA}]", text[i + 1]))):
+            yield i
+
+
+def clauses(text: str) -> list[str]:
+    """`text` cut at 「、」 and 「;」 (and at 「,」 between no two digits), but not inside brackets (`clause_breaks`): the
+    clause that names a thing holds its figure (「1868年にロックスベリー、1879年にドーチェスターを併合」)."""
+    parts, start = [], 0
+    for i in clause_breaks(text):
+        parts.append(text[start:i])
+        start = i + 1
     return [part for part in [*parts, text[start:]] if part.strip()]
 
 
@@ -1337,9 +1353,24 @@ COUNTRIES = frozenset({name for code, name in Locale("ja").territories.items() i
 
 # Countries as `countries_in` reads them: every CLDR name and news form, longest first (「北朝鮮」 before 「朝鮮」),
 # each under the name COUNTRY_NAMES gives it where it has one (米国 and アメリカ合衆国 are アメリカ).
-_ANY_COUNTRY = re.compile("|".join(sorted(map(re.escape, COUNTRIES), key=len, reverse=True)))
+# A name in katakana stands alone: not タイ in 「タイトル」, マリ in 「サマリー」 nor ロシア in 「ロシアン」.
+_ANY_COUNTRY = re.compile(rf"(?<![{KATAKANA}])(?:"
+                          + "|".join(sorted(map(re.escape, COUNTRIES), key=len, reverse=True)) + rf")(?![{KATAKANA}])")
 _COUNTRY_NAMED = _COUNTRY_OF | {name: short for name in COUNTRIES for short in COUNTRY_NAMES
                                 if re.fullmatch(rf"{short}(?:合衆国|連邦)", name)}
+
+
+def countries_asked_of(question: str) -> set[str]:
+    """The countries `question` names (in full) in the words that describe what it asks for: no 「が」 or 「は」 marks
+    another subject between the country and the asking word after it (「配備されたロシアの機体は何」, 「親ウクライナ派を
+    率いているのは誰」; not 日本 in 「日本の首相が会談した相手は誰」, the subject's country, not the asked one's)."""
+    folded, found = fold_width(question), set()
+    for match in _ANY_COUNTRY.finditer(folded):
+        asking = ASKING_WORD.search(folded, match.end())
+        between = folded[match.end():asking.start()] if asking else ""
+        if asking and not re.search("[がは]", re.sub("(?:の)?(?:は|って|が|とは)$", "", between)):
+            found.add(_COUNTRY_NAMED.get(match[0], match[0]))
+    return found
 
 
 def countries_in(text: str) -> set[str]:
@@ -1350,25 +1381,19 @@ def countries_in(text: str) -> set[str]:
     return found | {name for name in COUNTRY_LETTERS if name not in found and country_named(name, folded)}
 
 
-# Where a clause ends: a stop or comma, a line, or the 「と」 or 「や」 joining two nouns of a list (「ロシアのTU-95MSと
-# 中国空軍の西安H-6」; not the と of 「…とした」 or 「ロシアとの」, which hiragana follows)
-_CLAUSE_BREAK = re.compile(rf"[、,，。\n]|(?<=[^{HIRAGANA}])[とや](?=[^{HIRAGANA}])")
-
-
 def one_clause(words: str) -> bool:
-    """Whether `words` stand within one clause (`clause_around`): no stop, comma, line or list 「と」 between them."""
-    return _CLAUSE_BREAK.search(words) is None
+    """Whether `words` stand within one clause (`clause_breaks` with lists: no stop, comma, line or list 「と」 between
+    them)."""
+    return next(clause_breaks(words, lists=True), None) is None
 
 
 def clause_around(text: str, start: int, end: int) -> tuple[str, str]:
     """The words of the clause the words at [start, end) stand in, before and after them (「ロシアのTU-95MSと中国空軍の
     西安H-6戦略爆撃機が配備された」 around 西安H-6戦略爆撃機: ("中国空軍の", "が配備された")): what a modifier or the
-    predicate next to them says of them, and not of the other nouns of a list."""
-    # a break is looked for up to the first letter of the words, which tells a 「と」 right before them from a verb's
-    begin = max((match.end() for match in _CLAUSE_BREAK.finditer(text, 0, start + 1) if match.end() <= start),
-                default=0)
-    stop = _CLAUSE_BREAK.search(text, end)
-    return text[begin:start], text[end:stop.start() if stop else len(text)]
+    predicate next to them says of them, and not of the other nouns of a list (`clause_breaks` with lists)."""
+    breaks = list(clause_breaks(text, lists=True))
+    begin = max((i + 1 for i in breaks if i < start), default=0)
+    return text[begin:start], text[end:next((i for i in breaks if i >= end), len(text))]
 
 
 def persons_named(text: str) -> list[str]:

@@ -76,6 +76,7 @@ from .arithmetic import (
     Derivation,
     Operand,
     counted_things,
+    counts_only_things,
     derive,
     difference,
     evaluate,
@@ -389,28 +390,30 @@ class Verifier:
 
     @staticmethod
     def unpicked_column(short_answer: str, citations: list[Citation], question: str) -> Citation | None:
-        """The cited table row the short answer is read from, where the question picks none of the row's figures
-        in the answer's unit: the row holds two or more, and no column holding one has a name sharing a character
+        """The cited table row the short answer, a price, is read from, where the question picks none of the row's
+        prices in its unit: the row holds two or more, and no column holding one has a name sharing a character
         bigram with the question (「区間: つばき島~かもめ島、大人(フェリー): 720円、大人(高速船): 1,150円、…」 asked what
         taking a car across costs). The model took one of the row's fares; which one the question does not say,
         and a question whose answer the table lacks is read that way too. A row stating one value before and after
-        a change (`compared_pair`) is left to the value in force; None where each cited row holding the answer has
-        the column the question names, or only one such figure."""
+        a change (`compared_pair`) is left to the value in force. None where any cited row holding the answer has a
+        column the question names, or only one such price; figures of other kinds (seats, hours) are left alone, as
+        a question names their columns in words of its own (「席はいくつ」 for 「席数」) more often than not."""
         key, asked = squash(short_answer), squash(question)
         if not key:
             return None
+        unpicked = None
         for citation in citations:
             cells = row_cells(citation.quote)[1:]  # the first cell names the row
             holding = [value for _, value in cells if key in squash(value)]
             if len(holding) != 1:
                 continue
-            units = {figure.unit for figure in amounts(fold_width(holding[0]))}
+            units = {figure.unit for figure in amounts(fold_width(holding[0])) if is_money(figure.unit)}
             alike = [name for name, value in cells if units & {figure.unit for figure in amounts(fold_width(value))}]
             if len(alike) < 2 or any(gram in asked for name in alike for gram in name_bigrams(name)) \
                     or any(compared_pair(fold_width(citation.quote), unit) for unit in units):
-                return None
-            return citation
-        return None
+                return None  # a row holding the answer that the question picks, or with nothing to pick between
+            unpicked = unpicked or citation
+        return unpicked
 
     # --- locating the reply ------------------------------------------------------------------------------------
 
@@ -606,7 +609,7 @@ class Verifier:
         more often than it reads a price list; where a thing has no price or several, nothing is decided here."""
         question = claim.question
         things = counted_things(question)
-        if not things or not asks_price(question):
+        if not things or not asks_price(question) or not counts_only_things(question, things):
             return None
         rows = [c for i in range(len(claim.evidence)) if (c := self._evidence_citation(claim, i)) is not None]
         terms: list[tuple[Counted, Quantity, str, Citation]] = []

@@ -2,7 +2,7 @@
 
 import pytest
 
-from rag.arithmetic import MAX_TERMS, counted_things, derive, operands
+from rag.arithmetic import MAX_TERMS, counted_things, counts_only_things, derive, operands
 from rag.japanese import decimals, figure_value, quantities
 
 
@@ -132,7 +132,23 @@ def test_what_is_not_a_checked_calculation(text):
     ("タオル２枚とシャンプー１本", [("タオル", 2, "2枚"), ("シャンプー", 1, "1本")]),  # width folded
     ("家族で入会して2人目がレギュラー会員になる場合", []),  # a count that ranks
     ("2人で2泊するといくら？", []),  # nothing named before the count; nights count no thing
-    ("大人2人で3日間", [("大人", 2, "2人")]),
+    ("大人2人で3日間", [("大人", 2, "2人")]),  # the days are no thing (`counts_only_things` declines the sum)
+    ("大人2人小学生1人でいくら？", [("大人", 2, "2人"), ("小学生", 1, "1人")]),  # 人 ends the count, not the name
 ])
 def test_the_things_a_question_counts(question, things):
     assert [tuple(counted) for counted in counted_things(question)] == things
+
+
+@pytest.mark.parametrize("question, only", [
+    ("自転車1台と学習机1つ、布団2枚を出すと全部でいくら？", True),
+    ("大人2人と小学生1人でフェリーに乗って潮見港からかもめ島まで行くと、片道の運賃は合計いくら？", True),
+    ("大人と子ども2人で行くと合計いくら？", False),  # the adult has no count: a sum of the children would leave them out
+    ("自転車1台と布団を2枚出すといくら？", False),
+    ("自転車と学習机、布団2枚でいくら？", False),
+    ("4月以降、大人2人と小学生1人で乗ると合計いくら？", True),  # a 、 after a time lists nothing
+    ("大人2人で3日間通うと合計いくら？", False),  # days multiply the price
+    ("素泊まりに大人2人で2泊するといくら？", False),
+    ("大人1人で往復いくら？", False),
+])
+def test_a_price_of_counted_things_is_all_a_question_asks(question, only):
+    assert counts_only_things(question, counted_things(question)) is only

@@ -214,14 +214,18 @@ def test_a_value_read_from_another_column_than_the_question_names(short_answer, 
      "つばき島からかもめ島まで大人がフェリーで行くといくら？", True),
     ("3,000円", ["項目: 月額料金、ライト: 3,000円、スタンダード: 9,800円。"], "ミナモ経費の月額料金を教えてください。", False),
     ("3,000円", ["項目: 月額料金、ライト: 3,000円、スタンダード: 9,800円。"], "ライトの月額料金は？", True),
-    # one figure of the kind (the seats), or the row's figures are one value before and after a change
+    # one price, or figures that are no prices (a question names their columns in its own words: 席 for 席数)
     ("52席", ["店舗名: 空港店、座席数: 52席、駐車場: 20台。"], "空港店の広さは？", True),
+    ("48", ["店舗名: 駅前本店、席数: 48、駐車場: 10。"], "駅前本店の席はいくつ？", True),
+    # or the row's figures are one value before and after a change
     ("9,350円", ["会員種別: レギュラー会員、現行月額(税込): 8,580円、改定後月額(税込): 9,350円。"],
      "レギュラー会員の月会費はいくら？", True),
     # a row of prose, no table: nothing to pick between
     ("1,500円", ["多目的ホールは1時間1,500円、会議室は1時間300円です。"], "体育館は1時間いくら？", True),
-    # another cited row holds the answer where the question picks it
-    ("9,800円", ["項目: 月額、ライト: 3,000円、スタンダード: 9,800円。", "項目: 年額、ライト: 9,800円、スタンダード: 99,000円。"],
+    # another cited row holds the answer where the question picks it, whichever row comes first
+    ("9,800円", ["項目: 月額、A: 3,000円、B: 9,800円。", "項目: 年額、ライト: 9,800円、スタンダード: 99,000円。"],
+     "ライトの年額は？", True),
+    ("9,800円", ["項目: 年額、ライト: 9,800円、スタンダード: 99,000円。", "項目: 月額、A: 3,000円、B: 9,800円。"],
      "ライトの年額は？", True),
 ])
 def test_a_value_the_question_picks_from_none_of_a_rows_columns(short_answer, rows, question, picked):

@@ -25,6 +25,7 @@ from rag.japanese import (
     compared_by,
     compared_pair,
     compared_value,
+    countries_asked_of,
     countries_in,
     country_after,
     country_before,
@@ -1028,9 +1029,23 @@ def test_an_office_is_another_by_its_last_word_or_a_ministers_ministry(asked, ti
     ("ロシアのTU-95MS", {"ロシア"}), ("米国とアメリカ合衆国", {"アメリカ"}), ("米露首脳会談", {"アメリカ", "ロシア"}),
     ("ブリンケン米国務長官", {"アメリカ"}), ("アイスランドのレイキャビク", {"アイスランド"}), ("北朝鮮", {"北朝鮮"}),
     ("親ウクライナ派", {"ウクライナ"}), ("現在英語で", set()), ("国務長官ルビオ氏が率いる", set()),
+    # a katakana name stands alone: no タイ in タイトル, マリ in サマリー, ロシア in ロシアン
+    ("タイトルとサマリー、ロシアンティー", set()), ("タイとチリ", {"タイ", "チリ"}),
 ])
 def test_countries_in(text, countries):
     assert countries_in(text) == countries
+
+
+@pytest.mark.parametrize(("question", "countries"), [
+    ("配備されたロシアの機体は何ですか？", {"ロシア"}),
+    ("トランプ政権内で親ウクライナ派の中心にいるのは誰ですか？", {"ウクライナ"}),
+    ("親ウクライナ派を率いてるのって誰なの？", {"ウクライナ"}),
+    ("日本の首相が会談した相手は誰ですか", set()),  # the subject's country, not the asked one's
+    ("ロシアは中国とどこで会談した？", {"中国"}),  # ロシア is the subject; 中国 stands in the asked words
+    ("会談はいつ？", set()),
+])
+def test_countries_asked_of(question, countries):
+    assert countries_asked_of(question) == countries
 
 
 @pytest.mark.parametrize(("text", "words", "around"), [
@@ -1039,6 +1054,8 @@ def test_countries_in(text, countries):
     ("政権内で、ウィトコフ氏が率いる親ロシア派と、ルビオ氏が率いる親ウクライナ派の間で", "ウィトコフ氏", ("", "が率いる親ロシア派")),
     ("ロシアとの国境に近いアスタナで開いた", "アスタナ", ("ロシアとの国境に近い", "で開いた")),  # と before hiragana
     ("フランスや英国を訪れた", "英国", ("", "を訪れた")),
+    ("中国の兵士500人とロシアの兵士1,200人が参加した", "1,200人", ("ロシアの兵士", "が参加した")),  # a figure's comma
+    ("「ロシア、中国」の声明で合意した", "合意", ("「ロシア、中国」の声明で", "した")),  # no break inside brackets
 ])
 def test_clause_around(text, words, around):
     start = text.index(words)
@@ -1046,5 +1063,5 @@ def test_clause_around(text, words, around):
 
 
 def test_one_clause():
-    assert one_clause("西安H-6戦略爆撃機") and one_clause("ロシアとの協力")
+    assert one_clause("西安H-6戦略爆撃機") and one_clause("ロシアとの協力") and one_clause("1,200人")
     assert not one_clause("TU-95MSと中国空軍の西安H-6") and not one_clause("親ロシア派と、国務長官ルビオ氏")

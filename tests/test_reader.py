@@ -382,6 +382,9 @@ def spans_of(text: str, *scored: tuple[str, float]) -> list[Span]:
     ("配備されたロシアの機体は何ですか？", PATROL, (("西安H-6戦略爆撃機", 12.4), ("TU-95MS", 11.6)), 0.0, "西安H-6戦略爆撃機"),  # off
     ("配備された機体は何ですか？", PATROL, (("西安H-6戦略爆撃機", 12.4), ("TU-95MS", 11.6)), 4.0, "西安H-6戦略爆撃機"),  # no country asked
     ("配備された中国の機体は何ですか？", PATROL, (("西安H-6戦略爆撃機", 12.4), ("TU-95MS", 11.6)), 4.0, "西安H-6戦略爆撃機"),
+    # the country the question names is its subject's, not the asked one's: 日本の首相 met whom
+    ("日本の首相が会談した相手は誰ですか", "日本の石破首相は、米国のトランプ大統領と会談した。", (("トランプ", 10.0), ("石破", 7.0)), 4.0,
+     "トランプ"),
     # a span that is the asked country's own name answers nothing about it
     ("配備されたロシアの機体は何ですか？", PATROL, (("西安H-6戦略爆撃機", 12.4), ("ロシア", 11.6)), 4.0, "西安H-6戦略爆撃機"),
 ])

@@ -16,7 +16,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..errors import GeneratorError
-from ..japanese import HIRAGANA, PREDICATE_END, clause_around, countries_in, one_clause, without_loose_marks
+from ..japanese import (
+    HIRAGANA,
+    PREDICATE_END,
+    clause_around,
+    countries_asked_of,
+    countries_in,
+    one_clause,
+    without_loose_marks,
+)
 from ..prompt import REFUSAL, parse_evidence_block, title_heading
 from ..tables import row_cells
 from .base import Generator, started_reply
@@ -60,14 +68,15 @@ class Found:
 def of_the_asked_country(question: str, text: str, spans: list, within: float = COUNTRY_WITHIN):
     """The span to answer with of the reader's `spans` of `text` (rag.reader.Span, best first): the best, unless
     the clause it stands in (`japanese.clause_around`) names a country and none that the question names, while a
-    span of one clause scoring at most `within` less stands in a clause naming one the question names (and is not
-    that country's name itself). Asked for 「ロシアの機体」, 「ロシアのTU-95MS戦略ミサイルキャリアと中国空軍の西安
+    span of one clause scoring at most `within` less stands in a clause naming the country the question asks about
+    something of (`japanese.countries_asked_of`: not 日本 in 「日本の首相が会談した相手は誰」) and is not that
+    country's name itself. Asked for 「ロシアの機体」, 「ロシアのTU-95MS戦略ミサイルキャリアと中国空軍の西安
     H-6戦略爆撃機」 answers with TU-95MS, not the Chinese plane the reader may score a little higher; asked who leads
     the pro-Ukrainian camp, 「ウィトコフ氏が率いる親ロシア派と、国務長官ルビオ氏が率いる親ウクライナ派」 answers with
     ルビオ. A reader reads a modifier next to the words it picks less surely than the words themselves; where the
     question names no country, or the best span's clause names one it names, nothing changes."""
     best = spans[0]
-    asked = countries_in(question)
+    asked = countries_asked_of(question)
     if not asked or within <= 0:
         return best
 
@@ -76,7 +85,7 @@ def of_the_asked_country(question: str, text: str, spans: list, within: float = 
         return countries_in(f"{before}\n{after}")
 
     named = around(best)
-    if not named or named & asked:
+    if not named or named & countries_in(question):
         return best
     return next((span for span in spans[1:] if span.margin >= best.margin - within and one_clause(span.text)
                  and not countries_in(span.text) & asked and around(span) & asked), best)
