@@ -93,6 +93,9 @@ THINGS = ("人", "名", "個", "枚", "台", "本", "冊", "点", "部屋", "つ
 # total over them is not a sum of the things' prices.
 _TIMES = ("泊", "日", "日間", "週間", "か月", "年", "年間", "回", "時間", "分")
 _DOUBLED = re.compile("往復")
+# Words asking for something else than what the things cost together: a share, a difference, a mean, a ratio
+# (「1人あたりいくら」, 「大人2人と子ども1人の差はいくら」).
+_NOT_A_SUM = re.compile("あたり|当たり|差|平均|割|倍|率")
 # The words before a count naming what it counts: kanji or katakana right before the number (「布団2枚」, 「大人2人」),
 # or 子ども written with kana
 _COUNTED = re.compile(f"(?:[{KANJI}{KATAKANA}]+|子ども|こども)$")
@@ -124,11 +127,13 @@ def counted_things(question: str) -> list[Counted]:
 
 def counts_only_things(question: str, things: Sequence[Counted]) -> bool:
     """Whether the price of `things` (`counted_things` of `question`) is all `question` asks: it counts no nights,
-    days or times and asks for no return fare (「2泊すると」, 「3日間通うと」, 「往復いくら」), and joins no thing without
+    days or times, asks for no return fare (「2泊すると」, 「3日間通うと」, 「往復いくら」), no share, difference, mean or
+    ratio (「1人あたり」, 「差は」, 「割引」), and joins no thing without
     a count to the counted ones by と or や (「大人と子ども2人で」, 「自転車1台と布団を2枚」: the adult and the futon
     would be left out of the sum)."""
     folded = fold_width(question)
-    if _DOUBLED.search(folded) or any(figure.unit in _TIMES for figure in quantities(folded)):  # 3日間 too
+    if _DOUBLED.search(folded) or _NOT_A_SUM.search(folded) \
+            or any(figure.unit in _TIMES for figure in quantities(folded)):  # 3日間 too
         return False
     # the counted things taken out, a noun still joined to one or to another noun by と or や is uncounted (a 、
     # ends a phrase as often: 「4月以降、大人2人と…」)

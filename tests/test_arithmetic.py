@@ -149,6 +149,7 @@ def test_the_things_a_question_counts(question, things):
     ("大人2人で3日間通うと合計いくら？", False),  # days multiply the price
     ("素泊まりに大人2人で2泊するといくら？", False),
     ("大人1人で往復いくら？", False),
+    ("大人4人で割ると1人あたりいくら？", False), ("大人2人と子ども1人の料金の差はいくら？", False),
 ])
 def test_a_price_of_counted_things_is_all_a_question_asks(question, only):
     assert counts_only_things(question, counted_things(question)) is only
