@@ -128,9 +128,8 @@ def counted_things(question: str) -> list[Counted]:
 def counts_only_things(question: str, things: Sequence[Counted]) -> bool:
     """Whether the price of `things` (`counted_things` of `question`) is all `question` asks: it counts no nights,
     days or times, asks for no return fare (「2泊すると」, 「3日間通うと」, 「往復いくら」), no share, difference, mean or
-    ratio (「1人あたり」, 「差は」, 「割引」), and joins no thing without
-    a count to the counted ones by と or や (「大人と子ども2人で」, 「自転車1台と布団を2枚」: the adult and the futon
-    would be left out of the sum)."""
+    ratio (「1人あたり」, 「差は」, 「割引」), and joins no thing without a count to the counted ones by と or や
+    (「大人と子ども2人で」, 「自転車1台と布団を2枚」: the adult and the futon would be left out of the sum)."""
     folded = fold_width(question)
     if _DOUBLED.search(folded) or _NOT_A_SUM.search(folded) \
             or any(figure.unit in _TIMES for figure in quantities(folded)):  # 3日間 too

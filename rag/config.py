@@ -156,9 +156,9 @@ class Settings:
     # generator "reader" alone: the margin below which it refuses; higher refuses more questions the articles miss,
     # and more they answer
     reader_min_margin: float = 0.0
-    # how far below the reader's best span one standing in the clause of the country the question names may score
-    # and be answered instead, where the best span's clause names another country (0: never); higher lets the
-    # modifier next to a span outweigh more of the reader's reading
+    # how far below the reader's best span one standing in the clause of the country the question asks something of
+    # may score and be answered instead, where the best span's clause names only a country the question does not
+    # (0: never); higher lets the modifier next to a span outweigh more of the reader's reading
     reader_country_within: float = 4.0
     openai_base_url: str = "http://127.0.0.1:8000/v1"
     openai_model: str = ""

@@ -627,7 +627,8 @@ class Verifier:
         total = format_figure(sum(thing.count * price.value for thing, price, _, _ in terms)) + unit
         written = " + ".join(price if thing.count == 1 else f"{price} × {thing.written}" for thing, _, price, _ in terms)
         # one thing once is its price as the row states it: nothing to work out
-        answer = f"{total}です。" if written == total else f"{total}です。(計算: {written} = {total})"
+        answer = f"{written}です。" if len(terms) == 1 and things[0].count == 1 else \
+            f"{total}です。(計算: {written} = {total})"
         return self._cited(answer, self._distinct([row for _, _, _, row in terms]), total)
 
     def chosen_option(self, claim: Claim) -> Verdict | None:
