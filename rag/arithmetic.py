@@ -19,8 +19,10 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import NamedTuple
 
 from .japanese import (
+    DATE,
     KANJI,
     KATAKANA,
+    TIME_OF_DAY,
     Quantity,
     amounts,
     asked_change,
@@ -131,8 +133,12 @@ def counts_only_things(question: str, things: Sequence[Counted]) -> bool:
     ratio (「1人あたり」, 「差は」, 「割引」), and joins no thing without a count to the counted ones by と or や
     (「大人と子ども2人で」, 「自転車1台と布団を2枚」: the adult and the futon would be left out of the sum)."""
     folded = fold_width(question)
-    if _DOUBLED.search(folded) or _NOT_A_SUM.search(folded) \
-            or any(figure.unit in _TIMES for figure in quantities(folded)):  # 3日間 too
+    # a day or year of a date (「4月1日以降」, 「2026年4月から」) or the minutes of a time of day multiply nothing; a
+    # date of one part may be a length of days (「3日」), and 「3日間」 is one
+    dated = [m.span() for m in (*DATE.finditer(folded), *TIME_OF_DAY.finditer(folded))]
+    times = [figure for figure in quantities(folded) if figure.unit in _TIMES and not any(
+        start <= figure.start and figure.end <= end and end - start > figure.end - figure.start for start, end in dated)]
+    if _DOUBLED.search(folded) or _NOT_A_SUM.search(folded) or times:
         return False
     # the counted things taken out, a noun still joined to one or to another noun by と or や is uncounted (a 、
     # ends a phrase as often: 「4月以降、大人2人と…」)

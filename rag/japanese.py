@@ -1000,19 +1000,22 @@ def without_loose_marks(text: str) -> str:
 
 def clause_breaks(text: str, lists: bool = False) -> Iterator[int]:
     """Where `text` breaks into clauses, outside brackets: at 「、」 and 「;」, at 「,」 between no two digits (not in
-    「1,200人」), and where `lists`, at 「。」, at a line break (which closes any bracket left open) and at the 「と」 or
+    「1,200人」). Where `lists`, also at 「，」, 「。」, a line break (which closes any quote left open) and the 「と」 or
     「や」 joining two nouns of a list (「ロシアのTU-95MSと中国空軍の西安H-6」; not the と of 「…とした」 or 「ロシアとの」,
-    which hiragana follows)."""
+    which hiragana follows), and only quotes hold their words together (「「ロシア、中国」の声明」): a list in
+    parentheses is read item by item (「爆撃機(ロシアのTU-95MSと中国空軍の西安H-6)」)."""
+    opening, closing = ("「『", "」』") if lists else (OPENING_BRACKETS, CLOSING_BRACKETS)
     depth = 0
     for i, ch in enumerate(text):
-        if ch in OPENING_BRACKETS:
+        if ch in opening:
             depth += 1
-        elif ch in CLOSING_BRACKETS:
+        elif ch in closing:
             depth = max(depth - 1, 0)
         elif lists and ch == "\n":
             depth = 0
             yield i
-        elif depth == 0 and (ch in "、;；" or ch in ",，" and not (text[i - 1:i] + text[i + 1:i + 2]).isdigit()
+        elif depth == 0 and (ch in "、;；" or ch in (",，" if lists else ",")
+                             and not (text[i - 1:i] + text[i + 1:i + 2]).isdigit()
                              or lists and (ch == "。" or ch in "とや" and 0 < i < len(text) - 1
                                            and not re.match(f"[{HIRAGANA}]", text[i - 1])
                                            and not re.match(f"[{HIRAGANA}]", text[i + 1]))):

@@ -626,10 +626,10 @@ class Verifier:
         unit = terms[0][1].unit
         total = format_figure(sum(thing.count * price.value for thing, price, _, _ in terms)) + unit
         written = " + ".join(price if thing.count == 1 else f"{price} × {thing.written}" for thing, _, price, _ in terms)
-        # one thing once is its price as the row states it: nothing to work out
-        answer = f"{written}です。" if len(terms) == 1 and things[0].count == 1 else \
-            f"{total}です。(計算: {written} = {total})"
-        return self._cited(answer, self._distinct([row for _, _, _, row in terms]), total)
+        if len(terms) == 1 and things[0].count == 1:  # one thing once: its price as the row states it
+            return self._cited(f"{written}です。", [terms[0][3]], written)
+        return self._cited(f"{total}です。(計算: {written} = {total})", self._distinct([row for _, _, _, row in terms]),
+                           total)
 
     def chosen_option(self, claim: Claim) -> Verdict | None:
         """For a question listing its options (「洞穴と深海のどっち」), the option the model named, citing a sentence

@@ -150,6 +150,9 @@ def test_the_things_a_question_counts(question, things):
     ("素泊まりに大人2人で2泊するといくら？", False),
     ("大人1人で往復いくら？", False),
     ("大人4人で割ると1人あたりいくら？", False), ("大人2人と子ども1人の料金の差はいくら？", False),
+    # the day of a date, the year before a month and a time's minutes multiply nothing
+    ("4月1日以降、大人2人と小学生1人でフェリーに乗るといくら？", True), ("2026年4月から大人2人で乗ると片道いくら？", True),
+    ("午前9時30分の便に大人2人で乗るといくら？", True), ("大人2人で3日通うと合計いくら？", False),
 ])
 def test_a_price_of_counted_things_is_all_a_question_asks(question, only):
     assert counts_only_things(question, counted_things(question)) is only

@@ -1055,11 +1055,18 @@ def test_countries_asked_of(question, countries):
     ("ロシアとの国境に近いアスタナで開いた", "アスタナ", ("ロシアとの国境に近い", "で開いた")),  # と before hiragana
     ("フランスや英国を訪れた", "英国", ("", "を訪れた")),
     ("中国の兵士500人とロシアの兵士1,200人が参加した", "1,200人", ("ロシアの兵士", "が参加した")),  # a figure's comma
-    ("「ロシア、中国」の声明で合意した", "合意", ("「ロシア、中国」の声明で", "した")),  # no break inside brackets
+    ("「ロシア、中国」の声明で合意した", "合意", ("「ロシア、中国」の声明で", "した")),  # no break inside a quote
+    # a list in parentheses is read item by item
+    ("爆撃機(ロシアのTU-95MSと中国空軍の西安H-6)が確認された", "西安H-6", ("中国空軍の", ")が確認された")),
 ])
 def test_clause_around(text, words, around):
     start = text.index(words)
     assert clause_around(text, start, start + len(words)) == around
+
+
+def test_clauses_for_comparisons_cut_at_commas_only_outside_brackets():
+    assert clauses("A，B、C") == ["A，B", "C"] and clauses("(A、B)とC、D") == ["(A、B)とC", "D"]
+    assert clauses("1,200人と3,000人") == ["1,200人と3,000人"]
 
 
 def test_one_clause():
