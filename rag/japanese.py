@@ -1006,6 +1006,7 @@ def clause_breaks(text: str, lists: bool = False) -> Iterator[int]:
     parentheses is read item by item (「爆撃機(ロシアのTU-95MSと中国空軍の西安H-6)」)."""
     opening, closing = ("「『", "」』") if lists else (OPENING_BRACKETS, CLOSING_BRACKETS)
     depth = 0
+    kana = _HIRAGANA_LETTER
     for i, ch in enumerate(text):
         if ch in opening:
             depth += 1
@@ -1017,9 +1018,17 @@ def clause_breaks(text: str, lists: bool = False) -> Iterator[int]:
         elif depth == 0 and (ch in "、;；" or ch in (",，" if lists else ",")
                              and not (text[i - 1:i] + text[i + 1:i + 2]).isdigit()
                              or lists and (ch == "。" or ch in "とや" and 0 < i < len(text) - 1
-                                           and not re.match(f"[{HIRAGANA}]", text[i - 1])
-                                           and not re.match(f"[{HIRAGANA}]", text[i + 1]))):
+                                           and not kana.match(text, i - 1) and not kana.match(text, i + 1))):
             yield i
+
+
+_HIRAGANA_LETTER = re.compile(f"[{HIRAGANA}]")
+
+
+@functools.lru_cache(maxsize=64)
+def _list_breaks(text: str) -> tuple[int, ...]:
+    """`clause_breaks` with lists, once per text: the reader's spans of one evidence block are read in it in turn."""
+    return tuple(clause_breaks(text, lists=True))
 
 
 def clauses(text: str) -> list[str]:
@@ -1394,7 +1403,7 @@ def clause_around(text: str, start: int, end: int) -> tuple[str, str]:
     """The words of the clause the words at [start, end) stand in, before and after them (「ロシアのTU-95MSと中国空軍の
     西安H-6戦略爆撃機が配備された」 around 西安H-6戦略爆撃機: ("中国空軍の", "が配備された")): what a modifier or the
     predicate next to them says of them, and not of the other nouns of a list (`clause_breaks` with lists)."""
-    breaks = list(clause_breaks(text, lists=True))
+    breaks = _list_breaks(text)
     begin = max((i + 1 for i in breaks if i < start), default=0)
     return text[begin:start], text[end:next((i for i in breaks if i >= end), len(text))]
 

@@ -258,6 +258,13 @@ def _offers_options(question: str) -> bool:
     return lists_options(question) or bool(listed_options(question))
 
 
+def _row_prices(cells: list[tuple[str, str]]) -> list[tuple[str, Quantity, str]]:
+    """The cells of a row (its first, naming the row, aside) that state one price (`is_money`): (column name, the
+    price, the value folded to half width)."""
+    return [(name, figures[0], folded) for name, value in cells[1:]
+            if len(figures := amounts(folded := fold_width(value))) == 1 and is_money(figures[0].unit)]
+
+
 def priced_in_row(row: str, thing: str, question: str) -> list[tuple[Quantity, str]]:
     """The price (a figure in money, `is_money`, with its words as written) a table row gives for `thing`, or [] where
     it gives none or several the question does not choose between. The row prices the thing where its first cell
@@ -270,8 +277,7 @@ def priced_in_row(row: str, thing: str, question: str) -> list[tuple[Quantity, s
         return []
     asked = squash(question)
     forms = {squash(thing), squash(PRICE_CLASSES.get(thing, thing))}
-    priced = [(name, figures[0], value) for name, value in cells[1:]
-              if len(figures := amounts(fold_width(value))) == 1 and is_money(figures[0].unit)]
+    priced = _row_prices(cells)
     if any(form in squash(cells[0][1]) for form in forms):
         found = priced if len(priced) == 1 else [
             cell for cell in priced if any(gram in asked for gram in name_bigrams(cell[0]))]
@@ -281,7 +287,7 @@ def priced_in_row(row: str, thing: str, question: str) -> list[tuple[Quantity, s
         named = [cell for cell in priced if any(form in squash(cell[0]) for form in forms)]
         found = named if len(named) == 1 else [cell for cell in named if any(
             gram in asked for gram in name_bigrams(cell[0]) - set().union(*(name_bigrams(form) for form in forms)))]
-    return [(figure, figure.written(fold_width(value))) for _, figure, value in found] if len(found) == 1 else []
+    return [(figure, figure.written(value)) for _, figure, value in found] if len(found) == 1 else []
 
 
 def not_spoken_of(names: Sequence[str]) -> str:
@@ -403,14 +409,14 @@ class Verifier:
             return None
         unpicked = None
         for citation in citations:
-            cells = row_cells(citation.quote)[1:]  # the first cell names the row
-            holding = [value for _, value in cells if key in squash(value)]
+            prices = _row_prices(row_cells(citation.quote))
+            holding = [price for _, price, value in prices if key in squash(value)]
             if len(holding) != 1:
                 continue
-            units = {figure.unit for figure in amounts(fold_width(holding[0])) if is_money(figure.unit)}
-            alike = [name for name, value in cells if units & {figure.unit for figure in amounts(fold_width(value))}]
+            unit = holding[0].unit
+            alike = [name for name, price, _ in prices if price.unit == unit]
             if len(alike) < 2 or any(gram in asked for name in alike for gram in name_bigrams(name)) \
-                    or any(compared_pair(fold_width(citation.quote), unit) for unit in units):
+                    or compared_pair(fold_width(citation.quote), unit):
                 return None  # a row holding the answer that the question picks, or with nothing to pick between
             unpicked = unpicked or citation
         return unpicked
@@ -608,8 +614,10 @@ class Verifier:
         one such price, in one unit, for each thing. A small model adds the wrong rows, or leaves a count out, far
         more often than it reads a price list; where a thing has no price or several, nothing is decided here."""
         question = claim.question
+        if not asks_price(question):  # every question comes here: the cheap test first
+            return None
         things = counted_things(question)
-        if not things or not asks_price(question) or not counts_only_things(question, things):
+        if not things or not counts_only_things(question, things):
             return None
         rows = [c for i in range(len(claim.evidence)) if (c := self._evidence_citation(claim, i)) is not None]
         terms: list[tuple[Counted, Quantity, str, Citation]] = []
