@@ -43,6 +43,7 @@ from .japanese import (
     fold_width,
     fold_width_with_offsets,
     holds_fiscal_year,
+    month_in_range,
     squash,
     squash_with_offsets,
     unit_pattern,
@@ -239,14 +240,16 @@ def holds_date(date: str, text: str) -> bool:
     """Whether a text (after `dates_spelled`) holds a date a question states: its year and month each, as an
     article names the year once and its months after (「1948年…6月19日」), a year also by its last two digits
     before a month, as news writes it after the first mention (「20年12月」 for 2020年12月). The day is not
-    checked: it often stands inside a range (「12月29日～1月3日」). A fiscal year is read by `holds_fiscal_year`."""
+    checked: it often stands inside a range (「12月29日～1月3日」); a month may itself (「4月から6月まで」 holds 5月,
+    `month_in_range`). A fiscal year is read by `holds_fiscal_year`."""
     if (fiscal := holds_fiscal_year(date, text)) is not None:
         return fiscal
 
     def held(part: str) -> bool:
         if re.fullmatch(r"[0-9]{4}年", part):  # 「20年」 only before a month: 「創業20年」 is no year
             return re.search(rf"(?<![0-9])(?:{part}|{part[2:]}(?=[0-9]+月))", text) is not None
-        return date_part(part).search(text) is not None
+        return date_part(part).search(text) is not None or (
+            part.endswith("月") and month_in_range(int(part[:-1]), text))
     return all(held(part) for part in _DATED_PART.findall(fold_width(date)))
 
 

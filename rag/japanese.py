@@ -585,6 +585,19 @@ def times_as_written(text: str, sources: Sequence[str]) -> str:
 RANGE_MARK = r"[-−－～〜~]|から"
 RANGE_END_AFTER = re.compile(r"(?:\s*[(（][^)）]*[)）])?まで")
 RANGE_END_BEFORE = re.compile(f"(?:{RANGE_MARK})$")
+# Months written as a range (width folded, dates spelled): 「4月から6月まで」, 「2026年4月1日～6月30日」, 「11月～2月」.
+_MONTH_RANGE = re.compile(rf"(?<![0-9])([0-9]{{1,2}})月(?:[0-9]+日)?\s*(?:{RANGE_MARK})\s*(?:[0-9]{{4}}年)?([0-9]{{1,2}})月")
+
+
+def month_in_range(month: int, spelled: str) -> bool:
+    """Whether a text (after `dates_spelled`) names `month` within a range of months (「4月から6月まで」 holds May;
+    「11月～2月」 holds January): a notice states the months a rule holds for by its first and last."""
+    for match in _MONTH_RANGE.finditer(spelled):
+        first, last = int(match[1]), int(match[2])
+        if 1 <= first <= 12 and 1 <= last <= 12 and (
+                first <= month <= last if first <= last else (month >= first or month <= last)):
+            return True
+    return False
 # A range written alone (width folded): a start holding a digit, one range mark, and an end that is a date, a time of
 # day or a figure (group 1), 「まで」 after it left out: 「9時から20時」, 「1193-1215年」; not 「03-1234-5678」 (two
 # marks) nor 「5月5日(月)から12日(日)」 (an aside after the end).
@@ -789,6 +802,22 @@ COPULA_END = re.compile(r"(?:です|でした|である|であった|だった|�
 # れる, った, ない), polite (ます, ました) or with a plain copula (だった, である). 「…です」 is left out: a name
 # stated as the answer (「ラブロフ外相です」) ends so.
 PREDICATE_END = re.compile(r"(?:ある|いる|した|する|れる|った|ない|ます|ました|だった|である)[。．.]?$")
+# A question asking what someone did (「何をしましたか」, 「何をしたの」, 「何をしている」): an act answers it, a noun
+# with the verb it takes (「経済制裁の発動を見送った」), not the noun alone, which may say the opposite of the act.
+ASKS_ACT = re.compile(r"何をし(?:た|まし|てい)")
+# The verb a noun takes after a case particle, to the end of the sentence (「を見送った」, 「と会談した」, 「に参加して
+# いる」): one clause, no comma, bracket or second sentence between, ending in a past or progressive form.
+_ACT_AFTER = re.compile(r"[をとに][^、。,，\n「」『』()（）]{1,20}?(?:した|った|んだ|いた|えた|れた|ました|ている|ていた)"
+                        r"(?=[。．.]?(?:\n|$))")
+
+
+def act_after(text: str, end: int) -> int:
+    """Where the act of the noun ending at `end` of `text` ends (`_ACT_AFTER`: 「…の発動」 on to 「を見送った」),
+    `end` itself where no particle and verb closing the sentence follow it."""
+    match = _ACT_AFTER.match(text, end)
+    return match.end() if match else end
+
+
 # Particles (and a comma) that tie a word to the rest of its sentence: at the edge of a phrase cut out of it,
 # they are not part of what the phrase names.
 PARTICLE = r"(?:[はがのをにでともへや、,]|から|まで|より)"

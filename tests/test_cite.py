@@ -281,6 +281,11 @@ def test_a_name_is_held_as_spelt_or_written_shorter_but_not_as_another_name():
     ("2025年3月31日", "令和7年3月31日まで", True),  # an era's year
     ("2025年12月30日", "2025年の休館日: 12月29日～1月3日", True),  # the day is not checked: ranges hold it
     ("3月", "13月", False),
+    # a month within a range of months, across the new year too
+    ("2026年5月", "緑ヶ丘店は、2026年4月から6月までの3か月間、毎週木曜日を休館日とします", True),
+    ("2026年7月", "緑ヶ丘店は、2026年4月から6月までの3か月間、毎週木曜日を休館日とします", False),
+    ("1月", "11月～2月は休業します", True),
+    ("3月", "11月～2月は休業します", False),
     # a fiscal year: as such, by its year alone, or by a month from its April to the March after
     ("2026年度", "令和8年度 会計年度任用職員", True),
     ("2003年度", "2003年、…同年度の蔵書数は101,176冊", True),

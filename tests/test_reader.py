@@ -401,3 +401,20 @@ def test_the_evidence_block_is_read_for_the_asked_country():
     wrapped = reader_first(FakeModel(), Settings(reader_country_within=2.5, threads=1))
     alone = create_generator(Settings(generator="reader", reader_country_within=2.5, threads=1))
     assert wrapped.country_within == alone.country_within == 2.5
+
+
+SANCTIONS = "米国は19日、外相会談にあわせ、ロシア産天然ガスの輸出を妨げる経済制裁の発動を見送った。"
+
+
+@pytest.mark.parametrize(("question", "text", "words", "answer"), [
+    # asked what someone did: the noun with the verb it takes, which here says the opposite of the noun alone
+    ("米国は19日、何をしましたか？", SANCTIONS, "経済制裁の発動", "経済制裁の発動を見送った"),
+    ("事務総長は何をしたの？", "事務総長は12日、ゼレンスキー大統領と会談した。", "ゼレンスキー大統領", "ゼレンスキー大統領と会談した"),
+    ("米国は19日、何を見送りましたか？", SANCTIONS, "経済制裁の発動", "経済制裁の発動"),  # the verb asked is the question's
+    # the verb must close the sentence: a clause going on after a comma is no act of the noun alone
+    ("事務総長は何をしましたか？", "事務総長は大統領と会談し、支援を約束した。", "大統領", "大統領"),
+    ("何をしましたか？", "制裁の発動は見送られた。", "制裁の発動", "制裁の発動"),  # no case particle after the noun
+])
+def test_asked_what_someone_did_the_noun_is_answered_with_its_verb(question, text, words, answer):
+    found = read_evidence(FakeReader(words, 12.0), build_messages(question, [Evidence(1, text)])[-1]["content"])
+    assert found.words == answer

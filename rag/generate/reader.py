@@ -17,8 +17,10 @@ from dataclasses import dataclass
 
 from ..errors import GeneratorError
 from ..japanese import (
+    ASKS_ACT,
     HIRAGANA,
     PREDICATE_END,
+    act_after,
     clause_around,
     countries_asked_of,
     countries_in,
@@ -117,10 +119,13 @@ def read_evidence(reader, user_message: str, country_within: float = COUNTRY_WIT
         return None
     span = of_the_asked_country(question, text, spans, country_within)
     item = next((item for end, item in where if span.start < end), where[-1][1])
+    # asked what someone did, the noun the reader points at is said with the verb it takes (`act_after`): the
+    # reader learnt from answers that are mostly nouns, and 「経済制裁の発動」 alone says the opposite of 「…を見送った」
+    end = act_after(text, span.end) if ASKS_ACT.search(question) else span.end
     # a span in a title line leaves its brackets out; one running on into the next line (which the reader never
     # reads, but a reader given in its place might) joins words of two sentences or articles: it ends with its own
     # line, as every line of `text` ends in one
-    words = answer_words(text[span.start:min(span.end, text.index("\n", span.start))].strip("【】"))
+    words = answer_words(text[span.start:min(end, text.index("\n", span.start))].strip("【】"))
     return Found(words, item.n, item.text, span.margin) if words else None
 
 
