@@ -717,6 +717,19 @@ def is_money(unit: str) -> bool:
     return unit.endswith(CURRENCIES)
 
 
+# The period an amount is paid for, as a question asks it (「年払いにすると」, 「1年分で」) or a text states it (a
+# column 「改定後月額」, 「月会費は」, 「月々」): a price for a month answers no question about a year's, nor the reverse.
+_PERIODS = {"年": re.compile(r"年払|年額|年会費|年間|(?<![0-9０-９])[1１一]年(?:分|あたり|につき)|年あたり|[/／]年"),
+            "月": re.compile(r"月払|月額|月会費|月々|毎月|(?<![0-9０-９])[1１一]?[かカヶ]月(?:分|あたり|につき)|ひと月"
+                            r"|月あたり|[/／]月")}
+
+
+def period_of(text: str) -> str:
+    """The period (「年」 or 「月」) `text` says an amount is for, "" where it names none or both."""
+    named = [period for period, words in _PERIODS.items() if words.search(text)]
+    return named[0] if len(named) == 1 else ""
+
+
 # A class of customer as price lists name it where a question names it otherwise: a child's fare or fee is 「小人」
 # (しょうにん) on tickets and tables, asked about as 小学生, 子ども or 児童.
 PRICE_CLASSES = {"小学生": "小人", "子ども": "小人", "子供": "小人", "こども": "小人", "児童": "小人"}

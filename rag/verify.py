@@ -124,6 +124,7 @@ from .japanese import (
     asked_whose,
     asks_difference,
     changed_values,
+    clause_around,
     clauses,
     clock_times,
     compared_by,
@@ -153,6 +154,7 @@ from .japanese import (
     option_form,
     other_office,
     person_another,
+    period_of,
     persons_named,
     quantities,
     said_once,
@@ -389,10 +391,34 @@ class Verifier:
             return Verdict(REFUSAL, True, f"the answer is read from another row than the one of {row}")
         if column := self.other_column(verdict.short_answer, verdict.citations, question):
             return Verdict(REFUSAL, True, f"the answer is read from another column than {column}")
+        if period := self.other_period(verdict.short_answer, verdict.citations, question):
+            return Verdict(REFUSAL, True, f"the answer is an amount for one {period}, not the period asked for")
         if row := self.unpicked_column(verdict.short_answer, verdict.citations, question):
             return Verdict(f"{UNPICKED}「{row.quote}」[{row.n}]", True,
                            "the question picks none of the cited row's values", [row])
         return self.conflicting(verdict, claim)
+
+    @staticmethod
+    def other_period(short_answer: str, citations: list[Citation], question: str) -> str:
+        """The period (「月」, 「年」) that every cited sentence stating the short answer, an amount of money, says
+        it is for, where the question asks for another (`japanese.period_of`): a table row by the name of the
+        column holding it (「改定後月額: 9,350円」) or else of the row (「項目: 月額、ライト: 3,000円」), prose by the
+        words of its clause before it (「月会費は9,350円」).
+        Asked what a year costs paid yearly, the model gave the new monthly fee. "" where the question names no
+        period, or a cited sentence states the amount for the one asked or for none."""
+        asked, key = period_of(question), squash(short_answer)
+        if not asked or not key or not any(is_money(q.unit) for q in amounts(short_answer)):
+            return ""
+        stated = set()
+        for citation in citations:
+            if key not in squash(citation.quote):
+                continue
+            if cells := row_cells(citation.quote):  # the column's name, else the row's (「項目: 月額、ライト: …」)
+                stated |= {period_of(name) or period_of(cells[0][1]) for name, value in cells[1:] if key in squash(value)}
+            else:
+                where = fold_width(citation.quote).find(fold_width(short_answer))
+                stated.add(period_of(clause_around(citation.quote, where, where)[0]) if where >= 0 else "")
+        return stated.pop() if len(stated) == 1 and "" not in stated and asked not in stated else ""
 
     @staticmethod
     def unpicked_column(short_answer: str, citations: list[Citation], question: str) -> Citation | None:

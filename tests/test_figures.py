@@ -235,6 +235,29 @@ def test_a_value_the_question_picks_from_none_of_a_rows_columns(short_answer, ro
     assert (row is None) == picked and (picked or row is cited[0])
 
 
+@pytest.mark.parametrize("short_answer, rows, question, period", [
+    # asked what a year costs, the amount a row states for a month, by its column's name or the row's
+    ("9,350円", ["会員種別: レギュラー会員、現行月額(税込): 8,580円、改定後月額(税込): 9,350円。"],
+     "レギュラー会員を年払いにするといくら？", "月"),
+    ("3,000円", ["項目: 月額、ライト: 3,000円、スタンダード: 9,800円。"], "ライトの年額は？", "月"),
+    ("3,000円", ["ライトプランは月額3,000円です。"], "ライトプランを1年分払うといくら？", "月"),
+    ("36,000円", ["ライトプランは年額36,000円です。"], "ライトプランは月々いくら？", "年"),
+    # the period asked, none asked, none stated, or both asked
+    ("9,350円", ["会員種別: レギュラー会員、改定後月額(税込): 9,350円。"], "レギュラー会員の月会費はいくら？", ""),
+    ("9,350円", ["会員種別: レギュラー会員、改定後月額(税込): 9,350円。"], "レギュラー会員はいくら？", ""),
+    ("500円", ["品目: 自転車、手数料: 500円。"], "自転車を1年分出すといくら？", ""),
+    ("3,000円", ["ライトプランは月額3,000円です。"], "年間契約の月額はいくら？", ""),
+    # one cited row states it for the period asked; a figure of another unit is no price
+    ("9,800円", ["項目: 月額、A: 3,000円、B: 9,800円。", "項目: 年額、ライト: 9,800円、スタンダード: 99,000円。"],
+     "ライトの年額は？", ""),
+    ("12か月", ["契約期間: 月額プラン、最短: 12か月。"], "年払いの最短期間は？", ""),
+    # 「11か月分」 is no month's price
+    ("107,800円", ["年間契約は11か月分の107,800円です。"], "年間契約すると1年分でいくら？", ""),
+])
+def test_an_amount_stated_for_another_period_than_the_one_asked(short_answer, rows, question, period):
+    assert Verifier.other_period(short_answer, _cited_rows(*rows), question) == period
+
+
 FARES = "区間: 潮見港~かもめ島、大人(フェリー): 1,870円、大人(高速船): 2,860円、小人(フェリー): 940円、小人(高速船): 1,430円。"
 FERRY = "大人2人と小学生1人でフェリーに乗って潮見港からかもめ島まで行くと、片道の運賃は合計いくら？"
 
