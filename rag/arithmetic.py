@@ -28,6 +28,7 @@ from .japanese import (
     asked_change,
     bigram_share,
     content_bigrams,
+    customer_classes,
     decimals,
     fold_width,
     quantities,
@@ -125,6 +126,14 @@ def counted_things(question: str) -> list[Counted]:
         if unit in THINGS and folded[end:end + 1] != "目" and thing:
             found.append(Counted(thing[0], figure.value, folded[figure.start:end]))
     return found
+
+
+def one_customer(question: str) -> list[Counted]:
+    """The one customer a question asking a price names by class alone, without a count (「小学生が高速船で…片道の
+    運賃はいくら」: 小学生 1): a fare or fee is asked for one such person. None where it names two classes or counts
+    one (`counted_things` reads 「大人2人」)."""
+    named = customer_classes(question)
+    return [Counted(named[0][0], 1.0, "")] if len(named) == 1 else []
 
 
 def counts_only_things(question: str, things: Sequence[Counted]) -> bool:

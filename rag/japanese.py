@@ -733,6 +733,15 @@ def period_of(text: str) -> str:
 # A class of customer as price lists name it where a question names it otherwise: a child's fare or fee is 「小人」
 # (しょうにん) on tickets and tables, asked about as 小学生, 子ども or 児童.
 PRICE_CLASSES = {"小学生": "小人", "子ども": "小人", "子供": "小人", "こども": "小人", "児童": "小人"}
+# The classes of customer that price lists charge apart; one named alone in a question asking a price (「小学生が高速船で
+# …片道の運賃はいくら」) is one such customer. Not a bound (「中学生以下」) nor part of a longer word.
+_CUSTOMER_CLASS = re.compile(rf"(?<![{KANJI}{KATAKANA}])(?:大人|小人|子ども|子供|こども|児童|小学生|中学生|高校生|大学生|学生|幼児"
+                             rf"|シニア|高齢者)(?![{KANJI}{KATAKANA}])")
+
+
+def customer_classes(question: str) -> list[tuple[str, int]]:
+    """The classes of customer `question` names (`_CUSTOMER_CLASS`), each with where it ends."""
+    return [(match[0], match.end()) for match in _CUSTOMER_CLASS.finditer(fold_width(question))]
 
 
 # --- changes ----------------------------------------------------------------------------------------------------

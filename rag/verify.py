@@ -81,6 +81,7 @@ from .arithmetic import (
     difference,
     evaluate,
     format_figure,
+    one_customer,
     operands,
     shows_calculation,
 )
@@ -642,7 +643,7 @@ class Verifier:
         question = claim.question
         if not asks_price(question):  # every question comes here: the cheap test first
             return None
-        things = counted_things(question)
+        things = counted_things(question) or one_customer(question)
         if not things or not counts_only_things(question, things):
             return None
         rows = [c for i in range(len(claim.evidence)) if (c := self._evidence_citation(claim, i)) is not None]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from rag.arithmetic import MAX_TERMS, counted_things, counts_only_things, derive, operands
+from rag.arithmetic import MAX_TERMS, counted_things, counts_only_things, derive, one_customer, operands
 from rag.japanese import decimals, figure_value, quantities
 
 
@@ -137,6 +137,18 @@ def test_what_is_not_a_checked_calculation(text):
 ])
 def test_the_things_a_question_counts(question, things):
     assert [tuple(counted) for counted in counted_things(question)] == things
+
+
+@pytest.mark.parametrize("question, customer", [
+    ("小学生が高速船で潮見港からかもめ島まで行く場合、片道の運賃はいくら？", [("小学生", 1, "")]),
+    ("シニアの月会費はいくら？", [("シニア", 1, "")]),
+    ("大人と子どもでいくら？", []),  # two classes: how many of each is not said
+    ("中学生以下の入館料はいくら？", []),  # a bound, no class
+    ("大学生協の年会費はいくら？", []),  # part of a longer word
+    ("入館料はいくら？", []),
+])
+def test_one_customer_named_by_class_alone(question, customer):
+    assert [tuple(counted) for counted in one_customer(question)] == customer
 
 
 @pytest.mark.parametrize("question, only", [

@@ -79,6 +79,9 @@ def test_the_total_of_counted_things_is_computed_from_their_rows_whatever_the_mo
     # and once, its price as stated
     result = ask("回答: 資料には記載がありません。\n要点: なし", "大人1人だといくら？")
     assert (result.answer, result.short_answer) == ("1,320円です。[1]", "1,320円")
+    # one customer named by class alone, without a count: that class's price, whatever the model replies
+    result = ask("回答: 1,320円です。[1]\n要点: 1,320円", "子どもが行くと料金はいくら？")
+    assert (result.answer, result.short_answer) == ("660円です。[1]", "660円")
     # a thing no row prices leaves the reply to the checks: a total code cannot derive is not stated
     result = ask("回答: 合計で3,000円です。[1]\n要点: 3,000円", "大人2人とシニア1人で行くと料金は合計でいくら？")
     assert result.refused and "3,000" not in result.answer
