@@ -808,6 +808,21 @@ def compared_pair(text: str, unit: str) -> tuple[Quantity, Quantity] | None:
     return same[0], same[1]
 
 
+# The words naming the earlier of two values (「現行」, 「前年」): standing between them, they follow the later one.
+_EARLIER = re.compile(rf"{ASKS_BEFORE_CHANGE.pattern}|前年|昨年|前回")
+
+
+def before_and_after(text: str, unit: str) -> tuple[Quantity, Quantity] | None:
+    """The value before a change and the value after it that `text` (folded) states in `unit` (`compared_pair`), in
+    that order: 「改定後: 9,350円、現行: 8,580円」 names the later first."""
+    pair = compared_pair(text, unit)
+    if pair is None:
+        return None
+    first, second = pair
+    later_first = not changed_values(text) and _EARLIER.search(text, first.end, second.start) is not None
+    return (second, first) if later_first else pair
+
+
 def _unit_of(value: str) -> str:
     """What a changed value counts in: its letters once its digits and 午前, 午後 or 約 are taken out (「時分」)."""
     return re.sub(rf"^(?:午前|午後|約)|[0-9{KANJI_NUMERALS}.,]", "", value)

@@ -121,9 +121,11 @@ from .japanese import (
     Compared,
     Quantity,
     amounts,
+    asked_change,
     asked_office,
     asked_whose,
     asks_difference,
+    before_and_after,
     changed_values,
     clause_around,
     clauses,
@@ -358,6 +360,8 @@ class Verifier:
         if (verdict := self.compared_options(claim)) is not None:
             return self._checked(verdict, claim, listed_options(question))
         if (verdict := self.counted_total(claim)) is not None:
+            return self._checked(verdict, claim)
+        if (verdict := self.changed_rate(claim)) is not None:
             return self._checked(verdict, claim)
         return None
 
@@ -665,6 +669,38 @@ class Verifier:
             return self._cited(f"{written}です。", [terms[0][3]], written)
         return self._cited(f"{total}です。(計算: {written} = {total})", self._distinct([row for _, _, _, row in terms]),
                            total)
+
+    def changed_rate(self, claim: Claim) -> Verdict | None:
+        """Asked by how many percent something changed (「レギュラー会員の値上げ率は何パーセント」, `asked_change`), the
+        rate of change code computes from the one shown table row the question names (every word of its first cell)
+        that states a value before and after a change (`japanese.before_and_after`: 「現行月額(税込): 8,580円、
+        改定後月額(税込): 9,350円」), in the direction asked, written out and citing the row: 「8.97%です。(計算:
+        (9,350円 − 8,580円) ÷ 8,580円 × 100 = 8.97%)」. The model, asked to write its working, picked a figure of
+        another row or divided by the later value; its own figure could only be refused. Nothing is decided where no
+        such row, or two, are shown, or the change goes the other way than asked (a 「値上げ率」 of a price cut)."""
+        direction = asked_change(claim.question)
+        if direction is None:
+            return None
+        asked, found = squash(claim.question), []
+        for i in range(len(claim.evidence)):
+            if (row := self._evidence_citation(claim, i)) is None or not (cells := row_cells(row.quote)):
+                continue
+            grams = name_bigrams(cells[0][1])
+            if not grams or not all(gram in asked for gram in grams):
+                continue
+            folded = fold_width(row.quote)
+            pairs = [pair for unit in dict.fromkeys(q.unit for q in amounts(folded) if q.unit)
+                     if (pair := before_and_after(folded, unit))]
+            found += [(row, folded, pair) for pair in pairs]
+        if len(found) != 1:
+            return None
+        row, folded, (before, after) = found[0]
+        if direction != "either" and (after.value > before.value) != (direction == "rise"):
+            return None
+        old, new = (Operand(q.value, q.unit, q.written(folded), 0) for q in (before, after))
+        rate = Derivation(abs(after.value - before.value) / before.value * 100, "%", (new, old), "change")
+        figure = f"{format_figure(rate.value)}%"
+        return self._cited(f"{figure}です。(計算: {rate.expression})", [row], figure)
 
     def chosen_option(self, claim: Claim) -> Verdict | None:
         """For a question listing its options (「洞穴と深海のどっち」), the option the model named, citing a sentence

@@ -87,6 +87,21 @@ def test_the_total_of_counted_things_is_computed_from_their_rows_whatever_the_mo
     assert result.refused and "3,000" not in result.answer
 
 
+def test_a_rate_of_change_is_computed_from_the_row_the_question_names(tmp_path: Path, settings, embedder):
+    ask = asker(tmp_path, settings, embedder, {"fees.md": (
+        "---\ntitle: 月会費改定のお知らせ\ndate: 2026-02-01\n---\n4月から月会費を改定します。\n\n"
+        "| 会員種別 | 現行月額 | 改定後月額 |\n|---|---|---|\n| レギュラー会員 | 8,580円 | 9,350円 |\n"
+        "| デイタイム会員 | 6,600円 | 7,150円 |\n")})
+    # whatever the model replies: the rise from the row of レギュラー会員, counted from the earlier fee
+    result = ask("回答: 10.0%です。[1]\n要点: 10.0%", "レギュラー会員の値上げ率は何パーセント？")
+    assert result.answer == "8.97%です。(計算: (9,350円 − 8,580円) ÷ 8,580円 × 100 = 8.97%)[1]"
+    assert result.citations[0].quote == "会員種別: レギュラー会員、現行月額: 8,580円、改定後月額: 9,350円。"
+    assert result.short_answer == "8.97%"
+    # a fall asked of a rise, or a rate of no row the question names: left to the model's reply and the checks
+    assert "計算" not in ask("回答: 8.97%です。[1]\n要点: 8.97%", "レギュラー会員の値下げ率は？").answer
+    assert "計算" not in ask("回答: 10.0%です。[1]\n要点: 10.0%", "月会費の値上げ率は何パーセント？").answer
+
+
 def test_a_computed_figure_in_another_unit_than_asked_is_not_stated(ask):
     # 1,320円 × 2 is derived, but 「何席」 asks for seats, not yen
     result = ask("回答: 合計で2,640円です。[1]\n要点: 2,640円", "大人2人で行くと合計で何席必要？")

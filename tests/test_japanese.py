@@ -1072,3 +1072,17 @@ def test_clauses_for_comparisons_cut_at_commas_only_outside_brackets():
 def test_one_clause():
     assert one_clause("西安H-6戦略爆撃機") and one_clause("ロシアとの協力") and one_clause("1,200人")
     assert not one_clause("TU-95MSと中国空軍の西安H-6") and not one_clause("親ロシア派と、国務長官ルビオ氏")
+
+
+@pytest.mark.parametrize("text, pair", [
+    ("会員種別: レギュラー会員、現行月額: 8,580円、改定後月額: 9,350円。", ("8,580円", "9,350円")),
+    ("会員種別: レギュラー会員、改定後月額: 9,350円、現行月額: 8,580円。", ("8,580円", "9,350円")),  # the later first
+    ("月会費を8,580円から9,350円に改定します。", ("8,580円", "9,350円")),
+    ("今年: 120人、前年: 100人。", ("100人", "120人")),
+    ("大人1,000円、子ども500円。", None),  # two prices side by side are no change
+])
+def test_the_values_before_and_after_a_change_in_order(text, pair):
+    from rag.japanese import before_and_after
+
+    found = before_and_after(fold_width(text), pair[0][-1] if pair else "円")
+    assert (found and (found[0].written(fold_width(text)), found[1].written(fold_width(text)))) == (pair or None)
