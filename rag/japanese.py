@@ -739,6 +739,22 @@ _CUSTOMER_CLASS = re.compile(rf"(?<![{KANJI}{KATAKANA}])(?:大人|小人|子ど�
                              rf"|シニア|高齢者)(?![{KANJI}{KATAKANA}])")
 
 
+# A share asked for one of what a price covers (「1回あたり」, 「1人当たり」, 「1泊につき」): the counter of that one.
+_PER_ONE = re.compile(r"(?<![0-9.,])1(回|人|名|日|泊|時間|週|か月|カ月|ヶ月|枚|個|点|冊|本)(?:あたり|当たり|につき)")
+
+
+def per_one(question: str) -> str:
+    """The counter (「回」) of the one `question` asks a share of a price for (「1回あたりにするといくら」), "" if none."""
+    match = _PER_ONE.search(fold_width(question))
+    return match[1] if match else ""
+
+
+def for_one(words: str, counter: str) -> bool:
+    """Whether `words` (a column's name, a price as written) say a price is for one `counter` (「手数料(1回)」,
+    「回あたり料金」, 「1回500円」): not 「受講料(全回分)」."""
+    return re.search(rf"(?<![0-9.,])1{counter}|{counter}(?:あたり|当たり|につき)", fold_width(words)) is not None
+
+
 def customer_classes(question: str) -> list[tuple[str, int]]:
     """The classes of customer `question` names (`_CUSTOMER_CLASS`), each with where it ends."""
     return [(match[0], match.end()) for match in _CUSTOMER_CLASS.finditer(fold_width(question))]

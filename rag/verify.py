@@ -140,6 +140,7 @@ from .japanese import (
     date_in,
     dates_spelled,
     fold_width,
+    for_one,
     gives_value,
     half_pair,
     is_money,
@@ -156,6 +157,7 @@ from .japanese import (
     office_titling,
     option_form,
     other_office,
+    per_one,
     period_of,
     person_another,
     persons_named,
@@ -362,6 +364,8 @@ class Verifier:
         if (verdict := self.counted_total(claim)) is not None:
             return self._checked(verdict, claim)
         if (verdict := self.changed_rate(claim)) is not None:
+            return self._checked(verdict, claim)
+        if (verdict := self.price_per_one(claim)) is not None:
             return self._checked(verdict, claim)
         return None
 
@@ -681,13 +685,8 @@ class Verifier:
         direction = asked_change(claim.question)
         if direction is None:
             return None
-        asked, found = squash(claim.question), []
-        for i in range(len(claim.evidence)):
-            if (row := self._evidence_citation(claim, i)) is None or not (cells := row_cells(row.quote)):
-                continue
-            grams = name_bigrams(cells[0][1])
-            if not grams or not all(gram in asked for gram in grams):
-                continue
+        found = []
+        for row, _ in self._named_rows(claim):
             folded = fold_width(row.quote)
             pairs = [pair for unit in dict.fromkeys(q.unit for q in amounts(folded) if q.unit)
                      if (pair := before_and_after(folded, unit))]
@@ -701,6 +700,42 @@ class Verifier:
         rate = Derivation(abs(after.value - before.value) / before.value * 100, "%", (new, old), "change")
         figure = f"{format_figure(rate.value)}%"
         return self._cited(f"{figure}です。(計算: {rate.expression})", [row], figure)
+
+    def _named_rows(self, claim: Claim) -> list[tuple[Citation, list[tuple[str, str]]]]:
+        """The shown table rows the question names by every word of their first cell (「講座名: はじめての水彩画」
+        for 「はじめての水彩画の受講料は」), with their cells."""
+        asked, named = squash(claim.question), []
+        for i in range(len(claim.evidence)):
+            if (row := self._evidence_citation(claim, i)) is not None and (cells := row_cells(row.quote)) \
+                    and (grams := name_bigrams(cells[0][1])) and all(gram in asked for gram in grams):
+                named.append((row, cells))
+        return named
+
+    def price_per_one(self, claim: Claim) -> Verdict | None:
+        """Asked what one of what a price covers costs (「はじめての水彩画の受講料は1回あたりにするといくら」,
+        `japanese.per_one`), the price of the one shown row the question names divided by the row's one count of
+        that thing (「回数: 8回、…受講料: 4,000円」: 「500円です。(計算: 4,000円 ÷ 8回 = 500円)」), citing the row. The
+        model gave the whole course's fee. Nothing is decided where the row states no such count, or more than one
+        price, or its price is already for one (`japanese.for_one`: 「1回あたり」), or no row or two are named."""
+        counter = per_one(claim.question)
+        if not counter or not asks_price(claim.question):
+            return None
+        found = []
+        for row, cells in self._named_rows(claim):
+            prices = _row_prices(cells)
+            counts = [(figures[0], folded) for _, value in cells[1:]
+                      if len(figures := amounts(folded := fold_width(value))) == 1 and figures[0].unit == counter
+                      and figures[0].value > 1]
+            if len(prices) == 1 and len(counts) == 1 and not for_one(f"{prices[0][0]} {prices[0][2]}", counter):
+                found.append((row, prices[0], counts[0]))
+        if len(found) != 1:
+            return None
+        row, (_, price, price_text), (count, count_text) = found[0]
+        share = Derivation(price.value / count.value, price.unit, (
+            Operand(price.value, price.unit, price.written(price_text), 0),
+            Operand(count.value, count.unit, count.written(count_text), 0)), "quotient")
+        figure = f"{format_figure(share.value)}{price.unit}"
+        return self._cited(f"{figure}です。(計算: {share.expression})", [row], figure)
 
     def chosen_option(self, claim: Claim) -> Verdict | None:
         """For a question listing its options (「洞穴と深海のどっち」), the option the model named, citing a sentence

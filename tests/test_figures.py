@@ -102,6 +102,22 @@ def test_a_rate_of_change_is_computed_from_the_row_the_question_names(tmp_path: 
     assert "計算" not in ask("回答: 10.0%です。[1]\n要点: 10.0%", "月会費の値上げ率は何パーセント？").answer
 
 
+def test_the_price_of_one_of_what_a_row_prices_is_its_price_divided_by_its_count(tmp_path: Path, settings, embedder):
+    ask = asker(tmp_path, settings, embedder, {"courses.md": (
+        "---\ntitle: 公民館講座受講者募集\ndate: 2026-03-01\n---\n公民館講座の受講者を募集します。\n\n"
+        "| 講座名 | 回数 | 定員 | 受講料(全回分) |\n|---|---|---|---|\n| はじめての水彩画 | 8回 | 15名 | 4,000円 |\n"
+        "| 季節の料理 | 4回 | 12名 | 1回500円 |\n")})
+    # whatever the model replies: the course's fee over its sessions
+    result = ask("回答: 4,000円です。[1]\n要点: 4,000円", "はじめての水彩画の受講料は1回あたりにするといくらですか？")
+    assert result.answer == "500円です。(計算: 4,000円 ÷ 8回 = 500円)[1]"
+    assert result.citations[0].quote == "講座名: はじめての水彩画、回数: 8回、定員: 15名、受講料(全回分): 4,000円。"
+    # a price already for one session is no total to divide
+    assert "計算" not in ask("回答: 500円です。[1]\n要点: 500円", "季節の料理の受講料は1回あたりいくら？").answer
+    # a share of another count than the row states, or no share asked: left to the model's reply and the checks
+    assert "計算" not in ask("回答: 4,000円です。[1]\n要点: 4,000円", "はじめての水彩画の受講料は1人あたりいくら？").answer
+    assert ask("回答: 4,000円です。[1]\n要点: 4,000円", "はじめての水彩画の受講料はいくら？").answer == "4,000円です。[1]"
+
+
 def test_a_computed_figure_in_another_unit_than_asked_is_not_stated(ask):
     # 1,320円 × 2 is derived, but 「何席」 asks for seats, not yen
     result = ask("回答: 合計で2,640円です。[1]\n要点: 2,640円", "大人2人で行くと合計で何席必要？")

@@ -1086,3 +1086,21 @@ def test_the_values_before_and_after_a_change_in_order(text, pair):
 
     found = before_and_after(fold_width(text), pair[0][-1] if pair else "円")
     assert (found and (found[0].written(fold_width(text)), found[1].written(fold_width(text)))) == (pair or None)
+
+
+@pytest.mark.parametrize("question, counter", [
+    ("はじめての水彩画の受講料は1回あたりにするといくら？", "回"), ("1人当たりの料金は？", "人"), ("1泊につきいくら？", "泊"),
+    ("11回あたりいくら？", ""), ("2回あたりいくら？", ""), ("受講料はいくら？", ""),
+])
+def test_the_one_a_question_asks_a_share_of_a_price_for(question, counter):
+    from rag.japanese import per_one
+
+    assert per_one(question) == counter
+
+
+@pytest.mark.parametrize("words, one", [("手数料(1回)", True), ("回あたり料金", True), ("1回500円", True),
+                                        ("受講料(全回分)", False), ("11回分", False)])
+def test_a_price_said_to_be_for_one(words, one):
+    from rag.japanese import for_one
+
+    assert for_one(words, "回") is one
