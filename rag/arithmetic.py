@@ -133,7 +133,7 @@ def one_customer(question: str) -> list[Counted]:
     運賃はいくら」: 小学生 1): a fare or fee is asked for one such person. None where it names two classes or counts
     one (`counted_things` reads 「大人2人」)."""
     named = customer_classes(question)
-    return [Counted(named[0][0], 1.0, "")] if len(named) == 1 else []
+    return [Counted(named[0], 1.0, "")] if len(named) == 1 else []
 
 
 def counts_only_things(question: str, things: Sequence[Counted]) -> bool:

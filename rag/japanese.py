@@ -598,6 +598,8 @@ def month_in_range(month: int, spelled: str) -> bool:
                 first <= month <= last if first <= last else (month >= first or month <= last)):
             return True
     return False
+
+
 # A range written alone (width folded): a start holding a digit, one range mark, and an end that is a date, a time of
 # day or a figure (group 1), 「まで」 after it left out: 「9時から20時」, 「1193-1215年」; not 「03-1234-5678」 (two
 # marks) nor 「5月5日(月)から12日(日)」 (an aside after the end).
@@ -739,8 +741,15 @@ _CUSTOMER_CLASS = re.compile(rf"(?<![{KANJI}{KATAKANA}])(?:大人|小人|子ど�
                              rf"|シニア|高齢者)(?![{KANJI}{KATAKANA}])")
 
 
-# A share asked for one of what a price covers (「1回あたり」, 「1人当たり」, 「1泊につき」): the counter of that one.
-_PER_ONE = re.compile(r"(?<![0-9.,])1(回|人|名|日|泊|時間|週|か月|カ月|ヶ月|枚|個|点|冊|本)(?:あたり|当たり|につき)")
+def customer_classes(question: str) -> list[str]:
+    """The classes of customer `question` names (`_CUSTOMER_CLASS`), in order."""
+    return _CUSTOMER_CLASS.findall(fold_width(question))
+
+
+# A share asked for one of the sessions, nights, days or other lengths of time a price covers (「1回あたり」, 「1泊
+# につき」, 「1日当たり」): the counter of that one. Not 「1人あたり」: a row's count of persons is a capacity (「定員:
+# 15人」) as often as the number a price is shared by.
+_PER_ONE = re.compile(r"(?<![0-9.,])1(回|日|泊|時間|週|か月|カ月|ヶ月)(?:あたり|当たり|につき)")
 
 
 def per_one(question: str) -> str:
@@ -754,10 +763,6 @@ def for_one(words: str, counter: str) -> bool:
     「回あたり料金」, 「1回500円」): not 「受講料(全回分)」."""
     return re.search(rf"(?<![0-9.,])1{counter}|{counter}(?:あたり|当たり|につき)", fold_width(words)) is not None
 
-
-def customer_classes(question: str) -> list[tuple[str, int]]:
-    """The classes of customer `question` names (`_CUSTOMER_CLASS`), each with where it ends."""
-    return [(match[0], match.end()) for match in _CUSTOMER_CLASS.finditer(fold_width(question))]
 
 
 # --- changes ----------------------------------------------------------------------------------------------------

@@ -1089,7 +1089,8 @@ def test_the_values_before_and_after_a_change_in_order(text, pair):
 
 
 @pytest.mark.parametrize("question, counter", [
-    ("はじめての水彩画の受講料は1回あたりにするといくら？", "回"), ("1人当たりの料金は？", "人"), ("1泊につきいくら？", "泊"),
+    ("はじめての水彩画の受講料は1回あたりにするといくら？", "回"), ("1日当たりの料金は？", "日"), ("1泊につきいくら？", "泊"),
+    ("受講料は1人あたりいくら？", ""),  # persons: a row's count of them is as often a capacity
     ("11回あたりいくら？", ""), ("2回あたりいくら？", ""), ("受講料はいくら？", ""),
 ])
 def test_the_one_a_question_asks_a_share_of_a_price_for(question, counter):
