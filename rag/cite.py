@@ -44,6 +44,7 @@ from .japanese import (
     fold_width_with_offsets,
     holds_fiscal_year,
     month_in_range,
+    same_words,
     squash,
     squash_with_offsets,
     unit_pattern,
@@ -156,13 +157,13 @@ def find_span(span: str, passages: list[Passage], order: list[int] | None = None
 
 def coverage(question: str, text: str) -> float:
     """Share of the question's character bigrams, interrogatives left out, that occur in `text`: how much of
-    what is asked a sentence speaks about."""
-    q = squash(QUESTION_WORDS.sub("", question))
+    what is asked a sentence speaks about (each in the words `same_words` knows in one form: 燃えるゴミ is 可燃ごみ)."""
+    q = squash(same_words(QUESTION_WORDS.sub("", question)))
     grams = {q[i:i + 2] for i in range(len(q) - 1)}
     grams = {g for g in grams if not _HIRAGANA_RUN.fullmatch(g)} or grams
     if not grams:
         return 1.0
-    joined = squash(text)
+    joined = squash(same_words(text))
     return sum(1 for g in grams if g in joined) / len(grams)
 
 

@@ -82,6 +82,19 @@ def squash(text: str) -> str:
     return squash_with_offsets(text)[0]
 
 
+# Words notices write one way and people ask another, each to one form: the classes of household waste (燃やすごみ
+# and 燃えるごみ are 可燃ごみ; 燃やさないごみ and 燃えないごみ are 不燃ごみ), ゴミ for ごみ.
+_SAME_WORDS = ((re.compile("ゴミ"), "ごみ"), (re.compile("燃やさないごみ|燃えないごみ"), "不燃ごみ"),
+               (re.compile("燃やすごみ|燃えるごみ"), "可燃ごみ"))
+
+
+def same_words(text: str) -> str:
+    """`text` with the words `_SAME_WORDS` knows in one form, to compare what a question and a text speak about."""
+    for words, form in _SAME_WORDS:
+        text = words.sub(form, text)
+    return text
+
+
 @functools.cache
 def _to_japanese_forms() -> Callable[[str], str]:
     """Simplified Chinese to traditional, then traditional to the forms Japan writes (OpenCC's s2t and t2jp)."""

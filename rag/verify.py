@@ -163,6 +163,7 @@ from .japanese import (
     persons_named,
     quantities,
     said_once,
+    same_words,
     spelled_as,
     squash,
     stated_dates,
@@ -374,8 +375,8 @@ class Verifier:
         another kind than asked, a person of another country or office than asked, or the cited articles do not hold
         the names or dates the question gives (but the names the rule `located` itself), or its sentences speak of
         another place or person than the question names, or it is read from another row of a table (`other_row`)
-        or another column of the row than the question names, or told apart from a source that states otherwise
-        (`conflicting`)."""
+        or another column of the row than the question names (where it names the row too, that column's value
+        answers instead: `named_cell`), or told apart from a source that states otherwise (`conflicting`)."""
         question = claim.question
         verdict = self._difference(self._in_force(self._with_short_answer(verdict, question), question), question)
         if verdict.refused:
@@ -399,13 +400,30 @@ class Verifier:
         if row := self.other_row(verdict.citations, question):
             return Verdict(REFUSAL, True, f"the answer is read from another row than the one of {row}")
         if column := self.other_column(verdict.short_answer, verdict.citations, question):
-            return Verdict(REFUSAL, True, f"the answer is read from another column than {column}")
+            # the value of the column asked, where the question names the row as well, is checked on as the answer
+            cell = self.named_cell(verdict.citations, column, question)
+            if cell is None or of_another_kind(cell.short_answer, question):
+                return Verdict(REFUSAL, True, f"the answer is read from another column than {column}")
+            verdict = cell
         if period := self.other_period(verdict.short_answer, verdict.citations, question):
             return Verdict(REFUSAL, True, f"the answer is an amount for one {period}, not the period asked for")
         if row := self.unpicked_column(verdict.short_answer, verdict.citations, question):
             return Verdict(f"{UNPICKED}「{row.quote}」[{row.n}]", True,
                            "the question picks none of the cited row's values", [row])
         return self.conflicting(verdict, claim)
+
+    def named_cell(self, citations: list[Citation], column: str, question: str) -> Verdict | None:
+        """The value in `column` (the one the question names, `other_column`) of a cited row the question names by
+        every word of its first cell, citing that row: asked about 「西地区」's 「可燃ごみ」, the model read the
+        neighbouring 「不燃ごみ: 第2金曜」 of 「地区: 西地区、燃やすごみ: 火・金、…」, and the answer is 「火・金」. None where
+        no cited row is so named or holds the column."""
+        asked = squash(question)
+        for citation in citations:
+            cells = row_cells(citation.quote)
+            if cells and (grams := name_bigrams(cells[0][1])) and all(gram in asked for gram in grams) \
+                    and (value := next((value for name, value in cells[1:] if name == column), "")):
+                return self._cited(f"{value}です。", [citation], value)
+        return None
 
     @staticmethod
     def other_period(short_answer: str, citations: list[Citation], question: str) -> str:
@@ -964,7 +982,7 @@ class Verifier:
         than the answer's own column, and by a bigram that column's name lacks (「料金」 is not named over
         「早割料金」, nor 「ライト」 over 「ライト(学割)」). A column whose value the question states is a condition
         (「定員50人の講座はどこ」), not what it asks; the row's first cell names the row, not a column."""
-        key, asked = squash(short_answer), squash(question)
+        key, asked = squash(short_answer), squash(same_words(question))
         if not key:
             return ""
         named = ""
@@ -973,7 +991,7 @@ class Verifier:
             holding = [name for name, value in cells if key in squash(value)]
             if len(holding) != 1:
                 continue
-            grams = {name: name_bigrams(name) for name, _ in cells}
+            grams = {name: name_bigrams(same_words(name)) for name, _ in cells}
             share = {name: sum(g in asked for g in grams[name]) / len(grams[name]) if grams[name] else 0.0
                      for name, _ in cells}
             rivals = [name for name, value in cells

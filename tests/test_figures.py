@@ -204,8 +204,11 @@ def test_a_value_from_the_row_of_another_branch_than_the_one_asked_about_is_refu
 
 def test_a_value_from_another_column_than_the_one_asked_about_is_refused(tmp_path: Path, settings, embedder):
     ask = asker(tmp_path, settings, embedder, {"plans.csv": '項目,ライトプラン,スタンダードプラン\n月額料金,"3,000円","9,800円"\n'})
-    result = ask("回答: 3,000円です。[1]\n要点: 3,000円", "スタンダードプランの月額料金はいくら？")
+    result = ask("回答: 3,000円です。[1]\n要点: 3,000円", "スタンダードプランはいくら？")
     assert result.refused and result.reason == "the answer is read from another column than スタンダードプラン"
+    # where the question names the row as well, the value of the column it names answers
+    result = ask("回答: 3,000円です。[1]\n要点: 3,000円", "スタンダードプランの月額料金はいくら？")
+    assert (result.answer, result.short_answer) == ("9,800円です。[1]", "9,800円")
     result = ask("回答: 9,800円です。[1]\n要点: 9,800円", "スタンダードプランの月額料金はいくら？")
     assert result.answer == "9,800円です。[1]"
     assert result.citations[0].quote == "項目: 月額料金、ライトプラン: 3,000円、スタンダードプラン: 9,800円。"
@@ -214,6 +217,17 @@ def test_a_value_from_another_column_than_the_one_asked_about_is_refused(tmp_pat
     assert result.refused and result.answer == (
         f"{UNPICKED}「項目: 月額料金、ライトプラン: 3,000円、スタンダードプラン: 9,800円。」[1]")
     assert [c.quote for c in result.citations] == ["項目: 月額料金、ライトプラン: 3,000円、スタンダードプラン: 9,800円。"]
+
+
+def test_the_column_asked_in_other_words_than_its_name_is_read_in_the_row_asked(tmp_path: Path, settings, embedder):
+    ask = asker(tmp_path, settings, embedder, {"garbage.md": (
+        "---\ntitle: ごみ収集日程のお知らせ\ndate: 2026-03-01\n---\n4月からのごみ収集日です。\n\n"
+        "| 地区 | 燃やすごみ | 不燃ごみ |\n|---|---|---|\n| 西地区 | 火・金 | 第2金曜 |\n| 浜地区 | 水・土 | 第4金曜 |\n")})
+    # 可燃ごみ and 燃えるゴミ are 燃やすごみ: the model read the neighbouring column
+    for question in ("西地区の可燃ごみの日は何曜日？", "西地区の燃えるゴミは何曜日に出せばいい？"):
+        result = ask("回答: 第2金曜です。[1]\n要点: 第2金曜", question)
+        assert (result.answer, result.short_answer) == ("火・金です。[1]", "火・金")
+        assert result.citations[0].quote == "地区: 西地区、燃やすごみ: 火・金、不燃ごみ: 第2金曜。"
 
 
 def _cited_rows(*rows: str) -> list[Citation]:

@@ -1105,3 +1105,13 @@ def test_a_price_said_to_be_for_one(words, one):
     from rag.japanese import for_one
 
     assert for_one(words, "回") is one
+
+
+@pytest.mark.parametrize("text, same", [
+    ("燃えるゴミの日", "可燃ごみの日"), ("燃やすごみ: 火・金", "可燃ごみ: 火・金"), ("燃えないごみ", "不燃ごみ"),
+    ("燃やさないごみ", "不燃ごみ"), ("粗大ゴミ", "粗大ごみ"), ("燃料", "燃料"),
+])
+def test_words_asked_one_way_and_written_another_in_one_form(text, same):
+    from rag.japanese import same_words
+
+    assert same_words(text) == same
