@@ -106,6 +106,7 @@ from .cite import (
     with_counter,
 )
 from .japanese import (
+    ASKED_COUNT,
     ASKS_BEFORE_CHANGE,
     CALCULATION_WORDS,
     CLOSING_BRACKETS,
@@ -400,9 +401,13 @@ class Verifier:
         if row := self.other_row(verdict.citations, question):
             return Verdict(REFUSAL, True, f"the answer is read from another row than the one of {row}")
         if column := self.other_column(verdict.short_answer, verdict.citations, question):
-            # the value of the column asked, where the question names the row as well, is checked on as the answer
+            # the value of the column asked, where the question names the row as well and it is of the kind asked
+            # (a figure where it asks 「何円」: a 「サイズ」 it names as a condition is no answer), is checked on as
+            # the answer
             cell = self.named_cell(verdict.citations, column, question)
-            if cell is None or of_another_kind(cell.short_answer, question):
+            if cell is None or of_another_kind(cell.short_answer, question) or (
+                    ASKED_COUNT.search(fold_width(question)) and not holds_answer(
+                        cell.short_answer, expected_answer(question), question)):
                 return Verdict(REFUSAL, True, f"the answer is read from another column than {column}")
             verdict = cell
         if period := self.other_period(verdict.short_answer, verdict.citations, question):

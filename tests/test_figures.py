@@ -230,6 +230,12 @@ def test_the_column_asked_in_other_words_than_its_name_is_read_in_the_row_asked(
         assert result.citations[0].quote == "地区: 西地区、燃やすごみ: 火・金、不燃ごみ: 第2金曜。"
 
 
+def test_a_column_the_question_names_as_a_condition_does_not_answer_it(tmp_path: Path, settings, embedder):
+    ask = asker(tmp_path, settings, embedder, {"menu.csv": 'メニュー,サイズ,価格\nカフェラテ,R,480円\n'})
+    result = ask("回答: 480円です。[1]\n要点: 480円", "カフェラテの大きいサイズは何円？")
+    assert result.refused and result.reason == "the answer is read from another column than サイズ"
+
+
 def _cited_rows(*rows: str) -> list[Citation]:
     return [Citation(n, "a", "料金表", f"a#{n}", row, row, 0, len(row)) for n, row in enumerate(rows, start=1)]
 
