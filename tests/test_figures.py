@@ -87,11 +87,17 @@ def test_the_total_of_counted_things_is_computed_from_their_rows_whatever_the_mo
     assert result.refused and "3,000" not in result.answer
 
 
+def notice(title: str, lead: str, *rows: str) -> str:
+    """A Markdown notice: its title, a lead sentence, and a table of `rows` (cells joined by 「|」, the header first)."""
+    table = "".join(f"| {row} |\n" + ("|---" * (row.count("|") + 1) + "|\n" if i == 0 else "")
+                    for i, row in enumerate(rows))
+    return f"---\ntitle: {title}\ndate: 2026-03-01\n---\n{lead}\n\n{table}"
+
+
 def test_a_rate_of_change_is_computed_from_the_row_the_question_names(tmp_path: Path, settings, embedder):
-    ask = asker(tmp_path, settings, embedder, {"fees.md": (
-        "---\ntitle: 月会費改定のお知らせ\ndate: 2026-02-01\n---\n4月から月会費を改定します。\n\n"
-        "| 会員種別 | 現行月額 | 改定後月額 |\n|---|---|---|\n| レギュラー会員 | 8,580円 | 9,350円 |\n"
-        "| デイタイム会員 | 6,600円 | 7,150円 |\n")})
+    ask = asker(tmp_path, settings, embedder, {"fees.md": notice(
+        "月会費改定のお知らせ", "4月から月会費を改定します。", "会員種別 | 現行月額 | 改定後月額",
+        "レギュラー会員 | 8,580円 | 9,350円", "デイタイム会員 | 6,600円 | 7,150円")})
     # whatever the model replies: the rise from the row of レギュラー会員, counted from the earlier fee
     result = ask("回答: 10.0%です。[1]\n要点: 10.0%", "レギュラー会員の値上げ率は何パーセント？")
     assert result.answer == "8.97%です。(計算: (9,350円 − 8,580円) ÷ 8,580円 × 100 = 8.97%)[1]"
@@ -103,10 +109,9 @@ def test_a_rate_of_change_is_computed_from_the_row_the_question_names(tmp_path: 
 
 
 def test_the_price_of_one_of_what_a_row_prices_is_its_price_divided_by_its_count(tmp_path: Path, settings, embedder):
-    ask = asker(tmp_path, settings, embedder, {"courses.md": (
-        "---\ntitle: 公民館講座受講者募集\ndate: 2026-03-01\n---\n公民館講座の受講者を募集します。\n\n"
-        "| 講座名 | 回数 | 定員 | 受講料(全回分) |\n|---|---|---|---|\n| はじめての水彩画 | 8回 | 15名 | 4,000円 |\n"
-        "| 季節の料理 | 4回 | 12名 | 1回500円 |\n")})
+    ask = asker(tmp_path, settings, embedder, {"courses.md": notice(
+        "公民館講座受講者募集", "公民館講座の受講者を募集します。", "講座名 | 回数 | 定員 | 受講料(全回分)",
+        "はじめての水彩画 | 8回 | 15名 | 4,000円", "季節の料理 | 4回 | 12名 | 1回500円")})
     # whatever the model replies: the course's fee over its sessions
     result = ask("回答: 4,000円です。[1]\n要点: 4,000円", "はじめての水彩画の受講料は1回あたりにするといくらですか？")
     assert result.answer == "500円です。(計算: 4,000円 ÷ 8回 = 500円)[1]"
@@ -220,9 +225,9 @@ def test_a_value_from_another_column_than_the_one_asked_about_is_refused(tmp_pat
 
 
 def test_the_column_asked_in_other_words_than_its_name_is_read_in_the_row_asked(tmp_path: Path, settings, embedder):
-    ask = asker(tmp_path, settings, embedder, {"garbage.md": (
-        "---\ntitle: ごみ収集日程のお知らせ\ndate: 2026-03-01\n---\n4月からのごみ収集日です。\n\n"
-        "| 地区 | 燃やすごみ | 不燃ごみ |\n|---|---|---|\n| 西地区 | 火・金 | 第2金曜 |\n| 浜地区 | 水・土 | 第4金曜 |\n")})
+    ask = asker(tmp_path, settings, embedder, {"garbage.md": notice(
+        "ごみ収集日程のお知らせ", "4月からのごみ収集日です。", "地区 | 燃やすごみ | 不燃ごみ", "西地区 | 火・金 | 第2金曜",
+        "浜地区 | 水・土 | 第4金曜")})
     # 可燃ごみ and 燃えるゴミ are 燃やすごみ: the model read the neighbouring column
     for question in ("西地区の可燃ごみの日は何曜日？", "西地区の燃えるゴミは何曜日に出せばいい？"):
         result = ask("回答: 第2金曜です。[1]\n要点: 第2金曜", question)
