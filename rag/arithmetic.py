@@ -28,6 +28,7 @@ from .japanese import (
     asked_change,
     bigram_share,
     content_bigrams,
+    counts_customers,
     customer_classes,
     decimals,
     fold_width,
@@ -130,10 +131,10 @@ def counted_things(question: str) -> list[Counted]:
 
 def one_customer(question: str) -> list[Counted]:
     """The one customer a question asking a price names by class alone, without a count (「小学生が高速船で…片道の
-    運賃はいくら」: 小学生 1): a fare or fee is asked for one such person. None where it names two classes or counts
-    one (`counted_things` reads 「大人2人」)."""
+    運賃はいくら」: 小学生 1): a fare or fee is asked for one such person. None where it names two classes, or counts or
+    gathers customers in any words (「大人が2人で」, 「大人ふたりで」, 「小学生の団体」, 「友達と」: `counts_customers`)."""
     named = customer_classes(question)
-    return [Counted(named[0], 1.0, "")] if len(named) == 1 else []
+    return [Counted(named[0], 1.0, "")] if len(named) == 1 and not counts_customers(question) else []
 
 
 def counts_only_things(question: str, things: Sequence[Counted]) -> bool:

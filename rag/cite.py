@@ -246,11 +246,13 @@ def holds_date(date: str, text: str) -> bool:
     if (fiscal := holds_fiscal_year(date, text)) is not None:
         return fiscal
 
+    year = re.match("([0-9]{4})年", fold_width(date))
+
     def held(part: str) -> bool:
         if re.fullmatch(r"[0-9]{4}年", part):  # 「20年」 only before a month: 「創業20年」 is no year
             return re.search(rf"(?<![0-9])(?:{part}|{part[2:]}(?=[0-9]+月))", text) is not None
         return date_part(part).search(text) is not None or (
-            part.endswith("月") and month_in_range(int(part[:-1]), text))
+            part.endswith("月") and month_in_range(int(part[:-1]), text, int(year[1]) if year else None))
     return all(held(part) for part in _DATED_PART.findall(fold_width(date)))
 
 

@@ -84,8 +84,8 @@ def squash(text: str) -> str:
 
 # Words notices write one way and people ask another, each to one form: the classes of household waste (燃やすごみ
 # and 燃えるごみ are 可燃ごみ; 燃やさないごみ and 燃えないごみ are 不燃ごみ), ゴミ for ごみ.
-_SAME_WORDS = ((re.compile("ゴミ"), "ごみ"), (re.compile("燃やさないごみ|燃えないごみ"), "不燃ごみ"),
-               (re.compile("燃やすごみ|燃えるごみ"), "可燃ごみ"))
+_SAME_WORDS = ((re.compile("ゴミ"), "ごみ"), (re.compile("燃やさないごみ|燃やせないごみ|燃えないごみ|もえないごみ"), "不燃ごみ"),
+               (re.compile("燃やすごみ|燃やせるごみ|燃えるごみ|もえるごみ"), "可燃ごみ"))
 
 
 def same_words(text: str) -> str:
@@ -598,17 +598,27 @@ def times_as_written(text: str, sources: Sequence[str]) -> str:
 RANGE_MARK = r"[-−－～〜~]|から"
 RANGE_END_AFTER = re.compile(r"(?:\s*[(（][^)）]*[)）])?まで")
 RANGE_END_BEFORE = re.compile(f"(?:{RANGE_MARK})$")
-# Months written as a range (width folded, dates spelled): 「4月から6月まで」, 「2026年4月1日～6月30日」, 「11月～2月」.
-_MONTH_RANGE = re.compile(rf"(?<![0-9])([0-9]{{1,2}})月(?:[0-9]+日)?\s*(?:{RANGE_MARK})\s*(?:[0-9]{{4}}年)?([0-9]{{1,2}})月")
+# Months written as a range (width folded, dates spelled), each with its year where it states one: 「4月から6月まで」,
+# 「2026年4月1日～6月30日」, 「4～6月」, 「2025年11月～2026年2月」.
+_MONTH_RANGE = re.compile(rf"(?:(?<![0-9])([0-9]{{4}})年)?(?<![0-9])([0-9]{{1,2}})月?(?:[0-9]+日)?\s*(?:{RANGE_MARK})\s*"
+                          rf"(?:([0-9]{{4}})年)?([0-9]{{1,2}})月")
 
 
-def month_in_range(month: int, spelled: str) -> bool:
-    """Whether a text (after `dates_spelled`) names `month` within a range of months (「4月から6月まで」 holds May;
-    「11月～2月」 holds January): a notice states the months a rule holds for by its first and last."""
+def month_in_range(month: int, spelled: str, year: int | None = None) -> bool:
+    """Whether a text (after `dates_spelled`) names `month` (of `year`, where given) within a range of months
+    (「4月から6月まで」 holds May; 「11月～2月」 January): a notice states the months a rule holds for by its first and
+    last. A range stating its first year runs to the first month it names after it (「2025年11月～2026年2月」 holds
+    2026年1月, not 2025年1月); one stating none is read by months alone, its year left to the text's."""
     for match in _MONTH_RANGE.finditer(spelled):
-        first, last = int(match[1]), int(match[2])
-        if 1 <= first <= 12 and 1 <= last <= 12 and (
-                first <= month <= last if first <= last else (month >= first or month <= last)):
+        first, last = int(match[2]), int(match[4])
+        if not (1 <= first <= 12 and 1 <= last <= 12):
+            continue
+        if match[1] and year is not None:
+            start = int(match[1]) * 12 + first
+            end = (int(match[3]) if match[3] else int(match[1]) + (last < first)) * 12 + last
+            if start <= year * 12 + month <= end:
+                return True
+        elif first <= month <= last if first <= last else (month >= first or month <= last):
             return True
     return False
 
@@ -734,14 +744,15 @@ def is_money(unit: str) -> bool:
 
 # The period an amount is paid for, as a question asks it (「年払いにすると」, 「1年分で」) or a text states it (a
 # column 「改定後月額」, 「月会費は」, 「月々」): a price for a month answers no question about a year's, nor the reverse.
-_PERIODS = {"年": re.compile(r"年払|年額|年会費|年間|(?<![0-9０-９])[1１一]年(?:分|あたり|につき)|年あたり|[/／]年"),
-            "月": re.compile(r"月払|月額|月会費|月々|毎月|(?<![0-9０-９])[1１一]?[かカヶ]月(?:分|あたり|につき)|ひと月"
-                            r"|月あたり|[/／]月")}
+_PERIODS = {"年": re.compile(rf"年払|年額|年会費|年間|(?<![0-9{KANJI_NUMERALS}])[1一]年(?:分|あたり|につき)|年あたり|/年"),
+            "月": re.compile(rf"月払|月額|月会費|月々|毎月|(?<![0-9{KANJI_NUMERALS}])[1一]?[かカヶヵ]月(?:分|あたり|につき)"
+                            r"|ひと月|月あたり|/月")}
 
 
 def period_of(text: str) -> str:
     """The period (「年」 or 「月」) `text` says an amount is for, "" where it names none or both."""
-    named = [period for period, words in _PERIODS.items() if words.search(text)]
+    folded = fold_width(text)
+    named = [period for period, words in _PERIODS.items() if words.search(folded)]
     return named[0] if len(named) == 1 else ""
 
 
@@ -754,27 +765,41 @@ _CUSTOMER_CLASS = re.compile(rf"(?<![{KANJI}{KATAKANA}])(?:大人|小人|子ど�
                              rf"|シニア|高齢者)(?![{KANJI}{KATAKANA}])")
 
 
+# Words that count or gather customers (「2人」, 「ふたり」, 「団体」, 「家族で」, 「友達と」): with them, a class named
+# alone is no single customer.
+_MANY_CUSTOMERS = re.compile("人|名|ふたり|さんにん|よにん|団体|家族|全員|グループ|みんな|皆|友達|友人|一緒|同伴|連れ")
+
+
 def customer_classes(question: str) -> list[str]:
     """The classes of customer `question` names (`_CUSTOMER_CLASS`), in order."""
     return _CUSTOMER_CLASS.findall(fold_width(question))
 
 
+def counts_customers(question: str) -> bool:
+    """Whether `question`, its classes of customer taken out (大人 and 小人 hold 人), counts or gathers customers
+    (`_MANY_CUSTOMERS`)."""
+    return _MANY_CUSTOMERS.search(_CUSTOMER_CLASS.sub("", fold_width(question))) is not None
+
+
 # A share asked for one of the sessions, nights, days or other lengths of time a price covers (「1回あたり」, 「1泊
 # につき」, 「1日当たり」): the counter of that one. Not 「1人あたり」: a row's count of persons is a capacity (「定員:
 # 15人」) as often as the number a price is shared by.
-_PER_ONE = re.compile(r"(?<![0-9.,])1(回|日|泊|時間|週|か月|カ月|ヶ月)(?:あたり|当たり|につき)")
+_PER_ONE = re.compile(r"(?<![0-9.,])1(回|日|泊|時間|週|[かカヶヵ]月)(?:あたり|当たり|につき)")
 
 
 def per_one(question: str) -> str:
-    """The counter (「回」) of the one `question` asks a share of a price for (「1回あたりにするといくら」), "" if none."""
+    """The counter (「回」, 「か月」 however its か is written) of the one `question` asks a share of a price for
+    (「1回あたりにするといくら」), "" if none."""
     match = _PER_ONE.search(fold_width(question))
-    return match[1] if match else ""
+    return re.sub("^[カヶヵ]", "か", match[1]) if match else ""
 
 
 def for_one(words: str, counter: str) -> bool:
     """Whether `words` (a column's name, a price as written) say a price is for one `counter` (「手数料(1回)」,
-    「回あたり料金」, 「1回500円」): not 「受講料(全回分)」."""
-    return re.search(rf"(?<![0-9.,])1{counter}|{counter}(?:あたり|当たり|につき)", fold_width(words)) is not None
+    「回あたり料金」, 「1回500円」, and for a month 「月額」: `period_of`): not 「受講料(全回分)」."""
+    folded = fold_width(words)
+    return re.search(rf"(?<![0-9.,])1{counter}|{counter}(?:あたり|当たり|につき)", folded) is not None or (
+        counter == "か月" and period_of(folded) == "月")
 
 
 
@@ -875,11 +900,10 @@ COPULA_END = re.compile(r"(?:です|でした|である|であった|だった|�
 PREDICATE_END = re.compile(r"(?:ある|いる|した|する|れる|った|ない|ます|ました|だった|である)[。．.]?$")
 # A question asking what someone did (「何をしましたか」, 「何をしたの」, 「何をしている」): an act answers it, a noun
 # with the verb it takes (「経済制裁の発動を見送った」), not the noun alone, which may say the opposite of the act.
-ASKS_ACT = re.compile(r"何をし(?:た|まし|てい)")
-# The verb a noun takes after a case particle, to the end of the sentence (「を見送った」, 「と会談した」, 「に参加して
-# いる」): one clause, no comma, bracket or second sentence between, ending in a past or progressive form.
-_ACT_AFTER = re.compile(r"[をとに][^、。,，\n「」『』()（）]{1,20}?(?:した|った|んだ|いた|えた|れた|ました|ている|ていた)"
-                        r"(?=[。．.]?(?:\n|$))")
+ASKS_ACT = re.compile(r"何をし(?:た(?![いら])|まし|てい)")
+# The verb a noun takes after a case particle, to the end of the sentence (「を見送った」, 「と会談した」, 「を求めた」,
+# 「に参加している」): one clause, no comma, bracket or second sentence between, ending in a past or progressive form.
+_ACT_AFTER = re.compile(rf"[をとに][^、。,，\n「」『』()（）]{{1,20}}?(?:[{HIRAGANA}][ただ]|ている)(?=[。．.]?(?:\n|$))")
 
 
 def act_after(text: str, end: int) -> int:

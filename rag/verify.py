@@ -704,7 +704,8 @@ class Verifier:
         改定後月額(税込): 9,350円」), in the direction asked, written out and citing the row: 「8.97%です。(計算:
         (9,350円 − 8,580円) ÷ 8,580円 × 100 = 8.97%)」. The model, asked to write its working, picked a figure of
         another row or divided by the later value; its own figure could only be refused. Nothing is decided where no
-        such row, or two, are shown, or the change goes the other way than asked (a 「値上げ率」 of a price cut)."""
+        such row, or two, are shown, the earlier value is none (「0円」), or the change goes the other way than asked
+        (a 「値上げ率」 of a price cut); asked either way (「増減率」), the answer says which (「11.11%の減少」)."""
         direction = asked_change(claim.question)
         if direction is None:
             return None
@@ -717,12 +718,15 @@ class Verifier:
         if len(found) != 1:
             return None
         row, folded, (before, after) = found[0]
-        if direction != "either" and (after.value > before.value) != (direction == "rise"):
+        rise = after.value > before.value
+        if before.value <= 0 or (direction != "either" and rise != (direction == "rise")):
             return None
         old, new = (Operand(q.value, q.unit, q.written(folded), 0) for q in (before, after))
         rate = Derivation(abs(after.value - before.value) / before.value * 100, "%", (new, old), "change")
         figure = f"{format_figure(rate.value)}%"
-        return self._cited(f"{figure}です。(計算: {rate.expression})", [row], figure)
+        # asked for a change either way (「増減率」), the answer says which way it went
+        said = figure if direction != "either" else f"{figure}の{'増加' if rise else '減少'}"
+        return self._cited(f"{said}です。(計算: {rate.expression})", [row], said)
 
     def _named_rows(self, claim: Claim) -> list[tuple[Citation, list[tuple[str, str]]]]:
         """The shown table rows the question names by every word of their first cell (「講座名: はじめての水彩画」
@@ -1001,7 +1005,7 @@ class Verifier:
                      for name, _ in cells}
             rivals = [name for name, value in cells
                       if share[name] >= MIN_COLUMN_NAMED and share[name] > share[holding[0]]
-                      and squash(value) not in asked
+                      and squash(same_words(value)) not in asked
                       and any(gram in asked and gram not in grams[holding[0]] for gram in grams[name])]
             if not rivals:
                 return ""  # this row states the answer where the question asks

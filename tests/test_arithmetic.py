@@ -146,6 +146,9 @@ def test_the_things_a_question_counts(question, things):
     ("中学生以下の入館料はいくら？", []),  # a bound, no class
     ("大学生協の年会費はいくら？", []),  # part of a longer word
     ("入館料はいくら？", []),
+    # customers counted or gathered in any words: not one
+    ("大人が2人で行くと料金はいくら？", []), ("大人ふたりで行くと合計いくら？", []), ("小学生の団体料金はいくら？", []),
+    ("小学生が友達と乗るといくら？", []),
 ])
 def test_one_customer_named_by_class_alone(question, customer):
     assert [tuple(counted) for counted in one_customer(question)] == customer

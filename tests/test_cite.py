@@ -286,6 +286,10 @@ def test_a_name_is_held_as_spelt_or_written_shorter_but_not_as_another_name():
     ("2026年7月", "緑ヶ丘店は、2026年4月から6月までの3か月間、毎週木曜日を休館日とします", False),
     ("1月", "11月～2月は休業します", True),
     ("3月", "11月～2月は休業します", False),
+    ("2026年5月", "2026年4～6月の休館日", True),
+    # a range stating its years runs from its first month to its last, not over the months of one year
+    ("2026年1月", "2025年11月～2026年2月は休業", True), ("2025年1月", "2025年11月～2026年2月は休業", False),
+    ("2026年5月", "2025年4月～2026年3月の売上", False),
     # a fiscal year: as such, by its year alone, or by a month from its April to the March after
     ("2026年度", "令和8年度 会計年度任用職員", True),
     ("2003年度", "2003年、…同年度の蔵書数は101,176冊", True),

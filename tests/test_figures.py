@@ -103,9 +103,17 @@ def test_a_rate_of_change_is_computed_from_the_row_the_question_names(tmp_path: 
     assert result.answer == "8.97%です。(計算: (9,350円 − 8,580円) ÷ 8,580円 × 100 = 8.97%)[1]"
     assert result.citations[0].quote == "会員種別: レギュラー会員、現行月額: 8,580円、改定後月額: 9,350円。"
     assert result.short_answer == "8.97%"
+    # asked either way, the answer says which way it went
+    result = ask("回答: 10.0%です。[1]\n要点: 10.0%", "デイタイム会員の月会費の増減率は？")
+    assert result.answer == "8.33%の増加です。(計算: (7,150円 − 6,600円) ÷ 6,600円 × 100 = 8.33%)[1]"
     # a fall asked of a rise, or a rate of no row the question names: left to the model's reply and the checks
     assert "計算" not in ask("回答: 8.97%です。[1]\n要点: 8.97%", "レギュラー会員の値下げ率は？").answer
     assert "計算" not in ask("回答: 10.0%です。[1]\n要点: 10.0%", "月会費の値上げ率は何パーセント？").answer
+    # nothing to count a rate from where the earlier value is none
+    (tmp_path / "free").mkdir()
+    ask = asker(tmp_path / "free", settings, embedder, {"fees.md": notice(
+        "会費改定のお知らせ", "4月から会費を改定します。", "会員種別 | 現行月額 | 改定後月額", "学生会員 | 0円 | 500円")})
+    assert "(計算:" not in ask("回答: 100%です。[1]\n要点: 100%", "学生会員の値上げ率は何パーセント？").answer
 
 
 def test_the_price_of_one_of_what_a_row_prices_is_its_price_divided_by_its_count(tmp_path: Path, settings, embedder):
@@ -121,6 +129,11 @@ def test_the_price_of_one_of_what_a_row_prices_is_its_price_divided_by_its_count
     # a share of another count than the row states, or no share asked: left to the model's reply and the checks
     assert "計算" not in ask("回答: 4,000円です。[1]\n要点: 4,000円", "はじめての水彩画の受講料は1人あたりいくら？").answer
     assert ask("回答: 4,000円です。[1]\n要点: 4,000円", "はじめての水彩画の受講料はいくら？").answer == "4,000円です。[1]"
+    # nor one already for a month (「月額」)
+    (tmp_path / "monthly").mkdir()
+    ask = asker(tmp_path / "monthly", settings, embedder, {"courses.md": notice(
+        "英会話教室のご案内", "英会話教室の受講者を募集します。", "コース | 期間 | 受講料(月額)", "半年コース | 6か月 | 3,000円")})
+    assert "(計算:" not in ask("回答: 3,000円です。[1]\n要点: 3,000円", "半年コースは1か月あたりいくら？").answer
 
 
 def test_a_computed_figure_in_another_unit_than_asked_is_not_stated(ask):
@@ -254,8 +267,9 @@ def _cited_rows(*rows: str) -> list[Citation]:
     # 「料金」 is not named over 「早割料金」, nor 「ライト」 over 「ライト(学割)」: the answer's column holds their words
     ("1,500円", ["プラン: A、料金: 2,000円、早割料金: 1,500円。"], "早割の料金はいくら？", ""),
     ("1,150円", ["区間: 本線、ライト(学割): 1,150円、ライト: 2,000円。"], "学割でライトを使うといくら？", ""),
-    # a column whose value the question states is a condition, not what it asks
+    # a column whose value the question states is a condition, not what it asks, in a notice's words or its own
     ("市民会館", ["日時: 4月1日、場所: 市民会館、定員: 50人。"], "定員50人の講座はどこで開かれる？", ""),
+    ("火・金", ["地区: 西地区、ごみの種類: 燃えるゴミ、収集日: 火・金。"], "西地区で燃えるごみの収集日はいつ？", ""),
     # another cited row holds the answer in the column asked about
     ("9,800円", ["項目: 月額、ライト: 9,800円、スタンダード: 12,000円。", "項目: 年額、ライト: 8,000円、スタンダード: 9,800円。"],
      "スタンダードの年額は？", ""),

@@ -1091,6 +1091,7 @@ def test_the_values_before_and_after_a_change_in_order(text, pair):
 @pytest.mark.parametrize("question, counter", [
     ("はじめての水彩画の受講料は1回あたりにするといくら？", "回"), ("1日当たりの料金は？", "日"), ("1泊につきいくら？", "泊"),
     ("受講料は1人あたりいくら？", ""),  # persons: a row's count of them is as often a capacity
+    ("半年コースは1ヶ月あたりいくら？", "か月"), ("1カ月あたりの料金は？", "か月"),
     ("11回あたりいくら？", ""), ("2回あたりいくら？", ""), ("受講料はいくら？", ""),
 ])
 def test_the_one_a_question_asks_a_share_of_a_price_for(question, counter):
@@ -1099,17 +1100,20 @@ def test_the_one_a_question_asks_a_share_of_a_price_for(question, counter):
     assert per_one(question) == counter
 
 
-@pytest.mark.parametrize("words, one", [("手数料(1回)", True), ("回あたり料金", True), ("1回500円", True),
-                                        ("受講料(全回分)", False), ("11回分", False)])
-def test_a_price_said_to_be_for_one(words, one):
+@pytest.mark.parametrize("words, counter, one", [
+    ("手数料(1回)", "回", True), ("回あたり料金", "回", True), ("1回500円", "回", True), ("受講料(全回分)", "回", False),
+    ("11回分", "回", False), ("受講料(月額)", "か月", True), ("受講料(全期間)", "か月", False),
+])
+def test_a_price_said_to_be_for_one(words, counter, one):
     from rag.japanese import for_one
 
-    assert for_one(words, "回") is one
+    assert for_one(words, counter) is one
 
 
 @pytest.mark.parametrize("text, same", [
     ("燃えるゴミの日", "可燃ごみの日"), ("燃やすごみ: 火・金", "可燃ごみ: 火・金"), ("燃えないごみ", "不燃ごみ"),
-    ("燃やさないごみ", "不燃ごみ"), ("粗大ゴミ", "粗大ごみ"), ("燃料", "燃料"),
+    ("燃やさないごみ", "不燃ごみ"), ("粗大ゴミ", "粗大ごみ"), ("燃料", "燃料"), ("燃やせるごみ", "可燃ごみ"),
+    ("もえないごみ", "不燃ごみ"),
 ])
 def test_words_asked_one_way_and_written_another_in_one_form(text, same):
     from rag.japanese import same_words

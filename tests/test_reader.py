@@ -410,6 +410,9 @@ SANCTIONS = "米国は19日、外相会談にあわせ、ロシア産天然ガ�
     # asked what someone did: the noun with the verb it takes, which here says the opposite of the noun alone
     ("米国は19日、何をしましたか？", SANCTIONS, "経済制裁の発動", "経済制裁の発動を見送った"),
     ("事務総長は何をしたの？", "事務総長は12日、ゼレンスキー大統領と会談した。", "ゼレンスキー大統領", "ゼレンスキー大統領と会談した"),
+    ("何をしましたか？", "米国は協議の継続を求めた。", "協議の継続", "協議の継続を求めた"),  # any verb's past
+    ("何をしましたか？", "両国は協定を結んだ。", "協定", "協定を結んだ"),
+    ("首相は何をしたいと述べましたか？", "首相は憲法の改正をしたいと述べた。", "憲法の改正", "憲法の改正"),  # a wish, no act
     ("米国は19日、何を見送りましたか？", SANCTIONS, "経済制裁の発動", "経済制裁の発動"),  # the verb asked is the question's
     # the verb must close the sentence: a clause going on after a comma is no act of the noun alone
     ("事務総長は何をしましたか？", "事務総長は大統領と会談し、支援を約束した。", "大統領", "大統領"),
@@ -418,3 +421,5 @@ SANCTIONS = "米国は19日、外相会談にあわせ、ロシア産天然ガ�
 def test_asked_what_someone_did_the_noun_is_answered_with_its_verb(question, text, words, answer):
     found = read_evidence(FakeReader(words, 12.0), build_messages(question, [Evidence(1, text)])[-1]["content"])
     assert found.words == answer
+    # an act is said as the sentence says it, a noun with 「です」
+    assert found.reply() == f"回答: {answer}{'。' if answer != words else 'です。'}[1]\n要点: {answer}"

@@ -55,16 +55,19 @@ def reply_sentence(words: str) -> str:
 
 @dataclass
 class Found:
-    """The reader's answer in an evidence block: its words, the number and text of the sentence holding them, and
-    how far its score stands above the reader's "no answer here" (`rag.reader.Span.margin`)."""
+    """The reader's answer in an evidence block: its words, the number and text of the sentence holding them, how
+    far its score stands above the reader's "no answer here" (`rag.reader.Span.margin`), and whether the words end
+    with the verb closing their sentence (`act`: said with 「。」, not 「です」)."""
 
     words: str
     n: int
     sentence: str
     margin: float
+    act: bool = False
 
     def reply(self) -> str:
-        return f"回答: {reply_sentence(self.words)}[{self.n}]\n要点: {self.words}"
+        said = f"{self.words}。" if self.act else reply_sentence(self.words)
+        return f"回答: {said}[{self.n}]\n要点: {self.words}"
 
 
 def of_the_asked_country(question: str, text: str, spans: list, within: float = COUNTRY_WITHIN):
@@ -126,7 +129,7 @@ def read_evidence(reader, user_message: str, country_within: float = COUNTRY_WIT
     # reads, but a reader given in its place might) joins words of two sentences or articles: it ends with its own
     # line, as every line of `text` ends in one
     words = answer_words(text[span.start:min(end, text.index("\n", span.start))].strip("【】"))
-    return Found(words, item.n, item.text, span.margin) if words else None
+    return Found(words, item.n, item.text, span.margin, end > span.end) if words else None
 
 
 class _ReaderUser:
