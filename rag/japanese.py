@@ -600,7 +600,7 @@ RANGE_END_AFTER = re.compile(r"(?:\s*[(（][^)）]*[)）])?まで")
 RANGE_END_BEFORE = re.compile(f"(?:{RANGE_MARK})$")
 # Months written as a range (width folded, dates spelled), each with its year where it states one: 「4月から6月まで」,
 # 「2026年4月1日～6月30日」, 「4～6月」, 「2025年11月～2026年2月」.
-_MONTH_RANGE = re.compile(rf"(?:(?<![0-9])([0-9]{{4}})年)?(?<![0-9])([0-9]{{1,2}})月?(?:[0-9]+日)?\s*(?:{RANGE_MARK})\s*"
+_MONTH_RANGE = re.compile(rf"(?:(?<![0-9])([0-9]{{4}})年)?(?<![0-9])([0-9]{{1,2}})(?:月(?:[0-9]+日)?)?\s*(?:{RANGE_MARK})\s*"
                           rf"(?:([0-9]{{4}})年)?([0-9]{{1,2}})月")
 
 
@@ -745,7 +745,7 @@ def is_money(unit: str) -> bool:
 # The period an amount is paid for, as a question asks it (「年払いにすると」, 「1年分で」) or a text states it (a
 # column 「改定後月額」, 「月会費は」, 「月々」): a price for a month answers no question about a year's, nor the reverse.
 _PERIODS = {"年": re.compile(rf"年払|年額|年会費|年間|(?<![0-9{KANJI_NUMERALS}])[1一]年(?:分|あたり|につき)|年あたり|/年"),
-            "月": re.compile(rf"月払|月額|月会費|月々|毎月|(?<![0-9{KANJI_NUMERALS}])[1一]?[かカヶヵ]月(?:分|あたり|につき)"
+            "月": re.compile(rf"月払|月額|月会費|月謝|月々|毎月|(?<![0-9{KANJI_NUMERALS}])[1一]?[かカヶヵ]月(?:分|あたり|につき)"
                             r"|ひと月|月あたり|/月")}
 
 
@@ -767,7 +767,8 @@ _CUSTOMER_CLASS = re.compile(rf"(?<![{KANJI}{KATAKANA}])(?:大人|小人|子ど�
 
 # Words that count or gather customers (「2人」, 「ふたり」, 「団体」, 「家族で」, 「友達と」): with them, a class named
 # alone is no single customer.
-_MANY_CUSTOMERS = re.compile("人|名|ふたり|さんにん|よにん|団体|家族|全員|グループ|みんな|皆|友達|友人|一緒|同伴|連れ")
+_MANY_CUSTOMERS = re.compile(f"[0-9{KANJI_NUMERALS}何数複]\\s*(?:人|名)|人数|名様|ふたり|さんにん|よにん|団体|家族|かぞく|全員"
+                             "|グループ|みんな|皆|友達|ともだち|友人|一緒|いっしょ|同伴|連れ|親子|夫婦|ペア")
 
 
 def customer_classes(question: str) -> list[str]:
@@ -784,14 +785,19 @@ def counts_customers(question: str) -> bool:
 # A share asked for one of the sessions, nights, days or other lengths of time a price covers (「1回あたり」, 「1泊
 # につき」, 「1日当たり」): the counter of that one. Not 「1人あたり」: a row's count of persons is a capacity (「定員:
 # 15人」) as often as the number a price is shared by.
-_PER_ONE = re.compile(r"(?<![0-9.,])1(回|日|泊|時間|週|[かカヶヵ]月)(?:あたり|当たり|につき)")
+_PER_ONE = re.compile(r"(?<![0-9.,])1(回|日|泊|時間|週|[かカヶヵケ]月)(?:あたり|当たり|につき)")
+
+
+def counter_form(counter: str) -> str:
+    """A counter in one spelling: months are 「か月」 however their か is written (カ月, ヶ月, ヵ月, ケ月)."""
+    return re.sub("^[カヶヵケ](?=月)", "か", counter)
 
 
 def per_one(question: str) -> str:
-    """The counter (「回」, 「か月」 however its か is written) of the one `question` asks a share of a price for
+    """The counter (「回」, 「か月」: `counter_form`) of the one `question` asks a share of a price for
     (「1回あたりにするといくら」), "" if none."""
     match = _PER_ONE.search(fold_width(question))
-    return re.sub("^[カヶヵ]", "か", match[1]) if match else ""
+    return counter_form(match[1]) if match else ""
 
 
 def for_one(words: str, counter: str) -> bool:
@@ -900,10 +906,11 @@ COPULA_END = re.compile(r"(?:です|でした|である|であった|だった|�
 PREDICATE_END = re.compile(r"(?:ある|いる|した|する|れる|った|ない|ます|ました|だった|である)[。．.]?$")
 # A question asking what someone did (「何をしましたか」, 「何をしたの」, 「何をしている」): an act answers it, a noun
 # with the verb it takes (「経済制裁の発動を見送った」), not the noun alone, which may say the opposite of the act.
-ASKS_ACT = re.compile(r"何をし(?:た(?![いら])|まし|てい)")
+ASKS_ACT = re.compile(r"何をし(?:た(?![いら])|まし(?!ょう)|てい(?![いで]))")
 # The verb a noun takes after a case particle, to the end of the sentence (「を見送った」, 「と会談した」, 「を求めた」,
-# 「に参加している」): one clause, no comma, bracket or second sentence between, ending in a past or progressive form.
-_ACT_AFTER = re.compile(rf"[をとに][^、。,，\n「」『』()（）]{{1,20}}?(?:[{HIRAGANA}][ただ]|ている)(?=[。．.]?(?:\n|$))")
+# 「に参加している」): one clause, no comma, bracket or second sentence between, ending in a past or progressive form
+# (not 「見送る考えだ」).
+_ACT_AFTER = re.compile(rf"[をとに][^、。,，\n「」『』()（）]{{1,20}}?(?:[{HIRAGANA}]た|[んい]だ|ている|ています)(?=[。．.]?(?:\n|$))")
 
 
 def act_after(text: str, end: int) -> int:

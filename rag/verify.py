@@ -134,6 +134,7 @@ from .japanese import (
     compared_by,
     compared_pair,
     compared_value,
+    counter_form,
     country_after,
     country_before,
     date_as_written,
@@ -751,7 +752,7 @@ class Verifier:
         for row, cells in self._named_rows(claim):
             prices = _row_prices(cells)
             counts = [(figures[0], folded) for _, value in cells[1:]
-                      if len(figures := amounts(folded := fold_width(value))) == 1 and figures[0].unit == counter
+                      if len(figures := amounts(folded := fold_width(value))) == 1 and counter_form(figures[0].unit) == counter
                       and figures[0].value > 1]
             if len(prices) == 1 and len(counts) == 1 and not for_one(f"{prices[0][0]} {prices[0][2]}", counter):
                 found.append((row, prices[0], counts[0]))

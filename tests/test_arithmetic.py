@@ -148,7 +148,8 @@ def test_the_things_a_question_counts(question, things):
     ("入館料はいくら？", []),
     # customers counted or gathered in any words: not one
     ("大人が2人で行くと料金はいくら？", []), ("大人ふたりで行くと合計いくら？", []), ("小学生の団体料金はいくら？", []),
-    ("小学生が友達と乗るといくら？", []),
+    ("小学生が友達と乗るといくら？", []), ("大人が親子で乗るといくら？", []),
+    ("小学生が名古屋まで乗ると運賃はいくら？", [("小学生", 1, "")]),  # 名 and 人 in other words count no one
 ])
 def test_one_customer_named_by_class_alone(question, customer):
     assert [tuple(counted) for counted in one_customer(question)] == customer

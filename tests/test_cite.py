@@ -290,6 +290,7 @@ def test_a_name_is_held_as_spelt_or_written_shorter_but_not_as_another_name():
     # a range stating its years runs from its first month to its last, not over the months of one year
     ("2026年1月", "2025年11月～2026年2月は休業", True), ("2025年1月", "2025年11月～2026年2月は休業", False),
     ("2026年5月", "2025年4月～2026年3月の売上", False),
+    ("2026年2月", "2026年の申込は10日～3月末", False),  # days before a month are no range of months
     # a fiscal year: as such, by its year alone, or by a month from its April to the March after
     ("2026年度", "令和8年度 会計年度任用職員", True),
     ("2003年度", "2003年、…同年度の蔵書数は101,176冊", True),

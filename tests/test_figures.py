@@ -134,6 +134,12 @@ def test_the_price_of_one_of_what_a_row_prices_is_its_price_divided_by_its_count
     ask = asker(tmp_path / "monthly", settings, embedder, {"courses.md": notice(
         "英会話教室のご案内", "英会話教室の受講者を募集します。", "コース | 期間 | 受講料(月額)", "半年コース | 6か月 | 3,000円")})
     assert "(計算:" not in ask("回答: 3,000円です。[1]\n要点: 3,000円", "半年コースは1か月あたりいくら？").answer
+    # a count of months however its か is written
+    (tmp_path / "course").mkdir()
+    ask = asker(tmp_path / "course", settings, embedder, {"courses.md": notice(
+        "英会話教室のご案内", "英会話教室の受講者を募集します。", "コース | 期間 | 受講料(全期間)", "半年コース | 6ヶ月 | 18,000円")})
+    result = ask("回答: 18,000円です。[1]\n要点: 18,000円", "半年コースは1ヶ月あたりいくら？")
+    assert result.answer == "3,000円です。(計算: 18,000円 ÷ 6ヶ月 = 3,000円)[1]"
 
 
 def test_a_computed_figure_in_another_unit_than_asked_is_not_stated(ask):

@@ -1091,7 +1091,7 @@ def test_the_values_before_and_after_a_change_in_order(text, pair):
 @pytest.mark.parametrize("question, counter", [
     ("はじめての水彩画の受講料は1回あたりにするといくら？", "回"), ("1日当たりの料金は？", "日"), ("1泊につきいくら？", "泊"),
     ("受講料は1人あたりいくら？", ""),  # persons: a row's count of them is as often a capacity
-    ("半年コースは1ヶ月あたりいくら？", "か月"), ("1カ月あたりの料金は？", "か月"),
+    ("半年コースは1ヶ月あたりいくら？", "か月"), ("1カ月あたりの料金は？", "か月"), ("1ケ月あたりは？", "か月"),
     ("11回あたりいくら？", ""), ("2回あたりいくら？", ""), ("受講料はいくら？", ""),
 ])
 def test_the_one_a_question_asks_a_share_of_a_price_for(question, counter):
@@ -1102,7 +1102,7 @@ def test_the_one_a_question_asks_a_share_of_a_price_for(question, counter):
 
 @pytest.mark.parametrize("words, counter, one", [
     ("手数料(1回)", "回", True), ("回あたり料金", "回", True), ("1回500円", "回", True), ("受講料(全回分)", "回", False),
-    ("11回分", "回", False), ("受講料(月額)", "か月", True), ("受講料(全期間)", "か月", False),
+    ("11回分", "回", False), ("受講料(月額)", "か月", True), ("月謝 3,000円", "か月", True), ("受講料(全期間)", "か月", False),
 ])
 def test_a_price_said_to_be_for_one(words, counter, one):
     from rag.japanese import for_one
