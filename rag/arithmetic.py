@@ -147,7 +147,8 @@ def counts_only_things(question: str, things: Sequence[Counted]) -> bool:
     # date of one part may be a length of days (「3日」), and 「3日間」 is one
     dated = [m.span() for m in (*DATE.finditer(folded), *TIME_OF_DAY.finditer(folded))]
     times = [figure for figure in quantities(folded) if figure.unit in _TIMES and not any(
-        start <= figure.start and figure.end <= end and end - start > figure.end - figure.start for start, end in dated)]
+        start <= figure.start and figure.end <= end and end - start > figure.end - figure.start
+        for start, end in dated)]
     if _DOUBLED.search(folded) or _NOT_A_SUM.search(folded) or times:
         return False
     # the counted things taken out, a noun still joined to one or to another noun by と or や is uncounted (a 、

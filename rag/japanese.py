@@ -600,8 +600,8 @@ RANGE_END_AFTER = re.compile(r"(?:\s*[(（][^)）]*[)）])?まで")
 RANGE_END_BEFORE = re.compile(f"(?:{RANGE_MARK})$")
 # Months written as a range (width folded, dates spelled), each with its year where it states one: 「4月から6月まで」,
 # 「2026年4月1日～6月30日」, 「4～6月」, 「2025年11月～2026年2月」.
-_MONTH_RANGE = re.compile(rf"(?:(?<![0-9])([0-9]{{4}})年)?(?<![0-9])([0-9]{{1,2}})(?:月(?:[0-9]+日)?)?\s*(?:{RANGE_MARK})\s*"
-                          rf"(?:([0-9]{{4}})年)?([0-9]{{1,2}})月")
+_MONTH_RANGE = re.compile(rf"(?:(?<![0-9])([0-9]{{4}})年)?(?<![0-9])([0-9]{{1,2}})(?:月(?:[0-9]+日)?)?"
+                          rf"\s*(?:{RANGE_MARK})\s*(?:([0-9]{{4}})年)?([0-9]{{1,2}})月")
 
 
 def month_in_range(month: int, spelled: str, year: int | None = None) -> bool:

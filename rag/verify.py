@@ -268,11 +268,23 @@ def _offers_options(question: str) -> bool:
     return lists_options(question) or bool(listed_options(question))
 
 
-def _row_prices(cells: list[tuple[str, str]]) -> list[tuple[str, Quantity, str]]:
-    """The cells of a row (its first, naming the row, aside) that state one price (`is_money`): (column name, the
-    price, the value folded to half width)."""
+def _row_figures(cells: list[tuple[str, str]], kept: Callable[[Quantity], bool]) -> list[tuple[str, Quantity, str]]:
+    """The cells of a row (its first, naming the row, aside) that state one figure `kept` accepts: (column name, the
+    figure, the value folded to half width)."""
     return [(name, figures[0], folded) for name, value in cells[1:]
-            if len(figures := amounts(folded := fold_width(value))) == 1 and is_money(figures[0].unit)]
+            if len(figures := amounts(folded := fold_width(value))) == 1 and kept(figures[0])]
+
+
+def _row_prices(cells: list[tuple[str, str]]) -> list[tuple[str, Quantity, str]]:
+    """The cells of a row that state one price (`is_money`), as `_row_figures` gives them."""
+    return _row_figures(cells, lambda figure: is_money(figure.unit))
+
+
+def _names_row(cells: list[tuple[str, str]], asked: str) -> bool:
+    """Whether the question (`asked`, squashed) writes every word of the row's first cell, the one naming the row
+    (「区間: 潮見港~かもめ島」, 「講座名: はじめての水彩画」)."""
+    grams = name_bigrams(cells[0][1]) if cells else set()
+    return bool(grams) and all(gram in asked for gram in grams)
 
 
 def priced_in_row(row: str, thing: str, question: str) -> list[tuple[Quantity, str]]:
@@ -291,7 +303,7 @@ def priced_in_row(row: str, thing: str, question: str) -> list[tuple[Quantity, s
     if any(form in squash(cells[0][1]) for form in forms):
         found = priced if len(priced) == 1 else [
             cell for cell in priced if any(gram in asked for gram in name_bigrams(cell[0]))]
-    elif not name_bigrams(cells[0][1]) or not all(gram in asked for gram in name_bigrams(cells[0][1])):
+    elif not _names_row(cells, asked):
         return []
     else:
         named = [cell for cell in priced if any(form in squash(cell[0]) for form in forms)]
@@ -402,13 +414,8 @@ class Verifier:
         if row := self.other_row(verdict.citations, question):
             return Verdict(REFUSAL, True, f"the answer is read from another row than the one of {row}")
         if column := self.other_column(verdict.short_answer, verdict.citations, question):
-            # the value of the column asked, where the question names the row as well and it is of the kind asked
-            # (a figure where it asks 「何円」: a 「サイズ」 it names as a condition is no answer), is checked on as
-            # the answer
-            cell = self.named_cell(verdict.citations, column, question)
-            if cell is None or of_another_kind(cell.short_answer, question) or (
-                    ASKED_COUNT.search(fold_width(question)) and not holds_answer(
-                        cell.short_answer, expected_answer(question), question)):
+            # the value of the column asked, where the question names the row as well, is checked on as the answer
+            if (cell := self.named_cell(verdict.citations, column, question)) is None:
                 return Verdict(REFUSAL, True, f"the answer is read from another column than {column}")
             verdict = cell
         if period := self.other_period(verdict.short_answer, verdict.citations, question):
@@ -422,12 +429,15 @@ class Verifier:
         """The value in `column` (the one the question names, `other_column`) of a cited row the question names by
         every word of its first cell, citing that row: asked about 「西地区」's 「可燃ごみ」, the model read the
         neighbouring 「不燃ごみ: 第2金曜」 of 「地区: 西地区、燃やすごみ: 火・金、…」, and the answer is 「火・金」. None where
-        no cited row is so named or holds the column."""
+        no cited row is so named or holds the column, or its value is of another kind than asked (no figure where the
+        question asks a counted one, 「何円」: a 「サイズ」 it names as a condition is no answer)."""
         asked = squash(question)
         for citation in citations:
             cells = row_cells(citation.quote)
-            if cells and (grams := name_bigrams(cells[0][1])) and all(gram in asked for gram in grams) \
-                    and (value := next((value for name, value in cells[1:] if name == column), "")):
+            if _names_row(cells, asked) and (value := next((value for name, value in cells[1:] if name == column), "")):
+                if of_another_kind(value, question) or (ASKED_COUNT.search(fold_width(question)) and not holds_answer(
+                        value, expected_answer(question), question)):
+                    return None
                 return self._cited(f"{value}です。", [citation], value)
         return None
 
@@ -447,7 +457,8 @@ class Verifier:
             if key not in squash(citation.quote):
                 continue
             if cells := row_cells(citation.quote):  # the column's name, else the row's (「項目: 月額、ライト: …」)
-                stated |= {period_of(name) or period_of(cells[0][1]) for name, value in cells[1:] if key in squash(value)}
+                stated |= {period_of(name) or period_of(cells[0][1])
+                           for name, value in cells[1:] if key in squash(value)}
             else:
                 where = fold_width(citation.quote).find(fold_width(short_answer))
                 stated.add(period_of(clause_around(citation.quote, where, where)[0]) if where >= 0 else "")
@@ -692,7 +703,8 @@ class Verifier:
             return None
         unit = terms[0][1].unit
         total = format_figure(sum(thing.count * price.value for thing, price, _, _ in terms)) + unit
-        written = " + ".join(price if thing.count == 1 else f"{price} × {thing.written}" for thing, _, price, _ in terms)
+        written = " + ".join(price if thing.count == 1 else f"{price} × {thing.written}"
+                             for thing, _, price, _ in terms)
         if len(terms) == 1 and things[0].count == 1:  # one thing once: its price as the row states it
             return self._cited(f"{written}です。", [terms[0][3]], written)
         return self._cited(f"{total}です。(計算: {written} = {total})", self._distinct([row for _, _, _, row in terms]),
@@ -734,8 +746,8 @@ class Verifier:
         for 「はじめての水彩画の受講料は」), with their cells."""
         asked, named = squash(claim.question), []
         for i in range(len(claim.evidence)):
-            if (row := self._evidence_citation(claim, i)) is not None and (cells := row_cells(row.quote)) \
-                    and (grams := name_bigrams(cells[0][1])) and all(gram in asked for gram in grams):
+            row = self._evidence_citation(claim, i)
+            if row is not None and _names_row(cells := row_cells(row.quote), asked):
                 named.append((row, cells))
         return named
 
@@ -751,14 +763,12 @@ class Verifier:
         found = []
         for row, cells in self._named_rows(claim):
             prices = _row_prices(cells)
-            counts = [(figures[0], folded) for _, value in cells[1:]
-                      if len(figures := amounts(folded := fold_width(value))) == 1 and counter_form(figures[0].unit) == counter
-                      and figures[0].value > 1]
+            counts = _row_figures(cells, lambda figure: counter_form(figure.unit) == counter and figure.value > 1)
             if len(prices) == 1 and len(counts) == 1 and not for_one(f"{prices[0][0]} {prices[0][2]}", counter):
                 found.append((row, prices[0], counts[0]))
         if len(found) != 1:
             return None
-        row, (_, price, price_text), (count, count_text) = found[0]
+        row, (_, price, price_text), (_, count, count_text) = found[0]
         share = Derivation(price.value / count.value, price.unit, (
             Operand(price.value, price.unit, price.written(price_text), 0),
             Operand(count.value, count.unit, count.written(count_text), 0)), "quotient")
