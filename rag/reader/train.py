@@ -32,17 +32,12 @@ from pathlib import Path
 
 import numpy as np
 
+from ..prompt import laid_out
 from . import RANK, e5s1
 
 log = logging.getLogger(__name__)
 HELD_OUT = ("jaquad_train_0028.json", "jaquad_train_0029.json")
 VALIDATION = "jaquad_train_0028.json"
-
-
-def laid_out(title: str, sentences: list[str]) -> str:
-    """Sentences as the evidence block shows them: under the article's title line, one a line, each ending in a
-    line break (the reader's margins move with the layout)."""
-    return (f"【{title}】\n" if title else "") + "".join(f"{sentence}\n" for sentence in sentences)
 
 
 def placed(title: str, context: str, start: int, end: int) -> tuple[str, int, int] | None:
