@@ -456,6 +456,29 @@ def amounts(text: str) -> list[Quantity]:
     return [q for q in quantities(folded) if not any(start <= q.start < end for start, end in spans)]
 
 
+# An item of a list written in prose: a name in kanji, katakana or letters (no hiragana: 「この戦役を通して」 names no
+# item), a particle or a space, a measure of one where a price is per one (「1時間」), and one figure with its unit:
+# 「会議室 1時間300円」, 「死者は1万5899人」. A leading bullet and 約 before the figure are not part of the name.
+_LISTED_ITEM = re.compile(rf"^[\s\-・*]*([{KANJI}{KATAKANA}A-Za-z・]{{2,}}?)約?(?:は|が|で|の|:|\s)*"
+                          rf"(?:1[^\s0-9、,]{{1,3}}\s*)?約?[0-9][0-9,.]*(\S{{0,4}}?)(?:以上|以下|未満|前後|程度)?$")
+
+
+def listed_figures(text: str) -> list[tuple[str, int, int]]:
+    """(name, start, end) in `text` (folded, `fold_width`) of each item of a list of figures written in prose
+    (「会議室 1時間300円、多目的ホール 1時間1,500円、調理実習室 1時間800円」): parts between 、 each naming a thing and
+    stating one figure, at least two of them, every figure in one unit. [] for a sentence that is no such list
+    (「人口は約5万人、面積は…」 lists too, where units differ it is read as prose)."""
+    folded = fold_width(text).rstrip("。")
+    items, start = [], 0
+    for part in re.split(r"(?<=、)|(?<=,)(?![0-9]{3})", folded):  # not the comma of 1,500
+        if match := _LISTED_ITEM.match(part.rstrip("、,")):
+            items.append((match[1], match[2], start, start + len(part)))
+        start += len(part)
+    if len(items) < 2 or len({unit for _, unit, _, _ in items}) != 1:
+        return []
+    return [(name, start, end) for name, _, start, end in items]
+
+
 # What stands between a figure and the word naming it: 「旅客定員は350名」, 「旅客定員: 350名」, 「(旅客定員320名)」.
 _LABEL = re.compile(rf"([{KANJI}{KATAKANA}]{{2,}})(?:は|が|の|[:：]|\s)*$")
 

@@ -43,7 +43,9 @@ or a person for 「どこ」), when a cited sentence titles it with another offi
 gives (`unnamed`: 「西口店」 answered from a row about 東口店) or no article found holds a date or fiscal year it
 states, when every cited sentence stating it names another place than one the question names, with the same suffix
 (`_of_another_place`: 日本海 asked about 東シナ海), when a cited table row is not the
-one the question names (`other_row`: 抹茶ラテ's R row asked about its Lサイズ), when its short answer is the value
+one the question names (`other_row`: 抹茶ラテ's R row asked about its Lサイズ), when it is the figure of an item of a list written
+in prose that the question does not name (`unasked_item`: 多目的ホール's price asked about the 体育館), when its short
+answer is the value
 of another column of a cited table row than the one the question names (`other_column`: ライトプラン's fee asked
 about スタンダードプラン), and last checked against the other articles
 retrieved (`conflicting`): when another article's sentence about the question states a different figure or date of
@@ -147,6 +149,7 @@ from .japanese import (
     half_pair,
     is_money,
     label_before,
+    listed_figures,
     listed_options,
     lists_options,
     named_option,
@@ -388,9 +391,10 @@ class Verifier:
         """A rule's verdict with its short answer and the value in force, then refused if its short answer is of
         another kind than asked, a person of another country or office than asked, or the cited articles do not hold
         the names or dates the question gives (but the names the rule `located` itself), or its sentences speak of
-        another place or person than the question names, or it is read from another row of a table (`other_row`)
-        or another column of the row than the question names (where it names the row too, that column's value
-        answers instead: `named_cell`), or told apart from a source that states otherwise (`conflicting`)."""
+        another place or person than the question names, or it is read from another row of a table (`other_row`),
+        an item of a list the question does not name (`unasked_item`) or another column of the row than the question
+        names (where it names the row too, that column's value answers instead: `named_cell`), or told apart from a
+        source that states otherwise (`conflicting`)."""
         question = claim.question
         verdict = self._difference(self._in_force(self._with_short_answer(verdict, question), question), question)
         if verdict.refused:
@@ -413,6 +417,8 @@ class Verifier:
             return Verdict(REFUSAL, True, f"the cited sentence speaks of {other}, not of the person the question names")
         if row := self.other_row(verdict.citations, question):
             return Verdict(REFUSAL, True, f"the answer is read from another row than the one of {row}")
+        if item := self.unasked_item(verdict.short_answer, verdict.citations, question):
+            return Verdict(REFUSAL, True, f"the answer is the figure of {item}, which the question does not name")
         if column := self.other_column(verdict.short_answer, verdict.citations, question):
             # the value of the column asked, where the question names the row as well, is checked on as the answer
             if (cell := self.named_cell(verdict.citations, column, question)) is None:
@@ -424,6 +430,27 @@ class Verifier:
             return Verdict(f"{UNPICKED}「{row.quote}」[{row.n}]", True,
                            "the question picks none of the cited row's values", [row])
         return self.conflicting(verdict, claim)
+
+    @staticmethod
+    def unasked_item(short_answer: str, citations: list[Citation], question: str) -> str:
+        """The item of a list of figures written in prose (`japanese.listed_figures`) whose figure the short answer
+        is, where the question names no word of it (「多目的ホール」 of 「会議室 1時間300円、多目的ホール 1時間1,500円、
+        調理実習室 1時間800円」, asked what the 体育館 costs): the model read the figure of something the question does not
+        ask about, as `other_row` finds in a table. An item is named by any of its character bigrams (「調理室」 names
+        調理実習室). "" where the short answer is no figure of such a list (a table's row is none), or the question
+        names an item stating it."""
+        figure = fold_width(short_answer.strip())
+        if not amounts(figure):
+            return ""
+        asked = squash(same_words(question))
+        stating = []
+        for citation in citations:
+            if row_cells(citation.quote):  # a table's row: its columns are `other_row`'s and `other_column`'s
+                continue
+            at = [m.start() for m in re.finditer(re.escape(figure), fold_width(citation.quote))]
+            stating += [name for name, start, end in listed_figures(citation.quote) if any(start <= a < end for a in at)]
+        named = [name for name in stating if any(gram in asked for gram in name_bigrams(same_words(name)))]
+        return stating[0] if stating and not named else ""
 
     def named_cell(self, citations: list[Citation], column: str, question: str) -> Verdict | None:
         """The value in `column` (the one the question names, `other_column`) of a cited row the question names by

@@ -804,3 +804,65 @@ def test_the_evidence_comes_from_the_articles_that_name_what_is_asked(tmp_path: 
     # options to compare are each named in their own article, though one article names both
     assert len(titles(answerer.prepare("北浜店と南町店ではどちらが早く開く？"))) == 2
     assert len(titles(answerer.prepare("どちらかといえば北浜店と南町店のどちらが早く開く？"))) == 2
+
+
+ROOMS = "- 会議室 1時間300円、多目的ホール 1時間1,500円、調理実習室 1時間800円(町外の方は各2倍)"
+
+
+@pytest.mark.parametrize("sentence, items", [
+    (ROOMS, ["会議室", "多目的ホール"]),  # the last part says more than a figure: no item
+    ("会議室 1時間300円、多目的ホール 1時間1,500円、調理実習室 1時間800円。", ["会議室", "多目的ホール", "調理実習室"]),
+    ("大人 500円、小人 250円", ["大人", "小人"]),
+    ("死者は1万5899人、重軽傷者は6157人、行方不明者は2529人であると発表した。", ["死者", "重軽傷者"]),
+    ("水道断水約4,000戸、下水道使用制限約11,900戸", ["水道断水", "下水道使用制限"]),
+    ("人口は約5万人、面積は30平方キロ。", []),  # units differ: prose, not a list
+    ("会議室 1時間300円。", []),  # one item is no list
+    ("この戦役を通して60,000人、翌年には2万人", []),  # hiragana names no item
+])
+def test_a_list_of_figures_written_in_prose(sentence, items):
+    from rag.japanese import fold_width, listed_figures
+
+    found = listed_figures(sentence)
+    assert [name for name, _, _ in found] == items
+    assert all(name in fold_width(sentence)[start:end] for name, start, end in found)
+
+
+def _quoted(*sentences: str) -> list[Citation]:
+    return [Citation(n, "c", "施設", f"c#{n}", text, text, 0, len(text)) for n, text in enumerate(sentences, start=1)]
+
+
+@pytest.mark.parametrize("short, question, item", [
+    ("1,500円", "コミュニティセンターの体育館って1時間いくら？", "多目的ホール"),  # an item not in the list
+    ("300円", "和室を借りると1時間何円？", "会議室"),  # 和室 shares 室 alone with 会議室
+    ("1,500円", "会議室は1時間いくら？", "多目的ホール"),  # the neighbouring item's figure
+    ("1,500円", "多目的ホールは1時間いくら？", ""),
+    ("800円", "調理室を1時間借りるといくら？", ""),  # 調理 names 調理実習室
+    ("1時間1,500円", "ホールの料金は？", ""),
+    ("2倍", "町外の人が会議室を借りると何倍？", ""),  # a figure of no item
+    ("使えます", "会議室は使えますか？", ""),  # no figure
+])
+def test_a_figure_of_a_listed_item_the_question_does_not_name(short, question, item):
+    assert Verifier.unasked_item(short, _quoted("会議室 1時間300円、多目的ホール 1時間1,500円、調理実習室 1時間800円。"),
+                                 question) == item
+
+
+def test_a_figure_two_items_state_is_answered_where_the_question_names_either():
+    cited = _quoted("会議室 1時間300円、和室 1時間300円、ホール 1時間1,500円。")
+    assert Verifier.unasked_item("300円", cited, "和室は1時間いくら？") == ""
+    assert Verifier.unasked_item("300円", cited, "体育館は1時間いくら？") == "会議室"
+
+
+def test_a_price_read_from_an_item_the_question_does_not_name_is_refused(tmp_path: Path, settings, embedder):
+    ask = asker(tmp_path, settings, embedder, {"center.md": (
+        "---\ntitle: コミュニティセンター施設利用のご案内\ndate: 2026-03-01\n---\n"
+        "コミュニティセンターの施設は町民の方ならどなたでも利用できます。\n\n"
+        "利用料金は次のとおりです。\n\n" + ROOMS + "\n")})
+    refused = ask("回答: 1,500円です。[2]\n要点: 1,500円", "コミュニティセンターの体育館は1時間いくらで借りられますか？")
+    assert refused.refused and refused.reason == "the answer is the figure of 多目的ホール, which the question does not name"
+    answered = ask("回答: 1,500円です。[2]\n要点: 1,500円", "コミュニティセンターの多目的ホールは1時間いくらで借りられますか？")
+    assert not answered.refused and answered.answer == "1,500円です。[1]"
+
+
+def test_a_table_row_is_no_list_written_in_prose():
+    row = _quoted("項目: 月額料金、ライトプラン: 3,000円、スタンダードプラン: 9,800円。")
+    assert Verifier.unasked_item("3,000円", row, "月額料金はいくら？") == ""
