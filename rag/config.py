@@ -144,10 +144,6 @@ class Settings:
     # the share of the question the passage backing an answer that cites no shown sentence must speak about; low, as
     # an answering passage often words things otherwise, but it keeps out words found anywhere (a byline's name)
     min_backing_coverage: float = 0.25
-    # The extractive reader (rag/reader) answers before the language model where its best span in the evidence is
-    # prose and scores at least reader_first_margin above its "no answer here"; elsewhere (but for the refusal
-    # below) the model answers. The reader's answer comes in a fraction of a second on any CPU; a lower margin
-    # leaves fewer questions to the model (sooner answers, more of them wrong), a higher one more.
     # Retrieval's first rerank_candidates passages reordered by the extractive reader's verdict on each before the
     # evidence is chosen (rag/rerank.py: retrieval's score plus rerank_weight times the reader's margin); 0 (the
     # default) keeps retrieval's order. On, the answer is in the evidence more often, and with the bundled 1.5B model
@@ -156,6 +152,10 @@ class Settings:
     # reader more where it and retrieval disagree.
     rerank_candidates: int = 0
     rerank_weight: float = 0.2
+    # The extractive reader (rag/reader) answers before the language model where its best span in the evidence is
+    # prose and scores at least reader_first_margin above its "no answer here"; elsewhere (but for the refusal
+    # below) the model answers. The reader's answer comes in a fraction of a second on any CPU; a lower margin
+    # leaves fewer questions to the model (sooner answers, more of them wrong), a higher one more.
     reader_first: bool = True
     reader_first_margin: float = 8.0
     # where the reader's best span scores this far below its "no answer here", the reply is a refusal at once, not

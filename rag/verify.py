@@ -43,11 +43,10 @@ or a person for 「どこ」), when a cited sentence titles it with another offi
 gives (`unnamed`: 「西口店」 answered from a row about 東口店) or no article found holds a date or fiscal year it
 states, when every cited sentence stating it names another place than one the question names, with the same suffix
 (`_of_another_place`: 日本海 asked about 東シナ海), when a cited table row is not the
-one the question names (`other_row`: 抹茶ラテ's R row asked about its Lサイズ), when it is the figure of an item of a list written
-in prose that the question does not name (`unasked_item`: 多目的ホール's price asked about the 体育館), when its short
-answer is the value
-of another column of a cited table row than the one the question names (`other_column`: ライトプラン's fee asked
-about スタンダードプラン), and last checked against the other articles
+one the question names (`other_row`: 抹茶ラテ's R row asked about its Lサイズ), when it is the figure of an item
+of a list written in prose that the question does not name (`unasked_item`: 多目的ホール's price asked about the
+体育館), when its short answer is the value of another column of a cited table row than the one the question names
+(`other_column`: ライトプラン's fee asked about スタンダードプラン), and last checked against the other articles
 retrieved (`conflicting`): when another article's sentence about the question states a different figure or date of
 the same kind, the reply says that the sources differ and cites both, with their dates, instead of choosing one.
 Before those checks, an answer stating a value its cited sentence changes to another (「午後10時から午後11時に延長」)
@@ -447,7 +446,8 @@ class Verifier:
         for citation in citations:
             if row_cells(citation.quote):  # a table's row: its columns are `other_row`'s and `other_column`'s
                 continue
-            at = [m.start() for m in re.finditer(re.escape(figure), fold_width(citation.quote))]
+            # the figure whole: 300円 is not the end of 1,300円
+            at = [m.start() for m in re.finditer(rf"(?<![0-9,.]){re.escape(figure)}", fold_width(citation.quote))]
             stating += [name for name, start, end in listed_figures(citation.quote) if any(start <= a < end for a in at)]
         named = [name for name in stating if any(gram in asked for gram in name_bigrams(same_words(name)))]
         return stating[0] if stating and not named else ""

@@ -866,3 +866,9 @@ def test_a_price_read_from_an_item_the_question_does_not_name_is_refused(tmp_pat
 def test_a_table_row_is_no_list_written_in_prose():
     row = _quoted("項目: 月額料金、ライトプラン: 3,000円、スタンダードプラン: 9,800円。")
     assert Verifier.unasked_item("3,000円", row, "月額料金はいくら？") == ""
+
+
+def test_a_figure_is_found_in_a_list_whole():
+    cited = _quoted("会議室 1時間1,300円、和室 1時間300円。")
+    assert Verifier.unasked_item("300円", cited, "和室は1時間いくら？") == ""  # not the end of 会議室's 1,300円
+    assert Verifier.unasked_item("300円", cited, "会議室は1時間いくら？") == "和室"
