@@ -187,13 +187,14 @@ class Answerer:
             return Prepared(question, notice, "", [], 0.0, [], [], None, EMPTY)
         query = standalone_query(question, history)
         k = max(self.settings.top_k, self.settings.answer_passages)
-        search = self.retriever.search(query, k=max(k, self.settings.rerank_candidates) if self.reranker else k)
+        candidates = max(k, self.settings.rerank_candidates) if self.reranker else k
+        search = self.retriever.search(query, k=candidates)
         seconds, alone = search.seconds, search if query == question else None
         if (not search.hits or search.hits[0].dense < self.settings.min_evidence) and query == question \
                 and (joined := with_previous(question, history)) != question:
             # a follow-up that leaves its topic unsaid (「前年同期と比べて何％増えたの？」) finds nothing alone: it
             # is read through the question before it
-            query, search = joined, self.retriever.search(joined, k=k)
+            query, search = joined, self.retriever.search(joined, k=candidates)
             seconds += search.seconds
         hits = search.hits
         if not hits or hits[0].dense < self.settings.min_evidence:

@@ -457,10 +457,12 @@ def amounts(text: str) -> list[Quantity]:
 
 
 # An item of a list written in prose: a name in kanji, katakana or letters (no hiragana: 「この戦役を通して」 names no
-# item), a particle or a space, a measure of one where a price is per one (「1時間」), and one figure with its unit:
-# 「会議室 1時間300円」, 「死者は1万5899人」. A leading bullet and 約 before the figure are not part of the name.
+# item), a particle or a space, a measure of one where a price is per one (「1時間」), and one figure with its unit
+# (「会議室 1時間300円」, 「死者は2万5899人」), the last item closing the sentence as it may (「ホールは1,500円です」). A
+# leading bullet and 約 before the figure are not part of the name.
 _LISTED_ITEM = re.compile(rf"^[\s\-・*]*([{KANJI}{KATAKANA}A-Za-z・]{{2,}}?)約?(?:は|が|で|の|:|\s)*"
-                          rf"(?:1[^\s0-9、,]{{1,3}}\s*)?約?[0-9][0-9,.]*(\S{{0,4}}?)(?:以上|以下|未満|前後|程度)?$")
+                          rf"(?:1[^\s0-9、,万億千]{{1,3}}\s*)?約?[0-9][0-9,.万億千]*(\S{{0,4}}?)(?:以上|以下|未満|前後|程度)?"
+                          rf"(?:です|でした|となっています|となります|である|だ)?$")
 
 
 def listed_figures(text: str) -> list[tuple[str, int, int]]:
@@ -1073,6 +1075,13 @@ _COMPARATIVES = (
     ("amount", 1, re.compile(r"多い|多かった|多く|高い|高かった|大きい|大きかった|広い|長い|重い|深い")),
     ("amount", -1, re.compile(r"少ない|少なかった|少なく|低い|低かった|安い|安かった|小さい|狭い|短い|軽い|浅い")))
 _NOT_COMPARED = re.compile(r"くない|ではない|じゃない|番目")
+
+
+def compares(question: str) -> bool:
+    """Whether `question` holds words comparing amounts or dates (「一番安い部屋」, 「最も高い」, 「先に」): it asks about
+    the whole of what it compares, not one thing it names."""
+    question = fold(question)
+    return not _NOT_COMPARED.search(question) and any(words.search(question) for _, _, words in _COMPARATIVES)
 
 
 def compared_by(question: str) -> tuple[str, int] | None:

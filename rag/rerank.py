@@ -3,7 +3,8 @@
 Retrieval ranks passages by how much they speak about the question's topic; a passage that names the same meeting
 but not its length ranks as high as the one stating 「会談は約90分に及び」. The extractive reader (rag/reader), fitted
 on JaQuAD to point at the words that answer a question or at none, tells the two apart. `ReaderReranker` reads each
-of retrieval's first candidates laid out as the evidence block shows sentences (title line, one sentence a line) and
+of retrieval's first candidates laid out as the evidence block shows sentences (title line, one sentence a line: the
+layout the reader was fitted on, whether or not the prompt shows titles) and
 gives each passage the score retrieval gave it plus `weight` times the reader's margin (its best span's score above
 "no answer here"); the sentences the model reads are then chosen from the passages so ordered (rag/evidence.py reads
 the new score as the passage's).
@@ -53,8 +54,8 @@ class ReaderReranker:
     """`reranker(question, hits, documents)`: the hits reordered by `reader_score`, each carrying its new score.
 
     Args:
-        reader: a callable giving the rag.reader.SpanReader to read with, called on first use (the reader loads in
-            about a second and is shared with the generator that answers from it).
+        reader: a callable giving the rag.reader.SpanReader to read with, called for each question (it loads the
+            reader once, in about a second, or gives the one the generator answers from).
         weight: how much one unit of the reader's margin weighs against retrieval's score (default 0.2): higher
             trusts the reader more where it and retrieval disagree.
     """
@@ -71,12 +72,20 @@ class ReaderReranker:
             reader = self.reader()
         # whatever a missing package, a damaged weights file or torch raises: retrieval's order still answers
         except Exception as exc:
-            log.warning("passages are not reranked: the extractive reader could not be loaded (%s)", exc)
+            log.warning("passages are not reranked: the extractive reader could not be loaded (%s)", exc,
+                        exc_info=True)
             self.failed = True
             return hits
-        spans = reader(question, [passage_text(h, documents) for h in hits])
+        try:
+            spans = reader(question, [passage_text(h, documents) for h in hits])
+        # a reader failing on one question (torch out of memory, a text it cannot read): that question keeps
+        # retrieval's order, as ReaderFirst leaves such a question to the model
+        except Exception:
+            log.exception("passages are not reranked for this question: the extractive reader failed")
+            return hits
         margins = {span.context: span.margin for span in spans}
-        # a passage the reader finds no words in keeps its place among the others' scores
-        scored = [h._replace(score=reader_score(h.score, margins[i], self.weight)) if i in margins else h
+        # a passage the reader finds no words in is read as one it finds the least answer in
+        least = min(margins.values(), default=0.0)
+        scored = [h._replace(score=reader_score(h.score, margins.get(i, least), self.weight))
                   for i, h in enumerate(hits)]
         return sorted(scored, key=lambda h: -h.score)

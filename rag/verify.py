@@ -135,6 +135,7 @@ from .japanese import (
     compared_by,
     compared_pair,
     compared_value,
+    compares,
     counter_form,
     country_after,
     country_before,
@@ -416,7 +417,9 @@ class Verifier:
             return Verdict(REFUSAL, True, f"the cited sentence speaks of {other}, not of the person the question names")
         if row := self.other_row(verdict.citations, question):
             return Verdict(REFUSAL, True, f"the answer is read from another row than the one of {row}")
-        if item := self.unasked_item(verdict.short_answer, verdict.citations, question):
+        # a price code computed (「会議室を5時間」: 1,500円) may equal another item's: it is checked by its calculation
+        if "(計算:" not in verdict.answer and (
+                item := self.unasked_item(verdict.short_answer, verdict.citations, question)):
             return Verdict(REFUSAL, True, f"the answer is the figure of {item}, which the question does not name")
         if column := self.other_column(verdict.short_answer, verdict.citations, question):
             # the value of the column asked, where the question names the row as well, is checked on as the answer
@@ -432,23 +435,30 @@ class Verifier:
 
     @staticmethod
     def unasked_item(short_answer: str, citations: list[Citation], question: str) -> str:
-        """The item of a list of figures written in prose (`japanese.listed_figures`) whose figure the short answer
-        is, where the question names no word of it (「多目的ホール」 of 「会議室 1時間300円、多目的ホール 1時間1,500円、
-        調理実習室 1時間800円」, asked what the 体育館 costs): the model read the figure of something the question does not
-        ask about, as `other_row` finds in a table. An item is named by any of its character bigrams (「調理室」 names
-        調理実習室). "" where the short answer is no figure of such a list (a table's row is none), or the question
-        names an item stating it."""
+        """The item of a list of prices written in prose (`japanese.listed_figures`) whose price the short answer is,
+        where the question names no word of it (「多目的ホール」 of 「会議室 1時間300円、多目的ホール 1時間1,500円、
+        調理実習室 1時間800円」, asked what the 体育館 costs): the model read the price of something the question does
+        not ask about, as `other_row` finds in a table. An item is named by any of its character bigrams (「調理室」
+        names 調理実習室), a class of customer by its price class too (「子ども」 names 小人). "" where the short answer is
+        no price of such a list (a table's row is none), a cited sentence states it otherwise than as a listed item
+        (「体育館も1時間300円です」), the question names an item stating it, or compares (「一番安い部屋」: it asks
+        about the whole list). Prices only: a list of times or counts is named by words of a kind (「土日」 for
+        土曜日, 「死者」 for 亡くなった人) a question puts otherwise."""
         figure = fold_width(short_answer.strip())
-        if not amounts(figure):
+        if not (figures := amounts(figure)) or not is_money(figures[0].unit) or compares(question):
             return ""
-        asked = squash(same_words(question))
+        asked = squash(same_words(question)) + "".join(form for word, form in PRICE_CLASSES.items() if word in question)
         stating = []
         for citation in citations:
             if row_cells(citation.quote):  # a table's row: its columns are `other_row`'s and `other_column`'s
                 continue
             # the figure whole: 300円 is not the end of 1,300円
             at = [m.start() for m in re.finditer(rf"(?<![0-9,.]){re.escape(figure)}", fold_width(citation.quote))]
-            stating += [name for name, start, end in listed_figures(citation.quote) if any(start <= a < end for a in at)]
+            listed = [(name, start, end) for name, start, end in listed_figures(citation.quote)
+                      if any(start <= a < end for a in at)]
+            if at and not listed:
+                return ""
+            stating += [name for name, _, _ in listed]
         named = [name for name in stating if any(gram in asked for gram in name_bigrams(same_words(name)))]
         return stating[0] if stating and not named else ""
 

@@ -813,7 +813,8 @@ ROOMS = "- 会議室 1時間300円、多目的ホール 1時間1,500円、調理
     (ROOMS, ["会議室", "多目的ホール"]),  # the last part says more than a figure: no item
     ("会議室 1時間300円、多目的ホール 1時間1,500円、調理実習室 1時間800円。", ["会議室", "多目的ホール", "調理実習室"]),
     ("大人 500円、小人 250円", ["大人", "小人"]),
-    ("死者は1万5899人、重軽傷者は6157人、行方不明者は2529人であると発表した。", ["死者", "重軽傷者"]),
+    ("死者は2万5899人、重軽傷者は6157人、行方不明者は2529人であると発表した。", ["死者", "重軽傷者"]),
+    ("会議室は300円、ホールは1,500円です。", ["会議室", "ホール"]),  # the last item closes the sentence
     ("水道断水約4,000戸、下水道使用制限約11,900戸", ["水道断水", "下水道使用制限"]),
     ("人口は約5万人、面積は30平方キロ。", []),  # units differ: prose, not a list
     ("会議室 1時間300円。", []),  # one item is no list
@@ -840,6 +841,8 @@ def _quoted(*sentences: str) -> list[Citation]:
     ("1時間1,500円", "ホールの料金は？", ""),
     ("2倍", "町外の人が会議室を借りると何倍？", ""),  # a figure of no item
     ("使えます", "会議室は使えますか？", ""),  # no figure
+    ("300円", "一番安い部屋は1時間いくら？", ""),  # a comparison asks about the whole list
+    ("1,500円", "最も高い部屋はいくら？", ""),
 ])
 def test_a_figure_of_a_listed_item_the_question_does_not_name(short, question, item):
     assert Verifier.unasked_item(short, _quoted("会議室 1時間300円、多目的ホール 1時間1,500円、調理実習室 1時間800円。"),
@@ -872,3 +875,17 @@ def test_a_figure_is_found_in_a_list_whole():
     cited = _quoted("会議室 1時間1,300円、和室 1時間300円。")
     assert Verifier.unasked_item("300円", cited, "和室は1時間いくら？") == ""  # not the end of 会議室's 1,300円
     assert Verifier.unasked_item("300円", cited, "会議室は1時間いくら？") == "和室"
+
+
+def test_a_listed_price_is_named_by_a_price_class_and_stated_elsewhere_stands():
+    fares = _quoted("入場料は、大人 500円、小人 250円。")
+    assert Verifier.unasked_item("250円", fares, "子どものプール入場料はいくら？") == ""  # 子ども: 小人
+    assert Verifier.unasked_item("250円", fares, "シニアの入場料はいくら？") == "小人"
+    also = _quoted("会議室 1時間300円、ホール 1時間1,500円。", "体育館も1時間300円です。")
+    assert Verifier.unasked_item("300円", also, "体育館は1時間いくら？") == ""
+
+
+def test_only_prices_are_read_as_a_listed_items():
+    """Times and counts are named by words of a kind a question puts otherwise (土日, 死者)."""
+    assert Verifier.unasked_item("9時", _quoted("開館は平日 10時、土日 9時。"), "土曜日は何時に開く？") == ""
+    assert Verifier.unasked_item("2万5899人", _quoted("死者は2万5899人、重軽傷者は6157人。"), "亡くなった人は何人？") == ""

@@ -99,3 +99,29 @@ def test_the_real_reader_puts_the_passage_that_answers_first():
 def test_the_settings_defaults():
     settings = Settings()
     assert (settings.rerank_candidates, settings.rerank_weight) == (0, 0.2)  # off: see README
+
+
+def test_a_passage_the_reader_gives_no_span_is_read_as_its_least_likely():
+    class OnlySecond(Margins):
+        def __call__(self, question, texts):
+            return [span for span in super().__call__(question, texts) if span.context == 1]
+
+    hits = [hit("meeting", MEETING, 3.0, 0), hit("length", LENGTH, 2.5, 1)]
+    ranked = ReaderReranker(lambda: OnlySecond(0.0, -10.0))("会談は？", hits, DOCUMENTS)
+    assert [(h.passage.doc_id, h.score) for h in ranked] == [("meeting", pytest.approx(1.0)),
+                                                             ("length", pytest.approx(0.5))]
+
+
+def test_a_reader_failing_on_one_question_leaves_its_order_and_reads_the_next(caplog):
+    class Flaky(Margins):
+        def __call__(self, question, texts):
+            if question == "壊れる？":
+                raise RuntimeError("out of memory")
+            return super().__call__(question, texts)
+
+    reranker = ReaderReranker(lambda: Flaky(-10.0, 5.0))
+    hits = [hit("meeting", MEETING, 3.0, 0), hit("length", LENGTH, 2.5, 1)]
+    with caplog.at_level(logging.WARNING):
+        assert reranker("壊れる？", hits, DOCUMENTS) == hits
+    assert "out of memory" in caplog.text and not reranker.failed
+    assert [h.passage.doc_id for h in reranker("会談は？", hits, DOCUMENTS)] == ["length", "meeting"]
