@@ -458,11 +458,12 @@ def amounts(text: str) -> list[Quantity]:
 
 # An item of a list written in prose: a name in kanji, katakana or letters (no hiragana: 「この戦役を通して」 names no
 # item), a particle or a space, a measure of one where a price is per one (「1時間」), and one figure with its unit
-# (「会議室 1時間300円」, 「死者は2万5899人」), the last item closing the sentence as it may (「ホールは1,500円です」). A
-# leading bullet and 約 before the figure are not part of the name.
+# (「会議室 1時間300円」, 「死者は2万5899人」), then at most a few letters of hiragana, as the last item closes its
+# sentence or goes on (「ホールは1,500円です」, 「…800円で」, 「…800円など」). A leading bullet and 約 before the figure
+# are not part of the name.
 _LISTED_ITEM = re.compile(rf"^[\s\-・*]*([{KANJI}{KATAKANA}A-Za-z・]{{2,}}?)約?(?:は|が|で|の|:|\s)*"
-                          rf"(?:1[^\s0-9、,万億千]{{1,3}}\s*)?約?[0-9][0-9,.万億千]*(\S{{0,4}}?)(?:以上|以下|未満|前後|程度)?"
-                          rf"(?:です|でした|となっています|となります|である|だ)?$")
+                          rf"(?:1[^\s0-9、,万億千]{{1,3}}\s*)?約?[0-9][0-9,.万億千]*([^\s0-9、,{HIRAGANA}]{{0,4}}?)"
+                          rf"(?:以上|以下|未満|前後|程度)?[{HIRAGANA}]{{0,8}}$")
 
 
 def listed_figures(text: str) -> list[tuple[str, int, int]]:
@@ -1077,11 +1078,16 @@ _COMPARATIVES = (
 _NOT_COMPARED = re.compile(r"くない|ではない|じゃない|番目")
 
 
+# Words that rank what a question compares (「一番安い部屋」, 「最も高い」, 「どちらが」, 「ホールの方が」, 「より安い」),
+# not an adjective said of one thing (「体育館って高い？」, 「早く予約すると」).
+_RANKING = re.compile(r"一番|いちばん|最も|もっとも|最[安高低多少大小長短]|どちら|どっち|どれが|(?:方|ほう)が"
+                      r"|より(?:安|高|多|少|大き|小さ|長|短|早|遅)")
+
+
 def compares(question: str) -> bool:
-    """Whether `question` holds words comparing amounts or dates (「一番安い部屋」, 「最も高い」, 「先に」): it asks about
-    the whole of what it compares, not one thing it names."""
-    question = fold(question)
-    return not _NOT_COMPARED.search(question) and any(words.search(question) for _, _, words in _COMPARATIVES)
+    """Whether `question` ranks what it compares (`_RANKING`): it asks about the whole of a list, not one thing it
+    names."""
+    return _RANKING.search(fold(question)) is not None
 
 
 def compared_by(question: str) -> tuple[str, int] | None:

@@ -137,6 +137,7 @@ from .japanese import (
     compared_value,
     compares,
     counter_form,
+    customer_classes,
     country_after,
     country_before,
     date_as_written,
@@ -417,7 +418,7 @@ class Verifier:
             return Verdict(REFUSAL, True, f"the cited sentence speaks of {other}, not of the person the question names")
         if row := self.other_row(verdict.citations, question):
             return Verdict(REFUSAL, True, f"the answer is read from another row than the one of {row}")
-        # a price code computed (「会議室を5時間」: 1,500円) may equal another item's: it is checked by its calculation
+        # a price code computed, its working written out, may equal another item's: the calculation checks it
         if "(計算:" not in verdict.answer and (
                 item := self.unasked_item(verdict.short_answer, verdict.citations, question)):
             return Verdict(REFUSAL, True, f"the answer is the figure of {item}, which the question does not name")
@@ -439,15 +440,15 @@ class Verifier:
         where the question names no word of it (「多目的ホール」 of 「会議室 1時間300円、多目的ホール 1時間1,500円、
         調理実習室 1時間800円」, asked what the 体育館 costs): the model read the price of something the question does
         not ask about, as `other_row` finds in a table. An item is named by any of its character bigrams (「調理室」
-        names 調理実習室), a class of customer by its price class too (「子ども」 names 小人). "" where the short answer is
-        no price of such a list (a table's row is none), a cited sentence states it otherwise than as a listed item
-        (「体育館も1時間300円です」), the question names an item stating it, or compares (「一番安い部屋」: it asks
-        about the whole list). Prices only: a list of times or counts is named by words of a kind (「土日」 for
-        土曜日, 「死者」 for 亡くなった人) a question puts otherwise."""
+        names 調理実習室), a class of customer by its price class too (「子ども」 names 小人 and 子供). "" where the short
+        answer is no price of such a list (a table's row is none), a cited sentence states it otherwise than as a
+        listed item (「体育館も1時間300円です」, or in a part the list is not read from), the question names an item
+        stating it, or ranks the items (「一番安い部屋」: it asks about the whole list). Prices only: a list of times or
+        counts is named by words of a kind (「土日」 for 土曜日, 「死者」 for 亡くなった人) a question puts otherwise."""
         figure = fold_width(short_answer.strip())
-        if not (figures := amounts(figure)) or not is_money(figures[0].unit) or compares(question):
+        if not any(is_money(q.unit) for q in amounts(figure)) or compares(question):  # 「1時間1,500円」 is a price
             return ""
-        asked = squash(same_words(question)) + "".join(form for word, form in PRICE_CLASSES.items() if word in question)
+        asked = squash(same_words(question)) + "".join(PRICE_CLASSES.get(c, c) for c in customer_classes(question))
         stating = []
         for citation in citations:
             if row_cells(citation.quote):  # a table's row: its columns are `other_row`'s and `other_column`'s
@@ -459,7 +460,8 @@ class Verifier:
             if at and not listed:
                 return ""
             stating += [name for name, _, _ in listed]
-        named = [name for name in stating if any(gram in asked for gram in name_bigrams(same_words(name)))]
+        named = [name for name in stating
+                 if any(gram in asked for gram in name_bigrams(same_words(PRICE_CLASSES.get(name, name))))]
         return stating[0] if stating and not named else ""
 
     def named_cell(self, citations: list[Citation], column: str, question: str) -> Verdict | None:

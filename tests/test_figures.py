@@ -815,6 +815,7 @@ ROOMS = "- 会議室 1時間300円、多目的ホール 1時間1,500円、調理
     ("大人 500円、小人 250円", ["大人", "小人"]),
     ("死者は2万5899人、重軽傷者は6157人、行方不明者は2529人であると発表した。", ["死者", "重軽傷者"]),
     ("会議室は300円、ホールは1,500円です。", ["会議室", "ホール"]),  # the last item closes the sentence
+    ("会議室 300円、ホール 1,500円で、予約制です。", ["会議室", "ホール"]),  # or goes on
     ("水道断水約4,000戸、下水道使用制限約11,900戸", ["水道断水", "下水道使用制限"]),
     ("人口は約5万人、面積は30平方キロ。", []),  # units differ: prose, not a list
     ("会議室 1時間300円。", []),  # one item is no list
@@ -841,8 +842,11 @@ def _quoted(*sentences: str) -> list[Citation]:
     ("1時間1,500円", "ホールの料金は？", ""),
     ("2倍", "町外の人が会議室を借りると何倍？", ""),  # a figure of no item
     ("使えます", "会議室は使えますか？", ""),  # no figure
-    ("300円", "一番安い部屋は1時間いくら？", ""),  # a comparison asks about the whole list
+    ("300円", "一番安い部屋は1時間いくら？", ""),  # ranking the items asks about the whole list
     ("1,500円", "最も高い部屋はいくら？", ""),
+    ("1,500円", "ホールの方が高い？", ""),
+    ("1,500円", "体育館って高い？1時間いくら？", "多目的ホール"),  # an adjective said of one thing ranks nothing
+    ("1時間1,500円", "体育館は1時間いくらで借りられますか？", "多目的ホール"),  # the price after its measure of one
 ])
 def test_a_figure_of_a_listed_item_the_question_does_not_name(short, question, item):
     assert Verifier.unasked_item(short, _quoted("会議室 1時間300円、多目的ホール 1時間1,500円、調理実習室 1時間800円。"),
@@ -881,6 +885,8 @@ def test_a_listed_price_is_named_by_a_price_class_and_stated_elsewhere_stands():
     fares = _quoted("入場料は、大人 500円、小人 250円。")
     assert Verifier.unasked_item("250円", fares, "子どものプール入場料はいくら？") == ""  # 子ども: 小人
     assert Verifier.unasked_item("250円", fares, "シニアの入場料はいくら？") == "小人"
+    assert Verifier.unasked_item("250円", fares, "子ども連れの大人は入場料いくら？") == "小人"  # a class as a word
+    assert Verifier.unasked_item("250円", _quoted("入場料は、大人 500円、子供 250円。"), "小学生の入場料は？") == ""
     also = _quoted("会議室 1時間300円、ホール 1時間1,500円。", "体育館も1時間300円です。")
     assert Verifier.unasked_item("300円", also, "体育館は1時間いくら？") == ""
 
