@@ -1080,7 +1080,7 @@ _NOT_COMPARED = re.compile(r"くない|ではない|じゃない|番目")
 
 # Words that rank what a question compares (「一番安い部屋」, 「最も高い」, 「どちらが」, 「ホールの方が」, 「より安い」),
 # not an adjective said of one thing (「体育館って高い？」, 「早く予約すると」).
-_RANKING = re.compile(r"一番|いちばん|最も|もっとも|最[安高低多少大小長短]|どちら|どっち|どれが|(?:方|ほう)が"
+_RANKING = re.compile(rf"{CHOICE_WORD.pattern}|一番|いちばん|最も|もっとも|最[安高低多少大小長短]|(?:方|ほう)が"
                       r"|より(?:安|高|多|少|大き|小さ|長|短|早|遅)")
 
 

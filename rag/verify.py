@@ -448,14 +448,15 @@ class Verifier:
         figure = fold_width(short_answer.strip())
         if not any(is_money(q.unit) for q in amounts(figure)) or compares(question):  # 「1時間1,500円」 is a price
             return ""
-        asked = squash(same_words(question)) + "".join(PRICE_CLASSES.get(c, c) for c in customer_classes(question))
+        # the question's words, and the price class of each class of customer it names (子ども: 小人), apart
+        asked = "\n".join([squash(same_words(question)), *(PRICE_CLASSES.get(c, c) for c in customer_classes(question))])
         stating = []
         for citation in citations:
             if row_cells(citation.quote):  # a table's row: its columns are `other_row`'s and `other_column`'s
                 continue
             # the figure whole: 300円 is not the end of 1,300円
             at = [m.start() for m in re.finditer(rf"(?<![0-9,.]){re.escape(figure)}", fold_width(citation.quote))]
-            listed = [(name, start, end) for name, start, end in listed_figures(citation.quote)
+            listed = [(name, start, end) for name, start, end in (listed_figures(citation.quote) if at else [])
                       if any(start <= a < end for a in at)]
             if at and not listed:
                 return ""
