@@ -16,6 +16,9 @@ from rag.retrieve import Retriever
 
 from .conftest import REPO
 
+# The news parts reported on, never tuned on: no tuning part may hold one of their questions.
+REPORTED = ("questions-test.jsonl", "questions-holdout.jsonl", "questions-test2.jsonl")
+
 
 def test_ranking_metrics():
     m = ranking_metrics([1, 2, None, 4])
@@ -64,7 +67,8 @@ def test_question_set_is_complete_and_its_evidence_is_in_the_corpus(name, size):
 
 def test_dev_test_and_holdout_questions_do_not_overlap():
     sets = [load_questions(REPO / "evals" / name)
-            for name in ("questions-dev.jsonl", "questions-test.jsonl", "questions-holdout.jsonl")]
+            for name in ("questions-dev.jsonl", "questions-test.jsonl", "questions-holdout.jsonl",
+                         "questions-test2.jsonl")]
     for i, one in enumerate(sets):
         for other in sets[i + 1:]:
             assert not {squash(q.question) for q in one} & {squash(q.question) for q in other}
@@ -98,8 +102,7 @@ def test_news_near_misses_are_half_unanswerable_and_hold_their_evidence_in_the_a
         assert all(any(squash(e) in text for text in texts) for e in q.evidence), q.id
         assert all(any(squash(a) in squash(e) for e in q.evidence) for a in q.answers), q.id
     # a tuning set: none of its questions is one of the parts reported on (one is also a dev question)
-    reported = {squash(q.question) for name in ("questions-test.jsonl", "questions-holdout.jsonl")
-                for q in load_questions(REPO / "evals" / name)}
+    reported = {squash(q.question) for name in REPORTED for q in load_questions(REPO / "evals" / name)}
     assert not {squash(q.question) for q in questions} & reported
 
 
@@ -111,8 +114,7 @@ def test_second_news_dev_part_holds_its_evidence_and_answers_in_the_articles_and
         assert q.answerable == bool(q.answers) == bool(q.evidence), q.id
         assert all(any(squash(e) in text for text in texts) for e in q.evidence), q.id
         assert all(any(squash(a) in text for text in texts) for a in q.answers), q.id
-    reported = {squash(q.question) for name in ("questions-test.jsonl", "questions-holdout.jsonl")
-                for q in load_questions(REPO / "evals" / name)}
+    reported = {squash(q.question) for name in REPORTED for q in load_questions(REPO / "evals" / name)}
     assert not {squash(q.question) for q in questions} & reported
 
 
@@ -128,9 +130,27 @@ def test_later_news_dev_parts_hold_their_evidence_and_answers_in_the_articles_an
         assert all(any(squash(e) in text for text in texts) for e in q.evidence), q.id
         assert all(any(squash(a) in squash(e) for e in q.evidence) for a in q.answers), q.id
         assert not q.history or [turn["role"] for turn in q.history] == ["user", "assistant"], q.id
-    reported = {squash(q.question) for name in ("questions-test.jsonl", "questions-holdout.jsonl")
-                for q in load_questions(REPO / "evals" / name)}
+    reported = {squash(q.question) for name in REPORTED for q in load_questions(REPO / "evals" / name)}
     assert not {squash(q.question) for q in questions} & reported
+
+
+def test_second_news_test_part_asks_about_every_article_and_no_question_of_another_part():
+    questions = load_questions(REPO / "evals" / "questions-test2.jsonl")
+    docs, _ = load_corpus(REPO / "corpus")
+    texts = {d.doc_id: squash(d.text) for d in docs}
+    assert len(questions) == 60 and sum(not q.answerable for q in questions) == 16
+    covered = set()
+    for q in questions:
+        assert q.answerable == bool(q.answers) == bool(q.evidence), q.id
+        assert all(any(squash(a) in squash(e) for e in q.evidence) for a in q.answers), q.id
+        for evidence in q.evidence:
+            found = [doc for doc, text in texts.items() if squash(evidence) in text]
+            assert found, (q.id, evidence)
+            covered.update(found)
+    assert covered == set(texts)
+    others = {squash(q.question) for path in (REPO / "evals").glob("questions-*.jsonl")
+              if path.name != "questions-test2.jsonl" for q in load_questions(path)}
+    assert not {squash(q.question) for q in questions} & others
 
 
 def test_bad_question_file_names_the_line(tmp_path):
