@@ -103,9 +103,11 @@ class Answerer:
         self.generator = generator
         self.settings = settings
         self.ranker = SentenceRanker()
-        # the generator's own reader where it answers from one (ReaderFirst), else one loaded for the reranking
-        self.reranker = ReaderReranker(lambda: getattr(generator, "reader", None) or shared_reader(settings.threads),
-                                       settings.rerank_weight) if settings.rerank_candidates > 0 else None
+        # the reader of the generator answering now where it answers from one (ReaderFirst; a generator set later,
+        # as a replay sets one, included), else one loaded for the reranking
+        self.reranker = ReaderReranker(
+            lambda: getattr(self.generator, "reader", None) or shared_reader(settings.threads),
+            settings.rerank_weight) if settings.rerank_candidates > 0 else None
         self.verify = Verifier(retriever.index.documents, settings.min_support, settings.min_coverage,
                                settings.near_chars, settings.min_typed_coverage, settings.min_backing_coverage)
 

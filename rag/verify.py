@@ -188,6 +188,8 @@ QUOTED_ANSWER = re.compile(r"記事には「(.*)」とあります。")
 _MARKERS = re.compile(r"\[\d+\]")
 FIGURES_ONLY = "資料に答えそのものは書かれておらず、計算の結果を確かめられませんでした。もとになる数値:"
 CONFLICT = "資料によって記載が異なります。"
+# What an answer computed by code writes before its working (「2,640円です。(計算: 1,320円 × 2 = 2,640円)」).
+WORKING_SHOWN = "(計算:"
 # Where a table row holds several values of the asked kind and the question says which of them it asks for by no word
 # of a column's name (`Verifier.unpicked_column`): the row is shown, and the reader picks.
 UNPICKED = "資料の表には区分ごとに異なる値があり、質問がどれを指すか決められませんでした。該当する行:"
@@ -419,7 +421,7 @@ class Verifier:
         if row := self.other_row(verdict.citations, question):
             return Verdict(REFUSAL, True, f"the answer is read from another row than the one of {row}")
         # a price code computed, its working written out, may equal another item's: the calculation checks it
-        if "(計算:" not in verdict.answer and (
+        if WORKING_SHOWN not in verdict.answer and (
                 item := self.unasked_item(verdict.short_answer, verdict.citations, question)):
             return Verdict(REFUSAL, True, f"the answer is the figure of {item}, which the question does not name")
         if column := self.other_column(verdict.short_answer, verdict.citations, question):

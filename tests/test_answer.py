@@ -807,3 +807,25 @@ def test_the_reader_reorders_retrievals_candidates_before_the_evidence_is_chosen
     assert given == [(question, len(retrieved))] and len(retrieved) > 2
     assert [h.passage.passage_id for h in prepared.hits] == [h.passage.passage_id for h in retrieved[::-1][:2]]
     assert {e.doc_id for e in prepared.evidence} <= {h.passage.doc_id for h in prepared.hits}
+
+
+def test_the_reranker_reads_with_the_reader_of_the_generator_answering_now(make):
+    """A generator set after the Answerer is built (a replay sets one) lends its reader to the reranking, so that
+    no second copy is loaded."""
+    answerer = make(ExtractiveGenerator(), rerank_candidates=6, top_k=2, answer_passages=2)
+    read_by = []
+
+    class Reading:
+        def __init__(self, name):
+            self.name = name
+
+        def __call__(self, question, texts):
+            read_by.append(self.name)
+            return []
+
+    class WithReader(ExtractiveGenerator):
+        reader = Reading("now")
+
+    answerer.generator = WithReader()
+    answerer.prepare("清水寺の本堂の舞台は何本の柱で支えられている？")
+    assert read_by == ["now"]
