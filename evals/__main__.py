@@ -1,4 +1,5 @@
-"""Command line: `python -m evals retrieval | jsquad | answers | evidence | load | scale | update | short-answer`."""
+"""Command line: `python -m evals retrieval | jsquad | answers | steps | evidence | load | scale | update |
+short-answer`."""
 
 from __future__ import annotations
 
@@ -138,6 +139,32 @@ def cmd_answers(args) -> int:
     markdown = write_markdown(out, path.with_suffix(".md"))
     print(report.table({"answers": result["summary"]}, list(result["summary"])))
     print(f"report: {path} and {markdown}")
+    return 0
+
+
+def cmd_steps(args) -> int:
+    from rag.service import open_answerer, open_retriever
+
+    from .questions import load_questions
+    from .replay import replayed
+    from .steps import COLUMNS, StepEffects
+
+    settings = _settings(args)
+    questions = load_questions(args.questions)
+    if args.limit:
+        questions = questions[:args.limit]
+    steps = [s.strip() for s in args.steps.split(",") if s.strip()] if args.steps else None
+    answerer = open_answerer(settings.replace(generator="extractive"), open_retriever(settings))
+    answerer.generator = replayed(args.replay, settings)
+    effects = StepEffects(answerer, steps) if steps is not None else StepEffects(answerer)
+    result = effects(questions)
+    out = {"kind": "steps", "questions_file": str(args.questions), "replayed_from": args.replay,
+           "settings": vars(settings), **result}
+    path = report.write_json(out, args.out)
+    print(f"each verification step switched off in turn, {len(questions)} questions of {args.questions}")
+    shipped = {**dict.fromkeys(COLUMNS, ""), **result["shipped"]}  # nothing switched off: nothing to compare
+    print(report.table({"shipped": shipped, **result["steps"]}, COLUMNS))
+    print(f"report: {path}")
     return 0
 
 
@@ -467,6 +494,19 @@ def main(argv: list[str] | None = None) -> int:
                    help="score the model replies recorded in an earlier answer report instead of running the model")
     p.add_argument("--out", default="reports/answers.json")
     p.set_defaults(func=cmd_answers)
+
+    p = sub.add_parser("steps", help="what each verification step changes: the recorded replies of an answer report "
+                                     "checked again with each step switched off in turn")
+    p.add_argument("--questions", default="evals/questions-dev.jsonl")
+    p.add_argument("--index", help="index folder (default: settings)")
+    p.add_argument("--corpus", help="corpus folder (default: settings)")
+    p.add_argument("--limit", type=int, default=0, help="only the first N questions (0: all)")
+    p.add_argument("--replay", metavar="REPORT", required=True,
+                   help="the answer report whose recorded model replies are checked again")
+    p.add_argument("--steps", help="comma-separated steps to switch off, one at a time (default: every step of "
+                                   "rag.verify.Verifier.STEPS)")
+    p.add_argument("--out", default="reports/steps.json")
+    p.set_defaults(func=cmd_steps)
 
     p = sub.add_parser("prefill", help="time to the first token for the settings and a changed copy, asked in turn")
     _question_run_arguments(p, "evals/questions-test.jsonl", limit=30)

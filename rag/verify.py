@@ -2,7 +2,7 @@
 
 Nothing the model writes is taken on trust. Its reply is first located in the passages (`Claim`): the sentences
 its answer cites by number, or verbatim quotes; the short answer (要点) as a passage spells it. Then the rules of
-`Verifier.rules` run in order, and the first that gives a verdict decides:
+`Verifier.RULES` run in order, and the first that gives a verdict decides:
 
 1. `computed_answer`: the model's sentence stating a figure no passage holds, when code derives it from the shown
    figures (rag/arithmetic.py); it stands with the calculation written out. Where the model wrote its working out
@@ -37,27 +37,48 @@ A year the model puts before a date that the passages state without one (「2023
 is taken off first: the model supplies years from what it knows, and the date itself is the passages'. A time of day
 is read as the sentences the reply cites write it (「7:00」 citing 「午前7時に変更」: `times_as_written`).
 
-An answer that stands is refused when its short answer is of another kind than asked (`of_another_kind`: a date
-or a person for 「どこ」), when a cited sentence titles it with another office than the one whose holder is asked for
-(`_of_another_office`: 「ラブロフ外相」 for 「国防相は誰」), when an article it cites does not hold a name the question
-gives (`unnamed`: 「西口店」 answered from a row about 東口店) or no article found holds a date or fiscal year it
-states, when every cited sentence stating it names another place than one the question names, with the same suffix
-(`_of_another_place`: 日本海 asked about 東シナ海), when a cited table row is not the
-one the question names (`other_row`: 抹茶ラテ's R row asked about its Lサイズ), when it is the figure of an item
-of a list written in prose that the question does not name (`unasked_item`: 多目的ホール's price asked about the
-体育館), when its short answer is the value of another column of a cited table row than the one the question names
-(`other_column`: ライトプラン's fee asked about スタンダードプラン), and last checked against the other articles
-retrieved (`conflicting`): when another article's sentence about the question states a different figure or date of
-the same kind, the reply says that the sources differ and cites both, with their dates, instead of choosing one.
-Before those checks, an answer stating a value its cited sentence changes to another (「午後10時から午後11時に延長」)
-states the new one (`_in_force`).
+Every verdict a rule gives then passes the checks of `Verifier.CHECKS`, in this order; each gives it back, another
+answer in its place, or a refusal, which ends the checking:
+
+- `asked_part`: the short answer cut to what the question asks for, or read from the answer sentence.
+- `value_in_force`: a value its cited sentence changes to another (「午後10時から午後11時に延長」) stated as the new one.
+- `difference`: asked by how much a figure rose or fell, the difference of the two figures a cited sentence states
+  as before and after the change, written out.
+- `asked_kind`: refused when its short answer is of another kind than asked (`of_another_kind`: a date or a person
+  for 「どこ」).
+- `asked_country`: asked for one country's office holder, refused when a cited sentence names the short answer as
+  another country's, unless one titles a person with the asked country's office: that person answers.
+- `asked_office`: refused when a cited sentence titles it with another office than the one whose holder is asked for
+  (「ラブロフ外相」 for 「国防相は誰」).
+- `names_held`: refused when an article it cites does not hold a name the question gives (`unnamed`: 「西口店」
+  answered from a row about 東口店) or no article found holds a date or fiscal year it states.
+- `named_place`: refused when every cited sentence stating it names another place than one the question names, with
+  the same suffix (日本海 asked about 東シナ海).
+- `named_person`: refused when its sentences speak of another person than the one the question names.
+- `named_row`: refused when a cited table row is not the one the question names (抹茶ラテ's R row asked about its
+  Lサイズ).
+- `named_item`: refused when it is the figure of an item of a list written in prose that the question does not name
+  (多目的ホール's price asked about the 体育館).
+- `named_column`: where its short answer is the value of another column of a cited table row than the one the
+  question names (ライトプラン's fee asked about スタンダードプラン), the named column's value answers if the question
+  names the row as well; else refused.
+- `asked_period`: refused when it is an amount for another period than asked (a month's fee asked for a year's).
+- `picked_column`: where a cited row holds several values of the asked kind and the question picks none, the row is
+  shown and the reader picks (counted as a refusal).
+- `sources_agree`: checked against the other articles retrieved: when another article's sentence about the question
+  states a different figure or date of the same kind, the reply says that the sources differ and cites both, with
+  their dates, instead of choosing one.
+
+Steps are switched off by name (`Verifier(skip=...)`, `Verifier.without`) to measure what each changes on a question
+set: `python -m evals steps`.
 """
 
 from __future__ import annotations
 
+import copy
 import logging
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import NamedTuple
 
@@ -242,6 +263,7 @@ class Claim:
     related: list[Hit] = ()  # every passage retrieved, the shown ones first: where another source may disagree
     invented_key: bool = False  # the model wrote a short answer (要点) that no shown passage holds
     option: str = ""  # the option of a choice question (「洞穴と深海のどっち」) the model named, as the question spells it
+    located: Sequence[str] = ()  # names the deciding rule found itself, each in its own article (a comparison's options)
 
     @property
     def passages(self) -> list[Passage]:
@@ -345,17 +367,49 @@ class Verifier:
             enough to keep out words found anywhere in the articles (a byline's name for 「首相は誰」).
     """
 
+    # The rules, in order: the first that gives a verdict decides (the module's docstring, 1-8).
+    RULES = ("computed_answer", "compared_options", "chosen_option", "model_answer", "short_answer", "agreed_sentence",
+             "typed_answer", "figures")
+    # The rules that decide from the shown passages alone, before the model writes (`before_reply`), in order.
+    BEFORE_REPLY = ("compared_options", "counted_total", "changed_rate", "price_per_one")
+    # The checks every verdict a rule gives passes, in order (`_checked`, each a `check_<name>` method): each gives the
+    # verdict back, another answer in its place, or a refusal, which ends the checking.
+    CHECKS = ("asked_part", "value_in_force", "difference", "asked_kind", "asked_country", "asked_office", "names_held",
+              "named_place", "named_person", "named_row", "named_item", "named_column", "asked_period",
+              "picked_column", "sources_agree")
+    # The step before the model: the passages shown are those of the articles naming what the question names.
+    PREPARE = ("naming",)
+    STEPS = tuple(dict.fromkeys(RULES + BEFORE_REPLY + CHECKS + PREPARE))
+
     def __init__(self, documents: Mapping | None = None, min_support: float = 0.6, min_coverage: float = 0.5,
-                 near_chars: int = 100, min_typed_coverage: float = 0.7, min_backing_coverage: float = 0.25):
+                 near_chars: int = 100, min_typed_coverage: float = 0.7, min_backing_coverage: float = 0.25,
+                 skip: Iterable[str] = ()):
         self.documents = documents or {}
         self.min_support = min_support
         self.min_coverage = min_coverage
         self.near_chars = near_chars
         self.min_typed_coverage = min_typed_coverage
         self.min_backing_coverage = min_backing_coverage
-        self.rules: list[Callable[[Claim], Verdict | None]] = [
-            self.computed_answer, self.compared_options, self.chosen_option, self.model_answer, self.short_answer,
-            self.agreed_sentence, self.typed_answer, self.figures]
+        self.skip = self.named_steps(skip)
+
+    @classmethod
+    def named_steps(cls, names: Iterable[str]) -> frozenset[str]:
+        """`names` as a set, each a step of `STEPS` (else ValueError, naming them)."""
+        names = frozenset(names)
+        if unknown := sorted(names - set(cls.STEPS)):
+            raise ValueError(f"unknown verification step(s) {', '.join(unknown)}; the steps are: "
+                             f"{', '.join(cls.STEPS)}")
+        return names
+
+    def without(self, *steps: str) -> Verifier:
+        """This verifier with `steps` (names of `STEPS`) switched off as well: what each step changes is measured
+        so (`python -m evals steps`)."""
+        other = copy.copy(self)
+        other.skip = self.skip | self.named_steps(steps)
+        return other
+
+    def _on(self, names: Sequence[str]) -> list[str]:
+        return [name for name in names if name not in self.skip]
 
     def __call__(self, reply: str, shown: list[Hit], question: str, evidence: list[Evidence] = (),
                  related: list[Hit] = ()) -> Verdict:
@@ -364,76 +418,138 @@ class Verifier:
             return self.refusal(question, list(related) or list(shown), "the passages do not answer the question")
         claim = self.claim(parsed, shown, question, evidence)
         claim.related = list(related) or list(shown)
-        for rule in self.rules:
-            if (verdict := rule(claim)) is not None:
-                # the options a comparison located, each in its own article, are names no one article need hold
-                located = listed_options(question) if rule == self.compared_options else []
-                return self._checked(verdict, claim, located)
+        for name in self._on(self.RULES):
+            if (verdict := getattr(self, name)(claim)) is not None:
+                return self._checked(verdict, claim, name)
         reason = "the answer is not backed by the quoted passages" if claim.citations else \
             "no quote could be found in the passages"
         return self.refusal(question, claim.related, reason)
 
     def before_reply(self, shown: list[Hit], question: str, evidence: list[Evidence] = (),
                      related: list[Hit] = ()) -> Verdict | None:
-        """The verdict code reaches from the shown passages alone, before the model writes (a comparison of the
-        options' figures, `compared_options`), checked as any other (a refusal too: the rules would reach it after
-        the model's reply as well); None when it needs the model's reply."""
+        """The verdict code reaches from the shown passages alone, before the model writes (`BEFORE_REPLY`: a
+        comparison of the options' figures, a total, a rate of change, a price for one), checked as any other (a
+        refusal too: the rules would reach it after the model's reply as well); None when it needs the model's
+        reply."""
         claim = Claim(question, "", expected_answer(question), shown, [], None, list(evidence))
         claim.related = list(related) or list(shown)
-        if (verdict := self.compared_options(claim)) is not None:
-            return self._checked(verdict, claim, listed_options(question))
-        if (verdict := self.counted_total(claim)) is not None:
-            return self._checked(verdict, claim)
-        if (verdict := self.changed_rate(claim)) is not None:
-            return self._checked(verdict, claim)
-        if (verdict := self.price_per_one(claim)) is not None:
-            return self._checked(verdict, claim)
+        for name in self._on(self.BEFORE_REPLY):
+            if (verdict := getattr(self, name)(claim)) is not None:
+                return self._checked(verdict, claim, name)
         return None
 
-    def _checked(self, verdict: Verdict, claim: Claim, located: Sequence[str] = ()) -> Verdict:
-        """A rule's verdict with its short answer and the value in force, then refused if its short answer is of
-        another kind than asked, a person of another country or office than asked, or the cited articles do not hold
-        the names or dates the question gives (but the names the rule `located` itself), or its sentences speak of
-        another place or person than the question names, or it is read from another row of a table (`other_row`),
-        an item of a list the question does not name (`unasked_item`) or another column of the row than the question
-        names (where it names the row too, that column's value answers instead: `named_cell`), or told apart from a
-        source that states otherwise (`conflicting`)."""
-        question = claim.question
-        verdict = self._difference(self._in_force(self._with_short_answer(verdict, question), question), question)
-        if verdict.refused:
-            return verdict
-        if of_another_kind(verdict.short_answer, question):
+    def _checked(self, verdict: Verdict, claim: Claim, rule: str) -> Verdict:
+        """The verdict of `rule` through every check of `CHECKS` in turn, until one refuses it."""
+        # the options a comparison located, each in its own article, are names no one article need hold
+        claim.located = listed_options(claim.question) if rule == "compared_options" else []
+        for name in self._on(self.CHECKS):
+            verdict = getattr(self, f"check_{name}")(verdict, claim)
+            if verdict.refused:
+                return verdict
+        return verdict
+
+    # --- the checks, in order ----------------------------------------------------------------------------------
+
+    def check_asked_part(self, verdict: Verdict, claim: Claim) -> Verdict:
+        """The short answer cut to what the question asks for, or read from the answer sentence (`_with_short_answer`)."""
+        return self._with_short_answer(verdict, claim.question)
+
+    def check_value_in_force(self, verdict: Verdict, claim: Claim) -> Verdict:
+        """The value a cited sentence changes another to, not the old one (`_in_force`)."""
+        return self._in_force(verdict, claim.question)
+
+    def check_difference(self, verdict: Verdict, claim: Claim) -> Verdict:
+        """Asked by how much a figure changed, the difference of the two it changed between (`_difference`)."""
+        return self._difference(verdict, claim.question)
+
+    @staticmethod
+    def check_asked_kind(verdict: Verdict, claim: Claim) -> Verdict:
+        """Refused when the short answer is of another kind than asked (`of_another_kind`: a date for 「どこ」)."""
+        if of_another_kind(verdict.short_answer, claim.question):
             return Verdict(REFUSAL, True, "the answer is not of the kind the question asks for")
-        # asked one country's office holder, the person a cited sentence so titles answers, checked as any other
-        if (whose := self._of_another_country(verdict, question)) and (
-                verdict := self._office_holder(verdict, question)) is None:
+        return verdict
+
+    def check_asked_country(self, verdict: Verdict, claim: Claim) -> Verdict:
+        """Asked one country's office holder, refused when a cited sentence names the short answer as another
+        country's, unless one titles a person with the asked country's office: that person answers, checked on as
+        any other answer (`_of_another_country`, `_office_holder`)."""
+        if not (whose := self._of_another_country(verdict, claim.question)):
+            return verdict
+        if (holder := self._office_holder(verdict, claim.question)) is None:
             return Verdict(not_spoken_of([whose]), True, f"the answer is of another country than {whose}")
-        if office := self._of_another_office(verdict, question):
+        return holder
+
+    def check_asked_office(self, verdict: Verdict, claim: Claim) -> Verdict:
+        """Refused when a cited sentence titles the short answer with another office than asked
+        (`_of_another_office`: 「ラブロフ外相」 for 「国防相は誰」)."""
+        if office := self._of_another_office(verdict, claim.question):
             return Verdict(REFUSAL, True, f"the answer holds another office ({office}) than the question asks for")
-        if missing := self.unnamed(verdict, question, [h.passage.doc_id for h in claim.related], located):
-            # the reader learns which of the names or dates asked about the documents do not speak of, as asked
-            missing = [date_as_written(words, question) for words in missing]
+        return verdict
+
+    def check_names_held(self, verdict: Verdict, claim: Claim) -> Verdict:
+        """Refused when a cited article does not hold a name the question gives, or no article found a date it
+        states (`unnamed`); the reply names them, as the reader asked them."""
+        if missing := self.unnamed(verdict, claim.question, [h.passage.doc_id for h in claim.related],
+                                   claim.located):
+            missing = [date_as_written(words, claim.question) for words in missing]
             return Verdict(not_spoken_of(missing), True, f"the cited articles do not name {'、'.join(missing)}")
-        if other := self._of_another_place(verdict, question):
+        return verdict
+
+    def check_named_place(self, verdict: Verdict, claim: Claim) -> Verdict:
+        """Refused when every cited sentence stating the answer names another place than the question, with the
+        same suffix (`_of_another_place`: 日本海 asked about 東シナ海)."""
+        if other := self._of_another_place(verdict, claim.question):
             return Verdict(REFUSAL, True, f"the cited sentence speaks of {other}, not of the place the question names")
-        if other := self._of_another_person(verdict, question):
-            return Verdict(REFUSAL, True, f"the cited sentence speaks of {other}, not of the person the question names")
-        if row := self.other_row(verdict.citations, question):
+        return verdict
+
+    def check_named_person(self, verdict: Verdict, claim: Claim) -> Verdict:
+        """Refused when the cited sentences speak of another person than the question names
+        (`_of_another_person`)."""
+        if other := self._of_another_person(verdict, claim.question):
+            return Verdict(REFUSAL, True,
+                           f"the cited sentence speaks of {other}, not of the person the question names")
+        return verdict
+
+    def check_named_row(self, verdict: Verdict, claim: Claim) -> Verdict:
+        """Refused when a cited table row is not the one the question names (`other_row`)."""
+        if row := self.other_row(verdict.citations, claim.question):
             return Verdict(REFUSAL, True, f"the answer is read from another row than the one of {row}")
-        # a price code computed, its working written out, may equal another item's: the calculation checks it
+        return verdict
+
+    def check_named_item(self, verdict: Verdict, claim: Claim) -> Verdict:
+        """Refused when the short answer is the figure of an item of a prose list that the question does not name
+        (`unasked_item`); not a price code computed, its working written out, which may equal another item's."""
         if WORKING_SHOWN not in verdict.answer and (
-                item := self.unasked_item(verdict.short_answer, verdict.citations, question)):
+                item := self.unasked_item(verdict.short_answer, verdict.citations, claim.question)):
             return Verdict(REFUSAL, True, f"the answer is the figure of {item}, which the question does not name")
-        if column := self.other_column(verdict.short_answer, verdict.citations, question):
-            # the value of the column asked, where the question names the row as well, is checked on as the answer
-            if (cell := self.named_cell(verdict.citations, column, question)) is None:
-                return Verdict(REFUSAL, True, f"the answer is read from another column than {column}")
-            verdict = cell
-        if period := self.other_period(verdict.short_answer, verdict.citations, question):
+        return verdict
+
+    def check_named_column(self, verdict: Verdict, claim: Claim) -> Verdict:
+        """Where the short answer is the value of another column of a cited row than the question names
+        (`other_column`), the value of the column named answers if the question names the row too (`named_cell`),
+        else the answer is refused."""
+        if not (column := self.other_column(verdict.short_answer, verdict.citations, claim.question)):
+            return verdict
+        if (cell := self.named_cell(verdict.citations, column, claim.question)) is None:
+            return Verdict(REFUSAL, True, f"the answer is read from another column than {column}")
+        return cell
+
+    def check_asked_period(self, verdict: Verdict, claim: Claim) -> Verdict:
+        """Refused when the short answer is an amount for another period than asked (`other_period`)."""
+        if period := self.other_period(verdict.short_answer, verdict.citations, claim.question):
             return Verdict(REFUSAL, True, f"the answer is an amount for one {period}, not the period asked for")
-        if row := self.unpicked_column(verdict.short_answer, verdict.citations, question):
+        return verdict
+
+    def check_picked_column(self, verdict: Verdict, claim: Claim) -> Verdict:
+        """Where a cited row holds several values of the asked kind and the question picks none (`unpicked_column`),
+        the row is shown and the reader picks: the question counts as refused."""
+        if row := self.unpicked_column(verdict.short_answer, verdict.citations, claim.question):
             return Verdict(f"{UNPICKED}「{row.quote}」[{row.n}]", True,
                            "the question picks none of the cited row's values", [row])
+        return verdict
+
+    def check_sources_agree(self, verdict: Verdict, claim: Claim) -> Verdict:
+        """Where another article states otherwise, a reply that the sources differ, citing both (`conflicting`)."""
         return self.conflicting(verdict, claim)
 
     @staticmethod
@@ -1008,7 +1124,7 @@ class Verifier:
         the article asked about. All of them where none does, or the question lists options to compare, each
         named in its own article."""
         names = names_in(question)
-        if not names or _offers_options(question):
+        if not names or _offers_options(question) or "naming" in self.skip:
             return hits
         texts = {h.passage.doc_id: self._naming_text(h.passage.doc_id, f"{h.passage.title}\n{h.passage.text}")
                  for h in hits}

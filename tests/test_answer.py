@@ -1,5 +1,6 @@
 """The answering pipeline around the model: grounding, citations, refusals and bad input."""
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -482,6 +483,46 @@ def test_an_answer_from_a_sentence_about_another_sea_than_asked_is_refused():
     assert verdict.reason == "the cited sentence speaks of 日本海, not of the place the question names"
     verdict = Verifier()(reply, [hit], "露中の海軍が日本海で潜水艦の共同パトロールをしたのはいつ？", evidence)
     assert (verdict.answer, verdict.short_answer, verdict.refused) == ("8月28日です。[1]", "8月28日", False)
+
+
+def test_a_step_of_verification_switched_off_lets_through_what_it_refuses():
+    hit, evidence = _one_article("露中海軍は8月28日、日本海で潜水艦の共同パトロールを実施した。", "東シナ海では爆撃機が飛行した。")
+    reply = "回答: 8月28日です。[1]\n要点: 8月28日"
+    question = "露中の海軍が東シナ海で潜水艦の共同パトロールをしたのはいつ？"
+    shipped = Verifier()
+    without = shipped.without("named_place")
+    assert shipped(reply, [hit], question, evidence).reason == \
+        "the cited sentence speaks of 日本海, not of the place the question names"
+    verdict = without(reply, [hit], question, evidence)
+    assert (verdict.answer, verdict.short_answer, verdict.refused) == ("8月28日です。[1]", "8月28日", False)
+    assert (shipped.skip, without.skip) == (frozenset(), {"named_place"})
+    # rules switched off give no verdict, and the next in order decides: here the cited sentence itself (rule 6)
+    verdict = Verifier(skip=["model_answer", "short_answer", "named_place"])(reply, [hit], question, evidence)
+    assert (verdict.answer, verdict.short_answer, verdict.refused) == (
+        "記事には「露中海軍は8月28日、日本海で潜水艦の共同パトロールを実施した。」とあります。[1]", "8月28日", False)
+    # and the checks read whatever rule decides
+    assert Verifier(skip=["model_answer"])(reply, [hit], question, evidence).refused
+
+
+def test_an_unknown_step_of_verification_is_refused_naming_the_steps():
+    with pytest.raises(ValueError, match=r"^unknown verification step\(s\) named_plaice; the steps are: "
+                                         r"computed_answer, compared_options, "):
+        Verifier(skip=["named_plaice"])
+    with pytest.raises(ValueError, match="named_plaice"):
+        Verifier().without("named_place", "named_plaice")
+
+
+def test_every_step_of_verification_is_a_method_and_the_checks_are_documented_in_their_order():
+    import rag.verify
+
+    verifier = Verifier()
+    for name in Verifier.RULES + Verifier.BEFORE_REPLY + Verifier.PREPARE:
+        assert callable(getattr(verifier, name)), name
+    for name in Verifier.CHECKS:
+        assert callable(getattr(verifier, f"check_{name}")), name
+    assert set(Verifier.STEPS) == {*Verifier.RULES, *Verifier.BEFORE_REPLY, *Verifier.CHECKS, *Verifier.PREPARE}
+    documented = re.findall(r"^- `([a-z_]+)`:", rag.verify.__doc__, re.MULTILINE)
+    assert tuple(documented) == Verifier.CHECKS
 
 
 def test_an_answer_the_cited_sentence_titles_with_another_office_than_asked_is_refused():

@@ -402,3 +402,51 @@ def test_a_corpus_the_index_was_not_built_from_is_refused_naming_index(tmp_path:
                                        f"{tmp_path / 'notices'}; index {tmp_path / 'notices'} into another folder "
                                        f"(--index), or delete {index} first to replace it\n")
     assert not (tmp_path / "out.json").exists()
+
+
+def test_the_runs_with_a_step_switched_off_are_compared_question_by_question():
+    from evals.steps import compare_runs
+
+    def row(id_, answerable, correct, refused, answer="", citations=(), short_answer=""):
+        return {"id": id_, "answerable": answerable, "correct": correct, "refused": refused, "answer": answer,
+                "citations": list(citations), "short_answer": short_answer}
+
+    shipped = [row("a", True, True, False, "333メートルです。"), row("b", True, False, True),
+               row("c", False, False, True), row("d", False, False, False, "1958年です。"),
+               row("e", True, True, False, "139本です。", ["k#1"]),
+               row("f", True, True, False, "高さは333メートルです。", ["t#0"], "333メートル")]
+    without = [row("a", True, False, True), row("b", True, True, False, "778年です。"),
+               row("c", False, False, False, "333メートルです。"), row("d", False, False, True),
+               row("e", True, True, False, "139本です。", ["k#1", "k#2"]),
+               row("f", True, True, False, "高さは333メートルです。", ["t#0"], "高さは333メートル")]
+    assert compare_runs(shipped, without) == {"changed": 6, "earns": 1, "costs": 1, "refuses": 1, "answers": 1}
+    assert compare_runs(shipped, shipped) == {"changed": 0, "earns": 0, "costs": 0, "refuses": 0, "answers": 0}
+    with pytest.raises(ValueError, match="not over the same questions"):
+        compare_runs(shipped, without[::-1])
+
+
+def test_each_step_of_verification_is_measured_switched_off_and_the_answerer_keeps_its_own(index, embedder, settings):
+    from evals.replay import RecordedGenerator
+    from evals.steps import StepEffects
+    from rag.answer import Answerer
+
+    replies = {"東京タワーの高さは何メートル？": "回答: 333メートルです。[1]\n要点: 333メートル",
+               "東京スカイツリーの高さは何メートル？": "回答: 333メートルです。[1]\n要点: 333メートル",
+               "東京タワーを設計したのはどこの会社？": "回答: 1958年です。[1]\n要点: 1958年"}
+    answerer = Answerer(Retriever(index, embedder), RecordedGenerator(replies), settings.replace(reader_first=False))
+    shipped = answerer.verify
+    questions = [Question("a", "東京タワーの高さは何メートル？", ["333メートル"], ["高さは333メートル"]),
+                 Question("b", "東京スカイツリーの高さは何メートル？", answerable=False),
+                 Question("c", "東京タワーを設計したのはどこの会社？", answerable=False)]
+    result = StepEffects(answerer, ["names_held", "asked_kind", "named_place"])(questions)
+    figures = {"accuracy": 1.0, "false_ref": 0.0, "citations": 1.0}
+    assert result["shipped"] == {**figures, "refusals": 1.0}
+    unchanged = {"changed": 0, "earns": 0, "costs": 0, "refuses": 0, "answers": 0}
+    # the name no article holds (スカイツリー), and a year given where a place is asked for, each refused by one step
+    assert result["steps"] == {
+        "names_held": {**unchanged, "changed": 1, "refuses": 1, **figures, "refusals": 0.5},
+        "asked_kind": {**unchanged, "changed": 1, "refuses": 1, **figures, "refusals": 0.5},
+        "named_place": {**unchanged, **figures, "refusals": 1.0}}
+    assert answerer.verify is shipped and shipped.skip == frozenset()
+    with pytest.raises(ValueError, match="unknown verification step"):
+        StepEffects(answerer, ["names"])
