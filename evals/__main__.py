@@ -143,25 +143,38 @@ def cmd_answers(args) -> int:
 
 
 def cmd_steps(args) -> int:
+    from rag.generate.factory import reader_first
     from rag.service import open_answerer, open_retriever
+    from rag.verify import Verifier
 
     from .questions import load_questions
-    from .replay import replayed
+    from .replay import RecordedGenerator
     from .steps import COLUMNS, StepEffects
 
-    settings = _settings(args)
+    steps = list(Verifier.STEPS)
+    if args.steps is not None:
+        steps = [s.strip() for s in args.steps.split(",") if s.strip()]
+        if not steps:
+            raise ValueError("--steps names no step; leave it out to switch off every step in turn")
+        try:
+            Verifier.named_steps(steps)
+        except ValueError as exc:
+            raise ValueError(f"--steps: {exc}") from None
     questions = load_questions(args.questions)
     if args.limit:
         questions = questions[:args.limit]
-    steps = [s.strip() for s in args.steps.split(",") if s.strip()] if args.steps else None
+    recorded = RecordedGenerator.from_report(args.replay)
+    if missing := [q.question for q in questions if q.question not in recorded.replies]:
+        raise ValueError(f"{args.replay} records no reply to {len(missing)} question(s) of {args.questions}, the "
+                         f"first {missing[0]!r}: give the report of a run over that question file")
+    settings = _settings(args)
     answerer = open_answerer(settings.replace(generator="extractive"), open_retriever(settings))
-    answerer.generator = replayed(args.replay, settings)
-    effects = StepEffects(answerer, steps) if steps is not None else StepEffects(answerer)
-    result = effects(questions)
+    answerer.generator = reader_first(recorded, settings)  # as a live run answers: the reader first, where it is on
+    result = StepEffects(answerer, steps)(questions)
     out = {"kind": "steps", "questions_file": str(args.questions), "replayed_from": args.replay,
            "settings": vars(settings), **result}
     path = report.write_json(out, args.out)
-    print(f"each verification step switched off in turn, {len(questions)} questions of {args.questions}")
+    print(f"{len(steps)} verification step(s) switched off in turn, {len(questions)} questions of {args.questions}")
     shipped = {**dict.fromkeys(COLUMNS, ""), **result["shipped"]}  # nothing switched off: nothing to compare
     print(report.table({"shipped": shipped, **result["steps"]}, COLUMNS))
     print(f"report: {path}")

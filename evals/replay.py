@@ -32,9 +32,12 @@ class RecordedGenerator(Generator):
 
     @classmethod
     def from_report(cls, path: str | Path) -> RecordedGenerator:
-        report = json.loads(Path(path).read_text(encoding="utf-8"))
-        rows = report["rows"] if "rows" in report else report["answers"]["rows"]  # a JSQuAD report nests them
-        return cls({row["question"]: row.get("model_reply", "") for row in rows})
+        try:
+            report = json.loads(Path(path).read_text(encoding="utf-8"))
+            rows = report["rows"] if "rows" in report else report["answers"]["rows"]  # a JSQuAD report nests them
+            return cls({row["question"]: row.get("model_reply", "") for row in rows})
+        except (json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError) as exc:
+            raise ValueError(f"{path} is not an answer report with a row for each question ({exc})") from None
 
     def stream(self, messages: list[dict], max_tokens: int = 256, temperature: float = 0.0) -> Iterator[str]:
         question = messages[-1]["content"].rsplit(QUESTION_MARK, 1)[-1].strip()

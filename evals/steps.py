@@ -1,9 +1,12 @@
 """What each step of verification changes: a question set answered again with each step of `rag.verify.Verifier`
 (its rules, its checks, the choice of articles naming what is asked) switched off in turn, beside the shipped steps.
 
-Made for recorded replies (`--replay`): the model then writes the same for every run and only the checking differs.
-A step that changes no answer of a question set has earned nothing there; one that turns right answers into refusals
-costs them.
+Made for recorded replies (`--replay`): the model's reply to each question is the same in every run, and for the
+rules and checks only the checking differs. Two kinds of step read less than that: with a rule code decides before the
+model writes (`Verifier.BEFORE_REPLY`) switched off, the question goes to a model that was never asked it (its
+recorded reply is empty, or the reader answers), and with `naming` off the passages shown change, so the recorded
+reply's sentence numbers point at other sentences. A step that changes no answer of a question set has earned nothing
+there; one that turns right answers into refusals costs them.
 """
 
 from __future__ import annotations
@@ -29,9 +32,10 @@ def _outcome(row: dict) -> tuple:
 
 def compare_runs(shipped: list[dict], without: list[dict]) -> dict[str, int]:
     """How the rows of a run with a step switched off (`without`) differ from the shipped run's, question by question:
-    `changed` (answered otherwise: another answer, short answer or citation), `earns` (answerable questions the step gets right that are wrong or refused
-    without it), `costs` (right without it, not with it), `refuses` (unanswerable questions the step refuses that are
-    answered without it) and `answers` (unanswerable questions answered with it and refused without)."""
+    `changed` (answered otherwise: another answer, short answer, refusal or citation), `earns` (answerable questions
+    the step gets right that are wrong or refused without it), `costs` (right without it, not with it), `refuses`
+    (unanswerable questions the step refuses that are answered without it) and `answers` (unanswerable questions
+    answered with it and refused without)."""
     if [r["id"] for r in shipped] != [r["id"] for r in without]:
         raise ValueError("the two runs are not over the same questions in the same order")
     pairs = list(zip(shipped, without, strict=True))
@@ -45,16 +49,19 @@ def compare_runs(shipped: list[dict], without: list[dict]) -> dict[str, int]:
 
 
 class StepEffects:
-    """step_effects(questions) -> {"shipped": figures, "steps": {step: row}}: the question set answered with the
-    answerer's verifier as it is, then once with each of `steps` switched off (`Verifier.without`); each row is
-    `compare_runs`'s counts and the run's four figures (accuracy, false refusals, refusals, citation precision).
+    """StepEffects(answerer, steps)(questions) -> {"shipped": figures, "steps": {step: row}}: the question set
+    answered with the answerer's verifier as it is, then once with each of `steps` switched off (`Verifier.without`);
+    each row is `compare_runs`'s counts and the run's four figures (accuracy, false refusals, refusals, citation
+    precision).
 
     Parameters:
-        answerer: the pipeline to answer with; its verifier is put back after each run.
+        answerer: the pipeline to answer with; its own verifier is put back once the runs are done, or one fails.
         steps: names of `Verifier.STEPS` to switch off, one at a time (all of them).
     """
 
     def __init__(self, answerer: Answerer, steps: Sequence[str] = Verifier.STEPS):
+        if isinstance(steps, str) or not steps:
+            raise ValueError("name one or more verification steps to switch off, as a list")
         Verifier.named_steps(steps)
         self.answerer = answerer
         self.steps = list(steps)

@@ -42,8 +42,8 @@ answer in its place, or a refusal, which ends the checking:
 
 - `asked_part`: the short answer cut to what the question asks for, or read from the answer sentence.
 - `value_in_force`: a value its cited sentence changes to another (「午後10時から午後11時に延長」) stated as the new one.
-- `difference`: asked by how much a figure rose or fell, the difference of the two figures a cited sentence states
-  as before and after the change, written out.
+- `difference`: asked by how much a figure rose or fell, where the short answer is one of the two figures a cited
+  sentence states as before and after a change, their difference, written out.
 - `asked_kind`: refused when its short answer is of another kind than asked (`of_another_kind`: a date or a person
   for 「どこ」).
 - `asked_country`: asked for one country's office holder, refused when a cited sentence names the short answer as
@@ -51,26 +51,31 @@ answer in its place, or a refusal, which ends the checking:
 - `asked_office`: refused when a cited sentence titles it with another office than the one whose holder is asked for
   (「ラブロフ外相」 for 「国防相は誰」).
 - `names_held`: refused when an article it cites does not hold a name the question gives (`unnamed`: 「西口店」
-  answered from a row about 東口店) or no article found holds a date or fiscal year it states.
+  answered from a row about 東口店) or no article found holds a date or fiscal year the question states; the options
+  a comparison found, each in its own article, are not looked for.
 - `named_place`: refused when every cited sentence stating it names another place than one the question names, with
   the same suffix (日本海 asked about 東シナ海).
 - `named_person`: refused when its sentences speak of another person than the one the question names.
 - `named_row`: refused when a cited table row is not the one the question names (抹茶ラテ's R row asked about its
   Lサイズ).
 - `named_item`: refused when it is the figure of an item of a list written in prose that the question does not name
-  (多目的ホール's price asked about the 体育館).
+  (多目的ホール's price asked about the 体育館); not a price code computed, its working written out.
 - `named_column`: where its short answer is the value of another column of a cited table row than the one the
   question names (ライトプラン's fee asked about スタンダードプラン), the named column's value answers if the question
   names the row as well; else refused.
 - `asked_period`: refused when it is an amount for another period than asked (a month's fee asked for a year's).
-- `picked_column`: where a cited row holds several values of the asked kind and the question picks none, the row is
-  shown and the reader picks (counted as a refusal).
+- `picked_column`: where the short answer is one of two or more prices in its unit that a cited table row holds and
+  the question names the column of none, the row is shown and the reader picks (counted as a refusal).
 - `sources_agree`: checked against the other articles retrieved: when another article's sentence about the question
   states a different figure or date of the same kind, the reply says that the sources differ and cites both, with
   their dates, instead of choosing one.
 
-Steps are switched off by name (`Verifier(skip=...)`, `Verifier.without`) to measure what each changes on a question
-set: `python -m evals steps`.
+Before the model writes, the rules of `Verifier.BEFORE_REPLY` may decide from the shown passages alone (a comparison
+of options, `compared_options`; the price of the things a question counts, `counted_total`; a rate of change,
+`changed_rate`; a price for one, `price_per_one`), and before that the passages shown are narrowed to the articles
+that name what the question names (`naming`). Every rule, check and these are steps switched off by name
+(`Verifier(skip=...)`, `Verifier.without`; `compared_options` in both places at once) to measure what each changes
+on a question set: `python -m evals steps`.
 """
 
 from __future__ import annotations
@@ -263,7 +268,7 @@ class Claim:
     related: list[Hit] = ()  # every passage retrieved, the shown ones first: where another source may disagree
     invented_key: bool = False  # the model wrote a short answer (要点) that no shown passage holds
     option: str = ""  # the option of a choice question (「洞穴と深海のどっち」) the model named, as the question spells it
-    located: Sequence[str] = ()  # names the deciding rule found itself, each in its own article (a comparison's options)
+    located: Sequence[str] = ()  # set by the checking: names the deciding rule found, each in its own article
 
     @property
     def passages(self) -> list[Passage]:
@@ -365,6 +370,7 @@ class Verifier:
         min_backing_coverage: the share of the question's words that the passage backing an answer which cites
             no shown sentence must speak about (0.25): low, as a passage that answers often words it otherwise, but
             enough to keep out words found anywhere in the articles (a byline's name for 「首相は誰」).
+        skip: names of steps (`STEPS`) switched off, to measure what each changes (none): every step is on in use.
     """
 
     # The rules, in order: the first that gives a verdict decides (the module's docstring, 1-8).
@@ -394,8 +400,8 @@ class Verifier:
 
     @classmethod
     def named_steps(cls, names: Iterable[str]) -> frozenset[str]:
-        """`names` as a set, each a step of `STEPS` (else ValueError, naming them)."""
-        names = frozenset(names)
+        """`names` (or one name) as a set, each a step of `STEPS` (else ValueError, naming them)."""
+        names = frozenset([names] if isinstance(names, str) else names)
         if unknown := sorted(names - set(cls.STEPS)):
             raise ValueError(f"unknown verification step(s) {', '.join(unknown)}; the steps are: "
                              f"{', '.join(cls.STEPS)}")
@@ -487,8 +493,8 @@ class Verifier:
         return verdict
 
     def check_names_held(self, verdict: Verdict, claim: Claim) -> Verdict:
-        """Refused when a cited article does not hold a name the question gives, or no article found a date it
-        states (`unnamed`); the reply names them, as the reader asked them."""
+        """Refused when a cited article does not hold a name the question gives, or no article found holds a date
+        the question states (`unnamed`); the reply names them as the question writes them."""
         if missing := self.unnamed(verdict, claim.question, [h.passage.doc_id for h in claim.related],
                                    claim.located):
             missing = [date_as_written(words, claim.question) for words in missing]
@@ -541,8 +547,8 @@ class Verifier:
         return verdict
 
     def check_picked_column(self, verdict: Verdict, claim: Claim) -> Verdict:
-        """Where a cited row holds several values of the asked kind and the question picks none (`unpicked_column`),
-        the row is shown and the reader picks: the question counts as refused."""
+        """Where the short answer is one of a cited row's prices and the question names the column of none
+        (`unpicked_column`), the row is shown and the reader picks: the question counts as refused."""
         if row := self.unpicked_column(verdict.short_answer, verdict.citations, claim.question):
             return Verdict(f"{UNPICKED}「{row.quote}」[{row.n}]", True,
                            "the question picks none of the cited row's values", [row])

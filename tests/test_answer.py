@@ -501,7 +501,8 @@ def test_a_step_of_verification_switched_off_lets_through_what_it_refuses():
     assert (verdict.answer, verdict.short_answer, verdict.refused) == (
         "記事には「露中海軍は8月28日、日本海で潜水艦の共同パトロールを実施した。」とあります。[1]", "8月28日", False)
     # and the checks read whatever rule decides
-    assert Verifier(skip=["model_answer"])(reply, [hit], question, evidence).refused
+    assert Verifier(skip=["model_answer"])(reply, [hit], question, evidence).reason == \
+        "the cited sentence speaks of 日本海, not of the place the question names"
 
 
 def test_an_unknown_step_of_verification_is_refused_naming_the_steps():
@@ -510,6 +511,18 @@ def test_an_unknown_step_of_verification_is_refused_naming_the_steps():
         Verifier(skip=["named_plaice"])
     with pytest.raises(ValueError, match="named_plaice"):
         Verifier().without("named_place", "named_plaice")
+    # one name is a step, not the letters of one
+    assert Verifier(skip="naming").skip == {"naming"}
+
+
+def test_the_articles_naming_what_is_asked_are_shown_unless_that_step_is_off():
+    def hit(doc: str, text: str, rank: int) -> Hit:
+        return Hit(Passage(f"{doc}#0", doc, "営業案内", 0, 0, len(text), text), 1.0, 0.9, 1.0, rank, (0, len(text)))
+
+    hits = [hit("e", "東口店の営業時間は21時までです。", 0), hit("w", "西口店の営業時間は22時までです。", 1)]
+    question = "西口店の営業時間は何時まで？"
+    assert [h.passage.doc_id for h in Verifier().naming(hits, question)] == ["w"]
+    assert [h.passage.doc_id for h in Verifier(skip=["naming"]).naming(hits, question)] == ["e", "w"]
 
 
 def test_every_step_of_verification_is_a_method_and_the_checks_are_documented_in_their_order():
@@ -520,9 +533,8 @@ def test_every_step_of_verification_is_a_method_and_the_checks_are_documented_in
         assert callable(getattr(verifier, name)), name
     for name in Verifier.CHECKS:
         assert callable(getattr(verifier, f"check_{name}")), name
-    assert set(Verifier.STEPS) == {*Verifier.RULES, *Verifier.BEFORE_REPLY, *Verifier.CHECKS, *Verifier.PREPARE}
-    documented = re.findall(r"^- `([a-z_]+)`:", rag.verify.__doc__, re.MULTILINE)
-    assert tuple(documented) == Verifier.CHECKS
+    assert tuple(re.findall(r"^[1-8]\. `([a-z_]+)`:", rag.verify.__doc__, re.MULTILINE)) == Verifier.RULES
+    assert tuple(re.findall(r"^- `([a-z_]+)`:", rag.verify.__doc__, re.MULTILINE)) == Verifier.CHECKS
 
 
 def test_an_answer_the_cited_sentence_titles_with_another_office_than_asked_is_refused():
@@ -706,6 +718,8 @@ def test_a_comparison_stands_on_two_articles_each_naming_one_option():
     verdict = Verifier().before_reply(shown, question, evidence)
     assert verdict.answer == "諏訪之瀬島です(スフリエール山: 1902年、諏訪之瀬島: 1813年)。[1][2]"
     assert [c.doc_id for c in verdict.citations] == ["a", "b"]
+    # switched off, the comparison is left to the model's reply: nothing decides before it
+    assert Verifier(skip=["compared_options"]).before_reply(shown, question, evidence) is None
 
 
 @pytest.mark.parametrize("second", [

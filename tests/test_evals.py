@@ -450,3 +450,28 @@ def test_each_step_of_verification_is_measured_switched_off_and_the_answerer_kee
     assert answerer.verify is shipped and shipped.skip == frozenset()
     with pytest.raises(ValueError, match="unknown verification step"):
         StepEffects(answerer, ["names"])
+
+
+def test_steps_refuses_unknown_steps_and_a_report_of_other_questions_before_loading_anything(tmp_path, capsys):
+    from evals.__main__ import main
+
+    questions = tmp_path / "q.jsonl"
+    questions.write_text(json.dumps({"id": "a", "question": "東京タワーの高さは？", "answers": ["333メートル"],
+                                     "evidence": ["高さは333メートル"]}, ensure_ascii=False), encoding="utf-8")
+    report = tmp_path / "answers.json"
+    report.write_text(json.dumps({"rows": [{"question": "清水寺はいつ開かれた？", "model_reply": "回答: 778年。"}]},
+                                 ensure_ascii=False), encoding="utf-8")
+    common = ["steps", "--questions", str(questions), "--replay", str(report), "--index", str(tmp_path / "none"),
+              "--out", str(tmp_path / "steps.json")]
+    assert main([*common, "--steps", "names_held,names"]) == 1
+    assert capsys.readouterr().err.startswith(
+        "error: --steps: unknown verification step(s) names; the steps are: computed_answer, ")
+    assert main([*common, "--steps", ","]) == 1
+    assert "--steps names no step" in capsys.readouterr().err
+    assert main(common) == 1
+    assert capsys.readouterr().err == (f"error: {report} records no reply to 1 question(s) of {questions}, the first "
+                                       "'東京タワーの高さは？': give the report of a run over that question file\n")
+    report.write_text("{}", encoding="utf-8")
+    assert main(common) == 1
+    assert f"error: {report} is not an answer report" in capsys.readouterr().err
+    assert not (tmp_path / "steps.json").exists()
