@@ -24,6 +24,11 @@ FIGURES = ("answer_accuracy", "false_refusal_rate", "refusal_rate_unanswerable",
 COLUMNS = ["changed", "earns", "costs", "refuses", "answers", "accuracy", "false_ref", "refusals", "citations"]
 
 
+def _figures(summary: dict) -> dict[str, float]:
+    """A run's four figures, under the names of `COLUMNS`."""
+    return dict(zip(COLUMNS[5:], (summary[f] for f in FIGURES), strict=True))
+
+
 def _outcome(row: dict) -> tuple:
     """What a reader of the answer sees of it: its words, its short answer (the API's), whether it is a refusal, and
     what it cites."""
@@ -74,9 +79,7 @@ class StepEffects:
             for step in self.steps:
                 self.answerer.verify = shipped_verifier.without(step)
                 run = evaluate_answers(self.answerer, questions)
-                figures = dict(zip(COLUMNS[5:], (run["summary"][f] for f in FIGURES), strict=True))
-                rows[step] = {**compare_runs(shipped["rows"], run["rows"]), **figures}
+                rows[step] = {**compare_runs(shipped["rows"], run["rows"]), **_figures(run["summary"])}
         finally:
             self.answerer.verify = shipped_verifier
-        return {"shipped": dict(zip(COLUMNS[5:], (shipped["summary"][f] for f in FIGURES), strict=True)),
-                "steps": rows}
+        return {"shipped": _figures(shipped["summary"]), "steps": rows}
