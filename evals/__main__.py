@@ -153,7 +153,7 @@ def cmd_steps(args) -> int:
 
     steps = list(Verifier.STEPS)
     if args.steps is not None:
-        steps = [s.strip() for s in args.steps.split(",") if s.strip()]
+        steps = list(dict.fromkeys(s.strip() for s in args.steps.split(",") if s.strip()))
         if not steps:
             raise ValueError("--steps names no step; leave it out to switch off every step in turn")
         try:

@@ -61,15 +61,16 @@ class StepEffects:
 
     Parameters:
         answerer: the pipeline to answer with; its own verifier is put back once the runs are done, or one fails.
-        steps: names of `Verifier.STEPS` to switch off, one at a time (all of them).
+        steps: names of `Verifier.STEPS` to switch off, one at a time, or one name (all of them).
     """
 
-    def __init__(self, answerer: Answerer, steps: Sequence[str] = Verifier.STEPS):
-        if isinstance(steps, str) or not steps:
-            raise ValueError("name one or more verification steps to switch off, as a list")
+    def __init__(self, answerer: Answerer, steps: Sequence[str] | str = Verifier.STEPS):
+        steps = list(dict.fromkeys([steps] if isinstance(steps, str) else steps))  # one name is one step
+        if not steps:
+            raise ValueError("name one or more verification steps to switch off")
         Verifier.named_steps(steps)
         self.answerer = answerer
-        self.steps = list(steps)
+        self.steps = steps
 
     def __call__(self, questions: list[Question]) -> dict:
         shipped_verifier = self.answerer.verify

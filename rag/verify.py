@@ -41,15 +41,16 @@ Every verdict a rule gives then passes the checks of `Verifier.CHECKS`, in this 
 answer in its place, or a refusal, which ends the checking:
 
 - `asked_part`: the short answer cut to what the question asks for, or read from the answer sentence.
-- `value_in_force`: a value its cited sentence changes to another (「午後10時から午後11時に延長」) stated as the new one.
+- `value_in_force`: a value its cited sentence changes to another (「午後10時から午後11時に延長」) stated as the new one,
+  unless the question asks about before the change (「現行の」, 「これまでは」).
 - `difference`: asked by how much a figure rose or fell, where the short answer is one of the two figures a cited
   sentence states as before and after a change, their difference, written out.
 - `asked_kind`: refused when its short answer is of another kind than asked (`of_another_kind`: a date or a person
   for 「どこ」).
 - `asked_country`: asked for one country's office holder, refused when a cited sentence names the short answer as
   another country's, unless one titles a person with the asked country's office: that person answers.
-- `asked_office`: refused when a cited sentence titles it with another office than the one whose holder is asked for
-  (「ラブロフ外相」 for 「国防相は誰」).
+- `asked_office`: refused when the cited sentences (or the short answer itself) title it only with another office
+  than the one whose holder is asked for (「ラブロフ外相」 for 「国防相は誰」).
 - `names_held`: refused when an article it cites does not hold a name the question gives (`unnamed`: 「西口店」
   answered from a row about 東口店) or no article found holds a date or fiscal year the question states; the options
   a comparison found, each in its own article, are not looked for.
@@ -58,14 +59,15 @@ answer in its place, or a refusal, which ends the checking:
 - `named_person`: refused when its sentences speak of another person than the one the question names.
 - `named_row`: refused when a cited table row is not the one the question names (抹茶ラテ's R row asked about its
   Lサイズ).
-- `named_item`: refused when it is the figure of an item of a list written in prose that the question does not name
-  (多目的ホール's price asked about the 体育館); not a price code computed, its working written out.
+- `named_item`: refused when it is the price of an item of a list written in prose that the question does not name
+  (多目的ホール's price asked about the 体育館), except a price code computed (its working written out).
 - `named_column`: where its short answer is the value of another column of a cited table row than the one the
   question names (ライトプラン's fee asked about スタンダードプラン), the named column's value answers if the question
   names the row as well; else refused.
 - `asked_period`: refused when it is an amount for another period than asked (a month's fee asked for a year's).
-- `picked_column`: where the short answer is one of two or more prices in its unit that a cited table row holds and
-  the question names the column of none, the row is shown and the reader picks (counted as a refusal).
+- `picked_column`: where the short answer is one of two or more prices in its unit that a cited table row holds
+  (not one value before and after a change) and the question names the column of none, the row is shown and the
+  reader picks (counted as a refusal).
 - `sources_agree`: checked against the other articles retrieved: when another article's sentence about the question
   states a different figure or date of the same kind, the reply says that the sources differ and cites both, with
   their dates, instead of choosing one.
@@ -73,9 +75,9 @@ answer in its place, or a refusal, which ends the checking:
 Before the model writes, the rules of `Verifier.BEFORE_REPLY` may decide from the shown passages alone (a comparison
 of options, `compared_options`; the price of the things a question counts, `counted_total`; a rate of change,
 `changed_rate`; a price for one, `price_per_one`), and before that the passages shown are narrowed to the articles
-that name what the question names (`naming`). Every rule, check and these are steps switched off by name
-(`Verifier(skip=...)`, `Verifier.without`; `compared_options` in both places at once) to measure what each changes
-on a question set: `python -m evals steps`.
+that name what the question names (`naming`). Each of these, each rule and each check is a step that can be switched
+off by name (`Verifier(skip=...)`, `Verifier.without`; `compared_options` in both places at once), to measure what it
+changes on a question set: `python -m evals steps`.
 """
 
 from __future__ import annotations
@@ -268,7 +270,7 @@ class Claim:
     related: list[Hit] = ()  # every passage retrieved, the shown ones first: where another source may disagree
     invented_key: bool = False  # the model wrote a short answer (要点) that no shown passage holds
     option: str = ""  # the option of a choice question (「洞穴と深海のどっち」) the model named, as the question spells it
-    located: Sequence[str] = ()  # set by the checking: names the deciding rule found, each in its own article
+    located: Sequence[str] = ()  # set by `_checked`: the options `compared_options` found, each in its own article
 
     @property
     def passages(self) -> list[Passage]:
@@ -461,11 +463,14 @@ class Verifier:
         return self._with_short_answer(verdict, claim.question)
 
     def check_value_in_force(self, verdict: Verdict, claim: Claim) -> Verdict:
-        """The value a cited sentence changes another to, not the old one (`_in_force`)."""
+        """The value a cited sentence changes another to, not the old one, unless the question asks about before the
+        change (`_in_force`)."""
         return self._in_force(verdict, claim.question)
 
     def check_difference(self, verdict: Verdict, claim: Claim) -> Verdict:
-        """Asked by how much a figure changed, the difference of the two it changed between (`_difference`)."""
+        """Asked by how much a figure changed, where the short answer is one of the two figures a cited sentence
+        states as before and after a change, their difference, written out; an answer showing its working stands
+        (`_difference`)."""
         return self._difference(verdict, claim.question)
 
     @staticmethod
@@ -486,15 +491,16 @@ class Verifier:
         return holder
 
     def check_asked_office(self, verdict: Verdict, claim: Claim) -> Verdict:
-        """Refused when a cited sentence titles the short answer with another office than asked
-        (`_of_another_office`: 「ラブロフ外相」 for 「国防相は誰」)."""
+        """Refused when the cited sentences (or the short answer itself) title the short answer only with another
+        office than asked (`_of_another_office`: 「ラブロフ外相」 for 「国防相は誰」)."""
         if office := self._of_another_office(verdict, claim.question):
             return Verdict(REFUSAL, True, f"the answer holds another office ({office}) than the question asks for")
         return verdict
 
     def check_names_held(self, verdict: Verdict, claim: Claim) -> Verdict:
-        """Refused when a cited article does not hold a name the question gives, or no article found holds a date
-        the question states (`unnamed`); the reply names them as the question writes them."""
+        """Refused when a cited article does not hold a name the question gives (but the options a comparison found,
+        `claim.located`), or no article found holds a date the question states (`unnamed`); the reply names them as
+        the question writes them."""
         if missing := self.unnamed(verdict, claim.question, [h.passage.doc_id for h in claim.related],
                                    claim.located):
             missing = [date_as_written(words, claim.question) for words in missing]
@@ -523,8 +529,8 @@ class Verifier:
         return verdict
 
     def check_named_item(self, verdict: Verdict, claim: Claim) -> Verdict:
-        """Refused when the short answer is the figure of an item of a prose list that the question does not name
-        (`unasked_item`); not a price code computed, its working written out, which may equal another item's."""
+        """Refused when the short answer is the price of an item of a prose list that the question does not name
+        (`unasked_item`); not a price code computed (its working written out), which may equal another item's."""
         if WORKING_SHOWN not in verdict.answer and (
                 item := self.unasked_item(verdict.short_answer, verdict.citations, claim.question)):
             return Verdict(REFUSAL, True, f"the answer is the figure of {item}, which the question does not name")
@@ -547,8 +553,9 @@ class Verifier:
         return verdict
 
     def check_picked_column(self, verdict: Verdict, claim: Claim) -> Verdict:
-        """Where the short answer is one of a cited row's prices and the question names the column of none
-        (`unpicked_column`), the row is shown and the reader picks: the question counts as refused."""
+        """Where the short answer is one of two or more prices in its unit that a cited row holds and the question
+        names the column of none (`unpicked_column`), the row is shown and the reader picks: the question counts as
+        refused."""
         if row := self.unpicked_column(verdict.short_answer, verdict.citations, claim.question):
             return Verdict(f"{UNPICKED}「{row.quote}」[{row.n}]", True,
                            "the question picks none of the cited row's values", [row])

@@ -450,6 +450,10 @@ def test_each_step_of_verification_is_measured_switched_off_and_the_answerer_kee
     assert answerer.verify is shipped and shipped.skip == frozenset()
     with pytest.raises(ValueError, match="unknown verification step"):
         StepEffects(answerer, ["names"])
+    with pytest.raises(ValueError, match="name one or more verification steps"):
+        StepEffects(answerer, [])
+    assert StepEffects(answerer, "naming").steps == ["naming"]
+    assert StepEffects(answerer, ["naming", "naming"]).steps == ["naming"]
 
 
 def test_steps_refuses_unknown_steps_and_a_report_of_other_questions_before_loading_anything(tmp_path, capsys):
