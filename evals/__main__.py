@@ -118,12 +118,7 @@ def cmd_answers(args) -> int:
     if args.limit:
         questions = questions[:args.limit]
     if args.replay:  # the recorded replies of an earlier report stand in for the model
-        from rag.service import open_retriever
-
-        from .replay import replayed
-
-        answerer = open_answerer(settings.replace(generator="extractive"), open_retriever(settings))
-        answerer.generator = replayed(args.replay, settings)
+        answerer = _replaying(settings, _recorded(args, questions))
         run = {"replayed_from": args.replay}
     else:
         answerer = open_answerer(settings)
@@ -142,13 +137,30 @@ def cmd_answers(args) -> int:
     return 0
 
 
-def cmd_steps(args) -> int:
-    from rag.generate.factory import reader_first
+def _recorded(args, questions: list):
+    """The replies recorded in the report `args.replay`, checked to cover every question of `args.questions`."""
+    from .replay import RecordedGenerator
+
+    recorded = RecordedGenerator.from_report(args.replay)
+    recorded.check_covers([q.question for q in questions], args.replay, args.questions)
+    return recorded
+
+
+def _replaying(settings, recorded):
+    """An answerer over the settings' index whose model is the `recorded` replies (`evals.replay.replayed`)."""
     from rag.service import open_answerer, open_retriever
+
+    from .replay import replayed
+
+    answerer = open_answerer(settings.replace(generator="extractive"), open_retriever(settings))
+    answerer.generator = replayed(recorded, settings)
+    return answerer
+
+
+def cmd_steps(args) -> int:
     from rag.verify import Verifier
 
     from .questions import load_questions
-    from .replay import RecordedGenerator
     from .steps import COLUMNS, StepEffects
 
     steps = list(Verifier.STEPS)
@@ -163,13 +175,9 @@ def cmd_steps(args) -> int:
     questions = load_questions(args.questions)
     if args.limit:
         questions = questions[:args.limit]
-    recorded = RecordedGenerator.from_report(args.replay)
-    if missing := [q.question for q in questions if q.question not in recorded.replies]:
-        raise ValueError(f"{args.replay} records no reply to {len(missing)} question(s) of {args.questions}, the "
-                         f"first {missing[0]!r}: give the report of a run over that question file")
+    recorded = _recorded(args, questions)
     settings = _settings(args)
-    answerer = open_answerer(settings.replace(generator="extractive"), open_retriever(settings))
-    answerer.generator = reader_first(recorded, settings)  # as a live run answers: the reader first, where it is on
+    answerer = _replaying(settings, recorded)
     result = StepEffects(answerer, steps)(questions)
     out = {"kind": "steps", "questions_file": str(args.questions), "replayed_from": args.replay,
            "settings": vars(settings), **result}

@@ -39,6 +39,13 @@ class RecordedGenerator(Generator):
         except (json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError) as exc:
             raise ValueError(f"{path} is not an answer report with a row for each question ({exc})") from None
 
+    def check_covers(self, questions: list[str], report: str | Path, questions_file: str | Path) -> None:
+        """ValueError unless a reply is recorded for each of `questions` (those of `questions_file`): a report of a
+        run over another question file would otherwise fail part way through the replay."""
+        if missing := [q for q in questions if q not in self.replies]:
+            raise ValueError(f"{report} records no reply to {len(missing)} question(s) of {questions_file}, the "
+                             f"first {missing[0]!r}: give the report of a run over that question file")
+
     def stream(self, messages: list[dict], max_tokens: int = 256, temperature: float = 0.0) -> Iterator[str]:
         question = messages[-1]["content"].rsplit(QUESTION_MARK, 1)[-1].strip()
         if question not in self.replies:
@@ -46,7 +53,9 @@ class RecordedGenerator(Generator):
         yield self.replies[question]
 
 
-def replayed(path: str | Path, settings: Settings) -> Generator:
-    """The replies recorded in the report at `path`, standing where the model stands in a live run: behind the
-    extractive reader where `settings.reader_first` is on, so that a replay answers as a live run would."""
-    return reader_first(RecordedGenerator.from_report(path), settings)
+def replayed(recorded: str | Path | RecordedGenerator, settings: Settings) -> Generator:
+    """The replies `recorded` (or those of the report at that path), standing where the model stands in a live run:
+    behind the extractive reader where `settings.reader_first` is on, so that a replay answers as a live run would."""
+    if not isinstance(recorded, RecordedGenerator):
+        recorded = RecordedGenerator.from_report(recorded)
+    return reader_first(recorded, settings)

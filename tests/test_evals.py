@@ -456,7 +456,7 @@ def test_each_step_of_verification_is_measured_switched_off_and_the_answerer_kee
     assert StepEffects(answerer, ["naming", "naming"]).steps == ["naming"]
 
 
-def test_steps_refuses_unknown_steps_and_a_report_of_other_questions_before_loading_anything(tmp_path, capsys):
+def test_steps_and_answers_refuse_a_bad_step_or_report_before_loading_anything(tmp_path, capsys):
     from evals.__main__ import main
 
     questions = tmp_path / "q.jsonl"
@@ -475,6 +475,9 @@ def test_steps_refuses_unknown_steps_and_a_report_of_other_questions_before_load
     assert main(common) == 1
     assert capsys.readouterr().err == (f"error: {report} records no reply to 1 question(s) of {questions}, the first "
                                        "'東京タワーの高さは？': give the report of a run over that question file\n")
+    # a replay of the answers is checked the same way, before any question is answered
+    assert main(["answers", *common[1:]]) == 1
+    assert "records no reply to 1 question(s)" in capsys.readouterr().err
     report.write_text("{}", encoding="utf-8")
     assert main(common) == 1
     assert f"error: {report} is not an answer report" in capsys.readouterr().err
