@@ -13,9 +13,9 @@ Each question gives up to four examples: its paragraph laid out as the evidence 
 its article's title line, one sentence a line), pointing at the answer; and up to three pointing at no answer (the
 first token): another paragraph of the article, its own paragraph with the answer's sentences taken out, and, with
 `--near-misses`, its own paragraph asked a near miss (`near_miss`: the question with one name, katakana word or
-figure it shares with its text swapped for one of the same kind the text never writes). The second teaches the reader that a text on the
-question's topic without the asked detail holds no answer, the third that a text answering a question much like
-the one asked does not answer it. The last two training files stay out: 0028 is read for validation while fitting
+figure it shares with its text swapped for one of the same kind the text never writes). The second teaches the
+reader that a text on the question's topic without the asked detail holds no answer, the third that a text
+answering a question much like the one asked does not answer it. The last two training files stay out: 0028 is read for validation while fitting
 (its near misses apart, so that the log shows both), 0029 is the answering evaluation's JaQuAD sample.
 
 `prepare` writes everything `fit` needs (the tokenised examples, the encoder's Q4_0 weights and the word
@@ -81,8 +81,8 @@ _FIGURE = re.compile(f"{FIGURE_START}([0-9]+(?:[.,][0-9]+)*){FIGURE_END}(?=([{KA
 def swappable(text: str) -> list[tuple[int, int, str]]:
     """The details of `text` a near miss may swap, as (start, end, kind): katakana words of three characters or
     more, names or not (kind "katakana"), kanji words ending as names do, by that ending ("name:県": 外国 too), and
-    whole figures by the counter
-    or katakana word after them ("figure:年", "figure:メートル", "figure:" before anything else)."""
+    whole figures by the counter or katakana word after them ("figure:年", "figure:メートル", "figure:" before
+    anything else)."""
     found = [(m.start(), m.end(), "katakana") for m in KATAKANA_WORD.finditer(text) if len(m.group()) >= 3]
     found += [(m.start(), m.end(), f"name:{m.group(1)}") for m in _NAMED.finditer(text)]
     return found + [(m.start(), m.end(), f"figure:{m.group(2) or ''}") for m in _FIGURE.finditer(text)]
