@@ -1322,8 +1322,9 @@ def names_stated(text: str) -> list[str]:
     return list(dict.fromkeys(_STATED_NAME.findall(fold_width(text))))
 
 
-def _named(folded: str) -> list[tuple[int, str]]:
-    """(position, name) of the names `names_in` reads, before the asked word is left out."""
+def names_at(folded: str) -> list[tuple[int, str]]:
+    """(position, name) of the names `names_in` reads in `folded` (folded to half width), before the asked word is
+    left out."""
     names = [(m.start(), m[0]) for m in _NAMED.finditer(folded)]
     for m in _HIRAGANA_PLACE.finditer(folded):
         run = _JOINING_PARTICLE.split(m[0][:-len(m[1])])[-1]
@@ -1345,12 +1346,13 @@ def names_in(question: str) -> list[str]:
     after a number or 「何」 (何パーセント), katakana verbs (スタートした) and the word the question asks for
     (「タイトルは何」, 「どの都市」)."""
     folded = fold_width(question)
-    named = [name for start, name in _named(folded)
+    named = [name for start, name in names_at(folded)
              if not _ASKED_AFTER.match(folded, start + len(name)) and not _ASKED_BEFORE.search(folded[:start])]
     return list(dict.fromkeys([*named, *_QUOTED_WORDS.findall(folded)]))
 
 
-_NAME_SUFFIX = re.compile(f"(?:{'|'.join(NAME_SUFFIXES)})$")
+# the suffix a name ends with (桜台店: 店), by which another name of its kind is told (港南店)
+NAME_SUFFIX = re.compile(f"(?:{'|'.join(NAME_SUFFIXES)})$")
 # The kinds of place a word of all, each or the same speaks of (店舗 before 店, that the longer is read whole).
 _PLACE_KINDS = f"地区|店舗|{'|'.join(PLACE_SUFFIXES)}"
 # Words with a place suffix that name no one place: all, each, the same, the other, a part of them (全地区, 同地区,
@@ -1392,14 +1394,14 @@ def names_another(text: str, question: str, leave_out: str = "") -> str:
     folded, leave_out = fold_width(text), fold_width(leave_out)
     left_out = [(m.start(), m.end()) for m in re.finditer(re.escape(leave_out), folded)] if leave_out else []
     # a name right after a figure is a word after a number (「10時開店」), no name
-    named = [name for start, name in _named(folded)
+    named = [name for start, name in names_at(folded)
              if not _NO_ONE_PLACE.fullmatch(name) and not (start and folded[start - 1].isdigit())
              and not any(start < end and begin < start + len(name) for begin, end in left_out)]
     given = names_in(question)
     # a name the question gives, part of one or one written shorter is no other
     others = [other for other in named if not any(_within(other, name) or _within(name, other) for name in given)]
     for name in given:
-        suffix = _NAME_SUFFIX.search(name)
+        suffix = NAME_SUFFIX.search(name)
         if suffix and name not in folded and (other := next((o for o in others if o.endswith(suffix[0])), "")):
             return other
     return ""

@@ -12,8 +12,8 @@ CPU with bfloat16 (AVX512-BF16 or AMX) it reads about 8 examples a second on 2 c
 Each question gives up to four examples: its paragraph laid out as the evidence block lays out sentences (under
 its article's title line, one sentence a line), pointing at the answer; and up to three pointing at no answer (the
 first token): another paragraph of the article, its own paragraph with the answer's sentences taken out, and, with
-`--near-misses`, its own paragraph asked a near miss (`near_miss`: the question with one name, katakana word or
-figure it shares with its text swapped for one of the same kind the text never writes). The second teaches the
+`--near-misses`, its own paragraph asked a near miss (`near_miss`: the question with one name or figure it
+shares with its text swapped for one of the same kind the text never writes). The second teaches the
 reader that a text on the question's topic without the asked detail holds no answer, the third that a text
 answering a question much like the one asked does not answer it. The last two training files stay out: 0028 is read for validation while fitting
 (its near misses apart, so that the log shows both), 0029 is the answering evaluation's JaQuAD sample.
@@ -29,14 +29,13 @@ import json
 import logging
 import math
 import random
-import re
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
-from ..japanese import FIGURE_END, FIGURE_START, KANJI, KATAKANA, KATAKANA_WORD
+from ..japanese import NAME_SUFFIX, fold_width, names_at, quantities
 from ..prompt import laid_out
 from . import RANK, e5s1
 
@@ -70,39 +69,34 @@ def without_answer(text: str, start: int, end: int, answer: str) -> list[str]:
     return [] if any(answer in sentence for sentence in kept) else kept
 
 
-# a kanji word ending as a name of a place, a body or a person does (not the tail of a longer word): a near miss
-# asks of another of its kind
-_NAMED = re.compile(f"(?<![{KANJI}])[{KANJI}]{{1,5}}(国|県|市|町|村|州|省|都|府|島|山|川|湖|海|駅|港|大学|会社|党|軍|寺|"
-                    f"城|区|郡|氏|王|帝|朝)(?![{KANJI}])")
-# a figure whole (not 1 and 000 of 「1,000」), and the word after it: a counter or a katakana unit
-_FIGURE = re.compile(f"{FIGURE_START}([0-9]+(?:[.,][0-9]+)*){FIGURE_END}(?=([{KATAKANA}]+|[{KANJI}])?)")
-
-
-def swappable(text: str) -> list[tuple[int, int, str]]:
-    """The details of `text` a near miss may swap, as (start, end, kind): katakana words of three characters or
-    more, names or not (kind "katakana"), kanji words ending as names do, by that ending ("name:県": 外国 too), and
-    whole figures by the counter or katakana word after them ("figure:年", "figure:メートル", "figure:" before
-    anything else)."""
-    found = [(m.start(), m.end(), "katakana") for m in KATAKANA_WORD.finditer(text) if len(m.group()) >= 3]
-    found += [(m.start(), m.end(), f"name:{m.group(1)}") for m in _NAMED.finditer(text)]
-    return found + [(m.start(), m.end(), f"figure:{m.group(2) or ''}") for m in _FIGURE.finditer(text)]
+def swappable(text: str) -> list[tuple[str, str]]:
+    """The details of `text` (folded to half width) a near miss may swap, as (detail, kind): the names
+    `japanese.names_at` reads, by the suffix they end with ("name:県"; "name:" for one without, as a katakana name),
+    and the figures `japanese.quantities` reads, by their unit ("figure:年", "figure:メートル"; "figure:" for none)."""
+    folded = fold_width(text)
+    found = [(name, f"name:{suffix[0] if (suffix := NAME_SUFFIX.search(name)) else ''}")
+             for _, name in names_at(folded)]
+    for quantity in quantities(folded):
+        written = quantity.written(folded)
+        found.append((written[:len(written) - len(quantity.unit)], f"figure:{quantity.unit}"))
+    return found
 
 
 def near_miss(question: str, answer: str, text: str, article: str, pool: dict[str, list[str]],
               rng: random.Random) -> str | None:
-    """`question` with one detail it shares with `text` (the example's text: its title line and paragraph), a
-    detail `swappable` finds and the answer does not hold, swapped wherever the question writes it for one of the
-    same kind that `text` never writes: a question much like the one asked, which the text does not answer. The
-    new detail is one that the rest of `article` writes where there is one (a near miss that reads as the
-    article's own); otherwise a word of another article (`pool`, by kind), or a figure of digits alone moved by a
-    few: a year (1000-2100) by one to five years, any other by up to a third of itself. None where the question
+    """`question` (folded to half width) with one detail it shares with `text` (the example's text: its title line
+    and paragraph), a detail `swappable` finds and the answer does not hold, swapped wherever the question writes it
+    for one of the same kind that `text` never writes: a question much like the one asked, which the text does not
+    answer. The new detail is one that the rest of `article` writes where there is one (a near miss that reads as
+    the article's own); otherwise a word of another article (`pool`, by kind), or a figure of digits alone moved by
+    a few: a year (1000-2100) by one to five years, any other by up to a third of itself. None where the question
     shares no such detail with `text`."""
-    shared = [(s, e, kind) for s, e, kind in swappable(question)
-              if question[s:e] in text and question[s:e] not in answer]
+    question, answer, text, article = (fold_width(x) for x in (question, answer, text, article))
+    shared = [(detail, kind) for detail, kind in dict.fromkeys(swappable(question))
+              if detail in text and detail not in answer]
     rng.shuffle(shared)
-    for start, end, kind in shared:
-        detail = question[start:end]
-        own = sorted({article[s:e] for s, e, k in swappable(article) if k == kind} - {detail})
+    for detail, kind in shared:
+        own = sorted({word for word, k in swappable(article) if k == kind} - {detail})
         own = [word for word in own if word not in text]
         if own:
             return question.replace(detail, rng.choice(own))
@@ -156,9 +150,9 @@ def prepare(jaquad: Path, out: Path, seed: int = 0, near_misses: bool = False, q
     for articles in data.values() if near_misses else ():
         for article in articles:
             for paragraph in article["paragraphs"]:
-                for s, e, kind in swappable(paragraph["context"]):
-                    if not kind.startswith("figure"):
-                        pool.setdefault(kind, set()).add(paragraph["context"][s:e])
+                for word, kind in swappable(paragraph["context"]):
+                    if kind.startswith("name"):
+                        pool.setdefault(kind, set()).add(word)
     words = {kind: sorted(found) for kind, found in pool.items()}
     asked = [(name, a, p, q) for name, articles in data.items() for a, article in enumerate(articles)
              for p, paragraph in enumerate(article["paragraphs"]) for q in range(len(paragraph["qas"]))]
